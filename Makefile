@@ -1,0 +1,28 @@
+# The two commands (see README.md):
+#   make run    build and run Photo Spots on http://127.0.0.1:3000 with demo users
+#   make test   run every check and test: format, lints, unit, integration, end-to-end
+# Both install what is missing first (scripts/setup.sh).
+
+SHELL := bash
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
+
+.PHONY: run test setup lint unit e2e
+
+run:
+	scripts/setup.sh
+	PHOTO_SPOTS_DEMO=1 cargo leptos serve
+
+test:
+	scripts/test.sh
+
+setup:
+	scripts/setup.sh --browser
+
+lint:
+	scripts/test.sh lint
+
+unit:
+	scripts/test.sh unit
+
+e2e:
+	scripts/test.sh e2e

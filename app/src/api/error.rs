@@ -1,0 +1,254 @@
+use crate::domain::ValidationError;
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// Every way an API call can fail, as the client sees it.
+///
+/// On the wire: `{"error":"invalid_token","message":"…"}` (plus `"field"` for
+/// validation errors), with the HTTP status from [`ApiError::status`]. The
+/// messages are for people and never contain internals.
+#[derive(Clone, Debug, Error, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "WireError", try_from = "WireError")]
+pub enum ApiError {
+    #[error("Wrong username or password.")]
+    InvalidCredentials,
+    #[error("Please log in first.")]
+    MissingToken,
+    #[error("Your session is no longer valid. Please log in again.")]
+    InvalidToken,
+    #[error("Your session has expired. Please log in again.")]
+    ExpiredToken,
+    #[error("{message}")]
+    Validation { field: String, message: String },
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("There is no API endpoint at this path.")]
+    NotFound,
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// Only made in the browser: the request never got an answer.
+    #[error("Could not reach Photo Spots. Check your connection and try again.")]
+    Network,
+}
+
+impl ApiError {
+    /// The HTTP status for each error: the one place this mapping lives.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::InvalidCredentials
+            | Self::MissingToken
+            | Self::InvalidToken
+            | Self::ExpiredToken => 401,
+            Self::Validation { .. } => 422,
+            Self::BadRequest(_) => 400,
+            Self::NotFound => 404,
+            Self::Internal => 500,
+            Self::Network => 503,
+        }
+    }
+
+    /// Whether the caller's token was refused, so the client should drop it.
+    pub fn ends_session(&self) -> bool {
+        matches!(
+            self,
+            Self::MissingToken | Self::InvalidToken | Self::ExpiredToken
+        )
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::MissingToken => "missing_token",
+            Self::InvalidToken => "invalid_token",
+            Self::ExpiredToken => "expired_token",
+            Self::Validation { .. } => "validation",
+            Self::BadRequest(_) => "bad_request",
+            Self::NotFound => "not_found",
+            Self::Internal => "internal",
+            Self::Network => "network",
+        }
+    }
+}
+
+impl From<ValidationError> for ApiError {
+    fn from(error: ValidationError) -> Self {
+        Self::Validation {
+            field: error.field().to_ascii_lowercase(),
+            message: error.to_string(),
+        }
+    }
+}
+
+impl FromServerFnError for ApiError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(error: ServerFnErrorErr) -> Self {
+        match error {
+            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
+                bad_body(&detail)
+            }
+            // On the server this is the request body failing to decode; in
+            // the browser it would be a garbled answer, which is ours to fix.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(detail) => bad_body(&detail),
+            ServerFnErrorErr::UnsupportedRequestMethod(_) => {
+                Self::BadRequest("This endpoint only answers POST requests.".into())
+            }
+            ServerFnErrorErr::Request(_) => Self::Network,
+            other => {
+                #[cfg(feature = "ssr")]
+                tracing::error!(error = %other, "server function failed");
+                #[cfg(not(feature = "ssr"))]
+                let _ = other;
+                Self::Internal
+            }
+        }
+    }
+}
+
+fn bad_body(detail: &str) -> ApiError {
+    ApiError::BadRequest(format!(
+        "The request body is not valid JSON for this endpoint: {detail}"
+    ))
+}
+
+/// The JSON shape of an error.
+#[derive(Serialize, Deserialize)]
+struct WireError {
+    error: String,
+    message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    field: Option<String>,
+}
+
+impl From<ApiError> for WireError {
+    fn from(error: ApiError) -> Self {
+        let field = match &error {
+            ApiError::Validation { field, .. } => Some(field.clone()),
+            _ => None,
+        };
+        Self {
+            error: error.code().to_owned(),
+            message: error.to_string(),
+            field,
+        }
+    }
+}
+
+impl TryFrom<WireError> for ApiError {
+    type Error = String;
+
+    fn try_from(wire: WireError) -> Result<Self, Self::Error> {
+        Ok(match wire.error.as_str() {
+            "invalid_credentials" => Self::InvalidCredentials,
+            "missing_token" => Self::MissingToken,
+            "invalid_token" => Self::InvalidToken,
+            "expired_token" => Self::ExpiredToken,
+            "validation" => Self::Validation {
+                field: wire.field.unwrap_or_default(),
+                message: wire.message,
+            },
+            "bad_request" => Self::BadRequest(wire.message),
+            "not_found" => Self::NotFound,
+            "internal" => Self::Internal,
+            "network" => Self::Network,
+            other => return Err(format!("unknown error code {other:?}")),
+        })
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::auth::TokenError> for ApiError {
+    fn from(error: crate::auth::TokenError) -> Self {
+        use crate::auth::TokenError;
+        match error {
+            TokenError::Missing => Self::MissingToken,
+            TokenError::Expired => Self::ExpiredToken,
+            TokenError::Malformed | TokenError::Invalid(_) => Self::InvalidToken,
+            TokenError::Signing(detail) => {
+                tracing::error!(%detail, "could not sign a token");
+                Self::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        tracing::error!(%error, "database error");
+        Self::Internal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_round_trip_through_json() {
+        let all = [
+            ApiError::InvalidCredentials,
+            ApiError::MissingToken,
+            ApiError::InvalidToken,
+            ApiError::ExpiredToken,
+            ApiError::Validation {
+                field: "name".into(),
+                message: "Name can't be empty.".into(),
+            },
+            ApiError::BadRequest("nope".into()),
+            ApiError::NotFound,
+            ApiError::Internal,
+            ApiError::Network,
+        ];
+        for error in all {
+            let json = serde_json::to_string(&error).unwrap();
+            assert_eq!(
+                serde_json::from_str::<ApiError>(&json).unwrap(),
+                error,
+                "{json}"
+            );
+        }
+    }
+
+    #[test]
+    fn wire_shape_has_code_and_message() {
+        let json = serde_json::to_value(ApiError::InvalidToken).unwrap();
+        assert_eq!(json["error"], "invalid_token");
+        assert_eq!(
+            json["message"],
+            "Your session is no longer valid. Please log in again."
+        );
+    }
+
+    #[test]
+    fn every_token_problem_is_401_and_ends_the_session() {
+        for error in [
+            ApiError::MissingToken,
+            ApiError::InvalidToken,
+            ApiError::ExpiredToken,
+        ] {
+            assert_eq!(error.status(), 401);
+            assert!(error.ends_session());
+        }
+        assert_eq!(ApiError::InvalidCredentials.status(), 401);
+        assert!(!ApiError::InvalidCredentials.ends_session());
+    }
+
+    #[test]
+    fn validation_errors_are_422_and_name_the_field() {
+        let error = ApiError::from(ValidationError::Empty { field: "Name" });
+        assert_eq!(error.status(), 422);
+        assert_eq!(
+            error,
+            ApiError::Validation {
+                field: "name".into(),
+                message: "Name can't be empty.".into()
+            }
+        );
+    }
+}

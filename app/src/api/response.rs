@@ -1,0 +1,31 @@
+use super::ApiError;
+use axum::{
+    Json,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+
+/// What a refused bearer token gets, per RFC 6750. The browser client looks
+/// for this challenge to tell "your session is over" apart from "wrong password".
+const INVALID_TOKEN_CHALLENGE: &str = r#"Bearer realm="photo-spots", error="invalid_token""#;
+const LOGIN_CHALLENGE: &str = r#"Bearer realm="photo-spots""#;
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let challenge = match self {
+            ApiError::MissingToken => Some(LOGIN_CHALLENGE),
+            ApiError::InvalidToken | ApiError::ExpiredToken => Some(INVALID_TOKEN_CHALLENGE),
+            _ => None,
+        };
+        let mut response = (status, Json(self)).into_response();
+        if let Some(challenge) = challenge {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(challenge),
+            );
+        }
+        response
+    }
+}

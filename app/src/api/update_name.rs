@@ -1,0 +1,24 @@
+use super::ApiError;
+use crate::{client::AuthClient, domain::User};
+use leptos::{prelude::*, server_fn::codec::Json};
+
+/// `POST /api/update_name` `{"name"}` with `Authorization: Bearer <token>` →
+/// the updated user.
+///
+/// Whose name changes comes from the verified token only: the body has no
+/// user id, and a token edited to name someone else fails verification.
+#[server(prefix = "/api", endpoint = "update_name", input = Json, output = Json, client = AuthClient)]
+pub async fn update_name(name: String) -> Result<User, ApiError> {
+    use crate::{auth::Authenticated, domain::UserName, state::AppState};
+
+    let auth = Authenticated::from_server_fn_context()?;
+    let name = UserName::parse(&name)?;
+    let state = AppState::from_context()?;
+    let user = state
+        .users
+        .update_name(auth.user_id(), &name)
+        .await?
+        .ok_or(ApiError::InvalidToken)?;
+    tracing::info!(user = %user.id, jti = %auth.claims().jti, "name updated");
+    Ok(user)
+}

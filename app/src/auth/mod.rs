@@ -1,0 +1,26 @@
+//! Authentication: what a token says (shared) and how the server issues and
+//! checks tokens and passwords (server only).
+
+mod claims;
+mod token_parts;
+
+pub use claims::{AUDIENCE, Claims, ISSUER};
+pub use token_parts::TokenParts;
+
+#[cfg(feature = "ssr")]
+mod guard;
+#[cfg(feature = "ssr")]
+mod password;
+#[cfg(feature = "ssr")]
+mod secret;
+#[cfg(feature = "ssr")]
+mod token;
+
+#[cfg(feature = "ssr")]
+pub use guard::{Authenticated, bearer_token};
+#[cfg(feature = "ssr")]
+pub use password::{PasswordError, Passwords};
+#[cfg(feature = "ssr")]
+pub use secret::{JwtSecret, SecretError};
+#[cfg(feature = "ssr")]
+pub use token::{TokenError, TokenService};

@@ -1,0 +1,7 @@
+//! The browser side of authentication: where the token lives and how it
+//! travels with every API call.
+
+mod auth_client;
+pub mod session;
+
+pub use auth_client::AuthClient;

@@ -1,0 +1,31 @@
+use thiserror::Error;
+
+/// Why a value was refused by a domain type's constructor.
+///
+/// The messages are shown to people as they are, in the browser and in API
+/// answers, so they say what to change.
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+pub enum ValidationError {
+    #[error("{field} can't be empty.")]
+    Empty { field: &'static str },
+    #[error("{field} must be at most {max} characters.")]
+    TooLong { field: &'static str, max: usize },
+    #[error("{field} can't contain control characters such as line breaks or tabs.")]
+    ControlCharacters { field: &'static str },
+    #[error("Usernames are 3 to 32 characters: lowercase letters, digits, '-' and '_'.")]
+    UsernameFormat,
+    #[error("A user id is a positive whole number.")]
+    UserId,
+}
+
+impl ValidationError {
+    /// The request field this error is about, for API answers.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::Empty { field } | Self::TooLong { field, .. } => field,
+            Self::ControlCharacters { field } => field,
+            Self::UsernameFormat => "username",
+            Self::UserId => "id",
+        }
+    }
+}

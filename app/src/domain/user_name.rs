@@ -1,0 +1,121 @@
+use super::ValidationError;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A person's display name, e.g. "John".
+///
+/// Trimmed, 1 to 50 characters (Unicode scalar values), no control characters.
+/// Anything else is stored exactly as typed: the page escapes it when showing it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct UserName(String);
+
+impl UserName {
+    pub const MAX_CHARS: usize = 50;
+    const FIELD: &'static str = "Name";
+
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return Err(ValidationError::Empty { field: Self::FIELD });
+        }
+        if name.chars().count() > Self::MAX_CHARS {
+            return Err(ValidationError::TooLong {
+                field: Self::FIELD,
+                max: Self::MAX_CHARS,
+            });
+        }
+        if name.chars().any(char::is_control) {
+            return Err(ValidationError::ControlCharacters { field: Self::FIELD });
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for UserName {
+    type Error = ValidationError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<UserName> for String {
+    fn from(name: UserName) -> Self {
+        name.0
+    }
+}
+
+impl fmt::Display for UserName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn surrounding_whitespace_is_trimmed() {
+        assert_eq!(UserName::parse("  John \n").unwrap().as_str(), "John");
+    }
+
+    #[test]
+    fn empty_or_blank_names_are_refused() {
+        for blank in ["", "   ", "\t\n"] {
+            assert_eq!(
+                UserName::parse(blank),
+                Err(ValidationError::Empty { field: "Name" })
+            );
+        }
+    }
+
+    #[test]
+    fn fifty_characters_fit_and_fifty_one_do_not() {
+        assert!(UserName::parse(&"é".repeat(50)).is_ok());
+        assert_eq!(
+            UserName::parse(&"a".repeat(51)),
+            Err(ValidationError::TooLong {
+                field: "Name",
+                max: 50
+            })
+        );
+    }
+
+    #[test]
+    fn length_counts_characters_not_bytes() {
+        // 50 four-byte characters are 200 bytes but still 50 characters.
+        assert!(UserName::parse(&"📷".repeat(50)).is_ok());
+    }
+
+    #[test]
+    fn control_characters_inside_are_refused() {
+        for bad in ["Jo\nhn", "Jo\u{0}hn", "Jo\u{7f}hn", "Jo\u{1b}[31mhn"] {
+            assert_eq!(
+                UserName::parse(bad),
+                Err(ValidationError::ControlCharacters { field: "Name" })
+            );
+        }
+    }
+
+    #[test]
+    fn markup_is_kept_as_typed() {
+        let name = "<img src=x onerror=alert(1)>";
+        assert_eq!(UserName::parse(name).unwrap().as_str(), name);
+    }
+
+    #[test]
+    fn json_goes_through_the_constructor() {
+        assert!(serde_json::from_str::<UserName>("\"\"").is_err());
+        assert_eq!(
+            serde_json::from_str::<UserName>("\" Jack \"")
+                .unwrap()
+                .as_str(),
+            "Jack"
+        );
+    }
+}

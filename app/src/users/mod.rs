@@ -1,0 +1,7 @@
+//! Users and their credentials in SQLite (server only).
+
+mod store;
+
+/// What a store call can fail with.
+pub use sqlx::Error as StoreError;
+pub use store::{Credentials, UserStore};

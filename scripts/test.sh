@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Every check Photo Spots has, in the order that fails fastest:
+#   lint  formatting and clippy (server and wasm builds), warnings are errors
+#   unit  unit and integration tests (a real server on a random port, real SQLite)
+#   e2e   the app built by cargo-leptos, driven by Playwright in Debian's Chromium
+# `scripts/test.sh` runs all three; `scripts/test.sh e2e` runs one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
+
+steps=("${@:-lint unit e2e}")
+steps=(${steps[*]})
+
+scripts/setup.sh --browser
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+for step in "${steps[@]}"; do
+  case "$step" in
+    lint)
+      say "cargo fmt --check"
+      cargo fmt --all -- --check
+      say "clippy (server)"
+      cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+      say "clippy (browser, wasm32)"
+      cargo clippy -p photo-spots -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+      ;;
+    unit)
+      say "unit and integration tests"
+      cargo test -p app -p server --features app/ssr
+      ;;
+    e2e)
+      say "building the site with cargo-leptos"
+      cargo leptos build
+      say "end-to-end tests in Chromium"
+      (cd end2end && npx playwright test)
+      ;;
+    *)
+      echo "unknown step: $step (use lint, unit or e2e)" >&2
+      exit 2
+      ;;
+  esac
+done
+say "all checks passed"

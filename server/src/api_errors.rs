@@ -1,0 +1,33 @@
+//! Gives server function errors their HTTP status.
+//!
+//! Leptos answers every server function error with status 500 and the
+//! error's JSON as the body. This layer turns that body back into an
+//! [`ApiError`] and answers with `ApiError::into_response`, so the status
+//! (401, 422, …) and headers come from the one mapping in `app::api`,
+//! whether the error came from our code or from decoding a bad request body.
+
+use app::api::ApiError;
+use axum::{
+    body::{Body, to_bytes},
+    http::Request,
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+/// Set by `server_fn` on error answers.
+const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
+/// Error bodies are a short JSON object; anything larger is not one of ours.
+const MAX_ERROR_BODY_BYTES: usize = 16 * 1024;
+
+pub async fn with_http_status(request: Request<Body>, next: Next) -> Response {
+    let response = next.run(request).await;
+    if !response.headers().contains_key(SERVER_FN_ERROR_HEADER) {
+        return response;
+    }
+    let body = to_bytes(response.into_body(), MAX_ERROR_BODY_BYTES).await;
+    let error = body
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<ApiError>(&bytes).ok())
+        .unwrap_or(ApiError::Internal);
+    error.into_response()
+}

@@ -1,0 +1,12 @@
+//! The Photo Spots server: configuration, start-up, and the axum router that
+//! serves the pages, the JSON API and the static files.
+
+mod api_errors;
+pub mod config;
+pub mod demo;
+pub mod router;
+pub mod startup;
+
+pub use config::Config;
+pub use router::router;
+pub use startup::{StartError, build_state};
