@@ -30,8 +30,11 @@ export class PhotoSpotsServer {
   public baseURL = '';
   public log = '';
 
+  private port = 0;
+
+  /** Starts the server; a restart keeps the port, so the browser's origin (and its localStorage) stays. */
   async start(): Promise<void> {
-    const port = await freePort();
+    const port = this.port || (this.port = await freePort());
     this.baseURL = `http://127.0.0.1:${port}`;
     const binary = process.env.PHOTO_SPOTS_BIN ?? join(root, 'target', 'debug', 'server');
     this.process = spawn(binary, [], {
