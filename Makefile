@@ -6,7 +6,7 @@
 SHELL := bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 
-.PHONY: run test setup lint unit e2e
+.PHONY: run release test setup lint unit e2e
 
 run:
 	scripts/setup.sh
@@ -14,6 +14,12 @@ run:
 
 test:
 	scripts/test.sh
+
+# The optimized build (wasm-opt comes from end2end's npm packages, on PATH above).
+# Set JWT_SECRET (or PHOTO_SPOTS_DEMO=1) first: a release build refuses to start without one.
+release:
+	scripts/setup.sh
+	cargo leptos serve --release
 
 setup:
 	scripts/setup.sh --browser

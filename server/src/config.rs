@@ -90,7 +90,8 @@ impl Config {
             Some(secret) => (JwtSecret::new(secret)?, SecretSource::Environment),
             None if production && !demo => return Err(ConfigError::MissingSecret),
             None => {
-                let path = data_dir(&database_url).join(DEV_SECRET_FILE);
+                let dir = database_dir(&database_url).unwrap_or_else(|| PathBuf::from("data"));
+                let path = dir.join(DEV_SECRET_FILE);
                 (
                     load_or_create_dev_secret(&path)?,
                     SecretSource::DevFile(path),
@@ -118,18 +119,19 @@ fn parse_ttl(raw: &str) -> Result<Duration, ConfigError> {
 }
 
 /// The directory holding the SQLite file named by `database_url`
-/// (`sqlite://data/photo-spots.db?mode=rwc` → `data`).
-pub fn data_dir(database_url: &str) -> PathBuf {
+/// (`sqlite://data/photo-spots.db?mode=rwc` → `data`); `None` for an
+/// in-memory database.
+pub fn database_dir(database_url: &str) -> Option<PathBuf> {
     let path = database_url
         .trim_start_matches("sqlite:")
         .trim_start_matches("//")
         .split('?')
         .next()
         .unwrap_or_default();
-    match Path::new(path).parent() {
-        Some(parent) if !path.is_empty() && !path.contains(":memory:") => parent.to_path_buf(),
-        _ => PathBuf::from("data"),
+    if path.is_empty() || path.contains(":memory:") {
+        return None;
     }
+    Path::new(path).parent().map(Path::to_path_buf)
 }
 
 fn load_or_create_dev_secret(path: &Path) -> Result<JwtSecret, ConfigError> {
@@ -253,12 +255,15 @@ mod tests {
     }
 
     #[test]
-    fn data_dir_is_the_database_files_directory() {
-        assert_eq!(data_dir(DEFAULT_DATABASE_URL), PathBuf::from("data"));
+    fn database_dir_is_the_database_files_directory() {
         assert_eq!(
-            data_dir("sqlite:///var/lib/ps/db.sqlite"),
-            PathBuf::from("/var/lib/ps")
+            database_dir(DEFAULT_DATABASE_URL),
+            Some(PathBuf::from("data"))
         );
-        assert_eq!(data_dir("sqlite::memory:"), PathBuf::from("data"));
+        assert_eq!(
+            database_dir("sqlite:///var/lib/ps/db.sqlite?mode=rwc"),
+            Some(PathBuf::from("/var/lib/ps"))
+        );
+        assert_eq!(database_dir("sqlite::memory:"), None);
     }
 }

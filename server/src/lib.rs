@@ -1,7 +1,7 @@
 //! The Photo Spots server: configuration, start-up, and the axum router that
 //! serves the pages, the JSON API and the static files.
 
-mod api_errors;
+mod api_middleware;
 pub mod config;
 pub mod demo;
 pub mod router;

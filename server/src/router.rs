@@ -1,6 +1,6 @@
 //! The HTTP surface: pages, `/api/*` server functions, static files.
 
-use crate::api_errors;
+use crate::api_middleware;
 use app::{App, api::ApiError, shell, state::AppState};
 use axum::{Router, middleware, routing::any};
 use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
@@ -14,6 +14,7 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .route("/api/{*rest}", any(|| async { ApiError::NotFound }))
         .fallback(file_and_error_handler::<AppState, _>(shell))
-        .layer(middleware::from_fn(api_errors::with_http_status))
+        .layer(middleware::from_fn(api_middleware::with_http_status))
+        .layer(middleware::from_fn(api_middleware::no_store))
         .with_state(state)
 }

@@ -1,6 +1,10 @@
 //! Turning a validated [`Config`] into running state.
 
-use crate::{Config, config::SecretSource, demo};
+use crate::{
+    Config,
+    config::{SecretSource, database_dir},
+    demo,
+};
 use app::{
     auth::{PasswordError, Passwords, TokenService},
     state::AppState,
@@ -13,6 +17,11 @@ use thiserror::Error;
 pub enum StartError {
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
+    #[error("could not create the database directory {dir}: {source}")]
+    DataDir {
+        dir: std::path::PathBuf,
+        source: std::io::Error,
+    },
     #[error("could not open the database: {0}")]
     Database(#[from] StoreError),
     #[error(transparent)]
@@ -36,6 +45,10 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
             path = %path.display(),
             "using a generated DEVELOPMENT signing secret; set JWT_SECRET in production"
         );
+    }
+    // SQLite creates the file but not its directory.
+    if let Some(dir) = database_dir(&config.database_url) {
+        std::fs::create_dir_all(&dir).map_err(|source| StartError::DataDir { dir, source })?;
     }
     let users = UserStore::connect(&config.database_url).await?;
     let passwords = Arc::new(Passwords::new()?);

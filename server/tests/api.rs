@@ -25,6 +25,17 @@ async fn login_returns_a_signed_token_and_the_user() {
 }
 
 #[tokio::test]
+async fn api_answers_are_never_cached() {
+    let server = TestServer::start().await;
+    for response in [
+        server.login("john", "john-password").await,
+        server.post("/api/me", None, json!({})).await,
+    ] {
+        assert_eq!(response.headers()["cache-control"], "no-store");
+    }
+}
+
+#[tokio::test]
 async fn wrong_password_and_unknown_user_get_the_same_401() {
     let server = TestServer::start().await;
     let (wrong_status, wrong_body) = answer(server.login("john", "jack-password").await).await;

@@ -1,6 +1,6 @@
-//! Gives server function errors their HTTP status.
+//! Middleware for the JSON API under `/api`.
 //!
-//! Leptos answers every server function error with status 500 and the
+//! [`with_http_status`]: Leptos answers every server function error with status 500 and the
 //! error's JSON as the body. This layer turns that body back into an
 //! [`ApiError`] and answers with `ApiError::into_response`, so the status
 //! (401, 422, …) and headers come from the one mapping in `app::api`,
@@ -9,7 +9,7 @@
 use app::api::ApiError;
 use axum::{
     body::{Body, to_bytes},
-    http::Request,
+    http::{HeaderValue, Request, header::CACHE_CONTROL},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -30,4 +30,17 @@ pub async fn with_http_status(request: Request<Body>, next: Next) -> Response {
         .and_then(|bytes| serde_json::from_slice::<ApiError>(&bytes).ok())
         .unwrap_or(ApiError::Internal);
     error.into_response()
+}
+
+/// API answers (tokens, user data) are private to one caller and one moment:
+/// no browser or proxy may keep a copy.
+pub async fn no_store(request: Request<Body>, next: Next) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let mut response = next.run(request).await;
+    if is_api {
+        response
+            .headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }
