@@ -55,7 +55,8 @@ pub struct Config {
     pub jwt_secret: JwtSecret,
     pub secret_source: SecretSource,
     pub token_ttl: Duration,
-    /// Create the demo users (john and jack) if they are missing.
+    /// Create the demo users (john and jack) if they are missing: set by
+    /// `PHOTO_SPOTS_DEMO`, on by default in development only.
     pub demo: bool,
 }
 
@@ -75,8 +76,13 @@ impl Config {
         var: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, ConfigError> {
         let set = |name: &str| var(name).filter(|value| !value.is_empty());
+        // A release build (or LEPTOS_ENV=PROD) is production.
+        let production = leptos_options.env == Env::PROD || !cfg!(debug_assertions);
+        // Development gets the demo users unless told otherwise; production
+        // only when asked.
         let demo = match set("PHOTO_SPOTS_DEMO").as_deref() {
-            None | Some("0") => false,
+            None => !production,
+            Some("0") => false,
             Some("1") => true,
             Some(other) => return Err(ConfigError::BadDemoFlag(other.to_owned())),
         };
@@ -85,7 +91,6 @@ impl Config {
             None => DEFAULT_TOKEN_TTL,
             Some(raw) => parse_ttl(&raw)?,
         };
-        let production = leptos_options.env == Env::PROD || !cfg!(debug_assertions);
         let (jwt_secret, secret_source) = match set("JWT_SECRET") {
             Some(secret) => (JwtSecret::new(secret)?, SecretSource::Environment),
             None if production && !demo => return Err(ConfigError::MissingSecret),
@@ -236,6 +241,22 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn demo_users_are_on_by_default_in_development_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/db.sqlite", dir.path().display());
+        let dev = config(Env::DEV, &[("DATABASE_URL", &url)]).unwrap();
+        assert!(dev.demo);
+        let dev_off = config(
+            Env::DEV,
+            &[("DATABASE_URL", &url), ("PHOTO_SPOTS_DEMO", "0")],
+        )
+        .unwrap();
+        assert!(!dev_off.demo);
+        let prod = config(Env::PROD, &[("JWT_SECRET", GOOD_SECRET)]).unwrap();
+        assert!(!prod.demo);
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub fn Nav() -> impl IntoView {
     view! {
         <header class="site-header">
             <nav aria-label="Main">
-                <a href="/" class="brand">"📷 Photo Spots"</a>
+                <a href="/" class="brand">"Photo Spots"</a>
                 <div class="nav-links">
                     {move || match session.name() {
                         Some(name) => Either::Left(view! {
