@@ -2,7 +2,7 @@
 
 use crate::{
     api::ApiError,
-    auth::{Passwords, TokenService},
+    auth::{LoginThrottle, Passwords, TokenService},
     users::UserStore,
 };
 use axum::extract::FromRef;
@@ -15,9 +15,21 @@ pub struct AppState {
     pub users: UserStore,
     pub tokens: Arc<TokenService>,
     pub passwords: Arc<Passwords>,
+    pub throttle: Arc<LoginThrottle>,
 }
 
 impl AppState {
+    /// The caller's IP address, for throttling (`None` when the server runs
+    /// without connection info, e.g. in-process).
+    pub fn client_address() -> Option<std::net::IpAddr> {
+        use axum::{extract::ConnectInfo, http::request::Parts};
+        let parts = leptos::prelude::use_context::<Parts>()?;
+        let ConnectInfo(address) = parts
+            .extensions
+            .get::<ConnectInfo<std::net::SocketAddr>>()?;
+        Some(address.ip())
+    }
+
     /// The state as provided to server functions by the router.
     pub fn from_context() -> Result<Self, ApiError> {
         leptos::prelude::use_context::<Self>().ok_or_else(|| {

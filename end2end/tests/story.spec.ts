@@ -172,7 +172,7 @@ test('an expired token ends the session', async ({ page }) => {
   const now = Math.floor(Date.now() / 1000);
   const expired = signToken({
     sub: '120', name: 'John', admin: false, iat: now - 7200, exp: now - 3600,
-    iss: 'photo-spots', aud: 'photo-spots', jti: 'expired-in-test',
+    iss: 'photo-spots', aud: 'photo-spots', jti: 'expired-in-test', ver: 0,
   });
   // Signed with the server's own secret: only the expiry is wrong.
   const check = await server.api('/api/me', {}, expired);

@@ -1,6 +1,6 @@
 //! Configuration from environment variables, validated before anything starts.
 
-use app::auth::{JwtSecret, SecretError};
+use app::auth::{JwtSecret, SecretError, ThrottleLimits};
 use leptos::config::{Env, LeptosOptions, get_configuration};
 use std::{
     path::{Path, PathBuf},
@@ -31,6 +31,12 @@ pub enum ConfigError {
         "JWT_TTL_SECONDS must be a whole number of seconds from 1 to {MAX_TOKEN_TTL_SECONDS}, not {0:?}"
     )]
     BadTtl(String),
+    #[error("{name} must be a whole number from 1 to {max}, not {value:?}")]
+    BadNumber {
+        name: &'static str,
+        value: String,
+        max: u64,
+    },
     #[error("PHOTO_SPOTS_DEMO must be 1 or 0, not {0:?}")]
     BadDemoFlag(String),
     #[error("could not read or write the development secret at {path}: {source}")]
@@ -55,6 +61,8 @@ pub struct Config {
     pub jwt_secret: JwtSecret,
     pub secret_source: SecretSource,
     pub token_ttl: Duration,
+    /// When failed logins are answered with 429.
+    pub login_limits: ThrottleLimits,
     /// Create the demo users (john and jack) if they are missing: set by
     /// `PHOTO_SPOTS_DEMO`, on by default in development only.
     pub demo: bool,
@@ -103,7 +111,40 @@ impl Config {
                 )
             }
         };
+        let number = |name: &'static str, default: u32, max: u32| match set(name) {
+            None => Ok(default),
+            Some(value) => match value.trim().parse::<u32>() {
+                Ok(n) if (1..=max).contains(&n) => Ok(n),
+                _ => Err(ConfigError::BadNumber {
+                    name,
+                    value,
+                    max: max.into(),
+                }),
+            },
+        };
+        let defaults = ThrottleLimits::default();
+        let login_limits = ThrottleLimits {
+            per_address: number(
+                "LOGIN_MAX_FAILURES_PER_ADDRESS",
+                defaults.per_address,
+                1_000_000,
+            )?,
+            per_username: number(
+                "LOGIN_MAX_FAILURES_PER_USERNAME",
+                defaults.per_username,
+                1_000_000,
+            )?,
+            window: Duration::from_secs(
+                number(
+                    "LOGIN_FAILURE_WINDOW_SECONDS",
+                    defaults.window.as_secs() as u32,
+                    86_400,
+                )?
+                .into(),
+            ),
+        };
         Ok(Self {
+            login_limits,
             leptos_options,
             database_url,
             jwt_secret,
@@ -257,6 +298,34 @@ mod tests {
         assert!(!dev_off.demo);
         let prod = config(Env::PROD, &[("JWT_SECRET", GOOD_SECRET)]).unwrap();
         assert!(!prod.demo);
+    }
+
+    #[test]
+    fn login_limits_come_from_the_environment() {
+        let config = config(
+            Env::DEV,
+            &[
+                ("JWT_SECRET", GOOD_SECRET),
+                ("LOGIN_MAX_FAILURES_PER_ADDRESS", "3"),
+                ("LOGIN_MAX_FAILURES_PER_USERNAME", "9"),
+                ("LOGIN_FAILURE_WINDOW_SECONDS", "30"),
+            ],
+        )
+        .unwrap();
+        let expected = ThrottleLimits {
+            per_address: 3,
+            per_username: 9,
+            window: Duration::from_secs(30),
+        };
+        assert_eq!(config.login_limits, expected);
+        let bad = self::config(
+            Env::DEV,
+            &[
+                ("JWT_SECRET", GOOD_SECRET),
+                ("LOGIN_MAX_FAILURES_PER_ADDRESS", "0"),
+            ],
+        );
+        assert!(matches!(bad, Err(ConfigError::BadNumber { .. })));
     }
 
     #[test]

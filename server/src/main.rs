@@ -1,5 +1,5 @@
 use server::{Config, StartError, build_state, router};
-use std::process::ExitCode;
+use std::{net::SocketAddr, process::ExitCode};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -28,7 +28,9 @@ async fn run() -> Result<(), StartError> {
         .await
         .map_err(|source| StartError::Listen { addr, source })?;
     tracing::info!("Photo Spots is listening on http://{addr}");
-    axum::serve(listener, router(state))
+    // Connection info gives the client address that login throttling keys on.
+    let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(StartError::Serve)?;

@@ -6,7 +6,7 @@ use crate::{
     demo,
 };
 use app::{
-    auth::{PasswordError, Passwords, TokenService},
+    auth::{LoginThrottle, PasswordError, Passwords, TokenService},
     state::AppState,
     users::{StoreError, UserStore},
 };
@@ -60,5 +60,6 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
         users,
         tokens: Arc::new(TokenService::new(&config.jwt_secret, config.token_ttl)),
         passwords,
+        throttle: Arc::new(LoginThrottle::new(config.login_limits)),
     })
 }

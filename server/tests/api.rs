@@ -204,7 +204,7 @@ fn sign_with(secret: &str, alg: Algorithm, claims: &Value) -> String {
 fn claims_for(sub: &str, exp_offset: i64) -> Value {
     let now = jsonwebtoken::get_current_timestamp() as i64;
     json!({"sub": sub, "name": "Jack", "admin": true, "iat": now, "exp": now + exp_offset,
-           "iss": "photo-spots", "aud": "photo-spots", "jti": "forged"})
+           "iss": "photo-spots", "aud": "photo-spots", "jti": "forged", "ver": 0})
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 
 mod common;
 
-use app::auth::{Authenticated, JwtSecret, TokenService};
+use app::auth::{JwtSecret, TokenService, VerifiedClaims};
 use axum::{Json, Router, routing::get};
 use common::{SECRET, TestServer};
 use serde_json::{Value, json};
@@ -18,7 +18,9 @@ async fn retirement_server(secret: &str) -> String {
     let app = Router::new()
         .route(
             "/pension",
-            get(|auth: Authenticated| async move { Json(json!({"owner": auth.user_id().get()})) }),
+            get(|VerifiedClaims(claims): VerifiedClaims| async move {
+                Json(json!({"owner": claims.sub.get()}))
+            }),
         )
         .with_state(tokens);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -22,6 +22,12 @@ pub enum ApiError {
     InvalidToken,
     #[error("Your session has expired. Please log in again.")]
     ExpiredToken,
+    #[error("Your current password is not right.")]
+    WrongPassword,
+    #[error("That username is taken. Please choose another.")]
+    UsernameTaken,
+    #[error("Too many failed attempts. Please wait {retry_after_secs} seconds and try again.")]
+    TooManyAttempts { retry_after_secs: u64 },
     #[error("{message}")]
     Validation { field: String, message: String },
     #[error("{0}")]
@@ -43,6 +49,9 @@ impl ApiError {
             | Self::MissingToken
             | Self::InvalidToken
             | Self::ExpiredToken => 401,
+            Self::WrongPassword => 403,
+            Self::UsernameTaken => 409,
+            Self::TooManyAttempts { .. } => 429,
             Self::Validation { .. } => 422,
             Self::BadRequest(_) => 400,
             Self::NotFound => 404,
@@ -65,6 +74,9 @@ impl ApiError {
             Self::MissingToken => "missing_token",
             Self::InvalidToken => "invalid_token",
             Self::ExpiredToken => "expired_token",
+            Self::WrongPassword => "wrong_password",
+            Self::UsernameTaken => "username_taken",
+            Self::TooManyAttempts { .. } => "too_many_attempts",
             Self::Validation { .. } => "validation",
             Self::BadRequest(_) => "bad_request",
             Self::NotFound => "not_found",
@@ -123,6 +135,8 @@ struct WireError {
     message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     field: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    retry_after: Option<u64>,
 }
 
 impl From<ApiError> for WireError {
@@ -131,10 +145,15 @@ impl From<ApiError> for WireError {
             ApiError::Validation { field, .. } => Some(field.clone()),
             _ => None,
         };
+        let retry_after = match &error {
+            ApiError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
         Self {
             error: error.code().to_owned(),
             message: error.to_string(),
             field,
+            retry_after,
         }
     }
 }
@@ -148,6 +167,11 @@ impl TryFrom<WireError> for ApiError {
             "missing_token" => Self::MissingToken,
             "invalid_token" => Self::InvalidToken,
             "expired_token" => Self::ExpiredToken,
+            "wrong_password" => Self::WrongPassword,
+            "username_taken" => Self::UsernameTaken,
+            "too_many_attempts" => Self::TooManyAttempts {
+                retry_after_secs: wire.retry_after.unwrap_or_default(),
+            },
             "validation" => Self::Validation {
                 field: wire.field.unwrap_or_default(),
                 message: wire.message,
@@ -168,12 +192,23 @@ impl From<crate::auth::TokenError> for ApiError {
         match error {
             TokenError::Missing => Self::MissingToken,
             TokenError::Expired => Self::ExpiredToken,
-            TokenError::Malformed | TokenError::Invalid(_) => Self::InvalidToken,
+            TokenError::Malformed
+            | TokenError::Invalid(_)
+            | TokenError::Revoked
+            | TokenError::UnknownUser => Self::InvalidToken,
             TokenError::Signing(detail) => {
                 tracing::error!(%detail, "could not sign a token");
                 Self::Internal
             }
         }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::auth::PasswordError> for ApiError {
+    fn from(error: crate::auth::PasswordError) -> Self {
+        tracing::error!(%error, "password hashing failed");
+        Self::Internal
     }
 }
 
@@ -202,6 +237,11 @@ mod tests {
             },
             ApiError::BadRequest("nope".into()),
             ApiError::NotFound,
+            ApiError::WrongPassword,
+            ApiError::UsernameTaken,
+            ApiError::TooManyAttempts {
+                retry_after_secs: 42,
+            },
             ApiError::Internal,
             ApiError::Network,
         ];

@@ -3,18 +3,33 @@ use crate::{client::AuthClient, domain::User};
 use leptos::{prelude::*, server_fn::codec::Json};
 use serde::{Deserialize, Serialize};
 
-/// What a successful login returns: the signed token and who it is for.
+/// What a successful login (or sign-up, or password change) returns: the
+/// signed token and who it is for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginResponse {
     pub token: String,
     pub user: User,
 }
 
+#[cfg(feature = "ssr")]
+impl LoginResponse {
+    /// Signs a token for `user` at token version `version`.
+    pub fn issue(
+        state: &crate::state::AppState,
+        user: User,
+        version: u32,
+    ) -> Result<Self, ApiError> {
+        let (token, claims) = state.tokens.issue(&user, version)?;
+        tracing::info!(user = %claims.sub, jti = %claims.jti, "token issued");
+        Ok(Self { token, user })
+    }
+}
+
 /// `POST /api/login` `{"username","password"}` → `{"token","user"}`.
 ///
 /// An unknown username and a wrong password get the same answer (401) after
 /// the same work (one argon2id verify), so the answer doesn't reveal which
-/// usernames exist.
+/// usernames exist. Too many failures answer 429 before any hashing.
 #[server(prefix = "/api", endpoint = "login", input = Json, output = Json, client = AuthClient)]
 pub async fn login(username: String, password: String) -> Result<LoginResponse, ApiError> {
     use crate::{
@@ -25,27 +40,30 @@ pub async fn login(username: String, password: String) -> Result<LoginResponse, 
     let state = AppState::from_context()?;
     let username = Username::parse(&username)?;
     let password = Password::parse(&password)?;
-    let credentials = state.users.find_credentials(&username).await?;
+    let address = AppState::client_address();
+    if let Err(wait) = state.throttle.check(address, username.as_str()) {
+        tracing::warn!(%username, ?address, "login throttled after repeated failures");
+        return Err(ApiError::TooManyAttempts {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
 
-    let passwords = state.passwords.clone();
+    let credentials = state.users.find_credentials(&username).await?;
     let stored_hash = credentials.as_ref().map(|c| c.password_hash.clone());
-    // Argon2 is deliberately slow: keep it off the async worker threads.
-    let verified =
-        tokio::task::spawn_blocking(move || passwords.verify(&password, stored_hash.as_deref()))
-            .await
-            .map_err(|_| ApiError::Internal)?;
+    let verified = state
+        .passwords
+        .clone()
+        .verify_off_thread(password, stored_hash)
+        .await?;
 
     match credentials {
         Some(credentials) if verified => {
-            let (token, claims) = state.tokens.issue(&credentials.user)?;
-            tracing::info!(user = %claims.sub, jti = %claims.jti, "logged in");
-            Ok(LoginResponse {
-                token,
-                user: credentials.user,
-            })
+            state.throttle.record_success(address);
+            LoginResponse::issue(&state, credentials.user, credentials.token_version)
         }
         _ => {
-            tracing::info!(%username, "login refused: wrong username or password");
+            state.throttle.record_failure(address, username.as_str());
+            tracing::info!(%username, ?address, "login refused: wrong username or password");
             Err(ApiError::InvalidCredentials)
         }
     }

@@ -8,7 +8,7 @@ use leptos::{prelude::*, server_fn::codec::Json};
 pub async fn me() -> Result<User, ApiError> {
     use crate::{auth::Authenticated, state::AppState};
 
-    let auth = Authenticated::from_server_fn_context()?;
+    let auth = Authenticated::from_server_fn_context().await?;
     let state = AppState::from_context()?;
     // A valid token for a user who no longer exists is no session at all.
     state

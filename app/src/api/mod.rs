@@ -1,15 +1,21 @@
 //! The JSON API: Leptos server functions at stable paths under `/api`,
 //! called by the pages and usable as a REST API (curl, mobile apps).
 
+mod change_password;
 mod error;
 mod login;
+mod logout_all;
 mod me;
+mod signup;
 mod update_name;
 
 #[cfg(feature = "ssr")]
 mod response;
 
+pub use change_password::{ChangePassword, change_password};
 pub use error::ApiError;
 pub use login::{Login, LoginResponse, login};
+pub use logout_all::{LogoutAll, logout_all};
 pub use me::{Me, me};
+pub use signup::{Signup, signup};
 pub use update_name::{UpdateName, update_name};

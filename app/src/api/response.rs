@@ -14,6 +14,10 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status =
             StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let retry_after = match self {
+            ApiError::TooManyAttempts { retry_after_secs } => Some(retry_after_secs),
+            _ => None,
+        };
         let challenge = match self {
             ApiError::MissingToken => Some(LOGIN_CHALLENGE),
             ApiError::InvalidToken | ApiError::ExpiredToken => Some(INVALID_TOKEN_CHALLENGE),
@@ -25,6 +29,11 @@ impl IntoResponse for ApiError {
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static(challenge),
             );
+        }
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }

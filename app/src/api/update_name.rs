@@ -11,7 +11,7 @@ use leptos::{prelude::*, server_fn::codec::Json};
 pub async fn update_name(name: String) -> Result<User, ApiError> {
     use crate::{auth::Authenticated, domain::UserName, state::AppState};
 
-    let auth = Authenticated::from_server_fn_context()?;
+    let auth = Authenticated::from_server_fn_context().await?;
     let name = UserName::parse(&name)?;
     let state = AppState::from_context()?;
     let user = state

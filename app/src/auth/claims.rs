@@ -28,6 +28,10 @@ pub struct Claims {
     pub aud: String,
     /// A random id for this token, safe to log instead of the token itself.
     pub jti: String,
+    /// The user's token version when this token was issued. Changing the
+    /// password or logging out everywhere bumps the stored version, which
+    /// refuses every older token.
+    pub ver: u32,
 }
 
 mod sub_as_string {
@@ -59,6 +63,7 @@ mod tests {
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             jti: "abc".into(),
+            ver: 0,
         };
         let json = serde_json::to_value(&claims).unwrap();
         assert_eq!(json["sub"], "120");
@@ -69,7 +74,7 @@ mod tests {
     fn numeric_or_invalid_sub_is_refused() {
         let with_sub = |sub: serde_json::Value| {
             serde_json::json!({"sub": sub, "name": "John", "admin": false, "iat": 1, "exp": 2,
-                "iss": ISSUER, "aud": AUDIENCE, "jti": "x"})
+                "iss": ISSUER, "aud": AUDIENCE, "jti": "x", "ver": 0})
         };
         assert!(serde_json::from_value::<Claims>(with_sub(120.into())).is_err());
         assert!(serde_json::from_value::<Claims>(with_sub("-1".into())).is_err());

@@ -1,5 +1,5 @@
 use super::{Claims, TokenError, TokenService};
-use crate::{api::ApiError, domain::UserId, state::AppState};
+use crate::{api::ApiError, domain::UserId, state::AppState, users::StoreError};
 use axum::{
     extract::{FromRef, FromRequestParts},
     http::{HeaderMap, header::AUTHORIZATION, request::Parts},
@@ -10,11 +10,39 @@ use std::sync::Arc;
 /// without being parsed.
 const MAX_AUTHORIZATION_BYTES: usize = 4096;
 
-/// Proof that the request carried a valid Photo Spots token.
+/// A bearer token whose signature and claims check out, and nothing more.
+///
+/// This is what a second service holding only the verification key can know
+/// (the "retirement server"): it accepts the token until it expires. Photo
+/// Spots itself uses [`Authenticated`], which also refuses revoked tokens.
+#[derive(Clone, Debug)]
+pub struct VerifiedClaims(pub Claims);
+
+impl VerifiedClaims {
+    pub fn from_headers(headers: &HeaderMap, tokens: &TokenService) -> Result<Self, TokenError> {
+        tokens.verify(bearer_token(headers)?).map(Self)
+    }
+}
+
+impl<S> FromRequestParts<S> for VerifiedClaims
+where
+    S: Send + Sync,
+    Arc<TokenService>: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let tokens = Arc::<TokenService>::from_ref(state);
+        Self::from_headers(&parts.headers, &tokens).map_err(refused)
+    }
+}
+
+/// Proof that the request carried a valid, current Photo Spots token.
 ///
 /// This is the single choke point for authorization: it can only be built by
-/// verifying the bearer token, and protected code takes the user id from it,
-/// never from the request body.
+/// verifying the bearer token and checking that the user still exists and
+/// has not revoked it (password change, "log out of all devices"). Protected
+/// code takes the user id from it, never from the request body.
 #[derive(Clone, Debug)]
 pub struct Authenticated {
     claims: Claims,
@@ -29,35 +57,66 @@ impl Authenticated {
         &self.claims
     }
 
-    /// Verifies the bearer token in `headers`.
-    pub fn from_headers(headers: &HeaderMap, tokens: &TokenService) -> Result<Self, TokenError> {
-        let claims = tokens.verify(bearer_token(headers)?)?;
-        tracing::debug!(user = %claims.sub, jti = %claims.jti, "token verified");
-        Ok(Self { claims })
+    /// Verifies the bearer token in `headers`, then reads the user's token
+    /// version: one primary-key lookup, the price of revocable tokens.
+    pub async fn check(headers: &HeaderMap, state: &AppState) -> Result<Self, ApiError> {
+        Self::check_token(headers, state)
+            .await
+            .map_err(|error| match error {
+                CheckError::Token(error) => refused(error),
+                CheckError::Store(error) => ApiError::from(error),
+            })
+    }
+
+    async fn check_token(headers: &HeaderMap, state: &AppState) -> Result<Self, CheckError> {
+        let VerifiedClaims(claims) = VerifiedClaims::from_headers(headers, &state.tokens)?;
+        match state.users.token_version(claims.sub).await? {
+            None => Err(TokenError::UnknownUser.into()),
+            Some(current) if current != claims.ver => Err(TokenError::Revoked.into()),
+            Some(_) => {
+                tracing::debug!(user = %claims.sub, jti = %claims.jti, "token accepted");
+                Ok(Self { claims })
+            }
+        }
     }
 
     /// The same check from inside a server function, where leptos_axum
     /// provides the request parts and the app state as context.
-    pub fn from_server_fn_context() -> Result<Self, ApiError> {
+    pub async fn from_server_fn_context() -> Result<Self, ApiError> {
         let state = AppState::from_context()?;
         let parts = leptos::prelude::use_context::<Parts>().ok_or_else(|| {
             tracing::error!("request parts missing from the server function context");
             ApiError::Internal
         })?;
-        Self::from_headers(&parts.headers, &state.tokens).map_err(refused)
+        Self::check(&parts.headers, &state).await
     }
 }
 
-impl<S> FromRequestParts<S> for Authenticated
-where
-    S: Send + Sync,
-    Arc<TokenService>: FromRef<S>,
-{
+impl FromRequestParts<AppState> for Authenticated {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let tokens = Arc::<TokenService>::from_ref(state);
-        Self::from_headers(&parts.headers, &tokens).map_err(refused)
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Self::check(&parts.headers, state).await
+    }
+}
+
+enum CheckError {
+    Token(TokenError),
+    Store(StoreError),
+}
+
+impl From<TokenError> for CheckError {
+    fn from(error: TokenError) -> Self {
+        Self::Token(error)
+    }
+}
+
+impl From<StoreError> for CheckError {
+    fn from(error: StoreError) -> Self {
+        Self::Store(error)
     }
 }
 

@@ -14,13 +14,17 @@ mod password;
 #[cfg(feature = "ssr")]
 mod secret;
 #[cfg(feature = "ssr")]
+mod throttle;
+#[cfg(feature = "ssr")]
 mod token;
 
 #[cfg(feature = "ssr")]
-pub use guard::{Authenticated, bearer_token};
+pub use guard::{Authenticated, VerifiedClaims, bearer_token};
 #[cfg(feature = "ssr")]
 pub use password::{PasswordError, Passwords};
 #[cfg(feature = "ssr")]
 pub use secret::{JwtSecret, SecretError};
+#[cfg(feature = "ssr")]
+pub use throttle::{LoginThrottle, ThrottleLimits};
 #[cfg(feature = "ssr")]
 pub use token::{TokenError, TokenService};

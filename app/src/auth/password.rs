@@ -3,6 +3,10 @@ use argon2::{
     Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
     password_hash::{SaltString, rand_core::OsRng},
 };
+use std::sync::{
+    Arc,
+    atomic::{AtomicU64, Ordering},
+};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -19,6 +23,9 @@ pub struct Passwords {
     /// Checked when the username is unknown, so that "no such user" and
     /// "wrong password" take the same time and can't be told apart.
     dummy_hash: String,
+    /// How many verifications ran, so tests can prove that every login path
+    /// (known user or not) pays for one, and a throttled one for none.
+    verifications: AtomicU64,
 }
 
 impl Passwords {
@@ -27,7 +34,11 @@ impl Passwords {
             Params::new(19 * 1024, 2, 1, None).map_err(|e| PasswordError(e.to_string()))?;
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
         let dummy_hash = hash_with(&argon2, "photo-spots-dummy-password")?;
-        Ok(Self { argon2, dummy_hash })
+        Ok(Self {
+            argon2,
+            dummy_hash,
+            verifications: AtomicU64::new(0),
+        })
     }
 
     /// A PHC string such as `$argon2id$v=19$m=19456,t=2,p=1$…`, with a fresh salt.
@@ -39,6 +50,7 @@ impl Passwords {
     /// the dummy hash is checked anyway and the answer is `false`.
     pub fn verify(&self, password: &Password, stored: Option<&str>) -> bool {
         let matches = |phc: &str| {
+            self.verifications.fetch_add(1, Ordering::Relaxed);
             PasswordHash::new(phc)
                 .map(|hash| {
                     self.argon2
@@ -54,6 +66,34 @@ impl Passwords {
                 false
             }
         }
+    }
+}
+
+impl Passwords {
+    /// [`verify`](Self::verify) on a blocking thread, off the async workers.
+    pub async fn verify_off_thread(
+        self: Arc<Self>,
+        password: Password,
+        stored: Option<String>,
+    ) -> Result<bool, PasswordError> {
+        tokio::task::spawn_blocking(move || self.verify(&password, stored.as_deref()))
+            .await
+            .map_err(|e| PasswordError(e.to_string()))
+    }
+
+    /// [`hash`](Self::hash) on a blocking thread, off the async workers.
+    pub async fn hash_off_thread(
+        self: Arc<Self>,
+        password: Password,
+    ) -> Result<String, PasswordError> {
+        tokio::task::spawn_blocking(move || self.hash(&password))
+            .await
+            .map_err(|e| PasswordError(e.to_string()))?
+    }
+
+    /// Password verifications run so far.
+    pub fn verifications(&self) -> u64 {
+        self.verifications.load(Ordering::Relaxed)
     }
 }
 
@@ -96,6 +136,16 @@ mod tests {
     fn unknown_user_is_refused_even_with_the_dummy_password() {
         let passwords = Passwords::new().unwrap();
         assert!(!passwords.verify(&password("photo-spots-dummy-password"), None));
+    }
+
+    #[test]
+    fn unknown_user_and_wrong_password_both_run_the_hash() {
+        let passwords = Passwords::new().unwrap();
+        let hash = passwords.hash(&password("john-password")).unwrap();
+        passwords.verify(&password("guess"), Some(&hash));
+        assert_eq!(passwords.verifications(), 1);
+        passwords.verify(&password("guess"), None);
+        assert_eq!(passwords.verifications(), 2);
     }
 
     #[test]

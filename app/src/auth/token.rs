@@ -24,6 +24,10 @@ pub enum TokenError {
     Expired,
     #[error("the token is invalid: {0}")]
     Invalid(String),
+    #[error("the token was revoked (password change or log out everywhere)")]
+    Revoked,
+    #[error("the token names a user who does not exist")]
+    UnknownUser,
     #[error("could not sign a token: {0}")]
     Signing(String),
 }
@@ -59,13 +63,19 @@ impl TokenService {
         self.ttl
     }
 
-    /// A signed token for `user`, valid for the configured lifetime from now.
-    pub fn issue(&self, user: &User) -> Result<(String, Claims), TokenError> {
-        self.issue_at(user, unix_now())
+    /// A signed token for `user` at token version `version`, valid for the
+    /// configured lifetime from now.
+    pub fn issue(&self, user: &User, version: u32) -> Result<(String, Claims), TokenError> {
+        self.issue_at(user, version, unix_now())
     }
 
     /// As [`issue`](Self::issue), with "now" given (seconds since the epoch).
-    pub fn issue_at(&self, user: &User, now: u64) -> Result<(String, Claims), TokenError> {
+    pub fn issue_at(
+        &self,
+        user: &User,
+        version: u32,
+        now: u64,
+    ) -> Result<(String, Claims), TokenError> {
         let claims = Claims {
             sub: user.id,
             name: user.name.clone(),
@@ -75,6 +85,7 @@ impl TokenService {
             iss: ISSUER.to_owned(),
             aud: AUDIENCE.to_owned(),
             jti: random_token_id()?,
+            ver: version,
         };
         let token = encode(&Header::new(ALGORITHM), &claims, &self.encoding)
             .map_err(|e| TokenError::Signing(e.to_string()))?;
@@ -128,7 +139,7 @@ mod tests {
     }
 
     fn token_for_john() -> String {
-        service().issue(&john()).unwrap().0
+        service().issue(&john(), 0).unwrap().0
     }
 
     /// Signs arbitrary claims with the test secret and the given algorithm.
@@ -144,7 +155,7 @@ mod tests {
     fn valid_claims() -> Value {
         let now = unix_now();
         json!({"sub": "120", "name": "John", "admin": false, "iat": now, "exp": now + 600,
-               "iss": ISSUER, "aud": AUDIENCE, "jti": "t"})
+               "iss": ISSUER, "aud": AUDIENCE, "jti": "t", "ver": 0})
     }
 
     fn assert_refused(token: &str) {
@@ -156,7 +167,7 @@ mod tests {
 
     #[test]
     fn issued_token_verifies_and_round_trips_the_claims() {
-        let (token, issued) = service().issue(&john()).unwrap();
+        let (token, issued) = service().issue(&john(), 0).unwrap();
         let verified = service().verify(&token).unwrap();
         assert_eq!(verified, issued);
         assert_eq!(verified.sub.get(), 120);
@@ -202,7 +213,7 @@ mod tests {
             &JwtSecret::new("another-secret-that-is-also-long-enough").unwrap(),
             Duration::from_secs(3600),
         );
-        assert_refused(&other.issue(&john()).unwrap().0);
+        assert_refused(&other.issue(&john(), 0).unwrap().0);
     }
 
     #[test]
@@ -228,7 +239,7 @@ mod tests {
     #[test]
     fn expired_token_is_refused_as_expired() {
         let long_ago = unix_now() - 2 * 3600;
-        let (token, _) = service().issue_at(&john(), long_ago).unwrap();
+        let (token, _) = service().issue_at(&john(), 0, long_ago).unwrap();
         assert_eq!(service().verify(&token), Err(TokenError::Expired));
     }
 

@@ -10,6 +10,10 @@ pub enum ValidationError {
     Empty { field: &'static str },
     #[error("{field} must be at most {max} characters.")]
     TooLong { field: &'static str, max: usize },
+    #[error("{field} must be at least {min} characters.")]
+    TooShort { field: &'static str, min: usize },
+    #[error("Your password can't be your username.")]
+    PasswordIsUsername,
     #[error("{field} can't contain control characters such as line breaks or tabs.")]
     ControlCharacters { field: &'static str },
     #[error("Usernames are 3 to 32 characters: lowercase letters, digits, '-' and '_'.")]
@@ -22,7 +26,10 @@ impl ValidationError {
     /// The request field this error is about, for API answers.
     pub fn field(&self) -> &'static str {
         match self {
-            Self::Empty { field } | Self::TooLong { field, .. } => field,
+            Self::Empty { field } | Self::TooLong { field, .. } | Self::TooShort { field, .. } => {
+                field
+            }
+            Self::PasswordIsUsername => "password",
             Self::ControlCharacters { field } => field,
             Self::UsernameFormat => "username",
             Self::UserId => "id",

@@ -1,4 +1,4 @@
-use super::ValidationError;
+use super::{Username, ValidationError};
 use std::fmt;
 
 /// A password as typed at login. Never printed: `Debug` is redacted.
@@ -9,6 +9,7 @@ pub struct Password(String);
 
 impl Password {
     pub const MAX_BYTES: usize = 1024;
+    pub const MIN_NEW_CHARS: usize = 10;
 
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
         if raw.is_empty() {
@@ -21,6 +22,22 @@ impl Password {
             });
         }
         Ok(Self(raw.to_owned()))
+    }
+
+    /// A password someone is choosing (sign-up, password change): at least
+    /// 10 characters, and not the username.
+    pub fn new_for(raw: &str, username: &Username) -> Result<Self, ValidationError> {
+        let password = Self::parse(raw)?;
+        if raw.chars().count() < Self::MIN_NEW_CHARS {
+            return Err(ValidationError::TooShort {
+                field: "Password",
+                min: Self::MIN_NEW_CHARS,
+            });
+        }
+        if raw.trim().eq_ignore_ascii_case(username.as_str()) {
+            return Err(ValidationError::PasswordIsUsername);
+        }
+        Ok(password)
     }
 
     pub fn expose(&self) -> &str {
@@ -51,6 +68,23 @@ mod tests {
         assert!(Password::parse("").is_err());
         assert!(Password::parse(&"x".repeat(1025)).is_err());
         assert!(Password::parse(&"x".repeat(1024)).is_ok());
+    }
+
+    #[test]
+    fn new_passwords_need_ten_characters_and_differ_from_the_username() {
+        let ansel = Username::parse("ansel-adams").unwrap();
+        assert!(Password::new_for("a-long-password", &ansel).is_ok());
+        assert_eq!(
+            Password::new_for("short", &ansel).unwrap_err(),
+            ValidationError::TooShort {
+                field: "Password",
+                min: 10
+            }
+        );
+        assert_eq!(
+            Password::new_for("Ansel-Adams", &ansel).unwrap_err(),
+            ValidationError::PasswordIsUsername
+        );
     }
 
     #[test]

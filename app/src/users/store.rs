@@ -7,10 +7,12 @@ use sqlx::{
 };
 use std::{str::FromStr, time::Duration};
 
-/// A user together with the stored password hash, for logging in.
+/// A user together with the stored password hash and token version, for
+/// logging in.
 pub struct Credentials {
     pub user: User,
     pub password_hash: String,
+    pub token_version: u32,
 }
 
 /// The users table. Every query is a single statement, so each call is atomic
@@ -48,17 +50,84 @@ impl UserStore {
         &self,
         username: &Username,
     ) -> Result<Option<Credentials>, sqlx::Error> {
-        sqlx::query("SELECT id, username, name, password_hash FROM users WHERE username = ?")
-            .bind(username.as_str())
+        sqlx::query(
+            "SELECT id, username, name, password_hash, token_version FROM users WHERE username = ?",
+        )
+        .bind(username.as_str())
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|row| credentials_from_row(&row))
+        .transpose()
+    }
+
+    /// Like [`find_credentials`](Self::find_credentials), by id.
+    pub async fn find_credentials_by_id(
+        &self,
+        id: UserId,
+    ) -> Result<Option<Credentials>, sqlx::Error> {
+        sqlx::query(
+            "SELECT id, username, name, password_hash, token_version FROM users WHERE id = ?",
+        )
+        .bind(id.get())
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|row| credentials_from_row(&row))
+        .transpose()
+    }
+
+    /// The current token version of user `id` (one primary-key read).
+    pub async fn token_version(&self, id: UserId) -> Result<Option<u32>, sqlx::Error> {
+        sqlx::query_scalar("SELECT token_version FROM users WHERE id = ?")
+            .bind(id.get())
             .fetch_optional(&self.pool)
-            .await?
-            .map(|row| {
-                Ok(Credentials {
-                    user: user_from_row(&row)?,
-                    password_hash: row.try_get("password_hash")?,
-                })
-            })
-            .transpose()
+            .await
+    }
+
+    /// Refuses every token issued so far to user `id`; returns the new version.
+    pub async fn bump_token_version(&self, id: UserId) -> Result<Option<u32>, sqlx::Error> {
+        sqlx::query_scalar(
+            "UPDATE users SET token_version = token_version + 1 WHERE id = ? RETURNING token_version",
+        )
+        .bind(id.get())
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// Stores a new password hash and, in the same statement, refuses every
+    /// older token. Returns the new token version.
+    pub async fn change_password(
+        &self,
+        id: UserId,
+        password_hash: &str,
+    ) -> Result<Option<u32>, sqlx::Error> {
+        sqlx::query_scalar(
+            "UPDATE users SET password_hash = ?, token_version = token_version + 1, \
+             updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ? RETURNING token_version",
+        )
+        .bind(password_hash)
+        .bind(id.get())
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// Creates a user with a fresh id; `None` if the username is taken.
+    pub async fn create_user(
+        &self,
+        username: &Username,
+        name: &UserName,
+        password_hash: &str,
+    ) -> Result<Option<User>, sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO users (username, name, password_hash) VALUES (?, ?, ?) \
+             ON CONFLICT (username) DO NOTHING RETURNING id, username, name",
+        )
+        .bind(username.as_str())
+        .bind(name.as_str())
+        .bind(password_hash)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|row| user_from_row(&row))
+        .transpose()
     }
 
     pub async fn find_by_id(&self, id: UserId) -> Result<Option<User>, sqlx::Error> {
@@ -106,6 +175,14 @@ impl UserStore {
         .await?;
         Ok(result.rows_affected() == 1)
     }
+}
+
+fn credentials_from_row(row: &SqliteRow) -> Result<Credentials, sqlx::Error> {
+    Ok(Credentials {
+        user: user_from_row(row)?,
+        password_hash: row.try_get("password_hash")?,
+        token_version: row.try_get("token_version")?,
+    })
 }
 
 /// Rows go through the domain constructors too: a row that breaks the rules
@@ -208,11 +285,58 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn password_change_and_log_out_everywhere_bump_the_token_version() {
+        let (_dir, store) = store().await;
+        let john = user(120, "john", "John");
+        store.insert_if_absent(&john, "$old").await.unwrap();
+        assert_eq!(store.token_version(john.id).await.unwrap(), Some(0));
+        assert_eq!(
+            store.change_password(john.id, "$new").await.unwrap(),
+            Some(1)
+        );
+        assert_eq!(store.bump_token_version(john.id).await.unwrap(), Some(2));
+        let found = store
+            .find_credentials_by_id(john.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (found.password_hash.as_str(), found.token_version),
+            ("$new", 2)
+        );
+    }
+
+    #[tokio::test]
+    async fn created_users_get_new_ids_and_usernames_stay_unique() {
+        let (_dir, store) = store().await;
+        store
+            .insert_if_absent(&user(121, "jack", "Jack"), "$h")
+            .await
+            .unwrap();
+        let username = Username::parse("ansel").unwrap();
+        let name = UserName::parse("Ansel").unwrap();
+        let ansel = store
+            .create_user(&username, &name, "$h")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(ansel.id.get() > 121);
+        assert_eq!(
+            store.create_user(&username, &name, "$other").await.unwrap(),
+            None
+        );
+        let kept = store.find_credentials(&username).await.unwrap().unwrap();
+        assert_eq!(kept.password_hash, "$h");
+    }
+
+    #[tokio::test]
     async fn unknown_users_are_none() {
         let (_dir, store) = store().await;
         let nobody = UserId::new(999).unwrap();
         assert_eq!(store.find_by_id(nobody).await.unwrap(), None);
         let name = UserName::parse("X").unwrap();
         assert_eq!(store.update_name(nobody, &name).await.unwrap(), None);
+        assert_eq!(store.token_version(nobody).await.unwrap(), None);
+        assert_eq!(store.bump_token_version(nobody).await.unwrap(), None);
     }
 }

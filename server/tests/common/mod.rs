@@ -6,7 +6,7 @@ use leptos::config::LeptosOptions;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use server::{Config, build_state, router};
-use std::{sync::Arc, time::Duration};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tempfile::TempDir;
 
 pub const SECRET: &str = "integration-test-secret-0123456789abcdef";
@@ -16,23 +16,33 @@ pub struct TestServer {
     pub state: AppState,
     pub http: reqwest::Client,
     dir: TempDir,
+    env: Vec<(String, String)>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl TestServer {
     /// A fresh server with the demo users.
     pub async fn start() -> Self {
-        Self::start_in(tempfile::tempdir().unwrap()).await
+        Self::start_with(&[]).await
+    }
+
+    /// A fresh server with extra environment variables set.
+    pub async fn start_with(env: &[(&str, &str)]) -> Self {
+        let env = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Self::start_in(tempfile::tempdir().unwrap(), env).await
     }
 
     /// A server on the database in `dir` (to test restarts).
-    pub async fn start_in(dir: TempDir) -> Self {
+    async fn start_in(dir: TempDir, env: Vec<(String, String)>) -> Self {
         let url = format!("sqlite://{}/photo-spots.db?mode=rwc", dir.path().display());
         let vars = |name: &str| match name {
             "DATABASE_URL" => Some(url.clone()),
             "JWT_SECRET" => Some(SECRET.to_owned()),
             "PHOTO_SPOTS_DEMO" => Some("1".to_owned()),
-            _ => None,
+            _ => env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
         };
         let options = LeptosOptions::builder()
             .output_name("photo-spots")
@@ -43,7 +53,7 @@ impl TestServer {
             .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = router(state.clone());
+        let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let task = tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
         });
@@ -52,6 +62,7 @@ impl TestServer {
             state,
             http: reqwest::Client::new(),
             dir,
+            env,
             task,
         }
     }
@@ -61,7 +72,7 @@ impl TestServer {
         self.task.abort();
         let _ = self.task.await;
         self.state.users.close().await;
-        Self::start_in(self.dir).await
+        Self::start_in(self.dir, self.env).await
     }
 
     pub fn tokens(&self) -> Arc<TokenService> {
@@ -69,7 +80,19 @@ impl TestServer {
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Response {
-        let mut request = self.http.post(format!("{}{path}", self.base)).json(&body);
+        self.post_with(&self.http, path, token, body).await
+    }
+
+    /// As [`post`](Self::post), through `client` (e.g. one bound to another
+    /// loopback address, to look like another machine).
+    pub async fn post_with(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        token: Option<&str>,
+        body: Value,
+    ) -> Response {
+        let mut request = client.post(format!("{}{path}", self.base)).json(&body);
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -89,7 +112,7 @@ impl TestServer {
         .await
     }
 
-    /// John's token, from a real login.
+    /// A token from a real login with the demo password.
     pub async fn token_for(&self, username: &str) -> String {
         let response = self.login(username, &format!("{username}-password")).await;
         assert_eq!(response.status(), StatusCode::OK);
@@ -117,4 +140,12 @@ pub async fn answer(response: Response) -> (StatusCode, Value) {
     let body =
         serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
     (status, body)
+}
+
+/// An HTTP client whose connections come from `127.0.0.{last}`.
+pub fn client_from(last: u8) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, last]))
+        .build()
+        .unwrap()
 }

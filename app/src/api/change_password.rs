@@ -1,0 +1,45 @@
+use super::{ApiError, LoginResponse};
+use crate::client::AuthClient;
+use leptos::{prelude::*, server_fn::codec::Json};
+
+/// `POST /api/change_password` `{"current_password","new_password"}` with a
+/// bearer token → a fresh `{"token","user"}`.
+///
+/// Every token issued before (on every device) stops working. A wrong
+/// current password is 403 and changes nothing.
+#[server(prefix = "/api", endpoint = "change_password", input = Json, output = Json, client = AuthClient)]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<LoginResponse, ApiError> {
+    use crate::{auth::Authenticated, domain::Password, state::AppState};
+
+    let auth = Authenticated::from_server_fn_context().await?;
+    let state = AppState::from_context()?;
+    let credentials = state
+        .users
+        .find_credentials_by_id(auth.user_id())
+        .await?
+        .ok_or(ApiError::InvalidToken)?;
+    let current = Password::parse(&current_password).map_err(|_| ApiError::WrongPassword)?;
+    let new = Password::new_for(&new_password, &credentials.user.username).map_err(|e| {
+        ApiError::Validation {
+            field: "new_password".into(),
+            message: e.to_string(),
+        }
+    })?;
+
+    let passwords = state.passwords.clone();
+    let stored = Some(credentials.password_hash);
+    if !passwords.clone().verify_off_thread(current, stored).await? {
+        return Err(ApiError::WrongPassword);
+    }
+    let hash = passwords.hash_off_thread(new).await?;
+    let version = state
+        .users
+        .change_password(auth.user_id(), &hash)
+        .await?
+        .ok_or(ApiError::InvalidToken)?;
+    tracing::info!(user = %auth.user_id(), "password changed; older tokens revoked");
+    LoginResponse::issue(&state, credentials.user, version)
+}

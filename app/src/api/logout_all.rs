@@ -1,0 +1,16 @@
+use super::ApiError;
+use crate::client::AuthClient;
+use leptos::{prelude::*, server_fn::codec::Json};
+
+/// `POST /api/logout_all` with a bearer token → `null`: every token issued
+/// to this user so far, on every device, stops working.
+#[server(prefix = "/api", endpoint = "logout_all", input = Json, output = Json, client = AuthClient)]
+pub async fn logout_all() -> Result<(), ApiError> {
+    use crate::{auth::Authenticated, state::AppState};
+
+    let auth = Authenticated::from_server_fn_context().await?;
+    let state = AppState::from_context()?;
+    state.users.bump_token_version(auth.user_id()).await?;
+    tracing::info!(user = %auth.user_id(), "logged out everywhere");
+    Ok(())
+}

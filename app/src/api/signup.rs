@@ -1,0 +1,30 @@
+use super::{ApiError, LoginResponse};
+use crate::client::AuthClient;
+use leptos::{prelude::*, server_fn::codec::Json};
+
+/// `POST /api/signup` `{"username","password","name"}` → `{"token","user"}`:
+/// creates the account and logs in. A taken username is 409.
+#[server(prefix = "/api", endpoint = "signup", input = Json, output = Json, client = AuthClient)]
+pub async fn signup(
+    username: String,
+    password: String,
+    name: String,
+) -> Result<LoginResponse, ApiError> {
+    use crate::{
+        domain::{Password, UserName, Username},
+        state::AppState,
+    };
+
+    let state = AppState::from_context()?;
+    let username = Username::parse(&username)?;
+    let name = UserName::parse(&name)?;
+    let password = Password::new_for(&password, &username)?;
+    let hash = state.passwords.clone().hash_off_thread(password).await?;
+    let user = state
+        .users
+        .create_user(&username, &name, &hash)
+        .await?
+        .ok_or(ApiError::UsernameTaken)?;
+    tracing::info!(user = %user.id, %username, "signed up");
+    LoginResponse::issue(&state, user, 0)
+}
