@@ -13,6 +13,8 @@ mod root;
 pub mod spots;
 
 #[cfg(feature = "ssr")]
+mod security;
+#[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod users;

@@ -1,7 +1,7 @@
 use crate::{
     client::session::Session,
     components::Nav,
-    pages::{HomePage, LoginPage, NotFound, ProfilePage},
+    pages::{HomePage, LoginPage, NotFound, ProfilePage, SignupPage},
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -12,6 +12,8 @@ use leptos_router::{
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::security::set_page_csp(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -45,6 +47,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/profile") view=ProfilePage />
+                    <Route path=path!("/signup") view=SignupPage />
                 </Routes>
             </main>
         </Router>

@@ -2,52 +2,21 @@
 // log in, keep the JWT in localStorage, see it taken apart, change your name,
 // and watch the server refuse a token that was edited, expired or is missing.
 import { expect, Page, test } from '@playwright/test';
-import { PhotoSpotsServer, TOKEN_KEY, editPayload, signToken } from './server';
+import {
+  expectSessionEnded as expectSessionEndedAt,
+  logIn as logInPage,
+  logInAs as logInAsPage,
+  storeToken,
+  storedToken,
+  useServer,
+} from './helpers';
+import { editPayload, signToken } from './server';
 
-let server: PhotoSpotsServer;
-
-// Each test gets its own server and database, so no test depends on another.
-test.beforeEach(async () => {
-  server = new PhotoSpotsServer();
-  await server.start();
-});
-test.afterEach(async ({}, testInfo) => {
-  await server.stop();
-  if (testInfo.status !== testInfo.expectedStatus) console.log(server.log);
-});
-
-const url = (path: string) => `${server.baseURL}${path}`;
-
-async function storedToken(page: Page): Promise<string | null> {
-  const raw = await page.evaluate((key) => localStorage.getItem(key), TOKEN_KEY);
-  return raw === null ? null : JSON.parse(raw);
-}
-
-async function storeToken(page: Page, token: string): Promise<void> {
-  await page.evaluate(([key, value]) => localStorage.setItem(key, JSON.stringify(value)), [TOKEN_KEY, token]);
-}
-
-async function logIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(url('/login'));
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-}
-
-async function logInAs(page: Page, username: 'john' | 'jack'): Promise<string> {
-  await logIn(page, username, `${username}-password`);
-  await expect(page).toHaveURL(url('/profile'));
-  await expect(page.getByTestId('profile-id')).toBeVisible();
-  const token = await storedToken(page);
-  expect(token).not.toBeNull();
-  return token!;
-}
-
-async function expectSessionEnded(page: Page): Promise<void> {
-  await expect(page).toHaveURL(url('/login?session=ended'));
-  await expect(page.getByRole('alert')).toContainText('session is no longer valid');
-  expect(await storedToken(page)).toBeNull();
-}
+const server = useServer();
+const url = (path: string) => `${server().baseURL}${path}`;
+const logIn = (page: Page, username: string, password: string) => logInPage(page, server().baseURL, username, password);
+const logInAs = (page: Page, username: string) => logInAsPage(page, server().baseURL, username);
+const expectSessionEnded = (page: Page) => expectSessionEndedAt(page, server().baseURL);
 
 test('home page shows photo spots and a way to log in', async ({ page }) => {
   await page.goto(url('/'));
@@ -99,7 +68,7 @@ test('a reload keeps the session; a new name shows at once and survives reload a
   await expect(page.getByTestId('profile-name')).toHaveText('John');
   await expect(page.getByTestId('nav-user')).toHaveText('John');
 
-  await page.getByLabel('Name').fill('Johnny Photo');
+  await page.getByLabel('Name', { exact: true }).fill('Johnny Photo');
   await page.getByRole('button', { name: 'Save name' }).click();
   await expect(page.getByTestId('profile-name')).toHaveText('Johnny Photo');
   await expect(page.getByTestId('nav-user')).toHaveText('Johnny Photo');
@@ -107,7 +76,7 @@ test('a reload keeps the session; a new name shows at once and survives reload a
 
   await page.reload();
   await expect(page.getByTestId('profile-name')).toHaveText('Johnny Photo');
-  await server.restart();
+  await server().restart();
   await page.goto(url('/profile'));
   await expect(page.getByTestId('profile-name')).toHaveText('Johnny Photo');
 });
@@ -118,9 +87,9 @@ test('an invalid name gets instant feedback and is never sent', async ({ page })
   page.on('request', (request) => {
     if (request.url().endsWith('/api/update_name')) updates += 1;
   });
-  await page.getByLabel('Name').fill('   ');
+  await page.getByLabel('Name', { exact: true }).fill('   ');
   await expect(page.getByRole('alert')).toHaveText("Name can't be empty.");
-  await page.getByLabel('Name').fill('x'.repeat(51));
+  await page.getByLabel('Name', { exact: true }).fill('x'.repeat(51));
   await expect(page.getByRole('alert')).toHaveText('Name must be at most 50 characters.');
   await page.getByRole('button', { name: 'Save name' }).click();
   await expect(page.getByTestId('profile-name')).toHaveText('John');
@@ -129,7 +98,7 @@ test('an invalid name gets instant feedback and is never sent', async ({ page })
 
 test('log out removes the token and returns to the login page', async ({ page }) => {
   await logInAs(page, 'jack');
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('button', { name: 'Log out', exact: true }).click();
   await expect(page).toHaveURL(url('/login'));
   expect(await storedToken(page)).toBeNull();
   await expect(page.getByRole('link', { name: 'Log in' })).toBeVisible();
@@ -148,12 +117,12 @@ test("john's token edited to say 121 is refused, and Jack's name stays Jack", as
   await storeToken(page, forged);
 
   const refusal = page.waitForResponse((r) => r.url().endsWith('/api/update_name'));
-  await page.getByLabel('Name').fill('Hacked by John');
+  await page.getByLabel('Name', { exact: true }).fill('Hacked by John');
   await page.getByRole('button', { name: 'Save name' }).click();
   expect((await refusal).status()).toBe(401);
   await expectSessionEnded(page);
 
-  const jack = await server.api('/api/login', { username: 'jack', password: 'jack-password' });
+  const jack = await server().api('/api/login', { username: 'jack', password: 'jack-password' });
   expect(jack.body.user.name).toBe('Jack');
   await logInAs(page, 'jack');
   await expect(page.getByTestId('profile-name')).toHaveText('Jack');
@@ -175,7 +144,7 @@ test('an expired token ends the session', async ({ page }) => {
     iss: 'photo-spots', aud: 'photo-spots', jti: 'expired-in-test', ver: 0,
   });
   // Signed with the server's own secret: only the expiry is wrong.
-  const check = await server.api('/api/me', {}, expired);
+  const check = await server().api('/api/me', {}, expired);
   expect(check.status).toBe(401);
   await storeToken(page, expired);
   await page.goto(url('/profile'));

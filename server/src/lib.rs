@@ -5,6 +5,7 @@ mod api_middleware;
 pub mod config;
 pub mod demo;
 pub mod router;
+mod security;
 pub mod startup;
 
 pub use config::Config;

@@ -34,6 +34,8 @@ pub enum ApiError {
     BadRequest(String),
     #[error("There is no API endpoint at this path.")]
     NotFound,
+    #[error("The request is too large.")]
+    TooLarge,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     /// Only made in the browser: the request never got an answer.
@@ -55,6 +57,7 @@ impl ApiError {
             Self::Validation { .. } => 422,
             Self::BadRequest(_) => 400,
             Self::NotFound => 404,
+            Self::TooLarge => 413,
             Self::Internal => 500,
             Self::Network => 503,
         }
@@ -80,6 +83,7 @@ impl ApiError {
             Self::Validation { .. } => "validation",
             Self::BadRequest(_) => "bad_request",
             Self::NotFound => "not_found",
+            Self::TooLarge => "too_large",
             Self::Internal => "internal",
             Self::Network => "network",
         }
@@ -178,6 +182,7 @@ impl TryFrom<WireError> for ApiError {
             },
             "bad_request" => Self::BadRequest(wire.message),
             "not_found" => Self::NotFound,
+            "too_large" => Self::TooLarge,
             "internal" => Self::Internal,
             "network" => Self::Network,
             other => return Err(format!("unknown error code {other:?}")),
@@ -237,6 +242,7 @@ mod tests {
             },
             ApiError::BadRequest("nope".into()),
             ApiError::NotFound,
+            ApiError::TooLarge,
             ApiError::WrongPassword,
             ApiError::UsernameTaken,
             ApiError::TooManyAttempts {

@@ -1,9 +1,13 @@
 //! Pieces of pages.
 
+mod account_security;
 mod name_form;
 mod nav;
+mod session_starter;
 mod token_anatomy;
 
+pub use account_security::AccountSecurity;
 pub use name_form::NameForm;
 pub use nav::Nav;
+pub use session_starter::session_starter;
 pub use token_anatomy::TokenAnatomy;

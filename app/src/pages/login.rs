@@ -1,41 +1,36 @@
-use crate::{
-    api::{Login, LoginResponse},
-    client::session::Session,
-};
-use leptos::{ev::SubmitEvent, prelude::*};
+use crate::{api::Login, components::session_starter};
+use leptos::{ev::SubmitEvent, html::Input, prelude::*};
 use leptos_meta::Title;
-use leptos_router::{
-    NavigateOptions,
-    hooks::{use_navigate, use_query_map},
-};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let session = Session::get();
     let query = use_query_map();
     let session_ended = move || query.read().get("session").is_some_and(|v| v == "ended");
 
-    let username = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
+    // Read the fields when the form is sent rather than binding them: text
+    // typed before the page became interactive must not be lost.
+    let username = NodeRef::<Input>::new();
+    let password = NodeRef::<Input>::new();
     let login = ServerAction::<Login>::new();
     // Until the page is live, a submit would be a plain form post; keep the
     // button off so a password never lands in a URL or a JSON endpoint.
     let live = RwSignal::new(false);
     Effect::new(move |_| live.set(true));
 
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(LoginResponse { token, user })) = login.value().get() {
-            session.start(&token, &user);
-            navigate("/profile", NavigateOptions::default());
-        }
-    });
+    session_starter(move || login.value().get());
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        let value = |field: NodeRef<Input>| {
+            field
+                .get_untracked()
+                .map(|el| el.value())
+                .unwrap_or_default()
+        };
         login.dispatch(Login {
-            username: username.get_untracked(),
-            password: password.get_untracked(),
+            username: value(username),
+            password: value(password),
         });
     };
     let error = move || match login.value().get() {
@@ -61,7 +56,7 @@ pub fn LoginPage() -> impl IntoView {
                     autocapitalize="none"
                     spellcheck="false"
                     required
-                    bind:value=username
+                    node_ref=username
                 />
                 <label for="password">"Password"</label>
                 <input
@@ -70,13 +65,14 @@ pub fn LoginPage() -> impl IntoView {
                     type="password"
                     autocomplete="current-password"
                     required
-                    bind:value=password
+                    node_ref=password
                 />
                 <button type="submit" disabled=move || !live.get() || login.pending().get()>
                     {move || if login.pending().get() { "Logging in…" } else { "Log in" }}
                 </button>
                 {move || error().map(|message| view! { <p role="alert" class="error">{message}</p> })}
             </form>
+            <p class="hint">"New here? " <a href="/signup">"Create an account"</a></p>
             <p class="hint">
                 "Demo users: " <code>"john"</code> " / " <code>"john-password"</code> " and "
                 <code>"jack"</code> " / " <code>"jack-password"</code>

@@ -1,7 +1,7 @@
 use crate::{
     api::me,
     client::session::Session,
-    components::{NameForm, TokenAnatomy},
+    components::{AccountSecurity, NameForm, TokenAnatomy},
     domain::User,
 };
 use leptos::prelude::*;
@@ -55,7 +55,10 @@ pub fn ProfilePage() -> impl IntoView {
                     <dd data-testid="profile-username">{move || user.get().map(|u| u.username.to_string())}</dd>
                 </dl>
             </section>
-            <NameForm user />
+            <div class="forms">
+                <NameForm user />
+                <AccountSecurity />
+            </div>
             {move || session.token().map(|token| view! { <TokenAnatomy token /> })}
         </Show>
     }

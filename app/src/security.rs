@@ -1,0 +1,30 @@
+//! The page's Content-Security-Policy (server only).
+
+use leptos::prelude::*;
+
+/// Sets this response's CSP header: scripts only from this origin or inline
+/// with this response's nonce (which Leptos puts on its hydration scripts),
+/// WebAssembly allowed, nothing framed, nothing from other origins.
+pub fn set_page_csp(options: &LeptosOptions) {
+    let Some(nonce) = leptos::nonce::use_nonce() else {
+        return;
+    };
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    // `cargo leptos watch` reloads the page over a websocket on its own port.
+    let live_reload = match options.env {
+        leptos::config::Env::DEV => {
+            format!(" ws://{}:{}", options.site_addr.ip(), options.reload_port)
+        }
+        leptos::config::Env::PROD => String::new(),
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'{live_reload}; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = axum::http::HeaderValue::from_str(&policy) {
+        response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}

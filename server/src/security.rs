@@ -1,0 +1,50 @@
+//! Headers and limits every response and request gets.
+//!
+//! The token lives in localStorage, where any script running on the page can
+//! read it. The Content-Security-Policy is what keeps injected script from
+//! running at all: pages set a per-response policy allowing only scripts
+//! from this origin and inline scripts carrying that response's nonce (see
+//! `app::security`); everything else gets the strictest policy.
+
+use app::api::ApiError;
+use axum::{
+    Router,
+    body::Body,
+    http::{HeaderName, HeaderValue, Request, StatusCode, header},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+};
+use tower_http::{limit::RequestBodyLimitLayer, set_header::SetResponseHeaderLayer};
+
+/// Largest request body accepted. Every Photo Spots request is a small JSON
+/// object; this keeps a client from making the server buffer megabytes.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// For responses that didn't set their own policy (API answers, files).
+const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+pub fn harden(router: Router) -> Router {
+    let always = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+    };
+    // Later layers wrap earlier ones: the JSON mapping sees the limit's 413.
+    router
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(too_large_as_json))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DEFAULT_CSP),
+        ))
+        .layer(always(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(always(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(always(header::REFERRER_POLICY, "no-referrer"))
+}
+
+/// The body limit answers 413 in plain text; API callers get our JSON error.
+async fn too_large_as_json(request: Request<Body>, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::TooLarge.into_response();
+    }
+    response
+}

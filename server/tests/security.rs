@@ -1,0 +1,102 @@
+//! Security headers and request limits.
+
+mod common;
+
+use common::{TestServer, answer};
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn pages_carry_a_nonce_csp_that_matches_their_scripts() {
+    let server = TestServer::start().await;
+    let response = server
+        .http
+        .get(format!("{}/login", server.base))
+        .send()
+        .await
+        .unwrap();
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let html = response.text().await.unwrap();
+
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap();
+    assert!(nonce.len() >= 16, "{csp}");
+    assert!(csp.contains("script-src 'self' 'nonce-"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    let scripts = html.matches("<script").count();
+    assert!(scripts > 0, "{html}");
+    let with_nonce = html.matches(&format!("nonce=\"{nonce}\"")).count();
+    assert!(with_nonce >= scripts, "{scripts} scripts, {with_nonce} nonces: {html}");
+
+    let again = server
+        .http
+        .get(format!("{}/login", server.base))
+        .send()
+        .await
+        .unwrap();
+    let csp_again = again.headers()["content-security-policy"].to_str().unwrap();
+    assert_ne!(csp, csp_again, "each response gets a fresh nonce");
+}
+
+#[tokio::test]
+async fn every_response_has_the_hardening_headers() {
+    let server = TestServer::start().await;
+    let page = server
+        .http
+        .get(format!("{}/", server.base))
+        .send()
+        .await
+        .unwrap();
+    let api = server.post("/api/me", None, json!({})).await;
+    for response in [&page, &api] {
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["x-frame-options"], "DENY");
+        assert_eq!(headers["referrer-policy"], "no-referrer");
+        assert!(headers.contains_key("content-security-policy"));
+    }
+    assert!(
+        api.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .starts_with("default-src 'none'")
+    );
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_413_and_the_server_stays_up() {
+    let server = TestServer::start().await;
+    let token = server.token_for("john").await;
+    let huge = "x".repeat(64 * 1024);
+    let (status, body) = answer(
+        server
+            .post("/api/update_name", Some(&token), json!({"name": huge}))
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(body["error"], "too_large");
+    assert_eq!(server.name_in_db(120).await, "John");
+    let (status, _) = answer(server.post("/api/me", Some(&token), json!({})).await).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_overlong_authorization_header_is_401() {
+    let server = TestServer::start().await;
+    let long = format!(
+        "{}.{}.{}",
+        "a".repeat(3000),
+        "b".repeat(3000),
+        "c".repeat(3000)
+    );
+    let (status, _) = answer(server.post("/api/me", Some(&long), json!({})).await).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
