@@ -33,7 +33,10 @@ async fn pages_carry_a_nonce_csp_that_matches_their_scripts() {
     let scripts = html.matches("<script").count();
     assert!(scripts > 0, "{html}");
     let with_nonce = html.matches(&format!("nonce=\"{nonce}\"")).count();
-    assert!(with_nonce >= scripts, "{scripts} scripts, {with_nonce} nonces: {html}");
+    assert!(
+        with_nonce >= scripts,
+        "{scripts} scripts, {with_nonce} nonces: {html}"
+    );
 
     let again = server
         .http

@@ -281,4 +281,21 @@ mod tests {
             assert_refused(bad);
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Whatever single character of a valid token is changed, to whatever
+        /// other printable character, the token is refused.
+        #[test]
+        fn any_single_character_change_is_refused(position in 0usize..10_000, replacement in 0x21u8..0x7f) {
+            let token = token_for_john();
+            let mut bytes = token.clone().into_bytes();
+            let index = position % bytes.len();
+            proptest::prop_assume!(bytes[index] != replacement);
+            bytes[index] = replacement;
+            let edited = String::from_utf8(bytes).unwrap();
+            proptest::prop_assert!(service().verify(&edited).is_err(), "accepted {edited} (from {token})");
+        }
+    }
 }

@@ -1,0 +1,170 @@
+//! Under concurrent writes and on shutdown, nothing answered 200 is lost.
+
+mod common;
+
+use app::domain::{UserName, Username};
+use common::{SECRET, TestServer};
+use reqwest::StatusCode;
+use serde_json::json;
+use std::{
+    collections::HashMap,
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_concurrent_renames_from_twenty_users_all_land_cleanly() {
+    let server = TestServer::start().await;
+    let hash = server
+        .state
+        .passwords
+        .hash(&app::domain::Password::parse("irrelevant").unwrap())
+        .unwrap();
+    let mut users = vec![];
+    for i in 0..20 {
+        let username = Username::parse(&format!("user-{i}")).unwrap();
+        let name = UserName::parse(&format!("User {i}")).unwrap();
+        let user = server
+            .state
+            .users
+            .create_user(&username, &name, &hash)
+            .await
+            .unwrap()
+            .unwrap();
+        let (token, _) = server.tokens().issue(&user, 0).unwrap();
+        users.push((user.id.get(), token));
+    }
+
+    let mut requests = tokio::task::JoinSet::new();
+    for (id, token) in &users {
+        for round in 0..10 {
+            let (http, base, token, id) =
+                (server.http.clone(), server.base.clone(), token.clone(), *id);
+            requests.spawn(async move {
+                let name = format!("user {id} take {round}");
+                let response = http
+                    .post(format!("{base}/api/update_name"))
+                    .bearer_auth(&token)
+                    .json(&json!({"name": name}))
+                    .send()
+                    .await
+                    .unwrap();
+                (id, name, response.status())
+            });
+        }
+    }
+    let mut sent: HashMap<i64, Vec<String>> = HashMap::new();
+    while let Some(result) = requests.join_next().await {
+        let (id, name, status) = result.unwrap();
+        assert_eq!(status, StatusCode::OK, "{name}");
+        sent.entry(id).or_default().push(name);
+    }
+    assert_eq!(sent.values().map(Vec::len).sum::<usize>(), 200);
+    for (id, names) in sent {
+        let final_name = server.name_in_db(id).await;
+        assert!(
+            names.contains(&final_name),
+            "user {id} ended as {final_name:?}, which they never sent"
+        );
+    }
+}
+
+/// The real binary, on its own port and database.
+fn spawn_server(dir: &std::path::Path, port: u16) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("LEPTOS_OUTPUT_NAME", "photo-spots")
+        .env("LEPTOS_SITE_ROOT", dir)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/db.sqlite?mode=rwc", dir.display()),
+        )
+        .env("JWT_SECRET", SECRET)
+        .env("PHOTO_SPOTS_DEMO", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+async fn wait_until_up(http: &reqwest::Client, base: &str) {
+    for _ in 0..200 {
+        if http.get(base).send().await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("server at {base} did not start");
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_lets_in_flight_requests_finish_and_keeps_every_answered_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let mut child = spawn_server(dir.path(), port);
+    wait_until_up(&http, &base).await;
+    let login = |http: reqwest::Client, base: String| async move {
+        http.post(format!("{base}/api/login"))
+            .json(&json!({"username": "john", "password": "john-password"}))
+            .send()
+            .await
+    };
+    let body: serde_json::Value = login(http.clone(), base.clone())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = body["token"].as_str().unwrap().to_owned();
+    let renamed = http
+        .post(format!("{base}/api/update_name"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "Committed John"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renamed.status(), StatusCode::OK);
+
+    // A login is slow on purpose (argon2): SIGTERM arrives while it runs.
+    let in_flight = tokio::spawn(login(http.clone(), base.clone()));
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let answer = in_flight
+        .await
+        .unwrap()
+        .expect("the in-flight request got an answer");
+    assert_eq!(answer.status(), StatusCode::OK);
+    let exit = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(exit.success(), "graceful shutdown exits 0, got {exit}");
+
+    let mut child = spawn_server(dir.path(), port);
+    wait_until_up(&http, &base).await;
+    let me = http
+        .post(format!("{base}/api/me"))
+        .bearer_auth(&token)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    let me: serde_json::Value = me.json().await.unwrap();
+    assert_eq!(me["name"], "Committed John");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
