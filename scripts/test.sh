@@ -28,6 +28,8 @@ for step in "${steps[@]}"; do
     unit)
       say "unit and integration tests"
       cargo test -p app -p server --features app/ssr
+      say "building the benchmarks (so they never rot; scripts/bench.sh runs them)"
+      cargo bench -p app --features ssr --no-run
       ;;
     e2e)
       say "building the site with cargo-leptos"

@@ -25,6 +25,13 @@ async fn login_returns_a_signed_token_and_the_user() {
 }
 
 #[tokio::test]
+async fn health_answers_without_a_token() {
+    let server = TestServer::start().await;
+    let (status, body) = answer(server.post("/api/health", None, json!({})).await).await;
+    assert_eq!((status, body), (StatusCode::OK, json!("ok")));
+}
+
+#[tokio::test]
 async fn api_answers_are_never_cached() {
     let server = TestServer::start().await;
     for response in [

@@ -3,6 +3,7 @@
 
 mod change_password;
 mod error;
+mod health;
 mod login;
 mod logout_all;
 mod me;
@@ -14,6 +15,7 @@ mod response;
 
 pub use change_password::{ChangePassword, change_password};
 pub use error::ApiError;
+pub use health::{Health, health};
 pub use login::{Login, LoginResponse, login};
 pub use logout_all::{LogoutAll, logout_all};
 pub use me::{Me, me};

@@ -1,0 +1,63 @@
+//! Token and password micro-benchmarks (`scripts/bench.sh`, or
+//! `cargo bench -p app --features ssr`).
+//!
+//! - `hs256/verify` against `hmac_sha256_floor`: the raw HMAC-SHA256 over the
+//!   same bytes is the least any HS256 verification can cost; the rest is
+//!   base64, JSON and claim checks.
+//! - `argon2id/verify`: one login's password check, which bounds login
+//!   throughput by design.
+
+use app::{
+    auth::{JwtSecret, Passwords, TokenService},
+    domain::{Password, User, UserId, UserName, Username},
+};
+use criterion::{Criterion, criterion_group, criterion_main};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::{hint::black_box, time::Duration};
+
+const SECRET: &str = "benchmark-secret-that-is-long-enough-0123456789";
+
+fn john() -> User {
+    User {
+        id: UserId::new(120).unwrap(),
+        username: Username::parse("john").unwrap(),
+        name: UserName::parse("John").unwrap(),
+    }
+}
+
+fn tokens(c: &mut Criterion) {
+    let service = TokenService::new(&JwtSecret::new(SECRET).unwrap(), Duration::from_secs(3600));
+    let user = john();
+    let (token, _) = service.issue(&user, 0).unwrap();
+    let (signed_part, _) = token.rsplit_once('.').unwrap();
+
+    c.bench_function("hs256/sign", |b| {
+        b.iter(|| service.issue(black_box(&user), 0).unwrap())
+    });
+    c.bench_function("hs256/verify", |b| {
+        b.iter(|| service.verify(black_box(&token)).unwrap())
+    });
+    c.bench_function("hmac_sha256_floor", |b| {
+        b.iter(|| {
+            let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+            mac.update(black_box(signed_part.as_bytes()));
+            mac.finalize().into_bytes()
+        })
+    });
+}
+
+fn passwords(c: &mut Criterion) {
+    let passwords = Passwords::new().unwrap();
+    let password = Password::parse("john-password").unwrap();
+    let hash = passwords.hash(&password).unwrap();
+    let mut group = c.benchmark_group("argon2id");
+    group.sample_size(10);
+    group.bench_function("verify", |b| {
+        b.iter(|| passwords.verify(black_box(&password), Some(&hash)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, tokens, passwords);
+criterion_main!(benches);

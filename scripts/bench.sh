@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs the whole benchmark suite and prints the numbers BENCHMARKS.md quotes:
+#   1. criterion micro-benchmarks: HS256 sign/verify, the raw HMAC floor, argon2id verify
+#   2. the release build (wasm-opt'd) and its page weight, raw / gzip / brotli
+#   3. wrk load tests against the release server: health, me, update_name, refused tokens
+# Usage: scripts/bench.sh [seconds per load test, default 30]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
+DURATION=${1:-30}
+scripts/setup.sh
+if ! command -v wrk >/dev/null || ! command -v brotli >/dev/null; then
+  sudo_cmd=""; [[ "$(id -u)" != 0 ]] && sudo_cmd="sudo"
+  $sudo_cmd apt-get install -y -qq wrk brotli >/dev/null
+fi
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+say "micro-benchmarks (criterion)"
+cargo bench -p app --features ssr --bench auth 2>&1 | grep -E 'time:' || true
+
+say "release build"
+cargo leptos build --release 2>&1 | tail -1
+say "page weight (bytes: raw, gzip -9, brotli -q 11)"
+for file in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do
+  printf '%-40s %9d %9d %9d\n' "$(basename "$file")" "$(wc -c <"$file")" \
+    "$(gzip -9 -c "$file" | wc -c)" "$(brotli -q 11 -c "$file" | wc -c)"
+done
+
+say "load tests: wrk -t2 -c32 -d${DURATION}s against the release server"
+work=$(mktemp -d)
+port=3077
+base="http://127.0.0.1:$port"
+LEPTOS_SITE_ADDR=127.0.0.1:$port LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
+  DATABASE_URL="sqlite://$work/bench.db?mode=rwc" JWT_SECRET="benchmark-secret-0123456789abcdef0123" \
+  PHOTO_SPOTS_DEMO=1 LOGIN_MAX_FAILURES_PER_ADDRESS=1000 target/release/server &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+until curl -s -o /dev/null "$base/"; do sleep 0.2; done
+
+# 50 users, one token each.
+for i in $(seq 1 50); do
+  curl -s "$base/api/signup" -H 'content-type: application/json' \
+    -d "{\"username\":\"bench-$i\",\"password\":\"bench-password-$i\",\"name\":\"Bench $i\"}" |
+    sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
+done >"$work/tokens"
+sed 's/\.[^.]*$/.AAAA/' "$work/tokens" >"$work/bad-tokens"
+
+run() { # name, path, tokens file, body, method
+  printf '%-28s ' "$1"
+  METHOD="${5:-POST}" TOKENS_FILE="$3" BODY="$4" wrk -t2 -c32 -d"${DURATION}s" -s scripts/bench/post.lua "$base$2" | grep RESULT
+}
+run "health (floor)" /api/health "" '{}'
+run "me" /api/me "$work/tokens" '{}'
+run "update_name" /api/update_name "$work/tokens" '{"name":"Bench {n}"}'
+run "me, refused (bad signature)" /api/me "$work/bad-tokens" '{}'
+run "static css" /pkg/photo-spots.css "" '' GET
