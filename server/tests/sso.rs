@@ -29,34 +29,29 @@ async fn retirement_server(secret: &str) -> String {
     base
 }
 
-#[tokio::test]
-async fn second_service_with_the_same_key_accepts_the_login_token() {
+/// John logs in at Photo Spots, then asks a retirement server holding `secret` for his pension.
+async fn ask_for_pension(secret: &str) -> (u16, Value) {
     let photo_spots = TestServer::start().await;
     let token = photo_spots.token_for("john").await;
-    let retirement = retirement_server(SECRET).await;
+    let retirement = retirement_server(secret).await;
     let response = reqwest::Client::new()
         .get(format!("{retirement}/pension"))
         .bearer_auth(&token)
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 200);
-    assert_eq!(
-        response.json::<Value>().await.unwrap(),
-        json!({"owner": 120})
-    );
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn second_service_with_the_same_key_accepts_the_login_token() {
+    assert_eq!(ask_for_pension(SECRET).await, (200, json!({"owner": 120})));
 }
 
 #[tokio::test]
 async fn second_service_with_another_key_refuses_it() {
-    let photo_spots = TestServer::start().await;
-    let token = photo_spots.token_for("john").await;
-    let other = retirement_server("a-different-secret-for-another-company").await;
-    let response = reqwest::Client::new()
-        .get(format!("{other}/pension"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 401);
+    let (status, body) = ask_for_pension("a-different-secret-for-another-company").await;
+    assert_eq!(status, 401);
+    assert_eq!(body["error"], "invalid_token");
 }
