@@ -15,11 +15,12 @@ run:
 test:
 	scripts/test.sh
 
-# The optimized build (wasm-opt comes from end2end's npm packages, on PATH above).
+# The optimized build (wasm-opt comes from end2end's npm packages, on PATH above),
+# with brotli and gzip copies of the static files written beside them.
 # Set JWT_SECRET (or PHOTO_SPOTS_DEMO=1) first: a release build refuses to start without one.
 release:
 	scripts/setup.sh
-	cargo leptos serve --release
+	cargo leptos serve --release --precompress
 
 setup:
 	scripts/setup.sh --browser

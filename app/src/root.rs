@@ -4,7 +4,7 @@ use crate::{
     pages::{HomePage, LoginPage, NotFound, ProfilePage, SignupPage},
 };
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     components::{Route, Router, Routes},
     path,
@@ -21,7 +21,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options=options.clone() />
+                // The bundle's file names carry content hashes (cargo-leptos
+                // `hash-files`), so they can be cached for a year.
+                <HashedStylesheet options id="leptos" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <MetaTags />
             </head>
@@ -38,7 +41,6 @@ pub fn App() -> impl IntoView {
     Session::provide();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/photo-spots.css" />
         <Title formatter=|page: String| format!("{page} · Photo Spots") />
         <Router>
             <Nav />

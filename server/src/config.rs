@@ -72,9 +72,19 @@ impl Config {
     /// Reads `LEPTOS_*`, `DATABASE_URL`, `JWT_SECRET`, `JWT_TTL_SECONDS` and
     /// `PHOTO_SPOTS_DEMO` from the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
-        let leptos_options = get_configuration(None)
+        let mut leptos_options = get_configuration(None)
             .map_err(|e| ConfigError::Leptos(e.to_string()))?
             .leptos_options;
+        // cargo-leptos tells the servers it starts whether the bundle's file
+        // names carry hashes; a server started directly (a deployment, the
+        // end-to-end tests) learns it from the hash file the build wrote
+        // beside the binary, which is also where Leptos reads the hashes.
+        if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+            leptos_options.hash_files = std::env::current_exe()
+                .ok()
+                .and_then(|exe| Some(exe.parent()?.join(leptos_options.hash_file.as_ref())))
+                .is_some_and(|file| file.is_file());
+        }
         Self::from_vars(leptos_options, |name| std::env::var(name).ok())
     }
 

@@ -2,6 +2,7 @@
 //! serves the pages, the JSON API and the static files.
 
 mod api_middleware;
+mod assets;
 pub mod config;
 pub mod demo;
 pub mod router;

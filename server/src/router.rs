@@ -1,21 +1,46 @@
 //! The HTTP surface: pages, `/api/*` server functions, static files.
 
-use crate::{api_middleware, security};
+use crate::{api_middleware, assets, security};
 use app::{App, api::ApiError, shell, state::AppState};
-use axum::{Router, middleware, routing::any};
+use axum::{Router, handler::Handler, middleware, routing::any};
 use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
+use tower_http::compression::{
+    CompressionLayer,
+    predicate::{NotForContentType, Predicate, SizeAbove},
+};
+
+/// Answers smaller than this go out as they are: compressing a 200-byte JSON
+/// answer costs more time than it saves on the wire.
+const COMPRESS_ABOVE_BYTES: u16 = 1024;
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let not_found = file_and_error_handler::<AppState, _>(shell).with_state(state.clone());
     let router = Router::new()
         // Registers every server function at its `/api/...` path, with the
         // state provided as context, plus the server-rendered pages.
-        .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
+        .leptos_routes_with_context(&state, routes, || {}, {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
         .route("/api/{*rest}", any(|| async { ApiError::NotFound }))
-        .fallback(file_and_error_handler::<AppState, _>(shell))
+        // Pages are compressed as they stream; static files come precompressed.
+        .layer(compression())
+        .nest_service("/pkg", assets::bundle(&options))
+        .fallback_service(assets::public(&options, not_found))
         .layer(middleware::from_fn(api_middleware::with_http_status))
         .layer(middleware::from_fn(api_middleware::no_store))
         .with_state(state);
     security::harden(router)
+}
+
+/// gzip only: brotli's encoder is slow at the levels worth using per
+/// request, and the large files (the bundle) are brotli'd at build time.
+fn compression() -> CompressionLayer<impl Predicate> {
+    let predicate = SizeAbove::new(COMPRESS_ABOVE_BYTES)
+        .and(NotForContentType::GRPC)
+        .and(NotForContentType::IMAGES)
+        .and(NotForContentType::SSE);
+    CompressionLayer::new().gzip(true).compress_when(predicate)
 }

@@ -17,6 +17,7 @@ pub struct TestServer {
     pub http: reqwest::Client,
     dir: TempDir,
     env: Vec<(String, String)>,
+    hashed_bundle: bool,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -32,11 +33,17 @@ impl TestServer {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        Self::start_in(tempfile::tempdir().unwrap(), env).await
+        Self::start_in(tempfile::tempdir().unwrap(), env, false).await
+    }
+
+    /// A fresh server that knows its bundle's file names carry content
+    /// hashes (as after `cargo leptos build` with `hash-files`).
+    pub async fn start_with_hashed_bundle() -> Self {
+        Self::start_in(tempfile::tempdir().unwrap(), Vec::new(), true).await
     }
 
     /// A server on the database in `dir` (to test restarts).
-    async fn start_in(dir: TempDir, env: Vec<(String, String)>) -> Self {
+    async fn start_in(dir: TempDir, env: Vec<(String, String)>, hashed_bundle: bool) -> Self {
         let url = format!("sqlite://{}/photo-spots.db?mode=rwc", dir.path().display());
         let vars = |name: &str| match name {
             "DATABASE_URL" => Some(url.clone()),
@@ -47,6 +54,7 @@ impl TestServer {
         let options = LeptosOptions::builder()
             .output_name("photo-spots")
             .site_root(dir.path().display().to_string())
+            .hash_files(hashed_bundle)
             .build();
         let state = build_state(&Config::from_vars(options, vars).unwrap())
             .await
@@ -63,6 +71,7 @@ impl TestServer {
             http: reqwest::Client::new(),
             dir,
             env,
+            hashed_bundle,
             task,
         }
     }
@@ -72,7 +81,22 @@ impl TestServer {
         self.task.abort();
         let _ = self.task.await;
         self.state.users.close().await;
-        Self::start_in(self.dir, self.env).await
+        Self::start_in(self.dir, self.env, self.hashed_bundle).await
+    }
+
+    /// Writes a file into the served site (e.g. `pkg/photo-spots.css`).
+    pub fn put_site_file(&self, path: &str, contents: &[u8]) {
+        let file = self.dir.path().join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, contents).unwrap();
+    }
+
+    pub async fn get(&self, path: &str, accept_encoding: Option<&str>) -> Response {
+        let mut request = self.http.get(format!("{}{path}", self.base));
+        if let Some(encodings) = accept_encoding {
+            request = request.header("accept-encoding", encodings);
+        }
+        request.send().await.unwrap()
     }
 
     pub fn tokens(&self) -> Arc<TokenService> {

@@ -1,0 +1,154 @@
+//! Static files come straight from disk, precompressed where the build made
+//! brotli/gzip copies, and cacheable for as long as their names allow.
+
+mod common;
+
+use common::TestServer;
+use reqwest::{Response, StatusCode, header};
+use serde_json::json;
+
+fn header_of(response: &Response, name: header::HeaderName) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .map(|value| value.to_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn hashed_bundle_files_are_cached_for_a_year() {
+    let server = TestServer::start_with_hashed_bundle().await;
+    server.put_site_file("pkg/photo-spots.Xy9_abc.css", b"body { margin: 0 }");
+
+    let response = server.get("/pkg/photo-spots.Xy9_abc.css", None).await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        header_of(&response, header::CACHE_CONTROL).as_deref(),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert_eq!(
+        header_of(&response, header::CONTENT_TYPE).as_deref(),
+        Some("text/css")
+    );
+    assert_eq!(response.text().await.unwrap(), "body { margin: 0 }");
+}
+
+#[tokio::test]
+async fn unhashed_bundle_files_are_revalidated_every_time() {
+    let server = TestServer::start().await;
+    server.put_site_file("pkg/photo-spots.css", b"body { margin: 0 }");
+
+    let response = server.get("/pkg/photo-spots.css", None).await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        header_of(&response, header::CACHE_CONTROL).as_deref(),
+        Some("no-cache")
+    );
+}
+
+#[tokio::test]
+async fn precompressed_copies_are_served_to_browsers_that_accept_them() {
+    let server = TestServer::start_with_hashed_bundle().await;
+    // Different bytes in each copy show which one was sent.
+    server.put_site_file("pkg/photo-spots.h.wasm", b"raw wasm");
+    server.put_site_file("pkg/photo-spots.h.wasm.br", b"brotli wasm");
+    server.put_site_file("pkg/photo-spots.h.wasm.gz", b"gzip wasm");
+
+    for (accepts, encoding, body) in [
+        (Some("gzip, deflate, br"), Some("br"), "brotli wasm"),
+        (Some("gzip"), Some("gzip"), "gzip wasm"),
+        (None, None, "raw wasm"),
+    ] {
+        let response = server.get("/pkg/photo-spots.h.wasm", accepts).await;
+        assert_eq!(response.status(), StatusCode::OK, "accepting {accepts:?}");
+        assert_eq!(
+            header_of(&response, header::CONTENT_TYPE).as_deref(),
+            Some("application/wasm")
+        );
+        assert_eq!(
+            header_of(&response, header::CONTENT_ENCODING).as_deref(),
+            encoding
+        );
+        assert_eq!(
+            response.text().await.unwrap(),
+            body,
+            "accepting {accepts:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_missing_bundle_file_is_404_and_not_cached() {
+    let server = TestServer::start_with_hashed_bundle().await;
+
+    let response = server.get("/pkg/photo-spots.gone.js", None).await;
+
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(header_of(&response, header::CACHE_CONTROL), None);
+}
+
+#[tokio::test]
+async fn public_files_are_served_from_the_site_root() {
+    let server = TestServer::start().await;
+    server.put_site_file("favicon.svg", b"<svg/>");
+
+    let response = server.get("/favicon.svg", None).await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        header_of(&response, header::CONTENT_TYPE).as_deref(),
+        Some("image/svg+xml")
+    );
+    assert_eq!(
+        header_of(&response, header::CACHE_CONTROL).as_deref(),
+        Some("no-cache")
+    );
+}
+
+#[tokio::test]
+async fn unknown_paths_get_the_apps_404_page_whatever_the_method() {
+    let server = TestServer::start().await;
+
+    let get = server.get("/no-such-page", None).await;
+    assert_eq!(get.status(), StatusCode::NOT_FOUND);
+    assert!(get.text().await.unwrap().contains("<html"));
+
+    let post = server.post("/no-such-page", None, json!({})).await;
+    assert_eq!(post.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn pages_are_gzipped_for_browsers_that_accept_it() {
+    let server = TestServer::start().await;
+
+    let gzipped = server.get("/", Some("gzip")).await;
+    assert_eq!(gzipped.status(), StatusCode::OK);
+    assert_eq!(
+        header_of(&gzipped, header::CONTENT_ENCODING).as_deref(),
+        Some("gzip")
+    );
+    let bytes = gzipped.bytes().await.unwrap();
+    assert_eq!(&bytes[..2], &[0x1f, 0x8b], "a gzip stream");
+
+    let plain = server.get("/", None).await;
+    assert_eq!(header_of(&plain, header::CONTENT_ENCODING), None);
+    assert!(plain.text().await.unwrap().contains("Photo Spots"));
+}
+
+#[tokio::test]
+async fn small_api_answers_are_not_compressed() {
+    let server = TestServer::start().await;
+
+    let response = server
+        .http
+        .post(format!("{}/api/health", server.base))
+        .header("accept-encoding", "gzip")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(header_of(&response, header::CONTENT_ENCODING), None);
+}
