@@ -1,29 +1,31 @@
 #!/usr/bin/env bash
 # Runs the whole benchmark suite and prints the numbers BENCHMARKS.md quotes:
 #   1. criterion micro-benchmarks: HS256 sign/verify, the raw HMAC floor, argon2id verify
-#   2. the release build (wasm-opt'd) and its page weight, raw / gzip / brotli
-#   3. wrk load tests against the release server: health, me, update_name, refused tokens
+#   2. the release build (wasm-opt'd, precompressed) and its page weight, raw / gzip / brotli
+#   3. wrk load tests against the release server: health, me, update_name, refused tokens,
+#      a static file
+#   4. time to an interactive /login in headless Chromium, median of 10 cold loads
 # Usage: scripts/bench.sh [seconds per load test, default 30]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 DURATION=${1:-30}
-scripts/setup.sh
-if ! command -v wrk >/dev/null || ! command -v brotli >/dev/null; then
+scripts/setup.sh --browser
+if ! command -v wrk >/dev/null; then
   sudo_cmd=""; [[ "$(id -u)" != 0 ]] && sudo_cmd="sudo"
-  $sudo_cmd apt-get install -y -qq wrk brotli >/dev/null
+  $sudo_cmd apt-get install -y -qq wrk >/dev/null
 fi
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 say "micro-benchmarks (criterion)"
-cargo bench -p app --features ssr --bench auth 2>&1 | grep -E 'time:' || true
+cargo bench -p app --features ssr --bench auth 2>&1 | grep -E '^[a-z0-9_/]+ +time:|^[a-z0-9_/]+$|^ +time:' || true
 
 say "release build"
-cargo leptos build --release 2>&1 | tail -1
-say "page weight (bytes: raw, gzip -9, brotli -q 11)"
+cargo leptos build --release --precompress 2>&1 | tail -1
+say "page weight as served (bytes: raw, .gz, .br written by the build)"
 for file in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do
-  printf '%-40s %9d %9d %9d\n' "$(basename "$file")" "$(wc -c <"$file")" \
-    "$(gzip -9 -c "$file" | wc -c)" "$(brotli -q 11 -c "$file" | wc -c)"
+  printf '%-45s %9d %9d %9d\n' "$(basename "$file")" "$(wc -c <"$file")" \
+    "$(wc -c <"$file.gz")" "$(wc -c <"$file.br")"
 done
 
 say "load tests: wrk -t2 -c32 -d${DURATION}s against the release server"
@@ -41,8 +43,12 @@ until curl -s -o /dev/null "$base/"; do sleep 0.2; done
 for i in $(seq 1 50); do
   curl -s "$base/api/signup" -H 'content-type: application/json' \
     -d "{\"username\":\"bench-$i\",\"password\":\"bench-password-$i\",\"name\":\"Bench $i\"}" |
-    sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
+    grep -o '"token":"[^"]*"' | cut -d'"' -f4
 done >"$work/tokens"
+if [[ $(grep -c . "$work/tokens") != 50 ]]; then
+  echo "could not sign up the benchmark users" >&2
+  exit 1
+fi
 sed 's/\.[^.]*$/.AAAA/' "$work/tokens" >"$work/bad-tokens"
 
 run() { # name, path, tokens file, body, method
@@ -53,4 +59,8 @@ run "health (floor)" /api/health "" '{}'
 run "me" /api/me "$work/tokens" '{}'
 run "update_name" /api/update_name "$work/tokens" '{"name":"Bench {n}"}'
 run "me, refused (bad signature)" /api/me "$work/bad-tokens" '{}'
-run "static css" /pkg/photo-spots.css "" '' GET
+css=$(cd target/site/pkg && ls photo-spots.*.css)
+run "static css (hashed name)" "/pkg/$css" "" '' GET
+
+say "time to an interactive /login (headless Chromium, cold cache)"
+(cd end2end && node bench/interactive.mjs "$base" 10)

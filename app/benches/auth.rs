@@ -4,13 +4,17 @@
 //! - `hs256/verify` against `hmac_sha256_floor`: the raw HMAC-SHA256 over the
 //!   same bytes is the least any HS256 verification can cost; the rest is
 //!   base64, JSON and claim checks.
+//! - `jwt_parsing_floor`: the base64 and JSON work any verifier must do
+//!   (header and claims, once each); with the HMAC floor it is the least a
+//!   complete verification can cost. `jsonwebtoken` parses each part twice.
 //! - `argon2id/verify`: one login's password check, which bounds login
 //!   throughput by design.
 
 use app::{
-    auth::{JwtSecret, Passwords, TokenService},
+    auth::{Claims, JwtSecret, Passwords, TokenService},
     domain::{Password, User, UserId, UserName, Username},
 };
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use criterion::{Criterion, criterion_group, criterion_main};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -43,6 +47,16 @@ fn tokens(c: &mut Criterion) {
             let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
             mac.update(black_box(signed_part.as_bytes()));
             mac.finalize().into_bytes()
+        })
+    });
+    c.bench_function("jwt_parsing_floor", |b| {
+        b.iter(|| {
+            let (header, payload) = black_box(signed_part).split_once('.').unwrap();
+            let header = URL_SAFE_NO_PAD.decode(header).unwrap();
+            let payload = URL_SAFE_NO_PAD.decode(payload).unwrap();
+            let header: jsonwebtoken::Header = serde_json::from_slice(&header).unwrap();
+            let claims: Claims = serde_json::from_slice(&payload).unwrap();
+            (header, claims)
         })
     });
 }

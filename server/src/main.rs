@@ -1,3 +1,4 @@
+use axum::serve::ListenerExt;
 use server::{Config, StartError, build_state, router};
 use std::{net::SocketAddr, process::ExitCode};
 use tokio::net::TcpListener;
@@ -26,7 +27,14 @@ async fn run() -> Result<(), StartError> {
     let addr = config.leptos_options.site_addr;
     let listener = TcpListener::bind(addr)
         .await
-        .map_err(|source| StartError::Listen { addr, source })?;
+        .map_err(|source| StartError::Listen { addr, source })?
+        // Without it a response written in two parts (headers, then a file's
+        // body) waits out the client's delayed ACK: ~40 ms per static file.
+        .tap_io(|tcp| {
+            if let Err(error) = tcp.set_nodelay(true) {
+                tracing::debug!("could not set TCP_NODELAY: {error}");
+            }
+        });
     tracing::info!("Photo Spots is listening on http://{addr}");
     // Connection info gives the client address that login throttling keys on.
     let service = router(state).into_make_service_with_connect_info::<SocketAddr>();

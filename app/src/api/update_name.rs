@@ -16,8 +16,9 @@ pub async fn update_name(name: String) -> Result<User, ApiError> {
     let state = AppState::from_context()?;
     let user = state
         .users
-        .update_name(auth.user_id(), &name)
+        .update_name(auth.user_id(), auth.token_version(), &name)
         .await?
+        // The user was deleted or revoked this token since the check.
         .ok_or(ApiError::InvalidToken)?;
     tracing::info!(user = %user.id, jti = %auth.claims().jti, "name updated");
     Ok(user)

@@ -1,5 +1,10 @@
 use super::{Claims, TokenError, TokenService};
-use crate::{api::ApiError, domain::UserId, state::AppState, users::StoreError};
+use crate::{
+    api::ApiError,
+    domain::{User, UserId},
+    state::AppState,
+    users::StoreError,
+};
 use axum::{
     extract::{FromRef, FromRequestParts},
     http::{HeaderMap, header::AUTHORIZATION, request::Parts},
@@ -46,6 +51,7 @@ where
 #[derive(Clone, Debug)]
 pub struct Authenticated {
     claims: Claims,
+    user: User,
 }
 
 impl Authenticated {
@@ -57,8 +63,20 @@ impl Authenticated {
         &self.claims
     }
 
-    /// Verifies the bearer token in `headers`, then reads the user's token
-    /// version: one primary-key lookup, the price of revocable tokens.
+    /// The token version this token carries, which is the user's current
+    /// one: writes that must not outlive a revocation are guarded by it.
+    pub fn token_version(&self) -> u32 {
+        self.claims.ver
+    }
+
+    /// The user as the database had them when the token was checked.
+    pub fn user(&self) -> &User {
+        &self.user
+    }
+
+    /// Verifies the bearer token in `headers`, then reads the user and their
+    /// token version: one primary-key lookup, the price of revocable tokens
+    /// (and all that `me` needs).
     pub async fn check(headers: &HeaderMap, state: &AppState) -> Result<Self, ApiError> {
         Self::check_token(headers, state)
             .await
@@ -70,12 +88,15 @@ impl Authenticated {
 
     async fn check_token(headers: &HeaderMap, state: &AppState) -> Result<Self, CheckError> {
         let VerifiedClaims(claims) = VerifiedClaims::from_headers(headers, &state.tokens)?;
-        match state.users.token_version(claims.sub).await? {
+        match state.users.current_user(claims.sub).await? {
             None => Err(TokenError::UnknownUser.into()),
-            Some(current) if current != claims.ver => Err(TokenError::Revoked.into()),
-            Some(_) => {
+            Some(current) if current.token_version != claims.ver => Err(TokenError::Revoked.into()),
+            Some(current) => {
                 tracing::debug!(user = %claims.sub, jti = %claims.jti, "token accepted");
-                Ok(Self { claims })
+                Ok(Self {
+                    claims,
+                    user: current.user,
+                })
             }
         }
     }

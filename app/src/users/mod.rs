@@ -4,4 +4,4 @@ mod store;
 
 /// What a store call can fail with.
 pub use sqlx::Error as StoreError;
-pub use store::{Credentials, UserStore};
+pub use store::{Credentials, CurrentUser, UserStore};

@@ -17,9 +17,24 @@ pub struct Credentials {
 
 /// The users table. Every query is a single statement, so each call is atomic
 /// on its own.
+///
+/// SQLite lets one connection write at a time; a second writer waits in
+/// SQLite's busy handler, which sleeps in steps of milliseconds. So writes
+/// queue for the one `writer` connection (a fair, sleep-free queue in the
+/// pool) while reads share several `reader` connections, which WAL lets run
+/// alongside the writer.
 #[derive(Clone)]
 pub struct UserStore {
-    pool: SqlitePool,
+    reader: SqlitePool,
+    writer: SqlitePool,
+}
+
+/// A user as stored now, with the token version that decides which of
+/// their tokens are still good.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CurrentUser {
+    pub user: User,
+    pub token_version: u32,
 }
 
 impl UserStore {
@@ -33,17 +48,22 @@ impl UserStore {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        sqlx::migrate!("./migrations").run(&writer).await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(reader_connections())
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self { reader, writer })
     }
 
     /// Closes every connection, checkpointing the WAL.
     pub async fn close(&self) {
-        self.pool.close().await;
+        self.reader.close().await;
+        self.writer.close().await;
     }
 
     pub async fn find_credentials(
@@ -54,7 +74,7 @@ impl UserStore {
             "SELECT id, username, name, password_hash, token_version FROM users WHERE username = ?",
         )
         .bind(username.as_str())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.reader)
         .await?
         .map(|row| credentials_from_row(&row))
         .transpose()
@@ -69,18 +89,25 @@ impl UserStore {
             "SELECT id, username, name, password_hash, token_version FROM users WHERE id = ?",
         )
         .bind(id.get())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.reader)
         .await?
         .map(|row| credentials_from_row(&row))
         .transpose()
     }
 
-    /// The current token version of user `id` (one primary-key read).
-    pub async fn token_version(&self, id: UserId) -> Result<Option<u32>, sqlx::Error> {
-        sqlx::query_scalar("SELECT token_version FROM users WHERE id = ?")
+    /// User `id` and their token version (one primary-key read).
+    pub async fn current_user(&self, id: UserId) -> Result<Option<CurrentUser>, sqlx::Error> {
+        sqlx::query("SELECT id, username, name, token_version FROM users WHERE id = ?")
             .bind(id.get())
-            .fetch_optional(&self.pool)
-            .await
+            .fetch_optional(&self.reader)
+            .await?
+            .map(|row| {
+                Ok(CurrentUser {
+                    user: user_from_row(&row)?,
+                    token_version: row.try_get("token_version")?,
+                })
+            })
+            .transpose()
     }
 
     /// Refuses every token issued so far to user `id`; returns the new version.
@@ -89,7 +116,7 @@ impl UserStore {
             "UPDATE users SET token_version = token_version + 1 WHERE id = ? RETURNING token_version",
         )
         .bind(id.get())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.writer)
         .await
     }
 
@@ -106,7 +133,7 @@ impl UserStore {
         )
         .bind(password_hash)
         .bind(id.get())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.writer)
         .await
     }
 
@@ -124,7 +151,7 @@ impl UserStore {
         .bind(username.as_str())
         .bind(name.as_str())
         .bind(password_hash)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.writer)
         .await?
         .map(|row| user_from_row(&row))
         .transpose()
@@ -133,25 +160,29 @@ impl UserStore {
     pub async fn find_by_id(&self, id: UserId) -> Result<Option<User>, sqlx::Error> {
         sqlx::query("SELECT id, username, name FROM users WHERE id = ?")
             .bind(id.get())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?
             .map(|row| user_from_row(&row))
             .transpose()
     }
 
-    /// Renames user `id`; `None` if there is no such user.
+    /// Renames user `id` if their token version is still `token_version`;
+    /// `None` if there is no such user or the version moved on (a password
+    /// change or "log out everywhere" that raced with this request).
     pub async fn update_name(
         &self,
         id: UserId,
+        token_version: u32,
         name: &UserName,
     ) -> Result<Option<User>, sqlx::Error> {
         sqlx::query(
             "UPDATE users SET name = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') \
-             WHERE id = ? RETURNING id, username, name",
+             WHERE id = ? AND token_version = ? RETURNING id, username, name",
         )
         .bind(name.as_str())
         .bind(id.get())
-        .fetch_optional(&self.pool)
+        .bind(token_version)
+        .fetch_optional(&self.writer)
         .await?
         .map(|row| user_from_row(&row))
         .transpose()
@@ -171,10 +202,17 @@ impl UserStore {
         .bind(user.username.as_str())
         .bind(user.name.as_str())
         .bind(password_hash)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(result.rows_affected() == 1)
     }
+}
+
+/// Reads wait on nothing but the CPU (WAL readers don't block), so a couple
+/// of connections per core keeps every core busy.
+fn reader_connections() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    u32::try_from(cores * 2).unwrap_or(8).clamp(2, 16)
 }
 
 fn credentials_from_row(row: &SqliteRow) -> Result<Credentials, sqlx::Error> {
@@ -271,6 +309,7 @@ mod tests {
         let renamed = store
             .update_name(
                 UserId::new(120).unwrap(),
+                0,
                 &UserName::parse("Johnny").unwrap(),
             )
             .await
@@ -285,11 +324,29 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_rename_under_a_revoked_token_version_changes_nothing() {
+        let (_dir, store) = store().await;
+        let john = user(120, "john", "John");
+        store.insert_if_absent(&john, "$h").await.unwrap();
+        store.bump_token_version(john.id).await.unwrap();
+
+        let stale = store
+            .update_name(john.id, 0, &UserName::parse("Mallory").unwrap())
+            .await
+            .unwrap();
+
+        assert_eq!(stale, None);
+        let current = store.current_user(john.id).await.unwrap().unwrap();
+        assert_eq!((current.user, current.token_version), (john, 1));
+    }
+
+    #[tokio::test]
     async fn password_change_and_log_out_everywhere_bump_the_token_version() {
         let (_dir, store) = store().await;
         let john = user(120, "john", "John");
         store.insert_if_absent(&john, "$old").await.unwrap();
-        assert_eq!(store.token_version(john.id).await.unwrap(), Some(0));
+        let current = store.current_user(john.id).await.unwrap();
+        assert_eq!(current.map(|c| c.token_version), Some(0));
         assert_eq!(
             store.change_password(john.id, "$new").await.unwrap(),
             Some(1)
@@ -335,8 +392,8 @@ mod tests {
         let nobody = UserId::new(999).unwrap();
         assert_eq!(store.find_by_id(nobody).await.unwrap(), None);
         let name = UserName::parse("X").unwrap();
-        assert_eq!(store.update_name(nobody, &name).await.unwrap(), None);
-        assert_eq!(store.token_version(nobody).await.unwrap(), None);
+        assert_eq!(store.update_name(nobody, 0, &name).await.unwrap(), None);
+        assert_eq!(store.current_user(nobody).await.unwrap(), None);
         assert_eq!(store.bump_token_version(nobody).await.unwrap(), None);
     }
 }
