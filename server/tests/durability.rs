@@ -168,3 +168,53 @@ async fn sigterm_lets_in_flight_requests_finish_and_keeps_every_answered_change(
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_crashed_server_keeps_every_change_it_answered_200() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let mut child = spawn_server(dir.path(), port);
+    wait_until_up(&http, &base).await;
+    let body: serde_json::Value = http
+        .post(format!("{base}/api/login"))
+        .json(&json!({"username": "jack", "password": "jack-password"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = body["token"].as_str().unwrap().to_owned();
+    for n in 1..=20 {
+        let renamed = http
+            .post(format!("{base}/api/update_name"))
+            .bearer_auth(&token)
+            .json(&json!({"name": format!("Jack {n}")}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(renamed.status(), StatusCode::OK);
+    }
+
+    // SIGKILL: no shutdown, no pool close, no WAL checkpoint.
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let mut child = spawn_server(dir.path(), port);
+    wait_until_up(&http, &base).await;
+    let me: serde_json::Value = http
+        .post(format!("{base}/api/me"))
+        .bearer_auth(&token)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["name"], "Jack 20");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
