@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs the whole benchmark suite and prints the numbers BENCHMARKS.md quotes:
-#   1. criterion micro-benchmarks: HS256 sign/verify, the raw HMAC floor, argon2id verify
+#   1. criterion micro-benchmarks: HS256 sign/verify, the raw HMAC and parsing floors,
+#      argon2id verify
 #   2. the release build (wasm-opt'd, precompressed) and its page weight, raw / gzip / brotli
 #   3. wrk load tests against the release server: health, me, update_name, refused tokens,
 #      a static file
-#   4. time to an interactive /login in headless Chromium, median of 10 cold loads
+#   4. time to an interactive /login in headless Chromium, median of 10 (cold and returning)
 # Usage: scripts/bench.sh [seconds per load test, default 30]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,5 +63,5 @@ run "me, refused (bad signature)" /api/me "$work/bad-tokens" '{}'
 css=$(cd target/site/pkg && ls photo-spots.*.css)
 run "static css (hashed name)" "/pkg/$css" "" '' GET
 
-say "time to an interactive /login (headless Chromium, cold cache)"
+say "time to an interactive /login (headless Chromium)"
 (cd end2end && node bench/interactive.mjs "$base" 10)
