@@ -105,6 +105,53 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Logs in with the demo password (owned arguments, so it can be spawned).
+async fn log_in(
+    http: reqwest::Client,
+    base: String,
+    username: &'static str,
+) -> reqwest::Result<reqwest::Response> {
+    http.post(format!("{base}/api/login"))
+        .json(&json!({"username": username, "password": format!("{username}-password")}))
+        .send()
+        .await
+}
+
+async fn token_for(http: &reqwest::Client, base: &str, username: &'static str) -> String {
+    let body: serde_json::Value = log_in(http.clone(), base.to_owned(), username)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["token"].as_str().unwrap().to_owned()
+}
+
+async fn rename(http: &reqwest::Client, base: &str, token: &str, name: &str) -> StatusCode {
+    http.post(format!("{base}/api/update_name"))
+        .bearer_auth(token)
+        .json(&json!({ "name": name }))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+/// The name `/api/me` answers with for `token`'s user.
+async fn name_seen_by(http: &reqwest::Client, base: &str, token: &str) -> serde_json::Value {
+    let me: serde_json::Value = http
+        .post(format!("{base}/api/me"))
+        .bearer_auth(token)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    me["name"].clone()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigterm_lets_in_flight_requests_finish_and_keeps_every_answered_change() {
     let dir = tempfile::tempdir().unwrap();
@@ -113,30 +160,14 @@ async fn sigterm_lets_in_flight_requests_finish_and_keeps_every_answered_change(
     let http = reqwest::Client::new();
     let mut child = spawn_server(dir.path(), port);
     wait_until_up(&http, &base).await;
-    let login = |http: reqwest::Client, base: String| async move {
-        http.post(format!("{base}/api/login"))
-            .json(&json!({"username": "john", "password": "john-password"}))
-            .send()
-            .await
-    };
-    let body: serde_json::Value = login(http.clone(), base.clone())
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = body["token"].as_str().unwrap().to_owned();
-    let renamed = http
-        .post(format!("{base}/api/update_name"))
-        .bearer_auth(&token)
-        .json(&json!({"name": "Committed John"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(renamed.status(), StatusCode::OK);
+    let token = token_for(&http, &base, "john").await;
+    assert_eq!(
+        rename(&http, &base, &token, "Committed John").await,
+        StatusCode::OK
+    );
 
     // A login is slow on purpose (argon2): SIGTERM arrives while it runs.
-    let in_flight = tokio::spawn(login(http.clone(), base.clone()));
+    let in_flight = tokio::spawn(log_in(http.clone(), base.clone(), "john"));
     tokio::time::sleep(Duration::from_millis(20)).await;
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -156,15 +187,7 @@ async fn sigterm_lets_in_flight_requests_finish_and_keeps_every_answered_change(
 
     let mut child = spawn_server(dir.path(), port);
     wait_until_up(&http, &base).await;
-    let me = http
-        .post(format!("{base}/api/me"))
-        .bearer_auth(&token)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
-    let me: serde_json::Value = me.json().await.unwrap();
-    assert_eq!(me["name"], "Committed John");
+    assert_eq!(name_seen_by(&http, &base, &token).await, "Committed John");
     child.kill().unwrap();
     child.wait().unwrap();
 }
@@ -177,25 +200,12 @@ async fn a_crashed_server_keeps_every_change_it_answered_200() {
     let http = reqwest::Client::new();
     let mut child = spawn_server(dir.path(), port);
     wait_until_up(&http, &base).await;
-    let body: serde_json::Value = http
-        .post(format!("{base}/api/login"))
-        .json(&json!({"username": "jack", "password": "jack-password"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = body["token"].as_str().unwrap().to_owned();
+    let token = token_for(&http, &base, "jack").await;
     for n in 1..=20 {
-        let renamed = http
-            .post(format!("{base}/api/update_name"))
-            .bearer_auth(&token)
-            .json(&json!({"name": format!("Jack {n}")}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(renamed.status(), StatusCode::OK);
+        assert_eq!(
+            rename(&http, &base, &token, &format!("Jack {n}")).await,
+            StatusCode::OK
+        );
     }
 
     // SIGKILL: no shutdown, no pool close, no WAL checkpoint.
@@ -204,17 +214,7 @@ async fn a_crashed_server_keeps_every_change_it_answered_200() {
 
     let mut child = spawn_server(dir.path(), port);
     wait_until_up(&http, &base).await;
-    let me: serde_json::Value = http
-        .post(format!("{base}/api/me"))
-        .bearer_auth(&token)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(me["name"], "Jack 20");
+    assert_eq!(name_seen_by(&http, &base, &token).await, "Jack 20");
     child.kill().unwrap();
     child.wait().unwrap();
 }

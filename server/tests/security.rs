@@ -9,12 +9,7 @@ use serde_json::json;
 #[tokio::test]
 async fn pages_carry_a_nonce_csp_that_matches_their_scripts() {
     let server = TestServer::start().await;
-    let response = server
-        .http
-        .get(format!("{}/login", server.base))
-        .send()
-        .await
-        .unwrap();
+    let response = server.get("/login", None).await;
     let csp = response.headers()["content-security-policy"]
         .to_str()
         .unwrap()
@@ -38,12 +33,7 @@ async fn pages_carry_a_nonce_csp_that_matches_their_scripts() {
         "{scripts} scripts, {with_nonce} nonces: {html}"
     );
 
-    let again = server
-        .http
-        .get(format!("{}/login", server.base))
-        .send()
-        .await
-        .unwrap();
+    let again = server.get("/login", None).await;
     let csp_again = again.headers()["content-security-policy"].to_str().unwrap();
     assert_ne!(csp, csp_again, "each response gets a fresh nonce");
 }
@@ -51,12 +41,7 @@ async fn pages_carry_a_nonce_csp_that_matches_their_scripts() {
 #[tokio::test]
 async fn every_response_has_the_hardening_headers() {
     let server = TestServer::start().await;
-    let page = server
-        .http
-        .get(format!("{}/", server.base))
-        .send()
-        .await
-        .unwrap();
+    let page = server.get("/", None).await;
     let api = server.post("/api/me", None, json!({})).await;
     for response in [&page, &api] {
         let headers = response.headers();
