@@ -1,5 +1,6 @@
-//! Static files come straight from disk, precompressed where the build made
-//! brotli/gzip copies, and cacheable for as long as their names allow.
+//! Static files are served precompressed where the build made brotli/gzip
+//! copies, cacheable for as long as their names allow; a content-named bundle
+//! is read from disk once.
 
 mod common;
 
@@ -62,6 +63,11 @@ async fn precompressed_copies_are_served_to_browsers_that_accept_them() {
     ] {
         let response = server.get("/pkg/photo-spots.h.wasm", accepts).await;
         assert_eq!(response.status(), StatusCode::OK, "accepting {accepts:?}");
+        // Shared caches must key the copy on the request's Accept-Encoding.
+        assert_eq!(
+            header_of(&response, header::VARY).as_deref(),
+            Some("accept-encoding")
+        );
         assert_eq!(
             header_of(&response, header::CONTENT_TYPE).as_deref(),
             Some("application/wasm")
@@ -86,6 +92,92 @@ async fn a_missing_bundle_file_is_404_and_not_cached() {
 
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert_eq!(header_of(&response, header::CACHE_CONTROL), None);
+}
+
+#[tokio::test]
+async fn a_hashed_bundle_file_is_read_from_disk_once() {
+    let server = TestServer::start_with_hashed_bundle().await;
+    server.put_site_file("pkg/photo-spots.h1.js", b"first build");
+    assert_eq!(
+        server
+            .get("/pkg/photo-spots.h1.js", None)
+            .await
+            .text()
+            .await
+            .unwrap(),
+        "first build"
+    );
+
+    // A content-named file never changes, so the server keeps what it read.
+    server.put_site_file("pkg/photo-spots.h1.js", b"changed on disk");
+    let again = server.get("/pkg/photo-spots.h1.js", None).await;
+
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(
+        header_of(&again, header::CONTENT_TYPE).as_deref(),
+        Some("text/javascript")
+    );
+    assert_eq!(again.text().await.unwrap(), "first build");
+}
+
+#[tokio::test]
+async fn a_bundle_file_missing_at_first_is_found_once_it_exists() {
+    let server = TestServer::start_with_hashed_bundle().await;
+    let missing = server.get("/pkg/photo-spots.later.css", None).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+
+    server.put_site_file("pkg/photo-spots.later.css", b"p {}");
+    let found = server.get("/pkg/photo-spots.later.css", None).await;
+
+    assert_eq!(found.status(), StatusCode::OK);
+    assert_eq!(found.text().await.unwrap(), "p {}");
+}
+
+#[tokio::test]
+async fn bundle_paths_cannot_reach_outside_the_bundle_directory() {
+    for hashed in [true, false] {
+        let server = if hashed {
+            TestServer::start_with_hashed_bundle().await
+        } else {
+            TestServer::start().await
+        };
+        // The test server's database lives one directory above `pkg`.
+        server.put_site_file("pkg/photo-spots.h.css", b"p {}");
+        for path in [
+            "/pkg/%2e%2e%2fphoto-spots.db",
+            "/pkg/..%2fphoto-spots.db",
+            "/pkg/%2e%2e%5cphoto-spots.db",
+        ] {
+            let response = server.get(path, None).await;
+            assert_eq!(
+                response.status(),
+                StatusCode::NOT_FOUND,
+                "{path} (hashed: {hashed})"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn bundle_files_answer_head_and_refuse_other_methods() {
+    let server = TestServer::start_with_hashed_bundle().await;
+    server.put_site_file("pkg/photo-spots.h.css", b"body { margin: 0 }");
+
+    let head = server
+        .http
+        .head(format!("{}/pkg/photo-spots.h.css", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    assert_eq!(
+        header_of(&head, header::CONTENT_LENGTH).as_deref(),
+        Some("18")
+    );
+    assert!(head.bytes().await.unwrap().is_empty());
+
+    let post = server.post("/pkg/photo-spots.h.css", None, json!({})).await;
+    assert_eq!(post.status(), StatusCode::METHOD_NOT_ALLOWED);
 }
 
 #[tokio::test]

@@ -1,11 +1,16 @@
-//! Static files, straight from disk by `tower-http`'s `ServeDir`: the wasm,
-//! JS and CSS bundle under `/pkg`, and the public assets (favicon…) at the
-//! site root.
+//! Static files: the wasm, JS and CSS bundle under `/pkg`, and the public
+//! assets (favicon…) at the site root.
 //!
 //! cargo-leptos names the bundle's files after their content (`hash-files`),
-//! so browsers may keep them for a year: a new build has new names. Release
-//! builds made with `--precompress` also write `.br` and `.gz` siblings, which
-//! `ServeDir` picks by `Accept-Encoding`, so nothing is compressed per request.
+//! so browsers may keep them for a year, and so may the server: a new build
+//! has new names. Such a bundle is served from memory (`memory_bundle`).
+//! Everything else comes from disk through `tower-http`'s `ServeDir`, as it
+//! may change under the same name. Release builds made with `--precompress`
+//! also write `.br` and `.gz` siblings, picked by `Accept-Encoding`, so
+//! nothing is compressed per request.
+
+mod accept_encoding;
+mod memory_bundle;
 
 use axum::{
     Router,
@@ -27,13 +32,12 @@ const ASK_EVERY_TIME: &str = "no-cache";
 /// The `/pkg` bundle, to be nested at `/pkg`.
 pub fn bundle(options: &LeptosOptions) -> Router {
     let dir = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
-    // Without hashed names a year-long cache would pin old code in browsers.
-    let policy = if options.hash_files {
-        FOR_A_YEAR
+    if options.hash_files {
+        memory_bundle::router(dir)
     } else {
-        ASK_EVERY_TIME
-    };
-    files(ServeDir::new(dir), policy)
+        // Without hashed names a year-long cache would pin old code in browsers.
+        files(ServeDir::new(dir), ASK_EVERY_TIME)
+    }
 }
 
 /// Files at the site root; anything else goes to `not_found` (the app's 404 page).

@@ -1,0 +1,169 @@
+//! The content-named bundle, served from memory.
+//!
+//! With `hash-files`, a name like `photo-spots.<hash>.wasm` always holds the
+//! same bytes, so the first request for a name may keep the file (and its
+//! `.br`/`.gz` copies) for the life of the process: later requests cost a
+//! map lookup instead of an open, a stat and reads on the blocking pool
+//! (BENCHMARKS.md: 9,600/s from disk). Only files that exist are kept, so the
+//! memory used is at most the size of the bundle directory; a name that isn't
+//! there is looked up on disk each time and answered 404.
+
+use super::{
+    FOR_A_YEAR,
+    accept_encoding::{Encoding, negotiate},
+};
+use axum::{
+    Router,
+    body::{Body, Bytes},
+    extract::{Path, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use std::{
+    collections::HashMap,
+    io,
+    path::PathBuf,
+    sync::{Arc, PoisonError, RwLock},
+};
+
+/// `/{file}` under the bundle directory `dir`, to be nested at `/pkg`.
+pub fn router(dir: PathBuf) -> Router {
+    let cache = Arc::new(BundleCache {
+        dir,
+        files: RwLock::default(),
+    });
+    Router::new()
+        .route("/{file}", get(serve))
+        .fallback(|| async { StatusCode::NOT_FOUND })
+        .with_state(cache)
+}
+
+struct BundleCache {
+    dir: PathBuf,
+    files: RwLock<HashMap<String, Arc<CachedFile>>>,
+}
+
+/// A file and whichever precompressed copies the build wrote beside it.
+struct CachedFile {
+    content_type: HeaderValue,
+    plain: Bytes,
+    brotli: Option<Bytes>,
+    gzip: Option<Bytes>,
+}
+
+async fn serve(
+    State(cache): State<Arc<BundleCache>>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    match cache.get(&name).await {
+        Ok(Some(file)) => file.response(accept_encoding(&headers)),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
+            tracing::error!(%error, file = %name, "could not read a bundle file");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+fn accept_encoding(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+}
+
+impl BundleCache {
+    async fn get(&self, name: &str) -> io::Result<Option<Arc<CachedFile>>> {
+        let cached = self
+            .files
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(name)
+            .cloned();
+        if cached.is_some() {
+            return Ok(cached);
+        }
+        let Some(file) = self.load(name).await? else {
+            return Ok(None);
+        };
+        let file = Arc::new(file);
+        self.files
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(name.to_owned(), file.clone());
+        Ok(Some(file))
+    }
+
+    async fn load(&self, name: &str) -> io::Result<Option<CachedFile>> {
+        // One plain file name: nothing that could climb out of the directory.
+        if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\']) {
+            return Ok(None);
+        }
+        let path = self.dir.join(name);
+        let Some(plain) = read_if_present(path.clone()).await? else {
+            return Ok(None);
+        };
+        let sibling = |extension: &str| {
+            let mut path = path.clone().into_os_string();
+            path.push(extension);
+            PathBuf::from(path)
+        };
+        let content_type = mime_guess::from_path(name).first_or_octet_stream();
+        Ok(Some(CachedFile {
+            content_type: HeaderValue::from_str(content_type.as_ref())
+                .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+            plain,
+            brotli: read_if_present(sibling(".br")).await?,
+            gzip: read_if_present(sibling(".gz")).await?,
+        }))
+    }
+}
+
+/// The file's bytes; `None` if there is no such file (or it is a directory).
+async fn read_if_present(path: PathBuf) -> io::Result<Option<Bytes>> {
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => Ok(Some(Bytes::from(bytes))),
+        Err(error)
+            if matches!(
+                error.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::IsADirectory
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+impl CachedFile {
+    fn response(&self, accept_encoding: &str) -> Response {
+        let available: Vec<Encoding> = [
+            self.brotli.as_ref().map(|_| Encoding::Brotli),
+            self.gzip.as_ref().map(|_| Encoding::Gzip),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let encoding = negotiate(accept_encoding, &available);
+        let body = match encoding {
+            Encoding::Brotli => self.brotli.as_ref(),
+            Encoding::Gzip => self.gzip.as_ref(),
+            Encoding::Identity => None,
+        }
+        .unwrap_or(&self.plain);
+
+        let mut response = Response::new(Body::from(body.clone()));
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, self.content_type.clone());
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(FOR_A_YEAR));
+        if !available.is_empty() {
+            headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
+        if let Some(coding) = encoding.header_value() {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+        }
+        response
+    }
+}
