@@ -1,5 +1,6 @@
 //! Users and their credentials in SQLite (server only).
 
+mod renames;
 mod store;
 
 /// What a store call can fail with.

@@ -1,3 +1,4 @@
+use super::renames::Renames;
 use crate::domain::{User, UserId, UserName, Username};
 use sqlx::{
     Row, SqlitePool,
@@ -15,18 +16,22 @@ pub struct Credentials {
     pub token_version: u32,
 }
 
-/// The users table. Every query is a single statement, so each call is atomic
-/// on its own.
+/// The users table. Every call is a single statement, so each is atomic on
+/// its own.
 ///
 /// SQLite lets one connection write at a time; a second writer waits in
 /// SQLite's busy handler, which sleeps in steps of milliseconds. So writes
 /// queue for the one `writer` connection (a fair, sleep-free queue in the
 /// pool) while reads share several `reader` connections, which WAL lets run
 /// alongside the writer.
+///
+/// Renames, the one write a signed-in user makes at will, are committed in
+/// groups through the same writer (see `renames`).
 #[derive(Clone)]
 pub struct UserStore {
     reader: SqlitePool,
     writer: SqlitePool,
+    renames: Renames,
 }
 
 /// A user as stored now, with the token version that decides which of
@@ -57,7 +62,12 @@ impl UserStore {
             .max_connections(reader_connections())
             .connect_with(options)
             .await?;
-        Ok(Self { reader, writer })
+        let renames = Renames::start(writer.clone());
+        Ok(Self {
+            reader,
+            writer,
+            renames,
+        })
     }
 
     /// Closes every connection, checkpointing the WAL.
@@ -175,17 +185,7 @@ impl UserStore {
         token_version: u32,
         name: &UserName,
     ) -> Result<Option<User>, sqlx::Error> {
-        sqlx::query(
-            "UPDATE users SET name = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') \
-             WHERE id = ? AND token_version = ? RETURNING id, username, name",
-        )
-        .bind(name.as_str())
-        .bind(id.get())
-        .bind(token_version)
-        .fetch_optional(&self.writer)
-        .await?
-        .map(|row| user_from_row(&row))
-        .transpose()
+        self.renames.rename(id, token_version, name).await
     }
 
     /// Inserts `user` unless its id or username is taken. Returns whether it
@@ -233,7 +233,7 @@ fn credentials_from_row(row: &SqliteRow) -> Result<Credentials, sqlx::Error> {
 
 /// Rows go through the domain constructors too: a row that breaks the rules
 /// (edited by hand, say) is an error, not a user.
-fn user_from_row(row: &SqliteRow) -> Result<User, sqlx::Error> {
+pub(super) fn user_from_row(row: &SqliteRow) -> Result<User, sqlx::Error> {
     let decode = |e: crate::domain::ValidationError| sqlx::Error::Decode(Box::new(e));
     Ok(User {
         id: UserId::new(row.try_get("id")?).map_err(decode)?,
@@ -301,6 +301,97 @@ mod tests {
             (found.user.name.as_str(), found.password_hash.as_str()),
             ("John", "$one")
         );
+    }
+
+    async fn with_users(store: &UserStore, count: i64) {
+        for id in 1..=count {
+            store
+                .insert_if_absent(&user(id, &format!("user-{id}"), "Before"), "$h")
+                .await
+                .unwrap();
+        }
+    }
+
+    async fn name_of(store: &UserStore, id: i64) -> String {
+        let user = store.find_by_id(UserId::new(id).unwrap()).await.unwrap();
+        user.unwrap().name.to_string()
+    }
+
+    #[tokio::test]
+    async fn many_renames_at_once_each_apply_and_each_caller_gets_their_user() {
+        let (_dir, store) = store().await;
+        with_users(&store, 60).await;
+
+        // All queued before the first commit, so they go in groups.
+        let renames = (1..=60).map(|id| {
+            let store = store.clone();
+            async move {
+                let name = UserName::parse(&format!("Renamed {id}")).unwrap();
+                store.update_name(UserId::new(id).unwrap(), 0, &name).await
+            }
+        });
+        let answers = futures::future::join_all(renames).await;
+
+        for (id, answer) in (1..=60).zip(answers) {
+            let user = answer.unwrap().expect("renamed");
+            assert_eq!(user.id.get(), id);
+            assert_eq!(user.name.as_str(), format!("Renamed {id}"));
+            assert_eq!(name_of(&store, id).await, format!("Renamed {id}"));
+        }
+    }
+
+    #[tokio::test]
+    async fn renames_of_one_user_apply_in_the_order_they_were_made() {
+        let (_dir, store) = store().await;
+        with_users(&store, 3).await;
+
+        // user 1 is renamed 10 times between other users' renames.
+        let renames = (0..30).map(|n| {
+            let store = store.clone();
+            async move {
+                let id = UserId::new(n % 3 + 1).unwrap();
+                let name = UserName::parse(&format!("Name {n}")).unwrap();
+                store.update_name(id, 0, &name).await
+            }
+        });
+        let answers = futures::future::join_all(renames).await;
+        for (n, answer) in answers.into_iter().enumerate() {
+            // Each caller sees the user as their own rename left them.
+            let user = answer.unwrap().expect("renamed");
+            assert_eq!(user.name.as_str(), format!("Name {n}"));
+        }
+
+        assert_eq!(name_of(&store, 1).await, "Name 27");
+        assert_eq!(name_of(&store, 2).await, "Name 28");
+        assert_eq!(name_of(&store, 3).await, "Name 29");
+    }
+
+    #[tokio::test]
+    async fn a_revoked_rename_in_a_group_changes_nothing_and_spares_the_others() {
+        let (_dir, store) = store().await;
+        with_users(&store, 3).await;
+        store
+            .bump_token_version(UserId::new(2).unwrap())
+            .await
+            .unwrap();
+
+        let renames = (1..=3).map(|id| {
+            let store = store.clone();
+            async move {
+                let name = UserName::parse("After").unwrap();
+                store.update_name(UserId::new(id).unwrap(), 0, &name).await
+            }
+        });
+        let answers: Vec<_> = futures::future::join_all(renames)
+            .await
+            .into_iter()
+            .map(|answer| answer.unwrap().map(|user| user.id.get()))
+            .collect();
+
+        assert_eq!(answers, [Some(1), None, Some(3)]);
+        assert_eq!(name_of(&store, 1).await, "After");
+        assert_eq!(name_of(&store, 2).await, "Before");
+        assert_eq!(name_of(&store, 3).await, "After");
     }
 
     #[tokio::test]
