@@ -1,5 +1,7 @@
 //! Users and their credentials in SQLite (server only).
 
+mod groups;
+mod lookups;
 mod renames;
 mod store;
 

@@ -1,4 +1,4 @@
-use super::renames::Renames;
+use super::{lookups::Lookups, renames::Renames};
 use crate::domain::{User, UserId, UserName, Username};
 use sqlx::{
     Row, SqlitePool,
@@ -25,12 +25,14 @@ pub struct Credentials {
 /// pool) while reads share several `reader` connections, which WAL lets run
 /// alongside the writer.
 ///
-/// Renames, the one write a signed-in user makes at will, are committed in
-/// groups through the same writer (see `renames`).
+/// The two hot paths run in groups (see `groups`): the token check's read
+/// (`lookups`) and renames, the one write a signed-in user makes at will
+/// (`renames`, through the same writer).
 #[derive(Clone)]
 pub struct UserStore {
     reader: SqlitePool,
     writer: SqlitePool,
+    lookups: Lookups,
     renames: Renames,
 }
 
@@ -62,11 +64,11 @@ impl UserStore {
             .max_connections(reader_connections())
             .connect_with(options)
             .await?;
-        let renames = Renames::start(writer.clone());
         Ok(Self {
+            lookups: Lookups::start(reader.clone()),
+            renames: Renames::start(writer.clone()),
             reader,
             writer,
-            renames,
         })
     }
 
@@ -105,19 +107,10 @@ impl UserStore {
         .transpose()
     }
 
-    /// User `id` and their token version (one primary-key read).
+    /// User `id` and their token version: the token check's read, made
+    /// in one query with every other waiting at the moment.
     pub async fn current_user(&self, id: UserId) -> Result<Option<CurrentUser>, sqlx::Error> {
-        sqlx::query("SELECT id, username, name, token_version FROM users WHERE id = ?")
-            .bind(id.get())
-            .fetch_optional(&self.reader)
-            .await?
-            .map(|row| {
-                Ok(CurrentUser {
-                    user: user_from_row(&row)?,
-                    token_version: row.try_get("token_version")?,
-                })
-            })
-            .transpose()
+        self.lookups.current_user(id).await
     }
 
     /// Refuses every token issued so far to user `id`; returns the new version.
@@ -337,6 +330,37 @@ mod tests {
             assert_eq!(user.id.get(), id);
             assert_eq!(user.name.as_str(), format!("Renamed {id}"));
             assert_eq!(name_of(&store, id).await, format!("Renamed {id}"));
+        }
+    }
+
+    #[tokio::test]
+    async fn many_token_checks_at_once_each_get_their_own_user() {
+        let (_dir, store) = store().await;
+        with_users(&store, 5).await;
+        store
+            .bump_token_version(UserId::new(3).unwrap())
+            .await
+            .unwrap();
+
+        // Ids 1 to 7, each asked for three times; 6 and 7 don't exist.
+        let ids: Vec<i64> = (0..21).map(|n| n % 7 + 1).collect();
+        let lookups = ids.iter().map(|&id| {
+            let store = store.clone();
+            async move { store.current_user(UserId::new(id).unwrap()).await }
+        });
+        let answers = futures::future::join_all(lookups).await;
+
+        for (id, answer) in ids.into_iter().zip(answers) {
+            let found = answer.unwrap();
+            match id {
+                1..=5 => {
+                    let current = found.expect("an existing user");
+                    assert_eq!(current.user.id.get(), id);
+                    assert_eq!(current.user.username.as_str(), format!("user-{id}"));
+                    assert_eq!(current.token_version, u32::from(id == 3));
+                }
+                _ => assert_eq!(found, None, "user {id}"),
+            }
         }
     }
 
