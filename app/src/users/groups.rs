@@ -9,7 +9,7 @@
 //! The task never waits to fill a group: an idle server runs a lone call at
 //! once, and groups only form while the previous group is running.
 
-use std::future::Future;
+use std::{collections::HashMap, future::Future, hash::Hash};
 use tokio::sync::{mpsc, oneshot};
 
 /// Calls waiting beyond this make callers wait to queue (back-pressure).
@@ -95,5 +95,114 @@ async fn run_forever<T, A, R, F>(
             group.push(call);
         }
         run(group).await;
+    }
+}
+
+/// What a grouped store call answers: the row it found or changed, if any.
+pub type Answer<V> = Result<Option<V>, sqlx::Error>;
+
+/// Answers `group` from one `run` over all its inputs: each caller gets the
+/// value `run` returned under its input's `key`, or `None`. If that fails,
+/// `run` goes again for each input alone, so one bad input can't fail the
+/// others and each caller gets its own error.
+pub async fn together_or_alone<T, K, V, R, F>(
+    group: Vec<Call<T, Answer<V>>>,
+    key: fn(&T) -> K,
+    run: R,
+) where
+    T: Clone,
+    K: Eq + Hash,
+    V: Clone,
+    R: Fn(Vec<T>) -> F,
+    F: Future<Output = Result<HashMap<K, V>, sqlx::Error>>,
+{
+    if group.len() > 1 {
+        let inputs = group.iter().map(|call| call.input.clone()).collect();
+        match run(inputs).await {
+            Ok(found) => {
+                for call in group {
+                    let value = found.get(&key(&call.input)).cloned();
+                    call.answer(Ok(value));
+                }
+                return;
+            }
+            Err(error) => {
+                tracing::warn!(%error, calls = group.len(), "a grouped statement failed; running each call alone");
+            }
+        }
+    }
+    for call in group {
+        let answer = run(vec![call.input.clone()])
+            .await
+            .map(|mut found| found.remove(&key(&call.input)));
+        call.answer(answer);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BAD: u32 = 13;
+
+    /// Doubles each input, and refuses any batch that holds `BAD`.
+    async fn double(inputs: Vec<u32>) -> Result<HashMap<u32, u32>, sqlx::Error> {
+        if inputs.contains(&BAD) {
+            return Err(sqlx::Error::RowNotFound);
+        }
+        Ok(inputs.into_iter().map(|n| (n, n * 2)).collect())
+    }
+
+    async fn answers(inputs: &[u32]) -> Vec<Answer<u32>> {
+        let (group, answers): (Vec<_>, Vec<_>) = inputs
+            .iter()
+            .map(|&input| {
+                let (reply, answer) = oneshot::channel();
+                (Call { input, reply }, answer)
+            })
+            .unzip();
+        together_or_alone(group, |n| *n, double).await;
+        let mut out = Vec::new();
+        for answer in answers {
+            out.push(answer.await.expect("every call is answered"));
+        }
+        out
+    }
+
+    #[tokio::test]
+    async fn each_caller_gets_the_value_for_their_own_input() {
+        let answers = answers(&[1, 2, 3]).await;
+        let values: Vec<_> = answers.into_iter().map(Result::unwrap).collect();
+        assert_eq!(values, [Some(2), Some(4), Some(6)]);
+    }
+
+    #[tokio::test]
+    async fn a_failing_input_fails_only_its_own_caller() {
+        let answers = answers(&[1, BAD, 3]).await;
+        assert_eq!(answers[0].as_ref().ok(), Some(&Some(2)));
+        assert!(matches!(answers[1], Err(sqlx::Error::RowNotFound)));
+        assert_eq!(answers[2].as_ref().ok(), Some(&Some(6)));
+    }
+
+    #[tokio::test]
+    async fn a_call_that_must_wait_goes_in_the_next_group() {
+        let (sizes, seen) = std::sync::mpsc::channel();
+        // Equal inputs may not share a group.
+        let groups: Groups<u32, Answer<u32>> = Groups::start(
+            8,
+            |group, next| group.iter().any(|call| call.input == *next),
+            move |group| {
+                let _ = sizes.send(group.iter().map(|call| call.input).collect::<Vec<_>>());
+                together_or_alone(group, |n| *n, double)
+            },
+        );
+        let calls = [1, 2, 1, 3].map(|n| groups.call(n));
+        let answers = futures::future::join_all(calls).await;
+
+        for (answer, n) in answers.into_iter().zip([1, 2, 1, 3]) {
+            assert_eq!(answer.unwrap().unwrap(), Some(n * 2));
+        }
+        let groups: Vec<Vec<u32>> = seen.try_iter().collect();
+        assert_eq!(groups, [vec![1, 2], vec![1, 3]]);
     }
 }

@@ -4,10 +4,10 @@
 //! hand-offs once per group instead of once per request.
 //!
 //! A group runs after every write answered before it was queued, so a
-//! revocation that was answered is always seen.
+//! revocation that was answered is always seen. Nothing is cached.
 
 use super::{
-    groups::{Call, Groups},
+    groups::{Answer, Groups, together_or_alone},
     store::{CurrentUser, user_from_row},
 };
 use crate::domain::UserId;
@@ -17,12 +17,9 @@ use std::collections::HashMap;
 /// Bounds one statement's size.
 const MAX_GROUP: usize = 64;
 
-type Answer = Result<Option<CurrentUser>, sqlx::Error>;
-type Lookup = Call<UserId, Answer>;
-
 /// Reads of users by id, in groups through the reader connections.
 #[derive(Clone)]
-pub struct Lookups(Groups<UserId, Answer>);
+pub struct Lookups(Groups<UserId, Answer<CurrentUser>>);
 
 impl Lookups {
     pub fn start(reader: SqlitePool) -> Self {
@@ -31,55 +28,32 @@ impl Lookups {
             |_, _| false,
             move |group| {
                 let reader = reader.clone();
-                async move { answer(&reader, group).await }
+                async move {
+                    together_or_alone(group, |id| *id, |ids| read(reader.clone(), ids)).await;
+                }
             },
         ))
     }
 
     /// User `id` and their token version.
-    pub async fn current_user(&self, id: UserId) -> Answer {
+    pub async fn current_user(&self, id: UserId) -> Answer<CurrentUser> {
         self.0.call(id).await?
     }
 }
 
-/// Reads `group` in one query and answers each caller. If the query fails,
-/// each caller gets a query of their own, and so their own error.
-async fn answer(reader: &SqlitePool, group: Vec<Lookup>) {
-    if group.len() > 1 {
-        match read(reader, &group).await {
-            Ok(found) => {
-                for lookup in group {
-                    let user = found.get(&lookup.input).cloned();
-                    lookup.answer(Ok(user));
-                }
-                return;
-            }
-            Err(error) => {
-                tracing::warn!(%error, lookups = group.len(), "a group of user reads failed; trying each alone");
-            }
-        }
-    }
-    for lookup in group {
-        let answer = read(reader, std::slice::from_ref(&lookup))
-            .await
-            .map(|mut found| found.remove(&lookup.input));
-        lookup.answer(answer);
-    }
-}
-
 async fn read(
-    reader: &SqlitePool,
-    group: &[Lookup],
+    reader: SqlitePool,
+    ids: Vec<UserId>,
 ) -> Result<HashMap<UserId, CurrentUser>, sqlx::Error> {
     let sql = format!(
         "SELECT id, username, name, token_version FROM users WHERE id IN ({})",
-        vec!["?"; group.len()].join(", ")
+        vec!["?"; ids.len()].join(", ")
     );
     let mut query = sqlx::query(&sql);
-    for lookup in group {
-        query = query.bind(lookup.input.get());
+    for id in ids {
+        query = query.bind(id.get());
     }
-    let rows = query.fetch_all(reader).await?;
+    let rows = query.fetch_all(&reader).await?;
     rows.iter()
         .map(|row| {
             let user = user_from_row(row)?;
