@@ -69,32 +69,97 @@ async fn two_hundred_concurrent_renames_from_twenty_users_all_land_cleanly() {
     }
 }
 
-/// The real binary, on its own port and database.
-fn spawn_server(dir: &std::path::Path, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_server"))
-        .env("LEPTOS_OUTPUT_NAME", "photo-spots")
-        .env("LEPTOS_SITE_ROOT", dir)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/db.sqlite?mode=rwc", dir.display()),
-        )
-        .env("JWT_SECRET", SECRET)
-        .env("PHOTO_SPOTS_DEMO", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
+/// The real binary, on its own port and database, started and stopped by
+/// the test (the database outlives each process).
+struct RealServer {
+    dir: tempfile::TempDir,
+    port: u16,
+    base: String,
+    http: reqwest::Client,
 }
 
-async fn wait_until_up(http: &reqwest::Client, base: &str) {
-    for _ in 0..200 {
-        if http.get(base).send().await.is_ok() {
-            return;
+impl RealServer {
+    fn new() -> Self {
+        let port = free_port();
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            port,
+            base: format!("http://127.0.0.1:{port}"),
+            http: reqwest::Client::new(),
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("server at {base} did not start");
+
+    /// Starts the server and waits until it answers.
+    async fn start(&self) -> Child {
+        let dir = self.dir.path();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+            .env("LEPTOS_OUTPUT_NAME", "photo-spots")
+            .env("LEPTOS_SITE_ROOT", dir)
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{}", self.port))
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}/db.sqlite?mode=rwc", dir.display()),
+            )
+            .env("JWT_SECRET", SECRET)
+            .env("PHOTO_SPOTS_DEMO", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        for _ in 0..200 {
+            if self.http.get(&self.base).send().await.is_ok() {
+                return child;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("server at {} did not start", self.base);
+    }
+
+    /// Logs in with the demo password; owned, so it can be spawned.
+    fn log_in(
+        &self,
+        username: &'static str,
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'static {
+        let request = self
+            .http
+            .post(format!("{}/api/login", self.base))
+            .json(&json!({"username": username, "password": format!("{username}-password")}));
+        request.send()
+    }
+
+    async fn token_for(&self, username: &'static str) -> String {
+        let body: serde_json::Value = self.log_in(username).await.unwrap().json().await.unwrap();
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    async fn rename(&self, token: &str, name: &str) -> StatusCode {
+        self.http
+            .post(format!("{}/api/update_name", self.base))
+            .bearer_auth(token)
+            .json(&json!({ "name": name }))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+
+    /// The name `/api/me` answers with for `token`'s user.
+    async fn name_seen_by(&self, token: &str) -> serde_json::Value {
+        let me: serde_json::Value = self
+            .http
+            .post(format!("{}/api/me", self.base))
+            .bearer_auth(token)
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        me["name"].clone()
+    }
 }
 
 fn free_port() -> u16 {
@@ -105,69 +170,18 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// Logs in with the demo password (owned arguments, so it can be spawned).
-async fn log_in(
-    http: reqwest::Client,
-    base: String,
-    username: &'static str,
-) -> reqwest::Result<reqwest::Response> {
-    http.post(format!("{base}/api/login"))
-        .json(&json!({"username": username, "password": format!("{username}-password")}))
-        .send()
-        .await
-}
-
-async fn token_for(http: &reqwest::Client, base: &str, username: &'static str) -> String {
-    let body: serde_json::Value = log_in(http.clone(), base.to_owned(), username)
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["token"].as_str().unwrap().to_owned()
-}
-
-async fn rename(http: &reqwest::Client, base: &str, token: &str, name: &str) -> StatusCode {
-    http.post(format!("{base}/api/update_name"))
-        .bearer_auth(token)
-        .json(&json!({ "name": name }))
-        .send()
-        .await
-        .unwrap()
-        .status()
-}
-
-/// The name `/api/me` answers with for `token`'s user.
-async fn name_seen_by(http: &reqwest::Client, base: &str, token: &str) -> serde_json::Value {
-    let me: serde_json::Value = http
-        .post(format!("{base}/api/me"))
-        .bearer_auth(token)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    me["name"].clone()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigterm_lets_in_flight_requests_finish_and_keeps_every_answered_change() {
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::new();
-    let mut child = spawn_server(dir.path(), port);
-    wait_until_up(&http, &base).await;
-    let token = token_for(&http, &base, "john").await;
+    let server = RealServer::new();
+    let mut child = server.start().await;
+    let token = server.token_for("john").await;
     assert_eq!(
-        rename(&http, &base, &token, "Committed John").await,
+        server.rename(&token, "Committed John").await,
         StatusCode::OK
     );
 
     // A login is slow on purpose (argon2): SIGTERM arrives while it runs.
-    let in_flight = tokio::spawn(log_in(http.clone(), base.clone(), "john"));
+    let in_flight = tokio::spawn(server.log_in("john"));
     tokio::time::sleep(Duration::from_millis(20)).await;
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -185,25 +199,20 @@ async fn sigterm_lets_in_flight_requests_finish_and_keeps_every_answered_change(
         .unwrap();
     assert!(exit.success(), "graceful shutdown exits 0, got {exit}");
 
-    let mut child = spawn_server(dir.path(), port);
-    wait_until_up(&http, &base).await;
-    assert_eq!(name_seen_by(&http, &base, &token).await, "Committed John");
+    let mut child = server.start().await;
+    assert_eq!(server.name_seen_by(&token).await, "Committed John");
     child.kill().unwrap();
     child.wait().unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_crashed_server_keeps_every_change_it_answered_200() {
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::new();
-    let mut child = spawn_server(dir.path(), port);
-    wait_until_up(&http, &base).await;
-    let token = token_for(&http, &base, "jack").await;
+    let server = RealServer::new();
+    let mut child = server.start().await;
+    let token = server.token_for("jack").await;
     for n in 1..=20 {
         assert_eq!(
-            rename(&http, &base, &token, &format!("Jack {n}")).await,
+            server.rename(&token, &format!("Jack {n}")).await,
             StatusCode::OK
         );
     }
@@ -212,9 +221,8 @@ async fn a_crashed_server_keeps_every_change_it_answered_200() {
     child.kill().unwrap();
     child.wait().unwrap();
 
-    let mut child = spawn_server(dir.path(), port);
-    wait_until_up(&http, &base).await;
-    assert_eq!(name_seen_by(&http, &base, &token).await, "Jack 20");
+    let mut child = server.start().await;
+    assert_eq!(server.name_seen_by(&token).await, "Jack 20");
     child.kill().unwrap();
     child.wait().unwrap();
 }

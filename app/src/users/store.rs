@@ -305,6 +305,22 @@ mod tests {
         }
     }
 
+    /// Queues every `(id, name)` rename (at token version 0) before any
+    /// commit, so they go in groups; the answers come back in the same order.
+    async fn renames_at_once(
+        store: &UserStore,
+        renames: impl IntoIterator<Item = (i64, String)>,
+    ) -> Vec<Result<Option<User>, sqlx::Error>> {
+        let renames = renames.into_iter().map(|(id, name)| {
+            let store = store.clone();
+            async move {
+                let name = UserName::parse(&name).unwrap();
+                store.update_name(UserId::new(id).unwrap(), 0, &name).await
+            }
+        });
+        futures::future::join_all(renames).await
+    }
+
     async fn name_of(store: &UserStore, id: i64) -> String {
         let user = store.find_by_id(UserId::new(id).unwrap()).await.unwrap();
         user.unwrap().name.to_string()
@@ -315,15 +331,8 @@ mod tests {
         let (_dir, store) = store().await;
         with_users(&store, 60).await;
 
-        // All queued before the first commit, so they go in groups.
-        let renames = (1..=60).map(|id| {
-            let store = store.clone();
-            async move {
-                let name = UserName::parse(&format!("Renamed {id}")).unwrap();
-                store.update_name(UserId::new(id).unwrap(), 0, &name).await
-            }
-        });
-        let answers = futures::future::join_all(renames).await;
+        let answers =
+            renames_at_once(&store, (1..=60).map(|id| (id, format!("Renamed {id}")))).await;
 
         for (id, answer) in (1..=60).zip(answers) {
             let user = answer.unwrap().expect("renamed");
@@ -370,15 +379,8 @@ mod tests {
         with_users(&store, 3).await;
 
         // user 1 is renamed 10 times between other users' renames.
-        let renames = (0..30).map(|n| {
-            let store = store.clone();
-            async move {
-                let id = UserId::new(n % 3 + 1).unwrap();
-                let name = UserName::parse(&format!("Name {n}")).unwrap();
-                store.update_name(id, 0, &name).await
-            }
-        });
-        let answers = futures::future::join_all(renames).await;
+        let answers =
+            renames_at_once(&store, (0..30).map(|n| (n % 3 + 1, format!("Name {n}")))).await;
         for (n, answer) in answers.into_iter().enumerate() {
             // Each caller sees the user as their own rename left them.
             let user = answer.unwrap().expect("renamed");
@@ -399,14 +401,7 @@ mod tests {
             .await
             .unwrap();
 
-        let renames = (1..=3).map(|id| {
-            let store = store.clone();
-            async move {
-                let name = UserName::parse("After").unwrap();
-                store.update_name(UserId::new(id).unwrap(), 0, &name).await
-            }
-        });
-        let answers: Vec<_> = futures::future::join_all(renames)
+        let answers: Vec<_> = renames_at_once(&store, (1..=3).map(|id| (id, "After".to_owned())))
             .await
             .into_iter()
             .map(|answer| answer.unwrap().map(|user| user.id.get()))

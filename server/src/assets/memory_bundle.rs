@@ -48,8 +48,8 @@ struct BundleCache {
 struct CachedFile {
     content_type: HeaderValue,
     plain: Bytes,
-    brotli: Option<Bytes>,
-    gzip: Option<Bytes>,
+    /// In order of preference, as `negotiate` takes them.
+    compressed: Vec<(Encoding, Bytes)>,
 }
 
 async fn serve(
@@ -110,13 +110,18 @@ impl BundleCache {
             path.push(extension);
             PathBuf::from(path)
         };
+        let mut compressed = Vec::new();
+        for (encoding, extension) in [(Encoding::Brotli, ".br"), (Encoding::Gzip, ".gz")] {
+            if let Some(copy) = read_if_present(sibling(extension)).await? {
+                compressed.push((encoding, copy));
+            }
+        }
         let content_type = mime_guess::from_path(name).first_or_octet_stream();
         Ok(Some(CachedFile {
             content_type: HeaderValue::from_str(content_type.as_ref())
                 .unwrap_or(HeaderValue::from_static("application/octet-stream")),
             plain,
-            brotli: read_if_present(sibling(".br")).await?,
-            gzip: read_if_present(sibling(".gz")).await?,
+            compressed,
         }))
     }
 }
@@ -139,26 +144,19 @@ async fn read_if_present(path: PathBuf) -> io::Result<Option<Bytes>> {
 
 impl CachedFile {
     fn response(&self, accept_encoding: &str) -> Response {
-        let available: Vec<Encoding> = [
-            self.brotli.as_ref().map(|_| Encoding::Brotli),
-            self.gzip.as_ref().map(|_| Encoding::Gzip),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        let encoding = negotiate(accept_encoding, &available);
-        let body = match encoding {
-            Encoding::Brotli => self.brotli.as_ref(),
-            Encoding::Gzip => self.gzip.as_ref(),
-            Encoding::Identity => None,
-        }
-        .unwrap_or(&self.plain);
+        let available = self.compressed.iter().map(|(encoding, _)| *encoding);
+        let encoding = negotiate(accept_encoding, available);
+        let body = self
+            .compressed
+            .iter()
+            .find(|(copy, _)| *copy == encoding)
+            .map_or(&self.plain, |(_, bytes)| bytes);
 
         let mut response = Response::new(Body::from(body.clone()));
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, self.content_type.clone());
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(FOR_A_YEAR));
-        if !available.is_empty() {
+        if !self.compressed.is_empty() {
             headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         }
         if let Some(coding) = encoding.header_value() {
