@@ -16,6 +16,10 @@ pub struct AppState {
     pub tokens: Arc<TokenService>,
     pub passwords: Arc<Passwords>,
     pub throttle: Arc<LoginThrottle>,
+    /// Where the browser reaches the favourites service (an origin).
+    pub favorites_url: Arc<str>,
+    /// How long other services may cache the published JWKS.
+    pub jwks_max_age: std::time::Duration,
 }
 
 impl AppState {

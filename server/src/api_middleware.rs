@@ -6,10 +6,14 @@
 //! (401, 422, …) and headers come from the one mapping in `app::api`,
 //! whether the error came from our code or from decoding a bad request body.
 
-use app::api::ApiError;
+use app::{api::ApiError, auth::Authenticated, state::AppState};
 use axum::{
     body::{Body, to_bytes},
-    http::{HeaderValue, Request, header::CACHE_CONTROL},
+    extract::State,
+    http::{
+        HeaderValue, Request,
+        header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE},
+    },
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -43,4 +47,56 @@ pub async fn no_store(request: Request<Body>, next: Next) -> Response {
             .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
+}
+
+/// Server functions that need a logged-in user, and whether they take no
+/// arguments (so an empty body means `{}`).
+const PROTECTED: [(&str, bool); 4] = [
+    ("/api/me", true),
+    ("/api/logout_all", true),
+    ("/api/update_name", false),
+    ("/api/change_password", false),
+];
+
+/// Checks the bearer token of a protected call before anything reads the
+/// body, so a call without a valid token is 401 whatever its body holds.
+/// The check (signature, claims, token version) is kept in the request for
+/// the server function, which so doesn't repeat it.
+pub async fn authenticate_first(
+    State(state): State<AppState>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let Some(&(_, takes_no_arguments)) = PROTECTED
+        .iter()
+        .find(|(path, _)| *path == request.uri().path())
+    else {
+        return next.run(request).await;
+    };
+    let (mut parts, body) = request.into_parts();
+    let auth = match Authenticated::check(&parts.headers, &state).await {
+        Ok(auth) => auth,
+        Err(error) => return error.into_response(),
+    };
+    parts.extensions.insert(auth);
+    let body = if takes_no_arguments && is_empty(&parts.headers, &body) {
+        // `curl -X POST` with no `-d`: the same as `{}`.
+        parts
+            .headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        parts.headers.remove(CONTENT_LENGTH);
+        Body::from("{}")
+    } else {
+        body
+    };
+    next.run(Request::from_parts(parts, body)).await
+}
+
+fn is_empty(headers: &axum::http::HeaderMap, body: &Body) -> bool {
+    use axum::body::HttpBody;
+    let declared_empty = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim() == "0");
+    declared_empty || body.size_hint().exact() == Some(0)
 }

@@ -10,10 +10,15 @@ use thiserror::Error;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/photo-spots.db?mode=rwc";
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(3600);
+/// Where the browser finds the favourites service unless `FAVORITES_URL` says.
+pub const DEFAULT_FAVORITES_URL: &str = "http://127.0.0.1:3002";
+/// How long other services may cache the JWKS: long enough to spare the
+/// issuer, short enough that a retired key leaves their caches soon.
+const DEFAULT_JWKS_MAX_AGE_SECONDS: u32 = 300;
 /// A token may live at most 30 days; longer is a configuration mistake.
 const MAX_TOKEN_TTL_SECONDS: u64 = 30 * 24 * 3600;
-/// Where a generated development secret is kept, next to the database.
-const DEV_SECRET_FILE: &str = "dev-jwt-secret";
+/// Where a generated development signing key is kept, next to the database.
+const DEV_KEY_FILE: &str = "dev-jwt-ed25519.pem";
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
@@ -22,11 +27,25 @@ pub enum ConfigError {
     #[error("{0}")]
     WeakSecret(#[from] SecretError),
     #[error(
-        "JWT_SECRET is not set. In production the signing secret must come from the environment \
-         (at least 32 bytes, e.g. `openssl rand -hex 32`); set PHOTO_SPOTS_DEMO=1 to run the demo \
-         with a generated development secret instead"
+        "no signing key: set JWT_PRIVATE_KEY_FILE to an Ed25519 private key (PKCS#8 PEM; create one \
+         with `server keys rotate` or `openssl genpkey -algorithm ed25519`), or JWT_SECRET for the \
+         shared-secret mode; set PHOTO_SPOTS_DEMO=1 to run the demo with a generated development key"
     )]
-    MissingSecret,
+    MissingKey,
+    #[error(
+        "JWT_SECRET and JWT_PRIVATE_KEY_FILE are both set; choose one: the private key (public-key \
+         signatures, the default) or the shared secret"
+    )]
+    TwoKeys,
+    #[error(
+        "JWT_SECRET is set: the shared-secret mode has no key ring to rotate. Change JWT_SECRET \
+         on every service at once instead (every token issued so far stops working)"
+    )]
+    SharedSecretHasNoKeys,
+    #[error(
+        "{name} must be an http:// or https:// origin like http://127.0.0.1:3002, not {value:?}"
+    )]
+    BadUrl { name: &'static str, value: String },
     #[error(
         "JWT_TTL_SECONDS must be a whole number of seconds from 1 to {MAX_TOKEN_TTL_SECONDS}, not {0:?}"
     )]
@@ -39,28 +58,43 @@ pub enum ConfigError {
     },
     #[error("PHOTO_SPOTS_DEMO must be 1 or 0, not {0:?}")]
     BadDemoFlag(String),
-    #[error("could not read or write the development secret at {path}: {source}")]
-    DevSecret {
-        path: PathBuf,
-        source: std::io::Error,
-    },
 }
 
-/// Where the signing secret came from, for the start-up log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SecretSource {
-    Environment,
-    /// Generated for development and kept in this file so tokens survive a restart.
-    DevFile(PathBuf),
+/// What the main app signs tokens with.
+#[derive(Debug, Clone)]
+pub enum Signing {
+    /// Ed25519 from `JWT_PRIVATE_KEY_FILE`; other services verify with the
+    /// published public key and can't mint tokens. The default.
+    KeyFile(PathBuf),
+    /// As `KeyFile`, generated on first start for development and kept so
+    /// tokens survive a restart.
+    DevKeyFile(PathBuf),
+    /// HS256 with `JWT_SECRET`, the articles' shared-secret mode: every
+    /// service that verifies can also sign.
+    SharedSecret(JwtSecret),
+}
+
+impl Signing {
+    /// The key file, in public-key mode.
+    pub fn key_file(&self) -> Option<&Path> {
+        match self {
+            Self::KeyFile(path) | Self::DevKeyFile(path) => Some(path),
+            Self::SharedSecret(_) => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct Config {
     pub leptos_options: LeptosOptions,
     pub database_url: String,
-    pub jwt_secret: JwtSecret,
-    pub secret_source: SecretSource,
+    pub signing: Signing,
     pub token_ttl: Duration,
+    /// `Cache-Control: max-age` of the published JWKS.
+    pub jwks_max_age: Duration,
+    /// The favourites service's address as the browser reaches it; its
+    /// origin is the one the page's CSP lets scripts connect to.
+    pub favorites_url: String,
     /// When failed logins are answered with 429.
     pub login_limits: ThrottleLimits,
     /// Create the demo users (john and jack) if they are missing: set by
@@ -69,8 +103,9 @@ pub struct Config {
 }
 
 impl Config {
-    /// Reads `LEPTOS_*`, `DATABASE_URL`, `JWT_SECRET`, `JWT_TTL_SECONDS` and
-    /// `PHOTO_SPOTS_DEMO` from the process environment.
+    /// Reads `LEPTOS_*`, `DATABASE_URL`, `JWT_PRIVATE_KEY_FILE`, `JWT_SECRET`,
+    /// `JWT_TTL_SECONDS`, `JWKS_MAX_AGE_SECONDS`, `FAVORITES_URL`, the login
+    /// limits and `PHOTO_SPOTS_DEMO` from the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
         let mut leptos_options = get_configuration(None)
             .map_err(|e| ConfigError::Leptos(e.to_string()))?
@@ -109,17 +144,19 @@ impl Config {
             None => DEFAULT_TOKEN_TTL,
             Some(raw) => parse_ttl(&raw)?,
         };
-        let (jwt_secret, secret_source) = match set("JWT_SECRET") {
-            Some(secret) => (JwtSecret::new(secret)?, SecretSource::Environment),
-            None if production && !demo => return Err(ConfigError::MissingSecret),
-            None => {
+        let signing = match (set("JWT_SECRET"), set("JWT_PRIVATE_KEY_FILE")) {
+            (Some(_), Some(_)) => return Err(ConfigError::TwoKeys),
+            (Some(secret), None) => Signing::SharedSecret(JwtSecret::new(secret)?),
+            (None, Some(path)) => Signing::KeyFile(PathBuf::from(path)),
+            (None, None) if production && !demo => return Err(ConfigError::MissingKey),
+            (None, None) => {
                 let dir = database_dir(&database_url).unwrap_or_else(|| PathBuf::from("data"));
-                let path = dir.join(DEV_SECRET_FILE);
-                (
-                    load_or_create_dev_secret(&path)?,
-                    SecretSource::DevFile(path),
-                )
+                Signing::DevKeyFile(dir.join(DEV_KEY_FILE))
             }
+        };
+        let favorites_url = match set("FAVORITES_URL") {
+            None => DEFAULT_FAVORITES_URL.to_owned(),
+            Some(url) => parse_origin("FAVORITES_URL", &url)?,
         };
         let number = |name: &'static str, default: u32, max: u32| match set(name) {
             None => Ok(default),
@@ -153,13 +190,17 @@ impl Config {
                 .into(),
             ),
         };
+        let jwks_max_age = Duration::from_secs(
+            number("JWKS_MAX_AGE_SECONDS", DEFAULT_JWKS_MAX_AGE_SECONDS, 86_400)?.into(),
+        );
         Ok(Self {
             login_limits,
             leptos_options,
             database_url,
-            jwt_secret,
-            secret_source,
+            signing,
             token_ttl,
+            jwks_max_age,
+            favorites_url,
             demo,
         })
     }
@@ -190,34 +231,23 @@ pub fn database_dir(database_url: &str) -> Option<PathBuf> {
     Path::new(path).parent().map(Path::to_path_buf)
 }
 
-fn load_or_create_dev_secret(path: &Path) -> Result<JwtSecret, ConfigError> {
-    let io_error = |source| ConfigError::DevSecret {
-        path: path.to_owned(),
-        source,
+/// `value` if it is an http(s) origin (scheme, host, optional port, no
+/// path), without a trailing slash.
+pub fn parse_origin(name: &'static str, value: &str) -> Result<String, ConfigError> {
+    let bad = || ConfigError::BadUrl {
+        name,
+        value: value.to_owned(),
     };
-    let secret = match std::fs::read_to_string(path) {
-        Ok(existing) => existing.trim().to_owned(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let fresh = JwtSecret::generate_hex()?;
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(io_error)?;
-            }
-            write_private(path, &fresh).map_err(io_error)?;
-            fresh
-        }
-        Err(e) => return Err(io_error(e)),
-    };
-    Ok(JwtSecret::new(secret)?)
-}
-
-/// Writes a file only its owner can read.
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?.write_all(contents.as_bytes())
+    let trimmed = value.trim().trim_end_matches('/');
+    let authority = trimmed
+        .strip_prefix("http://")
+        .or_else(|| trimmed.strip_prefix("https://"))
+        .ok_or_else(bad)?;
+    let allowed = |c: char| c.is_ascii_alphanumeric() || ".-:[]".contains(c);
+    if authority.is_empty() || !authority.chars().all(allowed) {
+        return Err(bad());
+    }
+    Ok(trimmed.to_owned())
 }
 
 #[cfg(test)]
@@ -255,8 +285,60 @@ mod tests {
         .unwrap();
         assert_eq!(config.token_ttl, Duration::from_secs(120));
         assert_eq!(config.database_url, "sqlite://x.db");
-        assert_eq!(config.secret_source, SecretSource::Environment);
+        assert!(matches!(config.signing, Signing::SharedSecret(_)));
         assert!(!config.demo);
+    }
+
+    #[test]
+    fn a_private_key_file_means_public_key_signatures() {
+        let config = config(Env::PROD, &[("JWT_PRIVATE_KEY_FILE", "/etc/ps/key.pem")]).unwrap();
+        assert_eq!(
+            config.signing.key_file(),
+            Some(Path::new("/etc/ps/key.pem"))
+        );
+        assert!(!config.demo);
+    }
+
+    #[test]
+    fn a_secret_and_a_key_file_together_are_refused() {
+        let error = config(
+            Env::DEV,
+            &[
+                ("JWT_SECRET", GOOD_SECRET),
+                ("JWT_PRIVATE_KEY_FILE", "k.pem"),
+            ],
+        )
+        .unwrap_err();
+        assert!(matches!(error, ConfigError::TwoKeys));
+    }
+
+    #[test]
+    fn favorites_url_must_be_an_origin() {
+        let dev = |url: &str| {
+            config(
+                Env::DEV,
+                &[("JWT_SECRET", GOOD_SECRET), ("FAVORITES_URL", url)],
+            )
+        };
+        assert_eq!(
+            dev("https://fav.example.com/").unwrap().favorites_url,
+            "https://fav.example.com"
+        );
+        assert_eq!(
+            dev("http://127.0.0.1:4000").unwrap().favorites_url,
+            "http://127.0.0.1:4000"
+        );
+        for bad in [
+            "fav.example.com",
+            "javascript:alert(1)",
+            "http://",
+            "http://a b",
+            "http://x/path",
+        ] {
+            assert!(matches!(dev(bad), Err(ConfigError::BadUrl { .. })), "{bad}");
+        }
+        let default = config(Env::DEV, &[("JWT_SECRET", GOOD_SECRET)]).unwrap();
+        assert_eq!(default.favorites_url, DEFAULT_FAVORITES_URL);
     }
 
     #[test]
@@ -269,29 +351,20 @@ mod tests {
     }
 
     #[test]
-    fn missing_secret_refuses_to_start_in_production() {
+    fn missing_key_refuses_to_start_in_production() {
         assert!(matches!(
             config(Env::PROD, &[]).unwrap_err(),
-            ConfigError::MissingSecret
+            ConfigError::MissingKey
         ));
     }
 
     #[test]
-    fn demo_mode_generates_a_dev_secret_and_keeps_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}/db.sqlite?mode=rwc", dir.path().display());
-        let vars = [("DATABASE_URL", url.as_str()), ("PHOTO_SPOTS_DEMO", "1")];
-        let first = config(Env::PROD, &vars).unwrap();
-        let second = config(Env::PROD, &vars).unwrap();
-        let path = dir.path().join(DEV_SECRET_FILE);
-        assert_eq!(first.secret_source, SecretSource::DevFile(path.clone()));
-        assert_eq!(first.jwt_secret.as_bytes(), second.jwt_secret.as_bytes());
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
+    fn demo_mode_uses_a_development_key_beside_the_database() {
+        let url = "sqlite:///var/lib/ps/db.sqlite?mode=rwc";
+        let vars = [("DATABASE_URL", url), ("PHOTO_SPOTS_DEMO", "1")];
+        let config = config(Env::PROD, &vars).unwrap();
+        let expected = Path::new("/var/lib/ps").join(DEV_KEY_FILE);
+        assert!(matches!(&config.signing, Signing::DevKeyFile(path) if *path == expected));
     }
 
     #[test]

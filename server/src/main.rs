@@ -1,17 +1,32 @@
+//! The Photo Spots server. `server` serves the app; `server keys rotate`
+//! adds a new signing key (see `keys`).
+
 use axum::serve::ListenerExt;
-use server::{Config, StartError, build_state, router};
+use server::{Config, StartError, build_state, keys, process, router};
 use std::{net::SocketAddr, process::ExitCode};
 use tokio::net::TcpListener;
-use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .init();
-    match run().await {
+    process::init_tracing();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [] => run().await,
+        ["keys", "rotate"] => keys::rotate(),
+        ["keys", "list"] => keys::list(),
+        _ => {
+            eprintln!(
+                "usage: server                 serve Photo Spots\n       server keys rotate     add a new signing key; the previous one keeps verifying until its tokens expire\n       server keys list       show the signing keys and the published ones"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!("Photo Spots could not run: {error}");
@@ -39,33 +54,11 @@ async fn run() -> Result<(), StartError> {
     // Connection info gives the client address that login throttling keys on.
     let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(process::shutdown_signal())
         .await
         .map_err(StartError::Serve)?;
     // In-flight requests are done: close the pool so SQLite checkpoints the WAL.
     users.close().await;
     tracing::info!("Photo Spots stopped");
     Ok(())
-}
-
-/// Ctrl-C or SIGTERM (what `kill`, systemd and containers send).
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
 }

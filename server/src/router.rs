@@ -1,8 +1,13 @@
 //! The HTTP surface: pages, `/api/*` server functions, static files.
 
-use crate::{api_middleware, assets, security};
+use crate::{api_middleware, assets, jwks, security};
 use app::{App, api::ApiError, shell, state::AppState};
-use axum::{Router, handler::Handler, middleware, routing::any};
+use axum::{
+    Router,
+    handler::Handler,
+    middleware,
+    routing::{any, get},
+};
 use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
 use tower_http::compression::{
     CompressionLayer,
@@ -24,15 +29,20 @@ pub fn router(state: AppState) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
+        .route("/.well-known/jwks.json", get(jwks::jwks))
         .route("/api/{*rest}", any(|| async { ApiError::NotFound }))
         // Pages are compressed as they stream; static files come precompressed.
         .layer(compression())
         .nest_service("/pkg", assets::bundle(&options))
         .fallback_service(assets::public(&options, not_found))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            api_middleware::authenticate_first,
+        ))
         .layer(middleware::from_fn(api_middleware::with_http_status))
         .layer(middleware::from_fn(api_middleware::no_store))
         .with_state(state);
-    security::harden(router)
+    security::harden(router, security::MAX_BODY_BYTES)
 }
 
 /// gzip only: brotli's encoder is slow at the levels worth using per

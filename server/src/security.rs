@@ -23,13 +23,14 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 /// For responses that didn't set their own policy (API answers, files).
 const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
-pub fn harden(router: Router) -> Router {
+/// Security headers for every answer, and `max_body` bytes at most per request body.
+pub fn harden(router: Router, max_body: usize) -> Router {
     let always = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
     };
     // Later layers wrap earlier ones: the JSON mapping sees the limit's 413.
     router
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(max_body))
         .layer(middleware::from_fn(too_large_as_json))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

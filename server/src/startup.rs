@@ -2,11 +2,14 @@
 
 use crate::{
     Config,
-    config::{SecretSource, database_dir},
+    config::{Signing, database_dir},
     demo,
 };
 use app::{
-    auth::{LoginThrottle, PasswordError, Passwords, TokenService},
+    auth::{
+        LEEWAY_SECONDS, LoginThrottle, PasswordError, Passwords, TokenService,
+        keys::{KeyRing, KeyRingError},
+    },
     state::AppState,
     users::{StoreError, UserStore},
 };
@@ -24,6 +27,8 @@ pub enum StartError {
     },
     #[error("could not open the database: {0}")]
     Database(#[from] StoreError),
+    #[error("signing key: {0}")]
+    Keys(#[from] KeyRingError),
     #[error(transparent)]
     Passwords(#[from] PasswordError),
     #[error(transparent)]
@@ -40,12 +45,7 @@ pub enum StartError {
 /// Opens and migrates the database, sets up tokens and password hashing, and
 /// creates the demo users in demo mode.
 pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
-    if let SecretSource::DevFile(path) = &config.secret_source {
-        tracing::warn!(
-            path = %path.display(),
-            "using a generated DEVELOPMENT signing secret; set JWT_SECRET in production"
-        );
-    }
+    let tokens = Arc::new(token_service(config)?);
     // SQLite creates the file but not its directory.
     if let Some(dir) = database_dir(&config.database_url) {
         std::fs::create_dir_all(&dir).map_err(|source| StartError::DataDir { dir, source })?;
@@ -58,8 +58,42 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
     Ok(AppState {
         leptos_options: config.leptos_options.clone(),
         users,
-        tokens: Arc::new(TokenService::new(&config.jwt_secret, config.token_ttl)),
+        tokens,
         passwords,
         throttle: Arc::new(LoginThrottle::new(config.login_limits)),
+        favorites_url: config.favorites_url.as_str().into(),
+        jwks_max_age: config.jwks_max_age,
     })
+}
+
+/// How long a retired key must stay trusted: a token it signed just before
+/// rotation lives one token lifetime, plus the clock leeway.
+pub fn keep_retired_keys_for(config: &Config) -> std::time::Duration {
+    config.token_ttl + std::time::Duration::from_secs(LEEWAY_SECONDS)
+}
+
+fn token_service(config: &Config) -> Result<TokenService, StartError> {
+    let path = match &config.signing {
+        Signing::SharedSecret(secret) => {
+            tracing::info!("signing HS256 with the shared JWT_SECRET (no JWKS published)");
+            return Ok(TokenService::new(secret, config.token_ttl));
+        }
+        Signing::KeyFile(path) => path,
+        Signing::DevKeyFile(path) => {
+            if KeyRing::create_if_missing(path)? {
+                tracing::info!(path = %path.display(), "generated a development signing key");
+            }
+            tracing::warn!(
+                path = %path.display(),
+                "using a DEVELOPMENT signing key; set JWT_PRIVATE_KEY_FILE in production"
+            );
+            path
+        }
+    };
+    let ring = Arc::new(KeyRing::open(path, keep_retired_keys_for(config))?);
+    tracing::info!(
+        kid = ring.current().signing.kid(),
+        "signing EdDSA (Ed25519); public keys at /.well-known/jwks.json"
+    );
+    Ok(TokenService::with_key_ring(ring, config.token_ttl))
 }

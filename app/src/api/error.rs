@@ -34,8 +34,14 @@ pub enum ApiError {
     BadRequest(String),
     #[error("There is no API endpoint at this path.")]
     NotFound,
+    #[error("This endpoint does not answer that HTTP method.")]
+    MethodNotAllowed,
     #[error("The request is too large.")]
     TooLarge,
+    #[error("The request headers are too large.")]
+    HeadersTooLarge,
+    #[error("This service can't check log-ins right now. Please try again in a moment.")]
+    Unavailable,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     /// Only made in the browser: the request never got an answer.
@@ -57,7 +63,10 @@ impl ApiError {
             Self::Validation { .. } => 422,
             Self::BadRequest(_) => 400,
             Self::NotFound => 404,
+            Self::MethodNotAllowed => 405,
             Self::TooLarge => 413,
+            Self::HeadersTooLarge => 431,
+            Self::Unavailable => 503,
             Self::Internal => 500,
             Self::Network => 503,
         }
@@ -83,7 +92,10 @@ impl ApiError {
             Self::Validation { .. } => "validation",
             Self::BadRequest(_) => "bad_request",
             Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
             Self::TooLarge => "too_large",
+            Self::HeadersTooLarge => "headers_too_large",
+            Self::Unavailable => "unavailable",
             Self::Internal => "internal",
             Self::Network => "network",
         }
@@ -182,7 +194,10 @@ impl TryFrom<WireError> for ApiError {
             },
             "bad_request" => Self::BadRequest(wire.message),
             "not_found" => Self::NotFound,
+            "method_not_allowed" => Self::MethodNotAllowed,
             "too_large" => Self::TooLarge,
+            "headers_too_large" => Self::HeadersTooLarge,
+            "unavailable" => Self::Unavailable,
             "internal" => Self::Internal,
             "network" => Self::Network,
             other => return Err(format!("unknown error code {other:?}")),
@@ -197,8 +212,10 @@ impl From<crate::auth::TokenError> for ApiError {
         match error {
             TokenError::Missing => Self::MissingToken,
             TokenError::Expired => Self::ExpiredToken,
+            TokenError::KeysUnavailable => Self::Unavailable,
             TokenError::Malformed
             | TokenError::Invalid(_)
+            | TokenError::UnknownKey(_)
             | TokenError::Revoked
             | TokenError::UnknownUser => Self::InvalidToken,
             TokenError::Signing(detail) => {
@@ -243,6 +260,9 @@ mod tests {
             ApiError::BadRequest("nope".into()),
             ApiError::NotFound,
             ApiError::TooLarge,
+            ApiError::MethodNotAllowed,
+            ApiError::HeadersTooLarge,
+            ApiError::Unavailable,
             ApiError::WrongPassword,
             ApiError::UsernameTaken,
             ApiError::TooManyAttempts {

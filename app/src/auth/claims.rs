@@ -3,11 +3,17 @@ use serde::{Deserialize, Serialize};
 
 /// Who issues Photo Spots tokens (`iss`). Every service that accepts them checks it.
 pub const ISSUER: &str = "photo-spots";
-/// Who Photo Spots tokens are for (`aud`).
+/// The main app's name in a token's `aud`: it accepts only tokens naming it.
 pub const AUDIENCE: &str = "photo-spots";
+/// The favourites service's name in a token's `aud`.
+pub const FAVORITES_AUDIENCE: &str = "favorites";
+/// Every service a Photo Spots token is for (`aud`). Each service checks that
+/// its own name is in the list, so a token minted for some other service of
+/// the same issuer can't be replayed here.
+pub const AUDIENCES: [&str; 2] = [AUDIENCE, FAVORITES_AUDIENCE];
 
 /// The payload of a Photo Spots token, e.g.
-/// `{"sub":"120","name":"John","admin":false,"iat":…,"exp":…,"iss":"photo-spots","aud":"photo-spots","jti":"…"}`.
+/// `{"sub":"120","name":"John","admin":false,"iat":…,"exp":…,"iss":"photo-spots","aud":["photo-spots","favorites"],"jti":"…"}`.
 ///
 /// Anyone holding the token can read these fields: the payload is only
 /// base64url-encoded. Only the signature makes them trustworthy, so the server
@@ -25,13 +31,29 @@ pub struct Claims {
     /// Expires at, seconds since the Unix epoch.
     pub exp: u64,
     pub iss: String,
-    pub aud: String,
+    /// The services this token is for. RFC 7519 allows one string or an
+    /// array; we write an array and read either.
+    #[serde(deserialize_with = "one_or_many")]
+    pub aud: Vec<String>,
     /// A random id for this token, safe to log instead of the token itself.
     pub jti: String,
     /// The user's token version when this token was issued. Changing the
     /// password or logging out everywhere bumps the stored version, which
     /// refuses every older token.
     pub ver: u32,
+}
+
+fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(one) => vec![one],
+        OneOrMany::Many(many) => many,
+    })
 }
 
 mod sub_as_string {
@@ -61,13 +83,28 @@ mod tests {
             iat: 1,
             exp: 2,
             iss: ISSUER.into(),
-            aud: AUDIENCE.into(),
+            aud: AUDIENCES.map(String::from).to_vec(),
             jti: "abc".into(),
             ver: 0,
         };
         let json = serde_json::to_value(&claims).unwrap();
         assert_eq!(json["sub"], "120");
+        assert_eq!(json["aud"], serde_json::json!(["photo-spots", "favorites"]));
         assert_eq!(serde_json::from_value::<Claims>(json).unwrap(), claims);
+    }
+
+    #[test]
+    fn aud_may_be_one_string_or_an_array() {
+        let with_aud = |aud: serde_json::Value| {
+            serde_json::json!({"sub": "120", "name": "John", "admin": false, "iat": 1, "exp": 2,
+                "iss": ISSUER, "aud": aud, "jti": "x", "ver": 0})
+        };
+        let one = serde_json::from_value::<Claims>(with_aud("photo-spots".into())).unwrap();
+        assert_eq!(one.aud, vec!["photo-spots".to_owned()]);
+        let many =
+            serde_json::from_value::<Claims>(with_aud(serde_json::json!(["a", "b"]))).unwrap();
+        assert_eq!(many.aud, vec!["a".to_owned(), "b".to_owned()]);
+        assert!(serde_json::from_value::<Claims>(with_aud(7.into())).is_err());
     }
 
     #[test]

@@ -103,12 +103,18 @@ impl Authenticated {
 
     /// The same check from inside a server function, where leptos_axum
     /// provides the request parts and the app state as context.
+    ///
+    /// The server's middleware checks protected calls before their body is
+    /// read and leaves the result in the request; it is used as it is.
     pub async fn from_server_fn_context() -> Result<Self, ApiError> {
-        let state = AppState::from_context()?;
         let parts = leptos::prelude::use_context::<Parts>().ok_or_else(|| {
             tracing::error!("request parts missing from the server function context");
             ApiError::Internal
         })?;
+        if let Some(checked) = parts.extensions.get::<Self>() {
+            return Ok(checked.clone());
+        }
+        let state = AppState::from_context()?;
         Self::check(&parts.headers, &state).await
     }
 }

@@ -4,11 +4,13 @@
 mod claims;
 mod token_parts;
 
-pub use claims::{AUDIENCE, Claims, ISSUER};
+pub use claims::{AUDIENCE, AUDIENCES, Claims, FAVORITES_AUDIENCE, ISSUER};
 pub use token_parts::TokenParts;
 
 #[cfg(feature = "ssr")]
 mod guard;
+#[cfg(feature = "ssr")]
+pub mod keys;
 #[cfg(feature = "ssr")]
 mod password;
 #[cfg(feature = "ssr")]
@@ -27,4 +29,4 @@ pub use secret::{JwtSecret, SecretError};
 #[cfg(feature = "ssr")]
 pub use throttle::{LoginThrottle, ThrottleLimits};
 #[cfg(feature = "ssr")]
-pub use token::{TokenError, TokenService};
+pub use token::{LEEWAY_SECONDS, TokenError, TokenService, TokenVerifier};

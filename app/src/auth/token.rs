@@ -1,16 +1,20 @@
-use super::{AUDIENCE, Claims, ISSUER, JwtSecret};
+use super::{
+    AUDIENCE, AUDIENCES, Claims, ISSUER, JwtSecret,
+    keys::{KeyRing, KeySet, PublicKey},
+};
 use crate::domain::User;
 use jsonwebtoken::{
-    Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode, errors::ErrorKind,
+    Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode,
+    errors::ErrorKind,
 };
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::{
+    sync::Arc,
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
 use thiserror::Error;
 
-/// The one algorithm Photo Spots signs with and accepts. Pinning it in the
-/// `Validation` is what defeats `alg: none` and algorithm-confusion tokens.
-const ALGORITHM: Algorithm = Algorithm::HS256;
 /// Clock skew tolerated between the services that check a token.
-const LEEWAY_SECONDS: u64 = 5;
+pub const LEEWAY_SECONDS: u64 = 5;
 
 /// Why a token was refused. The client is only told "log in again"; the
 /// reason goes to the server log.
@@ -24,6 +28,10 @@ pub enum TokenError {
     Expired,
     #[error("the token is invalid: {0}")]
     Invalid(String),
+    #[error("the token names a key this service does not know (kid {0:?})")]
+    UnknownKey(String),
+    #[error("the verification keys are not loaded yet")]
+    KeysUnavailable,
     #[error("the token was revoked (password change or log out everywhere)")]
     Revoked,
     #[error("the token names a user who does not exist")]
@@ -32,35 +40,142 @@ pub enum TokenError {
     Signing(String),
 }
 
-/// Issues and verifies Photo Spots tokens (HS256 JWTs).
+/// How a service checks tokens: the key(s) and the algorithm they fix, and
+/// which audience it is.
 ///
-/// Nothing per-token is stored: any service holding the same secret verifies
-/// the same tokens, which is what makes single sign-on across services work.
-pub struct TokenService {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
+/// The algorithm always comes from the key, never from the token: a shared
+/// secret means HS256 and nothing else; an Ed25519 public key means EdDSA
+/// and nothing else. The token's `alg` only has to agree.
+pub struct TokenVerifier {
+    keys: VerifyingKeys,
     validation: Validation,
+}
+
+enum VerifyingKeys {
+    /// The articles' shared-secret mode: whoever verifies can also sign.
+    Secret(DecodingKey),
+    /// Public keys found by the token's `kid`.
+    Public(Arc<dyn KeySet>),
+}
+
+impl TokenVerifier {
+    /// Verifies HS256 tokens made with `secret`, for `audience`.
+    pub fn shared_secret(secret: &JwtSecret, audience: &str) -> Self {
+        Self {
+            keys: VerifyingKeys::Secret(DecodingKey::from_secret(secret.as_bytes())),
+            validation: validation(Algorithm::HS256, audience),
+        }
+    }
+
+    /// Verifies EdDSA tokens signed by a key in `keys`, for `audience`.
+    pub fn public_keys(keys: Arc<dyn KeySet>, audience: &str) -> Self {
+        Self {
+            keys: VerifyingKeys::Public(keys),
+            validation: validation(Algorithm::EdDSA, audience),
+        }
+    }
+
+    /// Checks the header, the signature with the key the service trusts,
+    /// `exp`, `nbf`, `iss` and `aud`, and only then returns the claims.
+    pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+        let header = decode_header(token).map_err(|e| invalid(e.kind()))?;
+        // The token may not choose its own key (a `jwk` in the header, or a
+        // URL to fetch one from) or demand extensions we don't implement.
+        let names_own_key = header.jwk.is_some()
+            || header.jku.is_some()
+            || header.x5u.is_some()
+            || header.x5c.is_some();
+        if names_own_key || header.crit.is_some() {
+            return Err(TokenError::Invalid(
+                "the header names its own key or critical extensions".into(),
+            ));
+        }
+        let found;
+        let key = match &self.keys {
+            VerifyingKeys::Secret(key) => key,
+            VerifyingKeys::Public(keys) => {
+                let kid = header
+                    .kid
+                    .as_deref()
+                    .ok_or_else(|| TokenError::Invalid("the header has no kid".into()))?;
+                found = keys.find(kid)?;
+                &found
+            }
+        };
+        decode::<Claims>(token, key, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|e| match e.kind() {
+                ErrorKind::ExpiredSignature => TokenError::Expired,
+                kind => invalid(kind),
+            })
+    }
+}
+
+fn validation(algorithm: Algorithm, audience: &str) -> Validation {
+    // `Validation::new` pins the one algorithm: `alg: none`, HS256 made
+    // with a public key's bytes and every other mismatch are refused.
+    let mut validation = Validation::new(algorithm);
+    validation.set_issuer(&[ISSUER]);
+    validation.set_audience(&[audience]);
+    validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
+    validation.leeway = LEEWAY_SECONDS;
+    validation.validate_nbf = true;
+    validation
+}
+
+fn invalid(kind: &ErrorKind) -> TokenError {
+    TokenError::Invalid(format!("{kind:?}"))
+}
+
+/// What the main app signs with.
+enum Signer {
+    /// HS256 with the shared secret (`JWT_SECRET`).
+    Secret(EncodingKey),
+    /// EdDSA with the key ring's active private key.
+    KeyRing(Arc<KeyRing>),
+}
+
+/// Issues and verifies Photo Spots tokens.
+///
+/// Nothing per-token is stored: any service that can verify the signature
+/// accepts the same tokens, which is what makes single sign-on work.
+pub struct TokenService {
+    signer: Signer,
+    verifier: TokenVerifier,
     ttl: Duration,
 }
 
 impl TokenService {
+    /// Shared-secret mode: signs and verifies HS256 with `secret`.
     pub fn new(secret: &JwtSecret, ttl: Duration) -> Self {
-        let mut validation = Validation::new(ALGORITHM);
-        validation.set_issuer(&[ISSUER]);
-        validation.set_audience(&[AUDIENCE]);
-        validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
-        validation.leeway = LEEWAY_SECONDS;
-        validation.validate_nbf = true;
         Self {
-            encoding: EncodingKey::from_secret(secret.as_bytes()),
-            decoding: DecodingKey::from_secret(secret.as_bytes()),
-            validation,
+            signer: Signer::Secret(EncodingKey::from_secret(secret.as_bytes())),
+            verifier: TokenVerifier::shared_secret(secret, AUDIENCE),
+            ttl,
+        }
+    }
+
+    /// Public-key mode: signs EdDSA with the ring's active key, verifies
+    /// with any key the ring still publishes.
+    pub fn with_key_ring(ring: Arc<KeyRing>, ttl: Duration) -> Self {
+        Self {
+            verifier: TokenVerifier::public_keys(ring.clone(), AUDIENCE),
+            signer: Signer::KeyRing(ring),
             ttl,
         }
     }
 
     pub fn ttl(&self) -> Duration {
         self.ttl
+    }
+
+    /// The keys other services may verify with, for the JWKS; `None` in
+    /// shared-secret mode, where there is nothing safe to publish.
+    pub fn public_keys(&self) -> Option<Vec<PublicKey>> {
+        match &self.signer {
+            Signer::Secret(_) => None,
+            Signer::KeyRing(ring) => Some(ring.published()),
+        }
     }
 
     /// A signed token for `user` at token version `version`, valid for the
@@ -83,24 +198,27 @@ impl TokenService {
             iat: now,
             exp: now.saturating_add(self.ttl.as_secs()),
             iss: ISSUER.to_owned(),
-            aud: AUDIENCE.to_owned(),
+            aud: AUDIENCES.map(String::from).to_vec(),
             jti: random_token_id()?,
             ver: version,
         };
-        let token = encode(&Header::new(ALGORITHM), &claims, &self.encoding)
-            .map_err(|e| TokenError::Signing(e.to_string()))?;
+        let signed = match &self.signer {
+            Signer::Secret(key) => encode(&Header::new(Algorithm::HS256), &claims, key),
+            Signer::KeyRing(ring) => {
+                let keys = ring.current();
+                let mut header = Header::new(Algorithm::EdDSA);
+                header.kid = Some(keys.signing.kid().to_owned());
+                encode(&header, &claims, keys.signing.encoding_key())
+            }
+        };
+        let token = signed.map_err(|e| TokenError::Signing(e.to_string()))?;
         Ok((token, claims))
     }
 
     /// Checks the signature, the algorithm, `exp`, `nbf`, `iss` and `aud`, and
     /// only then returns the claims.
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
-        decode::<Claims>(token, &self.decoding, &self.validation)
-            .map(|data| data.claims)
-            .map_err(|e| match e.kind() {
-                ErrorKind::ExpiredSignature => TokenError::Expired,
-                kind => TokenError::Invalid(format!("{kind:?}")),
-            })
+        self.verifier.verify(token)
     }
 }
 
@@ -155,7 +273,7 @@ mod tests {
     fn valid_claims() -> Value {
         let now = unix_now();
         json!({"sub": "120", "name": "John", "admin": false, "iat": now, "exp": now + 600,
-               "iss": ISSUER, "aud": AUDIENCE, "jti": "t", "ver": 0})
+               "iss": ISSUER, "aud": AUDIENCES, "jti": "t", "ver": 0})
     }
 
     fn assert_refused(token: &str) {
@@ -296,6 +414,174 @@ mod tests {
             bytes[index] = replacement;
             let edited = String::from_utf8(bytes).unwrap();
             proptest::prop_assert!(service().verify(&edited).is_err(), "accepted {edited} (from {token})");
+        }
+    }
+
+    /// Public-key mode: what the main app does by default.
+    mod eddsa {
+        use super::*;
+        use crate::auth::{FAVORITES_AUDIENCE, keys::PrivateKey};
+
+        struct Fixture {
+            _dir: tempfile::TempDir,
+            path: std::path::PathBuf,
+            ring: Arc<KeyRing>,
+            service: TokenService,
+        }
+
+        fn fixture() -> Fixture {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("signing.pem");
+            KeyRing::create_if_missing(&path).unwrap();
+            let ring = Arc::new(KeyRing::open(&path, Duration::from_secs(3600)).unwrap());
+            let service = TokenService::with_key_ring(ring.clone(), Duration::from_secs(3600));
+            Fixture {
+                _dir: dir,
+                path,
+                ring,
+                service,
+            }
+        }
+
+        fn active_key(fixture: &Fixture) -> PrivateKey {
+            PrivateKey::from_pem(&std::fs::read_to_string(&fixture.path).unwrap()).unwrap()
+        }
+
+        fn header_with_kid(alg: Algorithm, kid: &str) -> Header {
+            let mut header = Header::new(alg);
+            header.kid = Some(kid.to_owned());
+            header
+        }
+
+        fn sign_ed(key: &PrivateKey, header: &Header, claims: &Value) -> String {
+            encode(header, claims, key.encoding_key()).unwrap()
+        }
+
+        fn header_json(token: &str) -> Value {
+            let header = token.split('.').next().unwrap();
+            serde_json::from_slice(&B64.decode(header).unwrap()).unwrap()
+        }
+
+        #[test]
+        fn issued_token_is_eddsa_and_names_its_key() {
+            let f = fixture();
+            let (token, issued) = f.service.issue(&john(), 0).unwrap();
+            let header = header_json(&token);
+            assert_eq!(header["alg"], "EdDSA");
+            assert_eq!(header["kid"], active_key(&f).kid());
+            assert_eq!(f.service.verify(&token).unwrap(), issued);
+        }
+
+        #[test]
+        fn hs256_signed_with_the_public_key_as_secret_is_refused() {
+            let f = fixture();
+            let key = active_key(&f);
+            let jwk = key.public().to_jwk();
+            let public_bytes = B64.decode(jwk.x.as_deref().unwrap()).unwrap();
+            for secret in [
+                public_bytes.as_slice(),
+                jwk.x.as_deref().unwrap().as_bytes(),
+            ] {
+                let token = encode(
+                    &header_with_kid(Algorithm::HS256, key.kid()),
+                    &valid_claims(),
+                    &EncodingKey::from_secret(secret),
+                )
+                .unwrap();
+                assert!(f.service.verify(&token).is_err());
+            }
+        }
+
+        #[test]
+        fn a_foreign_key_is_refused_even_when_it_claims_our_kid() {
+            let f = fixture();
+            let ours = active_key(&f);
+            let foreign = PrivateKey::generate().unwrap();
+            for kid in [ours.kid(), foreign.kid()] {
+                let token = sign_ed(
+                    &foreign,
+                    &header_with_kid(Algorithm::EdDSA, kid),
+                    &valid_claims(),
+                );
+                assert!(f.service.verify(&token).is_err(), "kid {kid}");
+            }
+            let good = sign_ed(
+                &ours,
+                &header_with_kid(Algorithm::EdDSA, ours.kid()),
+                &valid_claims(),
+            );
+            assert!(f.service.verify(&good).is_ok());
+        }
+
+        #[test]
+        fn unknown_or_missing_kid_is_refused() {
+            let f = fixture();
+            let key = active_key(&f);
+            let unknown = sign_ed(
+                &key,
+                &header_with_kid(Algorithm::EdDSA, "no-such-key"),
+                &valid_claims(),
+            );
+            assert!(matches!(
+                f.service.verify(&unknown),
+                Err(TokenError::UnknownKey(_))
+            ));
+            let no_kid = sign_ed(&key, &Header::new(Algorithm::EdDSA), &valid_claims());
+            assert!(f.service.verify(&no_kid).is_err());
+        }
+
+        #[test]
+        fn a_header_carrying_its_own_key_is_refused() {
+            let f = fixture();
+            let key = active_key(&f);
+            let mut with_jku = header_with_kid(Algorithm::EdDSA, key.kid());
+            with_jku.jku = Some("https://evil.example/jwks.json".into());
+            let mut with_x5u = header_with_kid(Algorithm::EdDSA, key.kid());
+            with_x5u.x5u = Some("https://evil.example/cert.pem".into());
+            for header in [with_jku, with_x5u] {
+                // Correctly signed with our key: refused for the header alone.
+                assert!(
+                    f.service
+                        .verify(&sign_ed(&key, &header, &valid_claims()))
+                        .is_err()
+                );
+            }
+        }
+
+        #[test]
+        fn alg_none_is_refused() {
+            let f = fixture();
+            let kid = active_key(&f).kid().to_owned();
+            let header = B64.encode(json!({"alg": "none", "kid": kid}).to_string());
+            let payload = B64.encode(valid_claims().to_string());
+            assert!(f.service.verify(&format!("{header}.{payload}.")).is_err());
+        }
+
+        #[test]
+        fn each_service_accepts_only_tokens_naming_it_in_aud() {
+            let f = fixture();
+            let key = active_key(&f);
+            let header = header_with_kid(Algorithm::EdDSA, key.kid());
+            let favorites = TokenVerifier::public_keys(f.ring.clone(), FAVORITES_AUDIENCE);
+            let mut only_main = valid_claims();
+            only_main["aud"] = json!(["photo-spots"]);
+            let token = sign_ed(&key, &header, &only_main);
+            assert!(f.service.verify(&token).is_ok());
+            assert!(favorites.verify(&token).is_err());
+            let (issued, _) = f.service.issue(&john(), 0).unwrap();
+            assert!(favorites.verify(&issued).is_ok());
+        }
+
+        #[test]
+        fn tokens_of_the_previous_key_verify_after_rotation() {
+            let f = fixture();
+            let (old_token, _) = f.service.issue(&john(), 0).unwrap();
+            let (old_kid, new_kid) = KeyRing::rotate(&f.path, Duration::from_secs(3600)).unwrap();
+            let (new_token, _) = f.service.issue(&john(), 0).unwrap();
+            assert_eq!(header_json(&old_token)["kid"], old_kid);
+            assert_eq!(header_json(&new_token)["kid"], new_kid);
+            assert!(f.service.verify(&old_token).is_ok());
+            assert!(f.service.verify(&new_token).is_ok());
         }
     }
 }

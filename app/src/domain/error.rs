@@ -20,6 +20,8 @@ pub enum ValidationError {
     UsernameFormat,
     #[error("A user id is a positive whole number.")]
     UserId,
+    #[error("A spot is named by 1 to 64 lowercase letters, digits and '-', e.g. kirkjufell.")]
+    SpotSlug,
 }
 
 impl ValidationError {
@@ -33,6 +35,7 @@ impl ValidationError {
             Self::ControlCharacters { field } => field,
             Self::UsernameFormat => "username",
             Self::UserId => "id",
+            Self::SpotSlug => "spot",
         }
     }
 }

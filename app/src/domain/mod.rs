@@ -7,6 +7,7 @@
 
 mod error;
 mod password;
+mod spot_slug;
 mod user;
 mod user_id;
 mod user_name;
@@ -14,6 +15,7 @@ mod username;
 
 pub use error::ValidationError;
 pub use password::Password;
+pub use spot_slug::SpotSlug;
 pub use user::User;
 pub use user_id::UserId;
 pub use user_name::UserName;

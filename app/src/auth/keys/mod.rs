@@ -1,0 +1,25 @@
+//! Signing and verification keys (server only).
+//!
+//! By default the main app signs with an Ed25519 private key that only it
+//! holds and publishes the public half as a JWKS; other services verify with
+//! that and can't mint tokens. [`KeySet`] is how a verifier finds the public
+//! key a token names: the main app's [`KeyRing`], or another service's copy
+//! of the published JWKS.
+
+mod ed25519;
+mod jwk;
+mod ring;
+
+pub use ed25519::{KeyError, PrivateKey, PublicKey};
+pub use jwk::{JwkError, JwkSet, PublicJwk};
+pub use ring::{KeyRing, KeyRingError, RingKeys, retired_path};
+
+use super::TokenError;
+use jsonwebtoken::DecodingKey;
+
+/// Public keys by key id (`kid`).
+pub trait KeySet: Send + Sync {
+    /// The key named `kid`: `UnknownKey` if this set has no such key, or
+    /// `KeysUnavailable` if it could not load any keys yet.
+    fn find(&self, kid: &str) -> Result<DecodingKey, TokenError>;
+}

@@ -1,0 +1,84 @@
+//! The favourites service: a second service that trusts Photo Spots tokens
+//! through the main app's published public keys, and never calls the main
+//! app per request or sees a password (the "retirement server" of the
+//! articles).
+
+mod caller;
+pub mod config;
+mod jwks_cache;
+mod routes;
+mod store;
+
+pub use caller::Caller;
+pub use config::{FavoritesConfig, FavoritesConfigError, TrustedKeys};
+pub use jwks_cache::{JwksCache, JwksError, UNKNOWN_KID_REFETCH};
+pub use routes::router;
+pub use store::{FavoritesStore, MAX_FAVORITES_PER_USER};
+
+use app::auth::{FAVORITES_AUDIENCE, TokenVerifier};
+use std::sync::Arc;
+use thiserror::Error;
+
+#[derive(Clone)]
+pub struct FavoritesState {
+    pub store: FavoritesStore,
+    pub verifier: Arc<TokenVerifier>,
+    /// The key cache, in public-key mode.
+    pub jwks: Option<Arc<JwksCache>>,
+}
+
+#[derive(Debug, Error)]
+pub enum FavoritesStartError {
+    #[error(transparent)]
+    Config(#[from] FavoritesConfigError),
+    #[error("could not create the database directory {dir}: {source}")]
+    DataDir {
+        dir: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("could not open the favourites database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("could not listen on {addr}: {source}")]
+    Listen {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server error: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Opens the database and sets up token checking. In public-key mode the
+/// keys are fetched in the background: the service starts (and answers
+/// 503 `unavailable` to favourites calls) even while the main app is down.
+pub async fn build_state(config: &FavoritesConfig) -> Result<FavoritesState, FavoritesStartError> {
+    if let Some(dir) = config.database_dir() {
+        std::fs::create_dir_all(&dir)
+            .map_err(|source| FavoritesStartError::DataDir { dir, source })?;
+    }
+    let store = FavoritesStore::connect(&config.database_url).await?;
+    let (verifier, jwks) = match &config.keys {
+        TrustedKeys::SharedSecret(secret) => {
+            tracing::warn!(
+                "trusting tokens by the shared JWT_SECRET: this service could also mint tokens"
+            );
+            (
+                TokenVerifier::shared_secret(secret, FAVORITES_AUDIENCE),
+                None,
+            )
+        }
+        TrustedKeys::Jwks(url) => {
+            tracing::info!(%url, "trusting tokens signed by the keys published at the JWKS URL");
+            let cache = Arc::new(JwksCache::new(url.clone()));
+            cache.spawn_refresher();
+            (
+                TokenVerifier::public_keys(cache.clone(), FAVORITES_AUDIENCE),
+                Some(cache),
+            )
+        }
+    };
+    Ok(FavoritesState {
+        store,
+        verifier: Arc::new(verifier),
+        jwks,
+    })
+}

@@ -1,0 +1,124 @@
+//! The favourites API:
+//! - `GET /api/favorites` → `{"spots":["kirkjufell",…]}`
+//! - `PUT /api/favorites/{spot}` → 204 (idempotent)
+//! - `DELETE /api/favorites/{spot}` → 204 (idempotent)
+//! - `GET /api/health` → `"ok"`
+//!
+//! Every favourites call needs `Authorization: Bearer <Photo Spots token>`;
+//! the token is checked before anything else in the request is looked at.
+
+use super::{Caller, FavoritesState, store::FavoritesStoreError};
+use crate::{api_middleware, security};
+use app::{
+    api::ApiError,
+    domain::{SpotSlug, ValidationError},
+};
+use axum::{
+    Json, Router,
+    body::Body,
+    extract::{Path, State, rejection::PathRejection},
+    http::{HeaderValue, Method, Request, StatusCode, header},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use serde::Serialize;
+use std::time::Duration;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+/// No favourites call has a body.
+const MAX_BODY_BYTES: usize = 1024;
+/// All request headers together; a token is well under 1 KiB.
+const MAX_HEADER_BYTES: usize = 8 * 1024;
+
+#[derive(Serialize)]
+struct Favorites {
+    spots: Vec<SpotSlug>,
+}
+
+pub fn router(state: FavoritesState, allowed_origins: &[String]) -> Router {
+    let router = Router::new()
+        .route("/api/favorites", get(list))
+        .route(
+            "/api/favorites/{spot}",
+            axum::routing::put(add).delete(remove),
+        )
+        .route("/api/health", get(|| async { Json("ok") }))
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(middleware::from_fn(api_middleware::no_store))
+        .with_state(state);
+    security::harden(router, MAX_BODY_BYTES)
+        .layer(middleware::from_fn(limit_headers))
+        .layer(cors(allowed_origins))
+}
+
+async fn list(
+    Caller(user): Caller,
+    State(state): State<FavoritesState>,
+) -> Result<Json<Favorites>, ApiError> {
+    let spots = state.store.list(user).await?;
+    Ok(Json(Favorites { spots }))
+}
+
+async fn add(
+    Caller(user): Caller,
+    State(state): State<FavoritesState>,
+    spot: Result<Path<String>, PathRejection>,
+) -> Result<StatusCode, ApiError> {
+    let spot = slug(spot)?;
+    match state.store.add(user, &spot).await {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(FavoritesStoreError::Full) => Err(ApiError::Validation {
+            field: "spot".into(),
+            message: format!(
+                "You can keep up to {} favourite spots. Remove one first.",
+                super::store::MAX_FAVORITES_PER_USER
+            ),
+        }),
+        Err(FavoritesStoreError::Database(error)) => Err(error.into()),
+    }
+}
+
+async fn remove(
+    Caller(user): Caller,
+    State(state): State<FavoritesState>,
+    spot: Result<Path<String>, PathRejection>,
+) -> Result<StatusCode, ApiError> {
+    let spot = slug(spot)?;
+    state.store.remove(user, &spot).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A bad slug is the caller's mistake (400), whatever made it bad.
+fn slug(raw: Result<Path<String>, PathRejection>) -> Result<SpotSlug, ApiError> {
+    let message = ValidationError::SpotSlug.to_string();
+    let Path(raw) = raw.map_err(|_| ApiError::BadRequest(message.clone()))?;
+    SpotSlug::parse(&raw).map_err(|_| ApiError::BadRequest(message))
+}
+
+/// Browsers on the main app's origin may call; the token travels in a
+/// header, so no cookies and no credentials mode.
+fn cors(allowed_origins: &[String]) -> CorsLayer {
+    let origins: Vec<HeaderValue> = allowed_origins
+        .iter()
+        .filter_map(|origin| HeaderValue::from_str(origin).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::PUT, Method::DELETE])
+        .allow_headers([header::AUTHORIZATION])
+        .max_age(Duration::from_secs(600))
+}
+
+async fn limit_headers(request: Request<Body>, next: Next) -> Response {
+    let size: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if size > MAX_HEADER_BYTES {
+        return ApiError::HeadersTooLarge.into_response();
+    }
+    next.run(request).await
+}
