@@ -326,3 +326,74 @@ async fn demo_users_are_not_overwritten_on_restart() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(me["name"], "Jackie");
 }
+
+#[tokio::test]
+async fn me_and_logout_all_accept_an_empty_body() {
+    let server = TestServer::start().await;
+    let token = server.token_for("john").await;
+    // What `curl -X POST -H 'Authorization: Bearer …'` sends: no body, no content type.
+    let bare = |path: &str| {
+        server
+            .http
+            .post(format!("{}{path}", server.base))
+            .bearer_auth(&token)
+            .send()
+    };
+    let (status, body) = answer(bare("/api/me").await.unwrap()).await;
+    assert_eq!((status, body["id"].as_i64()), (StatusCode::OK, Some(120)));
+    let (status, _) = answer(bare("/api/logout_all").await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = answer(bare("/api/me").await.unwrap()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "logged out everywhere");
+}
+
+#[tokio::test]
+async fn no_token_is_401_whatever_the_body() {
+    let server = TestServer::start().await;
+    for path in [
+        "/api/me",
+        "/api/logout_all",
+        "/api/update_name",
+        "/api/change_password",
+    ] {
+        for body in ["", "{", "not json", "{\"name\": 5}"] {
+            let response = server
+                .http
+                .post(format!("{}{path}", server.base))
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let (status, json) = answer(response).await;
+            assert_eq!(
+                status,
+                StatusCode::UNAUTHORIZED,
+                "{path} with {body:?}: {json}"
+            );
+            assert_eq!(json["error"], "missing_token");
+        }
+    }
+    assert_eq!(server.name_in_db(120).await, "John");
+}
+
+#[tokio::test]
+async fn with_a_token_a_malformed_body_is_still_400() {
+    let server = TestServer::start().await;
+    let token = server.token_for("john").await;
+    let response = server
+        .http
+        .post(format!("{}/api/update_name", server.base))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{\"name\": ")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = answer(response).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_request"))
+    );
+    assert_eq!(server.name_in_db(120).await, "John");
+}

@@ -6,10 +6,20 @@ use leptos::config::LeptosOptions;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use server::{Config, build_state, router};
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 use tempfile::TempDir;
 
 pub const SECRET: &str = "integration-test-secret-0123456789abcdef";
+
+/// How the server signs tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signing {
+    /// HS256 with [`SECRET`] (`JWT_SECRET`), so tests can forge tokens.
+    SharedSecret,
+    /// EdDSA with a private key file in the server's directory (the default
+    /// of the real app); see [`TestServer::key_file`].
+    PublicKeys,
+}
 
 pub struct TestServer {
     pub base: String,
@@ -18,6 +28,7 @@ pub struct TestServer {
     dir: TempDir,
     env: Vec<(String, String)>,
     hashed_bundle: bool,
+    signing: Signing,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -33,23 +44,65 @@ impl TestServer {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        Self::start_in(tempfile::tempdir().unwrap(), env, false).await
+        Self::start_in(
+            tempfile::tempdir().unwrap(),
+            env,
+            false,
+            Signing::SharedSecret,
+        )
+        .await
+    }
+
+    /// A fresh server signing with an Ed25519 key and publishing its JWKS.
+    pub async fn start_with_public_keys(env: &[(&str, &str)]) -> Self {
+        Self::start_public_keys_at("127.0.0.1:0", env).await
+    }
+
+    /// As [`start_with_public_keys`](Self::start_with_public_keys), listening on `addr`.
+    pub async fn start_public_keys_at(addr: &str, env: &[(&str, &str)]) -> Self {
+        let mut env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        env.push((BIND.to_owned(), addr.to_owned()));
+        Self::start_in(
+            tempfile::tempdir().unwrap(),
+            env,
+            false,
+            Signing::PublicKeys,
+        )
+        .await
     }
 
     /// A fresh server that knows its bundle's file names carry content
     /// hashes (as after `cargo leptos build` with `hash-files`).
     pub async fn start_with_hashed_bundle() -> Self {
-        Self::start_in(tempfile::tempdir().unwrap(), Vec::new(), true).await
+        Self::start_in(
+            tempfile::tempdir().unwrap(),
+            Vec::new(),
+            true,
+            Signing::SharedSecret,
+        )
+        .await
     }
 
     /// A server on the database in `dir` (to test restarts).
-    async fn start_in(dir: TempDir, env: Vec<(String, String)>, hashed_bundle: bool) -> Self {
+    async fn start_in(
+        dir: TempDir,
+        env: Vec<(String, String)>,
+        hashed_bundle: bool,
+        signing: Signing,
+    ) -> Self {
         let url = format!("sqlite://{}/photo-spots.db?mode=rwc", dir.path().display());
-        let vars = |name: &str| match name {
-            "DATABASE_URL" => Some(url.clone()),
-            "JWT_SECRET" => Some(SECRET.to_owned()),
-            "PHOTO_SPOTS_DEMO" => Some("1".to_owned()),
-            _ => env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
+        let key_file = key_file_in(&dir);
+        if signing == Signing::PublicKeys {
+            app::auth::keys::KeyRing::create_if_missing(&key_file).unwrap();
+        }
+        let vars = |name: &str| match (name, signing) {
+            ("DATABASE_URL", _) => Some(url.clone()),
+            ("JWT_SECRET", Signing::SharedSecret) => Some(SECRET.to_owned()),
+            ("JWT_PRIVATE_KEY_FILE", Signing::PublicKeys) => Some(key_file.display().to_string()),
+            _ => vars_of(&env, name),
         };
         let options = LeptosOptions::builder()
             .output_name("photo-spots")
@@ -59,7 +112,8 @@ impl TestServer {
         let state = build_state(&Config::from_vars(options, vars).unwrap())
             .await
             .unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let bind = vars_of(&env, BIND).unwrap_or_else(|| "127.0.0.1:0".to_owned());
+        let listener = tokio::net::TcpListener::bind(bind).await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let task = tokio::spawn(async move {
@@ -72,8 +126,14 @@ impl TestServer {
             dir,
             env,
             hashed_bundle,
+            signing,
             task,
         }
+    }
+
+    /// The signing key file, in public-key mode.
+    pub fn key_file(&self) -> PathBuf {
+        key_file_in(&self.dir)
     }
 
     /// Stops this server (closing its database) and starts another on the same file.
@@ -81,7 +141,7 @@ impl TestServer {
         self.task.abort();
         let _ = self.task.await;
         self.state.users.close().await;
-        Self::start_in(self.dir, self.env, self.hashed_bundle).await
+        Self::start_in(self.dir, self.env, self.hashed_bundle, self.signing).await
     }
 
     /// Writes a file into the served site (e.g. `pkg/photo-spots.css`).
@@ -172,4 +232,123 @@ pub fn client_from(last: u8) -> reqwest::Client {
         .local_address(std::net::IpAddr::from([127, 0, 0, last]))
         .build()
         .unwrap()
+}
+
+/// Not a real setting: where a test asks its server to listen.
+const BIND: &str = "TEST_BIND_ADDR";
+
+/// A free local port, for a server that should start later.
+pub fn free_addr() -> String {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    probe.local_addr().unwrap().to_string()
+}
+
+fn key_file_in(dir: &TempDir) -> PathBuf {
+    dir.path().join("keys").join("signing.pem")
+}
+
+/// `name` from `env`, with the demo users on unless `env` says otherwise.
+fn vars_of(env: &[(String, String)], name: &str) -> Option<String> {
+    let given = env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    match name {
+        "PHOTO_SPOTS_DEMO" => given.or_else(|| Some("1".to_owned())),
+        _ => given,
+    }
+}
+
+/// A real favourites service on a random port, with its own SQLite file.
+pub struct FavoritesServer {
+    pub base: String,
+    pub state: server::favorites::FavoritesState,
+    pub http: reqwest::Client,
+    _dir: TempDir,
+}
+
+impl FavoritesServer {
+    /// Started with these settings (e.g. `JWT_JWKS_URL`), as development.
+    pub async fn start(env: &[(&str, &str)]) -> Self {
+        use server::favorites::{FavoritesConfig, build_state, router};
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/favorites.db?mode=rwc", dir.path().display());
+        let vars = |name: &str| match name {
+            "FAVORITES_DATABASE_URL" => Some(url.clone()),
+            _ => env
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string()),
+        };
+        let config = FavoritesConfig::from_vars(false, vars).unwrap();
+        let state = build_state(&config).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let app = router(state.clone(), &config.allowed_origins);
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Self {
+            base,
+            state,
+            http: reqwest::Client::new(),
+            _dir: dir,
+        }
+    }
+
+    /// Trusting the keys `photo_spots` publishes.
+    pub async fn trusting(photo_spots: &TestServer) -> Self {
+        let jwks = format!("{}/.well-known/jwks.json", photo_spots.base);
+        Self::start(&[("JWT_JWKS_URL", &jwks)]).await
+    }
+
+    /// `method` on `path` with an optional bearer token.
+    pub async fn call(&self, method: reqwest::Method, path: &str, token: Option<&str>) -> Response {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request
+            .timeout(Duration::from_secs(30))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The spots `token`'s user has starred, asserting the call succeeds.
+    pub async fn spots(&self, token: &str) -> Vec<String> {
+        let (status, body) = answer(
+            self.call(reqwest::Method::GET, "/api/favorites", Some(token))
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_value(body["spots"].clone()).unwrap()
+    }
+
+    /// Waits until the service has fetched its keys.
+    pub async fn wait_for_keys(&self, token: &str) {
+        for _ in 0..200 {
+            let response = self
+                .call(reqwest::Method::GET, "/api/favorites", Some(token))
+                .await;
+            if response.status() != StatusCode::SERVICE_UNAVAILABLE {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the favourites service never loaded its keys");
+    }
+}
+
+/// Signs `claims` with the Ed25519 key in `pem`, naming `kid` in the header.
+pub fn sign_eddsa(pem: &str, kid: Option<&str>, claims: &Value) -> String {
+    let key = app::auth::keys::PrivateKey::from_pem(pem).unwrap();
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::EdDSA);
+    header.kid = kid
+        .map(str::to_owned)
+        .or_else(|| Some(key.kid().to_owned()));
+    jsonwebtoken::encode(&header, claims, key.encoding_key()).unwrap()
+}
+
+/// Claims a real token for John would carry, valid for ten minutes.
+pub fn john_claims() -> Value {
+    let now = jsonwebtoken::get_current_timestamp();
+    json!({"sub": "120", "name": "John", "admin": false, "iat": now, "exp": now + 600,
+           "iss": "photo-spots", "aud": ["photo-spots", "favorites"], "jti": "test", "ver": 0})
 }
