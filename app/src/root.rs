@@ -12,8 +12,15 @@ use leptos_router::{
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The favourites service's address, for the page's scripts and its CSP.
     #[cfg(feature = "ssr")]
-    crate::security::set_page_csp(&options);
+    let favorites_url = use_context::<crate::state::AppState>()
+        .map(|state| state.favorites_url.to_string())
+        .unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let favorites_url = String::new();
+    #[cfg(feature = "ssr")]
+    crate::security::set_page_csp(&options, &favorites_url);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -26,6 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // `hash-files`), so they can be cached for a year.
                 <HashedStylesheet options id="leptos" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <meta name=crate::client::favorites::FAVORITES_URL_META content=favorites_url />
                 <MetaTags />
             </head>
             <body>

@@ -4,8 +4,9 @@ use leptos::prelude::*;
 
 /// Sets this response's CSP header: scripts only from this origin or inline
 /// with this response's nonce (which Leptos puts on its hydration scripts),
-/// WebAssembly allowed, nothing framed, nothing from other origins.
-pub fn set_page_csp(options: &LeptosOptions) {
+/// WebAssembly allowed, nothing framed, nothing from other origins but the
+/// favourites service, which the page's scripts call (`connect-src` only).
+pub fn set_page_csp(options: &LeptosOptions, favorites_origin: &str) {
     let Some(nonce) = leptos::nonce::use_nonce() else {
         return;
     };
@@ -19,9 +20,15 @@ pub fn set_page_csp(options: &LeptosOptions) {
         }
         leptos::config::Env::PROD => String::new(),
     };
+    // Validated at start-up to be a bare http(s) origin: nothing in it can
+    // end the directive or add another.
+    let favorites = match favorites_origin {
+        "" => String::new(),
+        origin => format!(" {origin}"),
+    };
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'{live_reload}; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'{favorites}{live_reload}; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     );
     if let Ok(value) = axum::http::HeaderValue::from_str(&policy) {

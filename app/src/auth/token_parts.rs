@@ -32,6 +32,11 @@ impl TokenParts {
         })
     }
 
+    /// The header as JSON, to show how the token says it was signed.
+    pub fn header_json(&self) -> Option<serde_json::Value> {
+        serde_json::from_str(&self.header).ok()
+    }
+
     /// The payload as JSON, to read a claim for display (never for a decision).
     pub fn payload_json(&self) -> Option<serde_json::Value> {
         serde_json::from_str(&self.payload).ok()

@@ -2,6 +2,7 @@
 //! travels with every API call.
 
 mod auth_client;
+pub mod favorites;
 pub mod session;
 
 pub use auth_client::AuthClient;

@@ -1,12 +1,14 @@
 //! Pieces of pages.
 
 mod account_security;
+mod favorites;
 mod name_form;
 mod nav;
 mod session_starter;
 mod token_anatomy;
 
 pub use account_security::AccountSecurity;
+pub use favorites::{FavoritesList, FavoritesNotice, StarButton};
 pub use name_form::NameForm;
 pub use nav::Nav;
 pub use session_starter::session_starter;

@@ -8,6 +8,28 @@ pub fn TokenAnatomy(token: String) -> impl IntoView {
         return Either::Right(view! { <p class="error">"The stored token is not a JWT."</p> });
     };
     let [header_b64, payload_b64, signature_b64] = parts.encoded.clone();
+    let public_key = parts
+        .header_json()
+        .and_then(|header| header.get("alg").and_then(|alg| alg.as_str().map(str::to_owned)))
+        .is_some_and(|alg| alg == "EdDSA");
+    let (signed_how, signature_caption) = if public_key {
+        (
+            "The server signed it with an Ed25519 private key that only it holds, and publishes \
+             the matching public key at /.well-known/jwks.json. Anyone can check the signature \
+             with that public key, but nobody can make a new one without the private key, so \
+             changing one character of the payload (say, your user id) makes the signature \
+             wrong and every service refuses the token.",
+            "Signature: Ed25519 over header and payload",
+        )
+    } else {
+        (
+            "The server computed the signature over the header and payload with a secret key \
+             that it shares only with the services that accept this token, so changing one \
+             character of the payload (say, your user id) makes the signature wrong and the \
+             server refuses the token.",
+            "Signature: HMAC-SHA256 of header and payload",
+        )
+    };
     Either::Left(view! {
         <section class="token" aria-labelledby="token-title">
             <h2 id="token-title">"Your token, taken apart"</h2>
@@ -20,10 +42,15 @@ pub fn TokenAnatomy(token: String) -> impl IntoView {
             </p>
             <p class="explain">
                 "The payload is only base64url-encoded: anyone who has the token can read it. "
-                "It is not encrypted. What protects it is the signature: the server computed it "
-                "over the header and payload with a secret key only it holds, so changing one "
-                "character of the payload (say, your user id) makes the signature wrong and "
-                "the server refuses the token."
+                "It is not encrypted. What protects it is the signature. "
+                {signed_how}
+            </p>
+            <p class="explain" data-testid="token-revocation">
+                "One token, two services: the favourites service accepts it too, checking only "
+                "the signature and the expiry time. So when you change your password or log out "
+                "everywhere, Photo Spots refuses this token at once, but the favourites service "
+                "accepts it until it expires (at the \"exp\" time above). That is why tokens "
+                "live only an hour."
             </p>
             <div class="token-parts">
                 <figure class="part jwt-header">
@@ -35,7 +62,7 @@ pub fn TokenAnatomy(token: String) -> impl IntoView {
                     <pre data-testid="token-payload">{parts.payload}</pre>
                 </figure>
                 <figure class="part jwt-signature">
-                    <figcaption>"Signature: HMAC-SHA256 of header and payload"</figcaption>
+                    <figcaption>{signature_caption}</figcaption>
                     <pre data-testid="token-signature">{parts.signature}</pre>
                 </figure>
             </div>

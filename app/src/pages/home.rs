@@ -1,9 +1,14 @@
-use crate::spots::SPOTS;
+use crate::{
+    client::{favorites::Favorites, session::Session},
+    components::{FavoritesNotice, StarButton},
+    spots::SPOTS,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let favorites = Favorites::load(Session::get());
     view! {
         <Title text="The best photo spots in the world" />
         <section class="hero">
@@ -11,12 +16,16 @@ pub fn HomePage() -> impl IntoView {
             <p>"Where to stand, when the light is right, and what to bring."</p>
             <p><a class="button" href="/login">"Log in"</a></p>
         </section>
+        <FavoritesNotice favorites />
         <ul class="spots">
             {SPOTS
                 .iter()
                 .map(|spot| view! {
-                    <li class="card spot">
-                        <h2>{spot.name}</h2>
+                    <li class="card spot" data-slug=spot.slug>
+                        <div class="spot-title">
+                            <h2>{spot.name}</h2>
+                            <StarButton favorites slug=spot.slug name=spot.name />
+                        </div>
                         <p class="place">{spot.place}</p>
                         <p><strong>"Best light: "</strong>{spot.best_light}</p>
                         <p>{spot.note}</p>

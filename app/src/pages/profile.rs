@@ -1,7 +1,7 @@
 use crate::{
     api::me,
-    client::session::Session,
-    components::{AccountSecurity, NameForm, TokenAnatomy},
+    client::{favorites::Favorites, session::Session},
+    components::{AccountSecurity, FavoritesList, NameForm, TokenAnatomy},
     domain::User,
 };
 use leptos::prelude::*;
@@ -22,6 +22,7 @@ pub fn ProfilePage() -> impl IntoView {
         }
     });
 
+    let favorites = Favorites::load(session);
     let user = RwSignal::new(None::<User>);
     let error = RwSignal::new(None::<String>);
     let profile = LocalResource::new(move || {
@@ -59,6 +60,7 @@ pub fn ProfilePage() -> impl IntoView {
                 <NameForm user />
                 <AccountSecurity />
             </div>
+            <FavoritesList favorites />
             {move || session.token().map(|token| view! { <TokenAnatomy token /> })}
         </Show>
     }

@@ -1,0 +1,195 @@
+//! The favourites service, called straight from the browser with the token
+//! from localStorage: one login, two services.
+//!
+//! Where it lives comes from the page (`<meta name="photo-spots:favorites-url">`,
+//! written by the server from `FAVORITES_URL`). If it is down or slow, the
+//! pages go on working and say favourites are unavailable.
+
+use super::session::Session;
+use leptos::prelude::*;
+use std::collections::BTreeSet;
+
+/// The `<meta>` naming the favourites service's origin.
+pub const FAVORITES_URL_META: &str = "photo-spots:favorites-url";
+
+/// Why favourites can't be shown or changed right now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FavoritesError {
+    #[error("Favourites are unavailable right now. Everything else works; try again later.")]
+    Unavailable,
+    #[error("The favourites service did not accept your log-in just now. Try logging in again.")]
+    Refused,
+}
+
+/// Favourites as a page shows them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FavoritesState {
+    /// Nobody is logged in: nothing to show.
+    LoggedOut,
+    Loading,
+    Ready(BTreeSet<String>),
+    Failed(FavoritesError),
+}
+
+/// The logged-in person's favourites, loaded when the page knows the session.
+#[derive(Clone, Copy)]
+pub struct Favorites {
+    state: RwSignal<FavoritesState>,
+    /// Spots whose star is being saved (one change at a time per spot).
+    saving: RwSignal<BTreeSet<String>>,
+}
+
+impl Favorites {
+    pub fn load(session: Session) -> Self {
+        let state = RwSignal::new(FavoritesState::Loading);
+        let loaded = LocalResource::new(move || {
+            let logged_in = session.loaded() && session.token().is_some();
+            async move {
+                if logged_in { Some(list().await) } else { None }
+            }
+        });
+        Effect::new(move |_| {
+            if !session.loaded() {
+                return;
+            }
+            match loaded.get() {
+                Some(None) => state.set(FavoritesState::LoggedOut),
+                Some(Some(Ok(spots))) => state.set(FavoritesState::Ready(spots)),
+                Some(Some(Err(error))) => state.set(FavoritesState::Failed(error)),
+                None => state.set(FavoritesState::Loading),
+            }
+        });
+        Self {
+            state,
+            saving: RwSignal::new(BTreeSet::new()),
+        }
+    }
+
+    pub fn state(&self) -> FavoritesState {
+        self.state.get()
+    }
+
+    pub fn error(&self) -> Option<FavoritesError> {
+        match self.state.get() {
+            FavoritesState::Failed(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    pub fn is_ready(&self) -> bool {
+        matches!(self.state.get(), FavoritesState::Ready(_))
+    }
+
+    pub fn is_starred(&self, slug: &str) -> bool {
+        self.state
+            .with(|state| matches!(state, FavoritesState::Ready(spots) if spots.contains(slug)))
+    }
+
+    pub fn is_saving(&self, slug: &str) -> bool {
+        self.saving.with(|saving| saving.contains(slug))
+    }
+
+    /// Stars or unstars `slug`: shown at once, saved in the background,
+    /// and undone (with the reason shown) if saving fails.
+    pub fn toggle(&self, slug: &'static str) {
+        if self.is_saving(slug) || !self.is_ready() {
+            return;
+        }
+        let starred = !self.is_starred(slug);
+        let (state, saving) = (self.state, self.saving);
+        let apply = move |on: bool| {
+            state.update(|state| {
+                if let FavoritesState::Ready(spots) = state {
+                    if on {
+                        spots.insert(slug.to_owned());
+                    } else {
+                        spots.remove(slug);
+                    }
+                }
+            })
+        };
+        apply(starred);
+        saving.update(|saving| {
+            saving.insert(slug.to_owned());
+        });
+        leptos::task::spawn_local(async move {
+            let result = save(slug, starred).await;
+            saving.update(|saving| {
+                saving.remove(slug);
+            });
+            if let Err(error) = result {
+                apply(!starred);
+                state.set(FavoritesState::Failed(error));
+            }
+        });
+    }
+}
+
+/// The stored favourites of whoever the token names.
+pub async fn list() -> Result<BTreeSet<String>, FavoritesError> {
+    #[cfg(feature = "hydrate")]
+    {
+        #[derive(serde::Deserialize)]
+        struct Listed {
+            spots: Vec<String>,
+        }
+        let response = send(gloo_net::http::Method::GET, "/api/favorites").await?;
+        let listed: Listed = response
+            .json()
+            .await
+            .map_err(|_| FavoritesError::Unavailable)?;
+        Ok(listed.spots.into_iter().collect())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    Err(FavoritesError::Unavailable)
+}
+
+/// Stars (`PUT`) or unstars (`DELETE`) one spot.
+pub async fn save(slug: &str, starred: bool) -> Result<(), FavoritesError> {
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_net::http::Method;
+        let method = if starred { Method::PUT } else { Method::DELETE };
+        send(method, &format!("/api/favorites/{slug}")).await.map(|_| ())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (slug, starred);
+        Err(FavoritesError::Unavailable)
+    }
+}
+
+/// A call that takes longer than this is given up as "unavailable".
+#[cfg(feature = "hydrate")]
+const TIMEOUT_MS: u32 = 5000;
+
+#[cfg(feature = "hydrate")]
+async fn send(
+    method: gloo_net::http::Method,
+    path: &str,
+) -> Result<gloo_net::http::Response, FavoritesError> {
+    let base = service_url().ok_or(FavoritesError::Unavailable)?;
+    let token = super::session::stored_token().ok_or(FavoritesError::Refused)?;
+    let timeout = web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS);
+    let response = gloo_net::http::RequestBuilder::new(&format!("{base}{path}"))
+        .method(method)
+        .header("Authorization", &format!("Bearer {token}"))
+        .abort_signal(Some(&timeout))
+        .send()
+        .await
+        .map_err(|_| FavoritesError::Unavailable)?;
+    match response.status() {
+        200..=299 => Ok(response),
+        401 => Err(FavoritesError::Refused),
+        _ => Err(FavoritesError::Unavailable),
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn service_url() -> Option<String> {
+    let document = web_sys::window()?.document()?;
+    let meta = document
+        .query_selector(&format!("meta[name=\"{FAVORITES_URL_META}\"]"))
+        .ok()??;
+    meta.get_attribute("content").filter(|url| !url.is_empty())
+}
