@@ -1,23 +1,27 @@
 # The two commands (see README.md):
-#   make run    build and run Photo Spots on http://127.0.0.1:3000 with demo users
+#   make run    build and run Photo Spots on http://127.0.0.1:3000 with demo users,
+#               and the favourites service on http://127.0.0.1:3002
 #   make test   run every check and test: format, lints, unit, integration, end-to-end
 # Both install what is missing first (scripts/setup.sh).
 
 SHELL := bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 
-.PHONY: run release test setup lint unit e2e
+.PHONY: run favorites release test setup lint unit e2e
 
 run:
-	scripts/setup.sh
-	PHOTO_SPOTS_DEMO=1 cargo leptos serve
+	scripts/run.sh
+
+# The favourites service alone, next to `cargo leptos watch` in development.
+favorites:
+	cargo run -p server --bin favorites
 
 test:
 	scripts/test.sh
 
 # The optimized build (wasm-opt comes from end2end's npm packages, on PATH above),
 # with brotli and gzip copies of the static files written beside them.
-# Set JWT_SECRET (or PHOTO_SPOTS_DEMO=1) first: a release build refuses to start without one.
+# Set JWT_PRIVATE_KEY_FILE (or PHOTO_SPOTS_DEMO=1) first: a release build refuses to start without a key.
 release:
 	scripts/setup.sh
 	cargo leptos serve --release --precompress

@@ -2,7 +2,8 @@
 # Every check Photo Spots has, in the order that fails fastest:
 #   lint  formatting and clippy (server and wasm builds), warnings are errors
 #   unit  unit and integration tests (a real server on a random port, real SQLite)
-#   e2e   the app built by cargo-leptos, driven by Playwright in Debian's Chromium
+#   e2e   the app built by cargo-leptos and the favourites service, driven by
+#         Playwright in Debian's Chromium; also Node's `jose` against the live JWKS
 # `scripts/test.sh` runs all three; `scripts/test.sh e2e` runs one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +33,8 @@ for step in "${steps[@]}"; do
       cargo test -p app -p server --features app/ssr --all-targets
       ;;
     e2e)
+      say "building the favourites service"
+      cargo build -p server --bin favorites
       say "building the site with cargo-leptos"
       cargo leptos build
       say "end-to-end tests in Chromium"

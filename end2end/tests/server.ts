@@ -1,15 +1,18 @@
-// Starts the real Photo Spots server (the binary cargo-leptos built) on a
-// free port with its own SQLite file, and stops or restarts it on demand.
+// Starts the real Photo Spots server (the binary cargo-leptos built) and the
+// real favourites service on free ports, each with its own SQLite file, and
+// stops or restarts them on demand.
+//
+// The main app signs with an Ed25519 key made here by Node's own crypto (so
+// tests can sign tokens the way an attacker with the key could), and the
+// favourites service trusts it through the main app's JWKS, as in production.
 import { ChildProcess, spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { KeyObject, createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '..', '..');
-/** The signing secret the test server runs with, so tests can mint expired tokens. */
-export const JWT_SECRET = 'end-to-end-test-secret-0123456789abcdef';
 /** The localStorage key the app keeps the token under (documented in README). */
 export const TOKEN_KEY = 'photo-spots.token';
 
@@ -24,55 +27,38 @@ function freePort(): Promise<number> {
   });
 }
 
-export class PhotoSpotsServer {
+/** One of our binaries as a child process, with its output kept for failure reports. */
+class Service {
   private process?: ChildProcess;
-  private readonly dataDir = mkdtempSync(join(tmpdir(), 'photo-spots-e2e-'));
-  public baseURL = '';
   public log = '';
 
-  private port = 0;
+  constructor(
+    private readonly name: string,
+    private readonly readyURL: () => string,
+  ) {}
 
-  /** Starts the server; a restart keeps the port, so the browser's origin (and its localStorage) stays. */
-  async start(): Promise<void> {
-    const port = this.port || (this.port = await freePort());
-    this.baseURL = `http://127.0.0.1:${port}`;
-    const binary = process.env.PHOTO_SPOTS_BIN ?? join(root, 'target', 'debug', 'server');
+  async start(binary: string, env: Record<string, string>): Promise<void> {
     this.process = spawn(binary, [], {
       cwd: root,
-      env: {
-        ...process.env,
-        LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-        LEPTOS_SITE_ROOT: join(root, 'target', 'site'),
-        DATABASE_URL: `sqlite://${join(this.dataDir, 'photo-spots.db')}?mode=rwc`,
-        JWT_SECRET,
-        PHOTO_SPOTS_DEMO: '1',
-        RUST_LOG: 'info',
-      },
+      env: { ...process.env, RUST_LOG: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.process.stdout?.on('data', (chunk) => (this.log += chunk));
     this.process.stderr?.on('data', (chunk) => (this.log += chunk));
-    await this.waitUntilReady();
-  }
-
-  private async waitUntilReady(): Promise<void> {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      if (this.process?.exitCode !== null) {
-        throw new Error(`server exited early:\n${this.log}`);
-      }
+      if (this.process.exitCode !== null) throw new Error(`${this.name} exited early:\n${this.log}`);
       try {
-        const response = await fetch(this.baseURL);
-        if (response.ok) return;
+        if ((await fetch(this.readyURL())).ok) return;
       } catch {
         // not listening yet
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`server did not start in time:\n${this.log}`);
+    throw new Error(`${this.name} did not start in time:\n${this.log}`);
   }
 
-  /** Stops the server with SIGTERM (graceful shutdown) and waits for it to exit. */
+  /** SIGTERM (graceful shutdown), then wait for the exit. */
   async stop(): Promise<void> {
     const child = this.process;
     if (!child || child.exitCode !== null) return;
@@ -81,10 +67,83 @@ export class PhotoSpotsServer {
       child.kill('SIGTERM');
     });
   }
+}
+
+const binary = (name: string) => join(root, 'target', 'debug', name);
+
+export class PhotoSpotsServer {
+  private readonly dataDir = mkdtempSync(join(tmpdir(), 'photo-spots-e2e-'));
+  private readonly main = new Service('Photo Spots', () => this.baseURL);
+  private readonly favorites = new Service('favourites', () => `${this.favoritesURL}/api/health`);
+  /** The main app's signing key, made here so tests can sign tokens with it. */
+  private readonly privateKey: KeyObject;
+  private readonly keyFile = join(this.dataDir, 'signing.pem');
+  public baseURL = '';
+  public favoritesURL = '';
+  private port = 0;
+  private favoritesPort = 0;
+
+  constructor() {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    this.privateKey = privateKey;
+    writeFileSync(this.keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  }
+
+  get log(): string {
+    return `--- Photo Spots ---\n${this.main.log}\n--- favourites ---\n${this.favorites.log}`;
+  }
+
+  /** Starts both services; a restart keeps the ports, so the browser's origin (and its localStorage) stays. */
+  async start(): Promise<void> {
+    const port = this.port || (this.port = await freePort());
+    const favoritesPort = this.favoritesPort || (this.favoritesPort = await freePort());
+    this.baseURL = `http://127.0.0.1:${port}`;
+    this.favoritesURL = `http://127.0.0.1:${favoritesPort}`;
+    await this.main.start(process.env.PHOTO_SPOTS_BIN ?? binary('server'), {
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: join(root, 'target', 'site'),
+      DATABASE_URL: `sqlite://${join(this.dataDir, 'photo-spots.db')}?mode=rwc`,
+      JWT_PRIVATE_KEY_FILE: this.keyFile,
+      FAVORITES_URL: this.favoritesURL,
+      PHOTO_SPOTS_DEMO: '1',
+    });
+    await this.startFavorites();
+  }
+
+  async startFavorites(): Promise<void> {
+    await this.favorites.start(binary('favorites'), {
+      FAVORITES_ADDR: `127.0.0.1:${this.favoritesPort}`,
+      FAVORITES_DATABASE_URL: `sqlite://${join(this.dataDir, 'favorites.db')}?mode=rwc`,
+      FAVORITES_ALLOWED_ORIGINS: this.baseURL,
+      JWT_JWKS_URL: `${this.baseURL}/.well-known/jwks.json`,
+    });
+  }
+
+  async stopFavorites(): Promise<void> {
+    await this.favorites.stop();
+  }
+
+  /** Stops both services with SIGTERM (graceful shutdown) and waits for them to exit. */
+  async stop(): Promise<void> {
+    await Promise.all([this.main.stop(), this.favorites.stop()]);
+  }
 
   async restart(): Promise<void> {
     await this.stop();
     await this.start();
+  }
+
+  /** The RFC 7638 thumbprint of the signing key: the `kid` the server puts in its tokens. */
+  kid(): string {
+    const jwk = this.privateKey.export({ format: 'jwk' });
+    const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x });
+    return createHash('sha256').update(canonical).digest('base64url');
+  }
+
+  /** A token with these claims, correctly signed with the server's own key (as only it could). */
+  signToken(claims: Record<string, unknown>): string {
+    const head = `${base64url(JSON.stringify({ alg: 'EdDSA', typ: 'JWT', kid: this.kid() }))}.${base64url(JSON.stringify(claims))}`;
+    return `${head}.${sign(null, Buffer.from(head), this.privateKey).toString('base64url')}`;
   }
 
   /** POSTs JSON to the API the way a mobile app or curl would. */
@@ -97,13 +156,6 @@ export class PhotoSpotsServer {
 }
 
 const base64url = (data: string | Buffer) => Buffer.from(data).toString('base64url');
-
-/** A correctly signed HS256 token with the given claims. */
-export function signToken(claims: Record<string, unknown>, secret = JWT_SECRET): string {
-  const head = `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(JSON.stringify(claims))}`;
-  const signature = createHmac('sha256', secret).update(head).digest('base64url');
-  return `${head}.${signature}`;
-}
 
 /** The token with its payload edited (keeping the old signature), as an attacker would. */
 export function editPayload(token: string, edit: (claims: Record<string, unknown>) => void): string {

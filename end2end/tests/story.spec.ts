@@ -10,7 +10,7 @@ import {
   storedToken,
   useServer,
 } from './helpers';
-import { editPayload, signToken } from './server';
+import { editPayload } from './server';
 
 const server = useServer();
 const url = (path: string) => `${server().baseURL}${path}`;
@@ -55,9 +55,9 @@ test('john logs in: token in localStorage, profile with the token taken apart', 
   await expect(page.getByTestId('nav-user')).toHaveText('John');
 
   const payload = JSON.parse(await page.getByTestId('token-payload').innerText());
-  expect(payload).toMatchObject({ sub: '120', name: 'John', admin: false, iss: 'photo-spots', aud: 'photo-spots' });
+  expect(payload).toMatchObject({ sub: '120', name: 'John', admin: false, iss: 'photo-spots', aud: ['photo-spots', 'favorites'] });
   expect(payload.exp - payload.iat).toBe(3600);
-  expect(JSON.parse(await page.getByTestId('token-header').innerText())).toMatchObject({ alg: 'HS256' });
+  expect(JSON.parse(await page.getByTestId('token-header').innerText())).toMatchObject({ alg: 'EdDSA', kid: server().kid() });
   await expect(page.getByTestId('token-signature')).toHaveText(token.split('.')[2]);
   await expect(page.getByText('not encrypted', { exact: false })).toBeVisible();
 });
@@ -139,11 +139,13 @@ test('an edited token found on reload ends the session', async ({ page }) => {
 test('an expired token ends the session', async ({ page }) => {
   await page.goto(url('/'));
   const now = Math.floor(Date.now() / 1000);
-  const expired = signToken({
+  const claims = {
     sub: '120', name: 'John', admin: false, iat: now - 7200, exp: now - 3600,
-    iss: 'photo-spots', aud: 'photo-spots', jti: 'expired-in-test', ver: 0,
-  });
-  // Signed with the server's own secret: only the expiry is wrong.
+    iss: 'photo-spots', aud: ['photo-spots', 'favorites'], jti: 'expired-in-test', ver: 0,
+  };
+  const expired = server().signToken(claims);
+  // Signed with the server's own key: only the expiry is wrong.
+  expect((await server().api('/api/me', {}, server().signToken({ ...claims, exp: now + 600 }))).status).toBe(200);
   const check = await server().api('/api/me', {}, expired);
   expect(check.status).toBe(401);
   await storeToken(page, expired);
