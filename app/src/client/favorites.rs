@@ -44,9 +44,7 @@ impl Favorites {
         let state = RwSignal::new(FavoritesState::Loading);
         let loaded = LocalResource::new(move || {
             let logged_in = session.loaded() && session.token().is_some();
-            async move {
-                if logged_in { Some(list().await) } else { None }
-            }
+            async move { if logged_in { Some(list().await) } else { None } }
         });
         Effect::new(move |_| {
             if !session.loaded() {
@@ -150,7 +148,9 @@ pub async fn save(slug: &str, starred: bool) -> Result<(), FavoritesError> {
     {
         use gloo_net::http::Method;
         let method = if starred { Method::PUT } else { Method::DELETE };
-        send(method, &format!("/api/favorites/{slug}")).await.map(|_| ())
+        send(method, &format!("/api/favorites/{slug}"))
+            .await
+            .map(|_| ())
     }
     #[cfg(not(feature = "hydrate"))]
     {

@@ -10,7 +10,11 @@ pub fn TokenAnatomy(token: String) -> impl IntoView {
     let [header_b64, payload_b64, signature_b64] = parts.encoded.clone();
     let public_key = parts
         .header_json()
-        .and_then(|header| header.get("alg").and_then(|alg| alg.as_str().map(str::to_owned)))
+        .and_then(|header| {
+            header
+                .get("alg")
+                .and_then(|alg| alg.as_str().map(str::to_owned))
+        })
         .is_some_and(|alg| alg == "EdDSA");
     let (signed_how, signature_caption) = if public_key {
         (
