@@ -7,11 +7,14 @@
 //! - `jwt_parsing_floor`: the base64 and JSON work any verifier must do
 //!   (header and claims, once each); with the HMAC floor it is the least a
 //!   complete verification can cost. `jsonwebtoken` parses each part twice.
+//! - `eddsa/sign` and `eddsa/verify`: the default (Ed25519) mode. Its
+//!   verify is an elliptic-curve check, an order of magnitude above HMAC:
+//!   the price of a second service that can verify but not mint tokens.
 //! - `argon2id/verify`: one login's password check, which bounds login
 //!   throughput by design.
 
 use app::{
-    auth::{Claims, JwtSecret, Passwords, TokenService},
+    auth::{Claims, JwtSecret, Passwords, TokenService, keys::KeyRing},
     domain::{Password, User, UserId, UserName, Username},
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
@@ -61,6 +64,22 @@ fn tokens(c: &mut Criterion) {
     });
 }
 
+fn eddsa(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("signing.pem");
+    KeyRing::create_if_missing(&path).unwrap();
+    let ring = std::sync::Arc::new(KeyRing::open(&path, Duration::from_secs(3600)).unwrap());
+    let service = TokenService::with_key_ring(ring, Duration::from_secs(3600));
+    let user = john();
+    let (token, _) = service.issue(&user, 0).unwrap();
+    c.bench_function("eddsa/sign", |b| {
+        b.iter(|| service.issue(black_box(&user), 0).unwrap())
+    });
+    c.bench_function("eddsa/verify", |b| {
+        b.iter(|| service.verify(black_box(&token)).unwrap())
+    });
+}
+
 fn passwords(c: &mut Criterion) {
     let passwords = Passwords::new().unwrap();
     let password = Password::parse("john-password").unwrap();
@@ -73,5 +92,5 @@ fn passwords(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, tokens, passwords);
+criterion_group!(benches, tokens, eddsa, passwords);
 criterion_main!(benches);

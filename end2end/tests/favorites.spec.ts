@@ -30,7 +30,7 @@ test('star a spot on the home page, see it on the profile, reload, still there',
   await expect(page.getByTestId('favorites-list').getByRole('listitem')).toHaveCount(1);
 
   // Jack, in the same browser after John logs out, sees none of John's.
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('button', { name: 'Log out', exact: true }).click();
   await logInAsPage(page, server().baseURL, 'jack');
   await expect(page.getByTestId('favorites-empty')).toBeVisible();
 });

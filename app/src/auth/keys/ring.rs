@@ -222,17 +222,22 @@ impl KeyRing {
         self.current().published(unix_now(), self.keep_retired_for)
     }
 
+    /// The key named `kid` among those loaded, if it may verify now. On the
+    /// path of every authenticated request: no file access, no allocation
+    /// beyond the key itself.
     fn find_loaded(&self, kid: &str) -> Option<DecodingKey> {
-        let keys = self
-            .loaded
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .keys
-            .clone();
-        keys.published(unix_now(), self.keep_retired_for)
-            .into_iter()
-            .find(|key| key.kid() == kid)
-            .map(|key| key.decoding_key().clone())
+        let loaded = self.loaded.read().unwrap_or_else(|e| e.into_inner());
+        let keys = &loaded.keys;
+        if keys.signing.kid() == kid {
+            return Some(keys.signing.public().decoding_key().clone());
+        }
+        let now = unix_now();
+        keys.retired
+            .iter()
+            .find(|(key, retired_at)| {
+                key.kid() == kid && now < retired_at.saturating_add(self.keep_retired_for.as_secs())
+            })
+            .map(|(key, _)| key.decoding_key().clone())
     }
 
     /// Whether an unknown `kid` may make us look at the files again now.
