@@ -53,8 +53,8 @@ pub fn TokenAnatomy(token: String) -> impl IntoView {
                 "One token, two services: the favourites service accepts it too, checking only "
                 "the signature and the expiry time. So when you change your password or log out "
                 "everywhere, Photo Spots refuses this token at once, but the favourites service "
-                "accepts it until it expires (at the \"exp\" time above). That is why tokens "
-                "live only an hour."
+                "accepts it until it expires (at the \"exp\" time above). That is why tokens are "
+                "short-lived: an hour by default."
             </p>
             <div class="token-parts">
                 <figure class="part jwt-header">

@@ -8,13 +8,18 @@ use leptos_meta::Title;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let favorites = Favorites::load(Session::get());
+    let session = Session::get();
+    let favorites = Favorites::load(session);
     view! {
         <Title text="The best photo spots in the world" />
         <section class="hero">
             <h1>"The best photo spots in the world"</h1>
             <p>"Where to stand, when the light is right, and what to bring."</p>
-            <p><a class="button" href="/login">"Log in"</a></p>
+            // Shown until the page knows someone is logged in (the server
+            // can't see localStorage, so its HTML always has it).
+            <Show when=move || session.token().is_none()>
+                <p><a class="button" href="/login">"Log in"</a></p>
+            </Show>
         </section>
         <FavoritesNotice favorites />
         <ul class="spots">
