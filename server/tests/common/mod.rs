@@ -176,15 +176,11 @@ impl TestServer {
         token: Option<&str>,
         body: Value,
     ) -> Response {
-        let mut request = client.post(format!("{}{path}", self.base)).json(&body);
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        request
-            .timeout(Duration::from_secs(30))
-            .send()
-            .await
-            .unwrap()
+        send(
+            client.post(format!("{}{path}", self.base)).json(&body),
+            token,
+        )
+        .await
     }
 
     pub async fn login(&self, username: &str, password: &str) -> Response {
@@ -215,6 +211,18 @@ impl TestServer {
             .unwrap();
         user.name.to_string()
     }
+}
+
+/// Sends `request`, with `token` as a bearer token if given.
+async fn send(mut request: reqwest::RequestBuilder, token: Option<&str>) -> Response {
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request
+        .timeout(Duration::from_secs(30))
+        .send()
+        .await
+        .unwrap()
 }
 
 /// Status and JSON body of a response.
@@ -299,15 +307,11 @@ impl FavoritesServer {
 
     /// `method` on `path` with an optional bearer token.
     pub async fn call(&self, method: reqwest::Method, path: &str, token: Option<&str>) -> Response {
-        let mut request = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        request
-            .timeout(Duration::from_secs(30))
-            .send()
-            .await
-            .unwrap()
+        send(
+            self.http.request(method, format!("{}{path}", self.base)),
+            token,
+        )
+        .await
     }
 
     /// The spots `token`'s user has starred, asserting the call succeeds.
