@@ -6,7 +6,11 @@
 //! (401, 422, …) and headers come from the one mapping in `app::api`,
 //! whether the error came from our code or from decoding a bad request body.
 
-use app::{api::ApiError, auth::Authenticated, state::AppState};
+use app::{
+    api::{ApiError, ChangePassword, LogoutAll, Me, UpdateName},
+    auth::Authenticated,
+    state::AppState,
+};
 use axum::{
     body::{Body, to_bytes},
     extract::State,
@@ -17,6 +21,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use leptos::server_fn::ServerFn;
 
 /// Set by `server_fn` on error answers.
 const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
@@ -49,13 +54,14 @@ pub async fn no_store(request: Request<Body>, next: Next) -> Response {
     response
 }
 
-/// Server functions that need a logged-in user, and whether they take no
-/// arguments (so an empty body means `{}`).
+/// Server functions that need a logged-in user (their paths come from
+/// their definitions), and whether they take no arguments (so an empty body
+/// means `{}`).
 const PROTECTED: [(&str, bool); 4] = [
-    ("/api/me", true),
-    ("/api/logout_all", true),
-    ("/api/update_name", false),
-    ("/api/change_password", false),
+    (<Me as ServerFn>::PATH, true),
+    (<LogoutAll as ServerFn>::PATH, true),
+    (<UpdateName as ServerFn>::PATH, false),
+    (<ChangePassword as ServerFn>::PATH, false),
 ];
 
 /// Checks the bearer token of a protected call before anything reads the
