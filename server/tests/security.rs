@@ -88,3 +88,40 @@ async fn an_overlong_authorization_header_is_401() {
     let (status, _) = answer(server.post("/api/me", Some(&long), json!({})).await).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+/// The page may call the favourites service and nothing else new: its
+/// origin is added to `connect-src` only, and named in the page for the
+/// scripts.
+#[tokio::test]
+async fn pages_may_connect_to_the_favourites_service_only() {
+    let server =
+        TestServer::start_with(&[("FAVORITES_URL", "https://favorites.example:8443/")]).await;
+    let response = server.get("/", None).await;
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let html = response.text().await.unwrap();
+    let directive = |name: &str| {
+        csp.split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with(name))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(
+        directive("connect-src"),
+        "connect-src 'self' https://favorites.example:8443"
+    );
+    assert!(
+        !directive("script-src").contains("favorites.example"),
+        "{csp}"
+    );
+    assert_eq!(directive("default-src"), "default-src 'self'");
+    assert!(
+        html.contains(
+            r#"<meta name="photo-spots:favorites-url" content="https://favorites.example:8443">"#
+        ),
+        "{html}"
+    );
+}
