@@ -60,7 +60,7 @@ impl JwksCache {
         Self::with_refetch_interval(url, UNKNOWN_KID_REFETCH)
     }
 
-    pub fn with_refetch_interval(url: String, unknown_kid_refetch: Duration) -> Self {
+    fn with_refetch_interval(url: String, unknown_kid_refetch: Duration) -> Self {
         let http = reqwest::Client::builder()
             .timeout(FETCH_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
