@@ -5,11 +5,7 @@
 //! `app::auth::keys::KeyRing`); the server picks the new key up on its next
 //! token or JWKS request, without a restart.
 
-use crate::{
-    Config, StartError,
-    config::{ConfigError, Signing},
-    startup::keep_retired_keys_for,
-};
+use crate::{Config, StartError, config::ConfigError, startup::keep_retired_keys_for};
 use app::auth::keys::KeyRing;
 
 /// Adds a new signing key; the previous one only verifies from now on.
@@ -42,8 +38,6 @@ pub fn list() -> Result<(), StartError> {
 }
 
 fn key_file(config: &Config) -> Result<&std::path::Path, StartError> {
-    match &config.signing {
-        Signing::KeyFile(path) | Signing::DevKeyFile(path) => Ok(path),
-        Signing::SharedSecret(_) => Err(ConfigError::SharedSecretHasNoKeys.into()),
-    }
+    let path = config.signing.key_file();
+    Ok(path.ok_or(ConfigError::SharedSecretHasNoKeys)?)
 }
