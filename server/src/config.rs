@@ -1,6 +1,9 @@
 //! Configuration from environment variables, validated before anything starts.
 
-use app::auth::{JwtSecret, SecretError, ThrottleLimits};
+use app::{
+    auth::{JwtSecret, SecretError, ThrottleLimits},
+    users::{DatabaseKind, DatabaseOptions},
+};
 use leptos::config::{Env, LeptosOptions, get_configuration};
 use std::{
     path::{Path, PathBuf},
@@ -56,6 +59,11 @@ pub enum ConfigError {
         value: String,
         max: u64,
     },
+    #[error(
+        "DATABASE_URL must be sqlite://PATH (the default, one instance) or postgres://USER@HOST/DB \
+         (several instances), not one starting {0:?}"
+    )]
+    BadDatabaseUrl(String),
     #[error("PHOTO_SPOTS_DEMO must be 1 or 0, not {0:?}")]
     BadDemoFlag(String),
 }
@@ -87,7 +95,8 @@ impl Signing {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub leptos_options: LeptosOptions,
-    pub database_url: String,
+    /// `DATABASE_URL` and the `DATABASE_*` pool settings.
+    pub database: DatabaseOptions,
     pub signing: Signing,
     pub token_ttl: Duration,
     /// `Cache-Control: max-age` of the published JWKS.
@@ -140,6 +149,10 @@ impl Config {
             Some(other) => return Err(ConfigError::BadDemoFlag(other.to_owned())),
         };
         let database_url = set("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        if DatabaseKind::of(&database_url).is_none() {
+            let scheme = database_url.split(':').next().unwrap_or_default();
+            return Err(ConfigError::BadDatabaseUrl(scheme.chars().take(20).collect()));
+        }
         let token_ttl = match set("JWT_TTL_SECONDS") {
             None => DEFAULT_TOKEN_TTL,
             Some(raw) => parse_ttl(&raw)?,
@@ -193,10 +206,22 @@ impl Config {
         let jwks_max_age = Duration::from_secs(
             number("JWKS_MAX_AGE_SECONDS", DEFAULT_JWKS_MAX_AGE_SECONDS, 86_400)?.into(),
         );
+        let seconds = |name, default, max| {
+            number(name, default, max).map(|n| Duration::from_secs(n.into()))
+        };
+        let database = DatabaseOptions {
+            max_connections: number("DATABASE_MAX_CONNECTIONS", 10, 1_000)?,
+            statement_timeout: Duration::from_millis(
+                number("DATABASE_STATEMENT_TIMEOUT_MS", 5_000, 600_000)?.into(),
+            ),
+            connect_timeout: seconds("DATABASE_CONNECT_TIMEOUT_SECONDS", 5, 300)?,
+            start_timeout: seconds("DATABASE_START_TIMEOUT_SECONDS", 60, 86_400)?,
+            url: database_url,
+        };
         Ok(Self {
             login_limits,
             leptos_options,
-            database_url,
+            database,
             signing,
             token_ttl,
             jwks_max_age,
@@ -217,10 +242,10 @@ fn parse_ttl(raw: &str) -> Result<Duration, ConfigError> {
 
 /// The directory holding the SQLite file named by `database_url`
 /// (`sqlite://data/photo-spots.db?mode=rwc` → `data`); `None` for an
-/// in-memory database.
+/// in-memory database or another kind of database.
 pub fn database_dir(database_url: &str) -> Option<PathBuf> {
     let path = database_url
-        .trim_start_matches("sqlite:")
+        .strip_prefix("sqlite:")?
         .trim_start_matches("//")
         .split('?')
         .next()
@@ -284,7 +309,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.token_ttl, Duration::from_secs(120));
-        assert_eq!(config.database_url, "sqlite://x.db");
+        assert_eq!(config.database.url, "sqlite://x.db");
         assert!(matches!(config.signing, Signing::SharedSecret(_)));
         assert!(!config.demo);
     }
@@ -428,7 +453,36 @@ mod tests {
     }
 
     #[test]
+    fn database_settings_are_read_and_checked() {
+        let config = config(
+            Env::DEV,
+            &[
+                ("JWT_SECRET", GOOD_SECRET),
+                ("DATABASE_URL", "postgres://app@db.internal/photos"),
+                ("DATABASE_MAX_CONNECTIONS", "32"),
+                ("DATABASE_STATEMENT_TIMEOUT_MS", "1500"),
+                ("DATABASE_CONNECT_TIMEOUT_SECONDS", "2"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(config.database.max_connections, 32);
+        assert_eq!(config.database.statement_timeout, Duration::from_millis(1500));
+        assert_eq!(config.database.connect_timeout, Duration::from_secs(2));
+        let mysql = self::config(
+            Env::DEV,
+            &[("JWT_SECRET", GOOD_SECRET), ("DATABASE_URL", "mysql://x/y")],
+        );
+        assert!(matches!(mysql, Err(ConfigError::BadDatabaseUrl(scheme)) if scheme == "mysql"));
+        let zero_pool = self::config(
+            Env::DEV,
+            &[("JWT_SECRET", GOOD_SECRET), ("DATABASE_MAX_CONNECTIONS", "0")],
+        );
+        assert!(matches!(zero_pool, Err(ConfigError::BadNumber { .. })));
+    }
+
+    #[test]
     fn database_dir_is_the_database_files_directory() {
+        assert_eq!(database_dir("postgres://app@db/photos"), None);
         assert_eq!(
             database_dir(DEFAULT_DATABASE_URL),
             Some(PathBuf::from("data"))

@@ -47,10 +47,17 @@ pub enum StartError {
 pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
     let tokens = Arc::new(token_service(config)?);
     // SQLite creates the file but not its directory.
-    if let Some(dir) = database_dir(&config.database_url) {
+    if let Some(dir) = database_dir(&config.database.url) {
         std::fs::create_dir_all(&dir).map_err(|source| StartError::DataDir { dir, source })?;
     }
-    let users = UserStore::connect(&config.database_url).await?;
+    let users = UserStore::connect(&config.database).await?;
+    tracing::info!(database = %config.database.display_target(), "database ready");
+    // Several instances share one PostgreSQL: their throttle must be shared
+    // too, or each would allow its own five failures.
+    let throttle = match users.postgres_pool() {
+        Some(pool) => LoginThrottle::shared(pool.clone(), config.login_limits),
+        None => LoginThrottle::in_memory(config.login_limits),
+    };
     let passwords = Arc::new(Passwords::new()?);
     if config.demo {
         demo::ensure_demo_users(&users, &passwords).await?;
@@ -60,7 +67,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
         users,
         tokens,
         passwords,
-        throttle: Arc::new(LoginThrottle::new(config.login_limits)),
+        throttle: Arc::new(throttle),
         favorites_url: config.favorites_url.as_str().into(),
         jwks_max_age: config.jwks_max_age,
     })

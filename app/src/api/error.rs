@@ -236,9 +236,16 @@ impl From<crate::auth::PasswordError> for ApiError {
 
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for ApiError {
+    /// A database that is down or overloaded is 503 (try again); anything
+    /// else is a bug, 500. The details go to the log, never to the caller.
     fn from(error: sqlx::Error) -> Self {
-        tracing::error!(%error, "database error");
-        Self::Internal
+        if crate::users::is_outage(&error) {
+            tracing::warn!(%error, "database unavailable");
+            Self::Unavailable
+        } else {
+            tracing::error!(%error, "database error");
+            Self::Internal
+        }
     }
 }
 

@@ -41,7 +41,7 @@ pub async fn login(username: String, password: String) -> Result<LoginResponse, 
     let username = Username::parse(&username)?;
     let password = Password::parse(&password)?;
     let address = AppState::client_address();
-    if let Err(wait) = state.throttle.check(address, username.as_str()) {
+    if let Some(wait) = state.throttle.blocked_for(address, username.as_str()).await? {
         tracing::warn!(%username, ?address, "login throttled after repeated failures");
         return Err(ApiError::TooManyAttempts {
             retry_after_secs: wait.as_secs().max(1),
@@ -58,11 +58,11 @@ pub async fn login(username: String, password: String) -> Result<LoginResponse, 
 
     match credentials {
         Some(credentials) if verified => {
-            state.throttle.record_success(address);
+            state.throttle.record_success(address).await?;
             LoginResponse::issue(&state, credentials.user, credentials.token_version)
         }
         _ => {
-            state.throttle.record_failure(address, username.as_str());
+            state.throttle.record_failure(address, username.as_str()).await?;
             tracing::info!(%username, ?address, "login refused: wrong username or password");
             Err(ApiError::InvalidCredentials)
         }

@@ -1,95 +1,85 @@
-use super::{lookups::Lookups, renames::Renames};
-use crate::domain::{User, UserId, UserName, Username};
-use sqlx::{
-    Row, SqlitePool,
-    sqlite::{
-        SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-    },
+//! The one store interface the app uses, over either database.
+//!
+//! An enum rather than a trait object: both implementations are known, the
+//! calls stay plain `async fn`s with static types, and each arm is a single
+//! forwarding line.
+
+use super::{
+    Credentials, CurrentUser, DatabaseKind, DatabaseOptions, is_outage, postgres::PostgresUsers,
+    sqlite::SqliteUsers,
 };
-use std::{str::FromStr, time::Duration};
+use crate::domain::{User, UserId, UserName, Username};
+use std::time::{Duration, Instant};
 
-/// A user together with the stored password hash and token version, for
-/// logging in.
-pub struct Credentials {
-    pub user: User,
-    pub password_hash: String,
-    pub token_version: u32,
-}
-
-/// The users table. Every call is a single statement, so each is atomic on
-/// its own.
-///
-/// SQLite lets one connection write at a time; a second writer waits in
-/// SQLite's busy handler, which sleeps in steps of milliseconds. So writes
-/// queue for the one `writer` connection (a fair, sleep-free queue in the
-/// pool) while reads share several `reader` connections, which WAL lets run
-/// alongside the writer.
-///
-/// The two hot paths run in groups (see `groups`): the token check's read
-/// (`lookups`) and renames, the one write a signed-in user makes at will
-/// (`renames`, through the same writer).
 #[derive(Clone)]
-pub struct UserStore {
-    reader: SqlitePool,
-    writer: SqlitePool,
-    lookups: Lookups,
-    renames: Renames,
+pub enum UserStore {
+    Sqlite(SqliteUsers),
+    Postgres(PostgresUsers),
 }
 
-/// A user as stored now, with the token version that decides which of
-/// their tokens are still good.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CurrentUser {
-    pub user: User,
-    pub token_version: u32,
+/// Forwards a call to whichever database this store is on.
+macro_rules! forward {
+    ($store:expr, $method:ident($($arg:expr),*)) => {
+        match $store {
+            UserStore::Sqlite(users) => users.$method($($arg),*).await,
+            UserStore::Postgres(users) => users.$method($($arg),*).await,
+        }
+    };
 }
 
 impl UserStore {
-    /// Opens (creating if needed) the database at `url` and runs the migrations.
-    pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            // WAL lets readers go on while one writer commits; NORMAL sync in
-            // WAL mode never loses a committed transaction on a process crash.
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(5))
-            .foreign_keys(true);
-        let writer = pool_options()
-            .max_connections(1)
-            .connect_with(options.clone())
-            .await?;
-        sqlx::migrate!("./migrations").run(&writer).await?;
-        let reader = pool_options()
-            .max_connections(reader_connections())
-            .connect_with(options)
-            .await?;
-        Ok(Self {
-            lookups: Lookups::start(reader.clone()),
-            renames: Renames::start(writer.clone()),
-            reader,
-            writer,
-        })
+    /// Opens the database `options.url` names and runs its migrations. A
+    /// database that can't be reached is retried (with a log line each
+    /// time) for up to `options.start_timeout`, so instances may start
+    /// before it; any other error (a bad password, say) fails at once.
+    pub async fn connect(options: &DatabaseOptions) -> Result<Self, sqlx::Error> {
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(250);
+        loop {
+            match Self::connect_once(options).await {
+                Err(error) if is_outage(&error) && started.elapsed() < options.start_timeout => {
+                    tracing::warn!(
+                        database = %options.display_target(),
+                        %error,
+                        "the database is not reachable yet; retrying in {pause:?}"
+                    );
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(5));
+                }
+                other => return other,
+            }
+        }
     }
 
-    /// Closes every connection, checkpointing the WAL.
+    async fn connect_once(options: &DatabaseOptions) -> Result<Self, sqlx::Error> {
+        match options.kind() {
+            Some(DatabaseKind::Sqlite) => Ok(Self::Sqlite(SqliteUsers::connect(&options.url).await?)),
+            Some(DatabaseKind::Postgres) => Ok(Self::Postgres(PostgresUsers::connect(options).await?)),
+            None => Err(sqlx::Error::Configuration(
+                "DATABASE_URL must start with sqlite:// or postgres://".into(),
+            )),
+        }
+    }
+
+    /// The PostgreSQL pool, for other state every instance must share (the
+    /// login throttle).
+    pub fn postgres_pool(&self) -> Option<&sqlx::PgPool> {
+        match self {
+            Self::Postgres(users) => Some(users.pool()),
+            Self::Sqlite(_) => None,
+        }
+    }
+
+    /// Closes every connection (SQLite checkpoints its WAL).
     pub async fn close(&self) {
-        self.reader.close().await;
-        self.writer.close().await;
+        forward!(self, close())
     }
 
     pub async fn find_credentials(
         &self,
         username: &Username,
     ) -> Result<Option<Credentials>, sqlx::Error> {
-        sqlx::query(
-            "SELECT id, username, name, password_hash, token_version FROM users WHERE username = ?",
-        )
-        .bind(username.as_str())
-        .fetch_optional(&self.reader)
-        .await?
-        .map(|row| credentials_from_row(&row))
-        .transpose()
+        forward!(self, find_credentials(username))
     }
 
     /// Like [`find_credentials`](Self::find_credentials), by id.
@@ -97,30 +87,18 @@ impl UserStore {
         &self,
         id: UserId,
     ) -> Result<Option<Credentials>, sqlx::Error> {
-        sqlx::query(
-            "SELECT id, username, name, password_hash, token_version FROM users WHERE id = ?",
-        )
-        .bind(id.get())
-        .fetch_optional(&self.reader)
-        .await?
-        .map(|row| credentials_from_row(&row))
-        .transpose()
+        forward!(self, find_credentials_by_id(id))
     }
 
-    /// User `id` and their token version: the token check's read, made
-    /// in one query with every other waiting at the moment.
+    /// User `id` and their token version: the token check's read. Never
+    /// cached, so a revocation is seen by the next request on any instance.
     pub async fn current_user(&self, id: UserId) -> Result<Option<CurrentUser>, sqlx::Error> {
-        self.lookups.current_user(id).await
+        forward!(self, current_user(id))
     }
 
     /// Refuses every token issued so far to user `id`; returns the new version.
     pub async fn bump_token_version(&self, id: UserId) -> Result<Option<u32>, sqlx::Error> {
-        sqlx::query_scalar(
-            "UPDATE users SET token_version = token_version + 1 WHERE id = ? RETURNING token_version",
-        )
-        .bind(id.get())
-        .fetch_optional(&self.writer)
-        .await
+        forward!(self, bump_token_version(id))
     }
 
     /// Stores a new password hash and, in the same statement, refuses every
@@ -130,14 +108,7 @@ impl UserStore {
         id: UserId,
         password_hash: &str,
     ) -> Result<Option<u32>, sqlx::Error> {
-        sqlx::query_scalar(
-            "UPDATE users SET password_hash = ?, token_version = token_version + 1, \
-             updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ? RETURNING token_version",
-        )
-        .bind(password_hash)
-        .bind(id.get())
-        .fetch_optional(&self.writer)
-        .await
+        forward!(self, change_password(id, password_hash))
     }
 
     /// Creates a user with a fresh id; `None` if the username is taken.
@@ -147,26 +118,11 @@ impl UserStore {
         name: &UserName,
         password_hash: &str,
     ) -> Result<Option<User>, sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO users (username, name, password_hash) VALUES (?, ?, ?) \
-             ON CONFLICT (username) DO NOTHING RETURNING id, username, name",
-        )
-        .bind(username.as_str())
-        .bind(name.as_str())
-        .bind(password_hash)
-        .fetch_optional(&self.writer)
-        .await?
-        .map(|row| user_from_row(&row))
-        .transpose()
+        forward!(self, create_user(username, name, password_hash))
     }
 
     pub async fn find_by_id(&self, id: UserId) -> Result<Option<User>, sqlx::Error> {
-        sqlx::query("SELECT id, username, name FROM users WHERE id = ?")
-            .bind(id.get())
-            .fetch_optional(&self.reader)
-            .await?
-            .map(|row| user_from_row(&row))
-            .transpose()
+        forward!(self, find_by_id(id))
     }
 
     /// Renames user `id` if their token version is still `token_version`;
@@ -178,7 +134,7 @@ impl UserStore {
         token_version: u32,
         name: &UserName,
     ) -> Result<Option<User>, sqlx::Error> {
-        self.renames.rename(id, token_version, name).await
+        forward!(self, update_name(id, token_version, name))
     }
 
     /// Inserts `user` unless its id or username is taken. Returns whether it
@@ -188,64 +144,18 @@ impl UserStore {
         user: &User,
         password_hash: &str,
     ) -> Result<bool, sqlx::Error> {
-        let result = sqlx::query(
-            "INSERT INTO users (id, username, name, password_hash) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        )
-        .bind(user.id.get())
-        .bind(user.username.as_str())
-        .bind(user.name.as_str())
-        .bind(password_hash)
-        .execute(&self.writer)
-        .await?;
-        Ok(result.rows_affected() == 1)
+        forward!(self, insert_if_absent(user, password_hash))
     }
-}
-
-/// sqlx pings a connection before lending it out by default. An SQLite
-/// connection is a file handle that cannot drop like a network link, and each
-/// ping is a round trip to the connection's worker thread, so on the hot path
-/// it would double the thread hand-offs per query.
-fn pool_options() -> SqlitePoolOptions {
-    SqlitePoolOptions::new().test_before_acquire(false)
-}
-
-/// Reads wait on nothing but the CPU (WAL readers don't block), so a couple
-/// of connections per core keeps every core busy.
-fn reader_connections() -> u32 {
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    u32::try_from(cores * 2).unwrap_or(8).clamp(2, 16)
-}
-
-fn credentials_from_row(row: &SqliteRow) -> Result<Credentials, sqlx::Error> {
-    Ok(Credentials {
-        user: user_from_row(row)?,
-        password_hash: row.try_get("password_hash")?,
-        token_version: row.try_get("token_version")?,
-    })
-}
-
-/// Rows go through the domain constructors too: a row that breaks the rules
-/// (edited by hand, say) is an error, not a user.
-pub(super) fn user_from_row(row: &SqliteRow) -> Result<User, sqlx::Error> {
-    let decode = |e: crate::domain::ValidationError| sqlx::Error::Decode(Box::new(e));
-    Ok(User {
-        id: UserId::new(row.try_get("id")?).map_err(decode)?,
-        username: Username::parse(row.try_get("username")?).map_err(decode)?,
-        name: UserName::parse(row.try_get("name")?).map_err(decode)?,
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A fresh database file; the directory lives as long as the test.
-    async fn store() -> (tempfile::TempDir, UserStore) {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}/test.db", dir.path().display());
-        let store = UserStore::connect(&url).await.unwrap();
-        (dir, store)
-    }
+    use crate::{
+        domain::{User, UserId, UserName, Username},
+        users::test_databases::on_both_databases,
+    };
 
     fn user(id: i64, username: &str, name: &str) -> User {
         User {
@@ -255,9 +165,7 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn inserted_user_is_found_by_username_and_id() {
-        let (_dir, store) = store().await;
+    async fn inserted_user_is_found_by_username_and_id(store: UserStore) {
         let john = user(120, "john", "John");
         assert!(store.insert_if_absent(&john, "$hash").await.unwrap());
         let found = store
@@ -270,9 +178,7 @@ mod tests {
         assert_eq!(store.find_by_id(john.id).await.unwrap(), Some(john));
     }
 
-    #[tokio::test]
-    async fn insert_if_absent_never_overwrites() {
-        let (_dir, store) = store().await;
+    async fn insert_if_absent_never_overwrites(store: UserStore) {
         assert!(
             store
                 .insert_if_absent(&user(120, "john", "John"), "$one")
@@ -326,9 +232,7 @@ mod tests {
         user.unwrap().name.to_string()
     }
 
-    #[tokio::test]
-    async fn many_renames_at_once_each_apply_and_each_caller_gets_their_user() {
-        let (_dir, store) = store().await;
+    async fn many_renames_at_once_each_apply_and_each_caller_gets_their_user(store: UserStore) {
         with_users(&store, 60).await;
 
         let answers =
@@ -342,9 +246,7 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn many_token_checks_at_once_each_get_their_own_user() {
-        let (_dir, store) = store().await;
+    async fn many_token_checks_at_once_each_get_their_own_user(store: UserStore) {
         with_users(&store, 5).await;
         store
             .bump_token_version(UserId::new(3).unwrap())
@@ -373,9 +275,7 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn renames_of_one_user_apply_in_the_order_they_were_made() {
-        let (_dir, store) = store().await;
+    async fn simultaneous_renames_of_one_user_each_see_their_own_and_one_wins(store: UserStore) {
         with_users(&store, 3).await;
 
         // user 1 is renamed 10 times between other users' renames.
@@ -386,15 +286,27 @@ mod tests {
             let user = answer.unwrap().expect("renamed");
             assert_eq!(user.name.as_str(), format!("Name {n}"));
         }
+        for id in 1..=3 {
+            let name = name_of(&store, id).await;
+            let applied = (0..30).filter(|n| n % 3 + 1 == id).map(|n| format!("Name {n}"));
+            assert!(applied.clone().any(|n| n == name), "user {id}: {name}");
+        }
+    }
 
+    /// SQLite's rename queue is stricter than the database: renames queued
+    /// at once apply in the order they were queued. (On PostgreSQL they run
+    /// side by side, and the database orders them.)
+    #[tokio::test]
+    async fn on_sqlite_renames_of_one_user_apply_in_the_order_they_were_made() {
+        let (_dir, store) = crate::users::test_databases::sqlite_store().await;
+        with_users(&store, 3).await;
+        renames_at_once(&store, (0..30).map(|n| (n % 3 + 1, format!("Name {n}")))).await;
         assert_eq!(name_of(&store, 1).await, "Name 27");
         assert_eq!(name_of(&store, 2).await, "Name 28");
         assert_eq!(name_of(&store, 3).await, "Name 29");
     }
 
-    #[tokio::test]
-    async fn a_revoked_rename_in_a_group_changes_nothing_and_spares_the_others() {
-        let (_dir, store) = store().await;
+    async fn a_revoked_rename_in_a_group_changes_nothing_and_spares_the_others(store: UserStore) {
         with_users(&store, 3).await;
         store
             .bump_token_version(UserId::new(2).unwrap())
@@ -413,9 +325,7 @@ mod tests {
         assert_eq!(name_of(&store, 3).await, "After");
     }
 
-    #[tokio::test]
-    async fn update_name_changes_only_that_user() {
-        let (_dir, store) = store().await;
+    async fn update_name_changes_only_that_user(store: UserStore) {
         store
             .insert_if_absent(&user(120, "john", "John"), "$h")
             .await
@@ -441,9 +351,7 @@ mod tests {
         assert_eq!(jack.name.as_str(), "Jack");
     }
 
-    #[tokio::test]
-    async fn a_rename_under_a_revoked_token_version_changes_nothing() {
-        let (_dir, store) = store().await;
+    async fn a_rename_under_a_revoked_token_version_changes_nothing(store: UserStore) {
         let john = user(120, "john", "John");
         store.insert_if_absent(&john, "$h").await.unwrap();
         store.bump_token_version(john.id).await.unwrap();
@@ -458,9 +366,7 @@ mod tests {
         assert_eq!((current.user, current.token_version), (john, 1));
     }
 
-    #[tokio::test]
-    async fn password_change_and_log_out_everywhere_bump_the_token_version() {
-        let (_dir, store) = store().await;
+    async fn password_change_and_log_out_everywhere_bump_the_token_version(store: UserStore) {
         let john = user(120, "john", "John");
         store.insert_if_absent(&john, "$old").await.unwrap();
         let current = store.current_user(john.id).await.unwrap();
@@ -481,9 +387,7 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn created_users_get_new_ids_and_usernames_stay_unique() {
-        let (_dir, store) = store().await;
+    async fn created_users_get_new_ids_and_usernames_stay_unique(store: UserStore) {
         store
             .insert_if_absent(&user(121, "jack", "Jack"), "$h")
             .await
@@ -504,9 +408,7 @@ mod tests {
         assert_eq!(kept.password_hash, "$h");
     }
 
-    #[tokio::test]
-    async fn unknown_users_are_none() {
-        let (_dir, store) = store().await;
+    async fn unknown_users_are_none(store: UserStore) {
         let nobody = UserId::new(999).unwrap();
         assert_eq!(store.find_by_id(nobody).await.unwrap(), None);
         let name = UserName::parse("X").unwrap();
@@ -514,4 +416,18 @@ mod tests {
         assert_eq!(store.current_user(nobody).await.unwrap(), None);
         assert_eq!(store.bump_token_version(nobody).await.unwrap(), None);
     }
+
+    on_both_databases!(
+        inserted_user_is_found_by_username_and_id,
+        insert_if_absent_never_overwrites,
+        many_renames_at_once_each_apply_and_each_caller_gets_their_user,
+        many_token_checks_at_once_each_get_their_own_user,
+        simultaneous_renames_of_one_user_each_see_their_own_and_one_wins,
+        a_revoked_rename_in_a_group_changes_nothing_and_spares_the_others,
+        update_name_changes_only_that_user,
+        a_rename_under_a_revoked_token_version_changes_nothing,
+        password_change_and_log_out_everywhere_bump_the_token_version,
+        created_users_get_new_ids_and_usernames_stay_unique,
+        unknown_users_are_none,
+    );
 }

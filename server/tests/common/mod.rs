@@ -26,6 +26,8 @@ pub struct TestServer {
     pub state: AppState,
     pub http: reqwest::Client,
     dir: TempDir,
+    /// The database this server (and a restart of it) uses.
+    pub database_url: String,
     env: Vec<(String, String)>,
     hashed_bundle: bool,
     signing: Signing,
@@ -93,8 +95,12 @@ impl TestServer {
         hashed_bundle: bool,
         signing: Signing,
     ) -> Self {
-        let url = format!("sqlite://{}/photo-spots.db?mode=rwc", dir.path().display());
-        let key_file = key_file_in(&dir);
+        let url = match vars_of(&env, "DATABASE_URL") {
+            Some(url) => url,
+            None => test_database_url(&dir).await,
+        };
+        let key_file = vars_of(&env, "JWT_PRIVATE_KEY_FILE")
+            .map_or_else(|| key_file_in(&dir), PathBuf::from);
         if signing == Signing::PublicKeys {
             app::auth::keys::KeyRing::create_if_missing(&key_file).unwrap();
         }
@@ -119,11 +125,17 @@ impl TestServer {
         let task = tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
         });
+        let mut env = env;
+        // A restart must find the same database, even a fresh PostgreSQL one.
+        if vars_of(&env, "DATABASE_URL").is_none() {
+            env.push(("DATABASE_URL".to_owned(), url.clone()));
+        }
         Self {
             base,
             state,
             http: reqwest::Client::new(),
             dir,
+            database_url: url,
             env,
             hashed_bundle,
             signing,
@@ -240,6 +252,47 @@ pub fn client_from(last: u8) -> reqwest::Client {
         .local_address(std::net::IpAddr::from([127, 0, 0, last]))
         .build()
         .unwrap()
+}
+
+/// Where `scripts/test.sh` puts the throw-away PostgreSQL server (its admin URL).
+pub const POSTGRES_VAR: &str = "PHOTO_SPOTS_TEST_POSTGRES";
+/// `postgres` runs every `TestServer` on a fresh PostgreSQL database; SQLite otherwise.
+pub const DATABASE_VAR: &str = "PHOTO_SPOTS_TEST_DATABASE";
+
+/// A fresh database for a test server: an SQLite file in `dir`, or a new
+/// database in the throw-away PostgreSQL when `DATABASE_VAR` says so.
+async fn test_database_url(dir: &TempDir) -> String {
+    match std::env::var(DATABASE_VAR).as_deref() {
+        Ok("postgres") => new_postgres_database().await,
+        Ok("sqlite") | Err(_) => format!("sqlite://{}/photo-spots.db?mode=rwc", dir.path().display()),
+        Ok(other) => panic!("{DATABASE_VAR} must be sqlite or postgres, not {other:?}"),
+    }
+}
+
+/// A new, empty database in the throw-away PostgreSQL server.
+pub async fn new_postgres_database() -> String {
+    use sqlx::Connection;
+    let admin = std::env::var(POSTGRES_VAR)
+        .unwrap_or_else(|_| panic!("{POSTGRES_VAR} must name a PostgreSQL server (scripts/test.sh starts one)"));
+    let name = format!("test_{}", uuid_like());
+    let mut connection = sqlx::PgConnection::connect(&admin).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut connection)
+        .await
+        .unwrap();
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+    format!("{base}/{name}")
+}
+
+/// Unique enough for database names within one test run.
+fn uuid_like() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{}_{nanos}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 /// Not a real setting: where a test asks its server to listen.

@@ -74,7 +74,7 @@ async fn apply(
     }
     let rows = query.fetch_all(&writer).await?;
     rows.iter()
-        .map(|row| super::store::user_from_row(row).map(|user| (user.id, user)))
+        .map(|row| super::user_from_row(row).map(|user| (user.id, user)))
         .collect()
 }
 

@@ -8,8 +8,9 @@
 
 use super::{
     groups::{Answer, Groups, together_or_alone},
-    store::{CurrentUser, user_from_row},
+    user_from_row,
 };
+use crate::users::CurrentUser;
 use crate::domain::UserId;
 use sqlx::{Row, SqlitePool};
 use std::collections::HashMap;
