@@ -7,7 +7,7 @@
 SHELL := bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 
-.PHONY: run favorites release test setup lint unit e2e
+.PHONY: run favorites cluster release test setup lint unit e2e
 
 run:
 	scripts/run.sh
@@ -15,6 +15,10 @@ run:
 # The favourites service alone, next to `cargo leptos watch` in development.
 favorites:
 	cargo run -p server --bin favorites
+
+# Three instances on a throw-away PostgreSQL behind HAProxy (README: scale out).
+cluster:
+	scripts/cluster.sh
 
 test:
 	scripts/test.sh
@@ -27,7 +31,7 @@ release:
 	cargo leptos serve --release --precompress
 
 setup:
-	scripts/setup.sh --browser
+	scripts/setup.sh --browser --postgres --haproxy
 
 lint:
 	scripts/test.sh lint

@@ -4,7 +4,10 @@
 #   - the Rust toolchain pinned in rust-toolchain.toml, with the wasm target
 #   - cargo-leptos (built without downloads) and the matching wasm-bindgen CLI
 #   - the end-to-end npm packages (Playwright, and binaryen for wasm-opt)
-# With `--browser`, also Debian's Chromium for the end-to-end tests.
+# Debian packages, only when asked for (each flag may be given):
+#   --browser    Chromium, for the end-to-end tests
+#   --postgres   PostgreSQL, for the PostgreSQL tests and the local cluster
+#   --haproxy    HAProxy, the load balancer of the local cluster
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,8 +16,15 @@ WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pinned in Car
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
-need_browser=false
-[[ "${1:-}" == "--browser" ]] && need_browser=true
+debian_packages=()
+for flag in "$@"; do
+  case "$flag" in
+    --browser) [[ -x /usr/bin/chromium ]] || debian_packages+=(chromium) ;;
+    --postgres) compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || debian_packages+=(postgresql) ;;
+    --haproxy) command -v haproxy >/dev/null || [[ -x /usr/sbin/haproxy ]] || debian_packages+=(haproxy) ;;
+    *) echo "unknown flag: $flag (use --browser, --postgres, --haproxy)" >&2; exit 2 ;;
+  esac
+done
 
 export PATH="$HOME/.cargo/bin:$PATH"
 if ! command -v rustup >/dev/null; then
@@ -46,10 +56,19 @@ if [[ ! -x end2end/node_modules/.bin/playwright || end2end/package-lock.json -nt
   (cd end2end && npm ci --no-audit --no-fund)
 fi
 
-if $need_browser && [[ ! -x /usr/bin/chromium ]]; then
-  say "installing Debian's Chromium"
+if ((${#debian_packages[@]})); then
+  say "installing Debian's ${debian_packages[*]}"
   sudo_cmd=""
   [[ "$(id -u)" != 0 ]] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+  # The postgresql package would start a system-wide server; the scripts run
+  # their own throw-away ones, so keep services from starting at install.
+  own_policy=false
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo_cmd tee /usr/sbin/policy-rc.d >/dev/null
+    $sudo_cmd chmod +x /usr/sbin/policy-rc.d
+    own_policy=true
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${debian_packages[@]}" >/dev/null
+  if $own_policy; then $sudo_cmd rm -f /usr/sbin/policy-rc.d; fi
 fi

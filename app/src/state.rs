@@ -6,8 +6,9 @@ use crate::{
     users::UserStore,
 };
 use axum::extract::FromRef;
+use axum::http::HeaderMap;
 use leptos::prelude::LeptosOptions;
-use std::sync::Arc;
+use std::{net::IpAddr, sync::Arc};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -20,18 +21,24 @@ pub struct AppState {
     pub favorites_url: Arc<str>,
     /// How long other services may cache the published JWKS.
     pub jwks_max_age: std::time::Duration,
+    /// Load balancers whose `X-Forwarded-For` is believed (`TRUSTED_PROXY_ADDRESSES`).
+    pub trusted_proxies: Arc<[IpAddr]>,
 }
 
 impl AppState {
     /// The caller's IP address, for throttling (`None` when the server runs
     /// without connection info, e.g. in-process).
-    pub fn client_address() -> Option<std::net::IpAddr> {
+    pub fn client_address(&self) -> Option<IpAddr> {
         use axum::{extract::ConnectInfo, http::request::Parts};
         let parts = leptos::prelude::use_context::<Parts>()?;
-        let ConnectInfo(address) = parts
+        let ConnectInfo(peer) = parts
             .extensions
             .get::<ConnectInfo<std::net::SocketAddr>>()?;
-        Some(address.ip())
+        Some(client_behind(
+            peer.ip(),
+            &self.trusted_proxies,
+            &parts.headers,
+        ))
     }
 
     /// The state as provided to server functions by the router.
@@ -43,6 +50,24 @@ impl AppState {
     }
 }
 
+/// The client's address: the connection's peer, unless that peer is a
+/// trusted proxy, in which case the address that proxy appended last to
+/// `X-Forwarded-For`. Earlier entries came from the client and could be
+/// anything, so they are never used.
+pub fn client_behind(peer: IpAddr, trusted_proxies: &[IpAddr], headers: &HeaderMap) -> IpAddr {
+    if !trusted_proxies.contains(&peer) {
+        return peer;
+    }
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .last()
+        .and_then(|last| last.trim().parse().ok());
+    forwarded.unwrap_or(peer)
+}
+
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
@@ -52,5 +77,45 @@ impl FromRef<AppState> for LeptosOptions {
 impl FromRef<AppState> for Arc<TokenService> {
     fn from_ref(state: &AppState) -> Self {
         state.tokens.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    const PROXY: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 9));
+    const CLIENT: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, 7));
+
+    fn forwarded_for(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append("x-forwarded-for", HeaderValue::from_str(value).unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn a_trusted_proxy_names_the_client() {
+        let headers = forwarded_for(&["203.0.113.7"]);
+        assert_eq!(client_behind(PROXY, &[PROXY], &headers), CLIENT);
+    }
+
+    #[test]
+    fn a_client_cannot_choose_its_address_through_the_header() {
+        // The client sent a made-up first entry; the proxy appended the real one.
+        let headers = forwarded_for(&["198.51.100.1, 203.0.113.7"]);
+        assert_eq!(client_behind(PROXY, &[PROXY], &headers), CLIENT);
+        // Straight from the client, with no proxy, the header is ignored.
+        let spoofed = forwarded_for(&["198.51.100.1"]);
+        assert_eq!(client_behind(CLIENT, &[PROXY], &spoofed), CLIENT);
+    }
+
+    #[test]
+    fn a_trusted_proxy_without_a_usable_header_is_the_address() {
+        assert_eq!(client_behind(PROXY, &[PROXY], &HeaderMap::new()), PROXY);
+        let garbage = forwarded_for(&["not an address"]);
+        assert_eq!(client_behind(PROXY, &[PROXY], &garbage), PROXY);
     }
 }

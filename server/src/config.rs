@@ -64,6 +64,8 @@ pub enum ConfigError {
          (several instances), not one starting {0:?}"
     )]
     BadDatabaseUrl(String),
+    #[error("TRUSTED_PROXY_ADDRESSES must list IP addresses separated by commas; {0:?} is not one")]
+    BadProxyAddress(String),
     #[error("PHOTO_SPOTS_DEMO must be 1 or 0, not {0:?}")]
     BadDemoFlag(String),
 }
@@ -106,6 +108,9 @@ pub struct Config {
     pub favorites_url: String,
     /// When failed logins are answered with 429.
     pub login_limits: ThrottleLimits,
+    /// Load balancers whose `X-Forwarded-For` names the client
+    /// (`TRUSTED_PROXY_ADDRESSES`, comma-separated; none by default).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Create the demo users (john and jack) if they are missing: set by
     /// `PHOTO_SPOTS_DEMO`, on by default in development only.
     pub demo: bool,
@@ -151,7 +156,9 @@ impl Config {
         let database_url = set("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
         if DatabaseKind::of(&database_url).is_none() {
             let scheme = database_url.split(':').next().unwrap_or_default();
-            return Err(ConfigError::BadDatabaseUrl(scheme.chars().take(20).collect()));
+            return Err(ConfigError::BadDatabaseUrl(
+                scheme.chars().take(20).collect(),
+            ));
         }
         let token_ttl = match set("JWT_TTL_SECONDS") {
             None => DEFAULT_TOKEN_TTL,
@@ -206,9 +213,8 @@ impl Config {
         let jwks_max_age = Duration::from_secs(
             number("JWKS_MAX_AGE_SECONDS", DEFAULT_JWKS_MAX_AGE_SECONDS, 86_400)?.into(),
         );
-        let seconds = |name, default, max| {
-            number(name, default, max).map(|n| Duration::from_secs(n.into()))
-        };
+        let seconds =
+            |name, default, max| number(name, default, max).map(|n| Duration::from_secs(n.into()));
         let database = DatabaseOptions {
             max_connections: number("DATABASE_MAX_CONNECTIONS", 10, 1_000)?,
             statement_timeout: Duration::from_millis(
@@ -218,7 +224,20 @@ impl Config {
             start_timeout: seconds("DATABASE_START_TIMEOUT_SECONDS", 60, 86_400)?,
             url: database_url,
         };
+        let trusted_proxies = match set("TRUSTED_PROXY_ADDRESSES") {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(|address| {
+                    address
+                        .trim()
+                        .parse()
+                        .map_err(|_| ConfigError::BadProxyAddress(address.trim().to_owned()))
+                })
+                .collect::<Result<_, _>>()?,
+        };
         Ok(Self {
+            trusted_proxies,
             login_limits,
             leptos_options,
             database,
@@ -466,7 +485,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.database.max_connections, 32);
-        assert_eq!(config.database.statement_timeout, Duration::from_millis(1500));
+        assert_eq!(
+            config.database.statement_timeout,
+            Duration::from_millis(1500)
+        );
         assert_eq!(config.database.connect_timeout, Duration::from_secs(2));
         let mysql = self::config(
             Env::DEV,
@@ -475,9 +497,33 @@ mod tests {
         assert!(matches!(mysql, Err(ConfigError::BadDatabaseUrl(scheme)) if scheme == "mysql"));
         let zero_pool = self::config(
             Env::DEV,
-            &[("JWT_SECRET", GOOD_SECRET), ("DATABASE_MAX_CONNECTIONS", "0")],
+            &[
+                ("JWT_SECRET", GOOD_SECRET),
+                ("DATABASE_MAX_CONNECTIONS", "0"),
+            ],
         );
         assert!(matches!(zero_pool, Err(ConfigError::BadNumber { .. })));
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses() {
+        let config = config(
+            Env::DEV,
+            &[
+                ("JWT_SECRET", GOOD_SECRET),
+                ("TRUSTED_PROXY_ADDRESSES", "127.0.0.1, ::1"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(config.trusted_proxies.len(), 2);
+        let bad = self::config(
+            Env::DEV,
+            &[
+                ("JWT_SECRET", GOOD_SECRET),
+                ("TRUSTED_PROXY_ADDRESSES", "127.0.0.1,haproxy"),
+            ],
+        );
+        assert!(matches!(bad, Err(ConfigError::BadProxyAddress(name)) if name == "haproxy"));
     }
 
     #[test]

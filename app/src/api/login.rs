@@ -40,8 +40,12 @@ pub async fn login(username: String, password: String) -> Result<LoginResponse, 
     let state = AppState::from_context()?;
     let username = Username::parse(&username)?;
     let password = Password::parse(&password)?;
-    let address = AppState::client_address();
-    if let Some(wait) = state.throttle.blocked_for(address, username.as_str()).await? {
+    let address = state.client_address();
+    if let Some(wait) = state
+        .throttle
+        .blocked_for(address, username.as_str())
+        .await?
+    {
         tracing::warn!(%username, ?address, "login throttled after repeated failures");
         return Err(ApiError::TooManyAttempts {
             retry_after_secs: wait.as_secs().max(1),
@@ -62,7 +66,10 @@ pub async fn login(username: String, password: String) -> Result<LoginResponse, 
             LoginResponse::issue(&state, credentials.user, credentials.token_version)
         }
         _ => {
-            state.throttle.record_failure(address, username.as_str()).await?;
+            state
+                .throttle
+                .record_failure(address, username.as_str())
+                .await?;
             tracing::info!(%username, ?address, "login refused: wrong username or password");
             Err(ApiError::InvalidCredentials)
         }

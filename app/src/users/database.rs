@@ -80,7 +80,11 @@ pub fn is_outage(error: &sqlx::Error) -> bool {
             // PostgreSQL: 08 connection exceptions, 57 operator intervention
             // (shutdown, statement timeout), 53300 too many connections.
             // SQLite: 5 busy, 6 locked (past the busy timeout).
-            code.starts_with("08") || code.starts_with("57") || code == "53300" || code == "5" || code == "6"
+            code.starts_with("08")
+                || code.starts_with("57")
+                || code == "53300"
+                || code == "5"
+                || code == "6"
         }),
         _ => false,
     }
@@ -92,16 +96,29 @@ mod tests {
 
     #[test]
     fn logs_never_show_the_password() {
-        let options = DatabaseOptions::new("postgres://app:s3cret@db.internal:5432/photos?sslmode=require");
-        assert_eq!(options.display_target(), "postgres://db.internal:5432/photos");
+        let options =
+            DatabaseOptions::new("postgres://app:s3cret@db.internal:5432/photos?sslmode=require");
+        assert_eq!(
+            options.display_target(),
+            "postgres://db.internal:5432/photos"
+        );
         assert!(!options.display_target().contains("s3cret"));
     }
 
     #[test]
     fn the_scheme_picks_the_database() {
-        assert_eq!(DatabaseKind::of("sqlite://data/x.db?mode=rwc"), Some(DatabaseKind::Sqlite));
-        assert_eq!(DatabaseKind::of("postgres://localhost/x"), Some(DatabaseKind::Postgres));
-        assert_eq!(DatabaseKind::of("postgresql://localhost/x"), Some(DatabaseKind::Postgres));
+        assert_eq!(
+            DatabaseKind::of("sqlite://data/x.db?mode=rwc"),
+            Some(DatabaseKind::Sqlite)
+        );
+        assert_eq!(
+            DatabaseKind::of("postgres://localhost/x"),
+            Some(DatabaseKind::Postgres)
+        );
+        assert_eq!(
+            DatabaseKind::of("postgresql://localhost/x"),
+            Some(DatabaseKind::Postgres)
+        );
         assert_eq!(DatabaseKind::of("mysql://localhost/x"), None);
         assert_eq!(DatabaseKind::of("data/x.db"), None);
     }
@@ -109,7 +126,9 @@ mod tests {
     #[test]
     fn an_unreachable_database_is_an_outage_and_a_bad_row_is_not() {
         assert!(is_outage(&sqlx::Error::PoolTimedOut));
-        assert!(is_outage(&sqlx::Error::Io(std::io::ErrorKind::ConnectionRefused.into())));
+        assert!(is_outage(&sqlx::Error::Io(
+            std::io::ErrorKind::ConnectionRefused.into()
+        )));
         assert!(!is_outage(&sqlx::Error::RowNotFound));
         assert!(!is_outage(&sqlx::Error::ColumnNotFound("id".into())));
     }

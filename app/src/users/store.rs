@@ -53,8 +53,12 @@ impl UserStore {
 
     async fn connect_once(options: &DatabaseOptions) -> Result<Self, sqlx::Error> {
         match options.kind() {
-            Some(DatabaseKind::Sqlite) => Ok(Self::Sqlite(SqliteUsers::connect(&options.url).await?)),
-            Some(DatabaseKind::Postgres) => Ok(Self::Postgres(PostgresUsers::connect(options).await?)),
+            Some(DatabaseKind::Sqlite) => {
+                Ok(Self::Sqlite(SqliteUsers::connect(&options.url).await?))
+            }
+            Some(DatabaseKind::Postgres) => {
+                Ok(Self::Postgres(PostgresUsers::connect(options).await?))
+            }
             None => Err(sqlx::Error::Configuration(
                 "DATABASE_URL must start with sqlite:// or postgres://".into(),
             )),
@@ -288,7 +292,9 @@ mod tests {
         }
         for id in 1..=3 {
             let name = name_of(&store, id).await;
-            let applied = (0..30).filter(|n| n % 3 + 1 == id).map(|n| format!("Name {n}"));
+            let applied = (0..30)
+                .filter(|n| n % 3 + 1 == id)
+                .map(|n| format!("Name {n}"));
             assert!(applied.clone().any(|n| n == name), "user {id}: {name}");
         }
     }

@@ -12,7 +12,9 @@ pub const REQUIRE_VAR: &str = "PHOTO_SPOTS_REQUIRE_POSTGRES";
 pub async fn sqlite_store() -> (tempfile::TempDir, UserStore) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
-    let store = UserStore::connect(&DatabaseOptions::new(url)).await.unwrap();
+    let store = UserStore::connect(&DatabaseOptions::new(url))
+        .await
+        .unwrap();
     (dir, store)
 }
 
@@ -34,7 +36,9 @@ pub async fn postgres_options() -> Option<DatabaseOptions> {
         .execute(&mut connection)
         .await
         .unwrap();
-    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+    let base = admin
+        .rsplit_once('/')
+        .map_or(admin.as_str(), |(base, _)| base);
     Some(DatabaseOptions::new(format!("{base}/{name}")))
 }
 

@@ -99,8 +99,8 @@ impl TestServer {
             Some(url) => url,
             None => test_database_url(&dir).await,
         };
-        let key_file = vars_of(&env, "JWT_PRIVATE_KEY_FILE")
-            .map_or_else(|| key_file_in(&dir), PathBuf::from);
+        let key_file =
+            vars_of(&env, "JWT_PRIVATE_KEY_FILE").map_or_else(|| key_file_in(&dir), PathBuf::from);
         if signing == Signing::PublicKeys {
             app::auth::keys::KeyRing::create_if_missing(&key_file).unwrap();
         }
@@ -264,7 +264,9 @@ pub const DATABASE_VAR: &str = "PHOTO_SPOTS_TEST_DATABASE";
 async fn test_database_url(dir: &TempDir) -> String {
     match std::env::var(DATABASE_VAR).as_deref() {
         Ok("postgres") => new_postgres_database().await,
-        Ok("sqlite") | Err(_) => format!("sqlite://{}/photo-spots.db?mode=rwc", dir.path().display()),
+        Ok("sqlite") | Err(_) => {
+            format!("sqlite://{}/photo-spots.db?mode=rwc", dir.path().display())
+        }
         Ok(other) => panic!("{DATABASE_VAR} must be sqlite or postgres, not {other:?}"),
     }
 }
@@ -272,15 +274,18 @@ async fn test_database_url(dir: &TempDir) -> String {
 /// A new, empty database in the throw-away PostgreSQL server.
 pub async fn new_postgres_database() -> String {
     use sqlx::Connection;
-    let admin = std::env::var(POSTGRES_VAR)
-        .unwrap_or_else(|_| panic!("{POSTGRES_VAR} must name a PostgreSQL server (scripts/test.sh starts one)"));
+    let admin = std::env::var(POSTGRES_VAR).unwrap_or_else(|_| {
+        panic!("{POSTGRES_VAR} must name a PostgreSQL server (scripts/test.sh starts one)")
+    });
     let name = format!("test_{}", uuid_like());
     let mut connection = sqlx::PgConnection::connect(&admin).await.unwrap();
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&mut connection)
         .await
         .unwrap();
-    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+    let base = admin
+        .rsplit_once('/')
+        .map_or(admin.as_str(), |(base, _)| base);
     format!("{base}/{name}")
 }
 
@@ -292,7 +297,11 @@ fn uuid_like() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_nanos();
-    format!("{}_{nanos}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{}_{nanos}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// Not a real setting: where a test asks its server to listen.

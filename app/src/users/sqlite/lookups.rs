@@ -10,8 +10,8 @@ use super::{
     groups::{Answer, Groups, together_or_alone},
     user_from_row,
 };
-use crate::users::CurrentUser;
 use crate::domain::UserId;
+use crate::users::CurrentUser;
 use sqlx::{Row, SqlitePool};
 use std::collections::HashMap;
 

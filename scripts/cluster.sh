@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# `make cluster`: Photo Spots scaled out on this machine, the way it runs on
+# several: a throw-away PostgreSQL, three identical app instances, HAProxy in
+# front (health checks on /api/health), and the favourites service trusting
+# the cluster's JWKS. Prints the URL; Ctrl-C stops everything and deletes
+# the database.
+#
+#   CLUSTER_PORT=8080 scripts/cluster.sh             (HAProxy's port; default 8080)
+#   CLUSTER_PROFILE=release scripts/cluster.sh      (optimised build, for benchmarks)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+wait_for() { # URL: until it answers 200, at most 30 s
+  for _ in $(seq 300); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "no answer from $1" >&2
+  return 1
+}
+
+scripts/setup.sh --postgres --haproxy
+
+profile=${CLUSTER_PROFILE:-debug}
+if [[ "$profile" == release ]]; then
+  cargo leptos build --release
+  cargo build --release -p server --bin favorites
+else
+  cargo leptos build
+  cargo build -p server --bin favorites
+fi
+bin="$PWD/target/$profile"
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  say "stopping the cluster"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  scripts/postgres.sh stop "$work/postgres" || true
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+say "starting PostgreSQL"
+admin_url=$(scripts/postgres.sh start "$work/postgres")
+psql -q "$admin_url" -c "CREATE DATABASE photo_spots"
+database_url="${admin_url%/*}/photo_spots"
+
+front_port=${CLUSTER_PORT:-8080}
+favorites_port=$(free_port)
+front="http://127.0.0.1:$front_port"
+
+# Every instance gets the same settings: that is what makes them identical.
+export DATABASE_URL="$database_url"
+export JWT_PRIVATE_KEY_FILE="$work/keys/signing.pem"
+export PHOTO_SPOTS_DEMO=1
+export FAVORITES_URL="http://127.0.0.1:$favorites_port"
+# HAProxy connects from 127.0.0.1 and passes the client's address in
+# X-Forwarded-For; only a proxy named here is believed.
+export TRUSTED_PROXY_ADDRESSES=127.0.0.1
+export LEPTOS_OUTPUT_NAME=photo-spots LEPTOS_SITE_ROOT="$PWD/target/site" LEPTOS_SITE_PKG_DIR=pkg
+mkdir -p "$work/keys"
+"$bin/server" keys rotate >/dev/null
+
+ports=()
+for n in 1 2 3; do
+  port=$(free_port)
+  ports+=("$port")
+  LEPTOS_SITE_ADDR="127.0.0.1:$port" "$bin/server" 2> >(sed -u "s/^/[app$n] /" >&2) &
+  pids+=($!)
+done
+for port in "${ports[@]}"; do wait_for "http://127.0.0.1:$port/api/health"; done
+
+say "starting HAProxy on $front"
+FRONT_PORT=$front_port APP1_PORT=${ports[0]} APP2_PORT=${ports[1]} APP3_PORT=${ports[2]} \
+  haproxy -db -f scripts/haproxy.cfg 2> >(sed -u 's/^/[haproxy] /' >&2) &
+pids+=($!)
+wait_for "$front/api/health"
+
+FAVORITES_ADDR="127.0.0.1:$favorites_port" \
+  FAVORITES_DATABASE_URL="sqlite://$work/favorites.db?mode=rwc" \
+  FAVORITES_ALLOWED_ORIGINS="$front" \
+  JWT_JWKS_URL="$front/.well-known/jwks.json" \
+  "$bin/favorites" 2> >(sed -u 's/^/[favorites] /' >&2) &
+pids+=($!)
+
+say "Photo Spots cluster: $front  (instances on ports ${ports[*]}; PostgreSQL $database_url)"
+say "log in as john / john-password; Ctrl-C stops everything"
+wait -n "${pids[@]}" || true

@@ -1,0 +1,241 @@
+//! Several instances on one PostgreSQL database: nothing about a login is
+//! held by one instance. Needs the throw-away PostgreSQL that
+//! `scripts/test.sh` starts (`PHOTO_SPOTS_TEST_POSTGRES`), and for the
+//! rolling restart Debian's HAProxy.
+
+mod common;
+
+use common::{POSTGRES_VAR, TestServer, answer, new_postgres_database};
+use reqwest::StatusCode;
+use serde_json::json;
+use std::{
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+/// False (the test says it is skipped) without a PostgreSQL server, unless
+/// `scripts/test.sh` requires one.
+fn postgres_available() -> bool {
+    if std::env::var_os(POSTGRES_VAR).is_some() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("PHOTO_SPOTS_REQUIRE_POSTGRES").is_none(),
+        "PHOTO_SPOTS_REQUIRE_POSTGRES is set but {POSTGRES_VAR} is not"
+    );
+    eprintln!("skipped: set {POSTGRES_VAR} (scripts/test.sh does)");
+    false
+}
+
+/// Three in-process instances on one fresh database, signing with one key
+/// file: what `scripts/cluster.sh` runs as processes.
+async fn three_instances(env: &[(&str, &str)]) -> (TestServer, TestServer, TestServer) {
+    let database = new_postgres_database().await;
+    let a = TestServer::start_with_public_keys(&with(env, &[("DATABASE_URL", &database)])).await;
+    let key_file = a.key_file().display().to_string();
+    let shared = with(
+        env,
+        &[
+            ("DATABASE_URL", &database),
+            ("JWT_PRIVATE_KEY_FILE", &key_file),
+        ],
+    );
+    let b = TestServer::start_with_public_keys(&shared).await;
+    let c = TestServer::start_with_public_keys(&shared).await;
+    (a, b, c)
+}
+
+fn with<'a>(env: &[(&'a str, &'a str)], more: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    env.iter().chain(more).copied().collect()
+}
+
+async fn me(instance: &TestServer, token: &str) -> (StatusCode, serde_json::Value) {
+    answer(instance.post("/api/me", Some(token), json!({})).await).await
+}
+
+#[tokio::test]
+async fn a_login_on_one_instance_works_on_the_others_until_a_password_change_on_a_third() {
+    if !postgres_available() {
+        return;
+    }
+    let (a, b, c) = three_instances(&[]).await;
+    let token = a.token_for("john").await;
+    assert_eq!(
+        me(&b, &token).await.0,
+        StatusCode::OK,
+        "B accepts A's token"
+    );
+
+    let (status, body) = answer(
+        c.post(
+            "/api/change_password",
+            Some(&token),
+            json!({"current_password": "john-password", "new_password": "a whole new secret"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    for instance in [&a, &b] {
+        let (status, body) = me(instance, &token).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        assert_eq!(body["error"], "invalid_token");
+    }
+    let fresh = body["token"].as_str().unwrap();
+    assert_eq!(me(&a, fresh).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn failed_logins_spread_over_three_instances_add_up() {
+    if !postgres_available() {
+        return;
+    }
+    let (a, b, c) = three_instances(&[("LOGIN_MAX_FAILURES_PER_ADDRESS", "5")]).await;
+    for (n, instance) in [&a, &b, &c, &a, &b].into_iter().enumerate() {
+        let status = instance.login("john", "wrong-password").await.status();
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "failure {}", n + 1);
+    }
+    for instance in [&c, &a, &b] {
+        let (status, body) = answer(instance.login("john", "john-password").await).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    }
+}
+
+#[tokio::test]
+async fn every_instance_publishes_the_same_keys_and_a_rotation_reaches_all_without_a_restart() {
+    if !postgres_available() {
+        return;
+    }
+    let (a, b, c) = three_instances(&[]).await;
+    let jwks = |instance: &TestServer| {
+        let url = format!("{}/.well-known/jwks.json", instance.base);
+        let http = instance.http.clone();
+        async move { http.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let before = jwks(&a).await;
+    assert_eq!(jwks(&b).await, before);
+    assert_eq!(jwks(&c).await, before);
+    let old_token = b.token_for("jack").await;
+
+    app::auth::keys::KeyRing::rotate(&a.key_file(), Duration::from_secs(3600)).unwrap();
+
+    let after = jwks(&c).await;
+    assert_ne!(after, before, "C publishes the new key");
+    assert_eq!(jwks(&a).await, after);
+    assert_eq!(jwks(&b).await, after);
+    let new_token = c.token_for("jack").await;
+    assert_ne!(kid(&new_token), kid(&old_token));
+    for instance in [&a, &b, &c] {
+        assert_eq!(me(instance, &new_token).await.0, StatusCode::OK);
+        assert_eq!(
+            me(instance, &old_token).await.0,
+            StatusCode::OK,
+            "the retired key still verifies"
+        );
+    }
+}
+
+fn kid(token: &str) -> String {
+    use base64::Engine;
+    let header = token.split('.').next().unwrap();
+    let header = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(header)
+        .unwrap();
+    let header: serde_json::Value = serde_json::from_slice(&header).unwrap();
+    header["kid"].as_str().unwrap().to_owned()
+}
+
+/// A PostgreSQL server of this test's own, to stop and start (the shared
+/// one serves the other tests).
+struct OwnPostgres {
+    dir: tempfile::TempDir,
+}
+
+impl OwnPostgres {
+    fn script() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/postgres.sh")
+    }
+
+    fn run(&self, command: &str) -> String {
+        let output = Command::new(Self::script())
+            .args([command, &self.dir.path().join("pg").display().to_string()])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "postgres.sh {command}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    }
+
+    fn start() -> (Self, String) {
+        let server = Self {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        let url = server.run("start");
+        (server, url)
+    }
+}
+
+impl Drop for OwnPostgres {
+    fn drop(&mut self) {
+        let _ = Command::new(Self::script())
+            .args(["stop", &self.dir.path().join("pg").display().to_string()])
+            .status();
+    }
+}
+
+#[tokio::test]
+async fn a_database_that_goes_away_means_503_and_the_app_recovers_by_itself() {
+    if !postgres_available() {
+        return;
+    }
+    let (postgres, url) = OwnPostgres::start();
+    let server = TestServer::start_with(&[
+        ("DATABASE_URL", &url),
+        ("DATABASE_CONNECT_TIMEOUT_SECONDS", "1"),
+    ])
+    .await;
+    let token = server.token_for("john").await;
+    assert_eq!(me(&server, &token).await.0, StatusCode::OK);
+
+    postgres.run("stop");
+    let asked = Instant::now();
+    let (status, body) = me(&server, &token).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["error"], "unavailable");
+    assert!(
+        !body.to_string().contains("127.0.0.1"),
+        "no internals: {body}"
+    );
+    assert!(
+        asked.elapsed() < Duration::from_secs(5),
+        "answered, not hung"
+    );
+    let (status, _) = answer(server.login("john", "john-password").await).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+
+    postgres.run("start");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (status, body) = me(&server, &token).await;
+        if status == StatusCode::OK {
+            assert_eq!(body["name"], "John");
+            break;
+        }
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+        assert!(Instant::now() < deadline, "never recovered");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let renamed = server
+        .post(
+            "/api/update_name",
+            Some(&token),
+            json!({"name": "Back John"}),
+        )
+        .await;
+    assert_eq!(renamed.status(), StatusCode::OK, "writes work again too");
+}
