@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Every check Photo Spots has, in the order that fails fastest:
 #   lint  formatting and clippy (server and wasm builds), warnings are errors
-#   unit  unit and integration tests (a real server on a random port, real SQLite)
+#   unit  unit and integration tests (a real server on a random port, real
+#         SQLite), the store and API tests again on a throw-away PostgreSQL,
+#         and the cluster tests (three instances, HAProxy, rolling restart)
 #   e2e   the app built by cargo-leptos and the favourites service, driven by
 #         Playwright in Debian's Chromium; also Node's `jose` against the live JWKS
 # `scripts/test.sh` runs all three; `scripts/test.sh e2e` runs one.
@@ -12,7 +14,7 @@ export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 steps=("${@:-lint unit e2e}")
 steps=(${steps[*]})
 
-scripts/setup.sh --browser
+scripts/setup.sh --browser --postgres --haproxy
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -27,10 +29,21 @@ for step in "${steps[@]}"; do
       cargo clippy -p photo-spots -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
       ;;
     unit)
-      say "unit and integration tests"
+      say "starting a throw-away PostgreSQL"
+      pg_dir=$(mktemp -d)
+      trap 'scripts/postgres.sh stop "$pg_dir/pg" || true; rm -rf "$pg_dir"' EXIT
+      PHOTO_SPOTS_TEST_POSTGRES=$(scripts/postgres.sh start "$pg_dir/pg")
+      export PHOTO_SPOTS_TEST_POSTGRES
+      # Here a missing PostgreSQL is a failure, not a skipped test.
+      export PHOTO_SPOTS_REQUIRE_POSTGRES=1
+      say "unit and integration tests (store tests on SQLite and PostgreSQL)"
       # --all-targets also builds the criterion benches and runs each one once
       # (criterion's test mode), so they never rot; scripts/bench.sh measures.
       cargo test -p app -p server --features app/ssr --all-targets
+      say "the API tests again, every server on PostgreSQL"
+      PHOTO_SPOTS_TEST_DATABASE=postgres cargo test -p server --features app/ssr \
+        --test api --test accounts --test durability --test throttle --test token_attacks \
+        --test sso --test key_rotation --test favorites
       ;;
     e2e)
       say "building the favourites service"

@@ -30,6 +30,9 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .route("/.well-known/jwks.json", get(jwks::jwks))
+        // Load balancers check with GET (HAProxy's `option httpchk`); the
+        // server function answers POST at the same path.
+        .route("/api/health", get(|| async { axum::Json("ok") }))
         .route("/api/{*rest}", any(|| async { ApiError::NotFound }))
         // Pages are compressed as they stream; static files come precompressed.
         .layer(compression())

@@ -29,6 +29,9 @@ async fn health_answers_without_a_token() {
     let server = TestServer::start().await;
     let (status, body) = answer(server.post("/api/health", None, json!({})).await).await;
     assert_eq!((status, body), (StatusCode::OK, json!("ok")));
+    // GET too: what load balancers' health checks send.
+    let (status, body) = answer(server.get("/api/health", None).await).await;
+    assert_eq!((status, body), (StatusCode::OK, json!("ok")));
 }
 
 #[tokio::test]

@@ -239,3 +239,234 @@ async fn a_database_that_goes_away_means_503_and_the_app_recovers_by_itself() {
         .await;
     assert_eq!(renamed.status(), StatusCode::OK, "writes work again too");
 }
+
+/// One real instance (the `server` binary) of a cluster on `database`.
+struct Instance {
+    port: u16,
+    child: Option<Child>,
+}
+
+impl Instance {
+    async fn start(port: u16, database: &str, key_file: &Path, site: &Path) -> Self {
+        let child = Command::new(env!("CARGO_BIN_EXE_server"))
+            .env("LEPTOS_OUTPUT_NAME", "photo-spots")
+            .env("LEPTOS_SITE_ROOT", site)
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("DATABASE_URL", database)
+            .env("JWT_PRIVATE_KEY_FILE", key_file)
+            .env("TRUSTED_PROXY_ADDRESSES", "127.0.0.1")
+            .env("PHOTO_SPOTS_DEMO", "1")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let instance = Self {
+            port,
+            child: Some(child),
+        };
+        wait_until_healthy(&format!("http://127.0.0.1:{port}")).await;
+        instance
+    }
+
+    /// SIGTERM, and the exit status once it has finished what it started.
+    async fn stop(&mut self) -> std::process::ExitStatus {
+        let mut child = self.child.take().expect("running");
+        let signalled = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(signalled.success());
+        tokio::task::spawn_blocking(move || child.wait())
+            .await
+            .unwrap()
+            .unwrap()
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+async fn wait_until_healthy(base: &str) {
+    let http = reqwest::Client::new();
+    for _ in 0..300 {
+        let health = http.get(format!("{base}/api/health")).send().await;
+        if health.is_ok_and(|answer| answer.status().is_success()) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{base} never became healthy");
+}
+
+/// Debian's HAProxy with the cluster's own configuration.
+struct LoadBalancer(Child);
+
+impl LoadBalancer {
+    async fn start(front: u16, instances: &[u16; 3]) -> Self {
+        let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/haproxy.cfg");
+        let child = Command::new("haproxy")
+            .arg("-db")
+            .arg("-f")
+            .arg(config)
+            .env("FRONT_PORT", front.to_string())
+            .env("APP1_PORT", instances[0].to_string())
+            .env("APP2_PORT", instances[1].to_string())
+            .env("APP3_PORT", instances[2].to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("haproxy is installed (scripts/setup.sh --haproxy)");
+        wait_until_healthy(&format!("http://127.0.0.1:{front}")).await;
+        Self(child)
+    }
+}
+
+impl Drop for LoadBalancer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Renames John over and over through the load balancer, one rename at a
+/// time; returns every status and the last name sent.
+async fn keep_renaming(
+    http: reqwest::Client,
+    front: String,
+    token: String,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> (Vec<StatusCode>, String) {
+    let mut statuses = Vec::new();
+    let mut last = String::new();
+    for n in 0.. {
+        if *stop.borrow() {
+            break;
+        }
+        last = format!("John {n}");
+        let status = http
+            .post(format!("{front}/api/update_name"))
+            .bearer_auth(&token)
+            .json(&json!({ "name": last }))
+            .send()
+            .await
+            .map_or(StatusCode::BAD_GATEWAY, |answer| answer.status());
+        statuses.push(status);
+    }
+    (statuses, last)
+}
+
+/// Reads Jack's profile over and over; returns every status.
+async fn keep_reading(
+    http: reqwest::Client,
+    front: String,
+    token: String,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> Vec<StatusCode> {
+    let mut statuses = Vec::new();
+    while !*stop.borrow() {
+        let status = http
+            .post(format!("{front}/api/me"))
+            .bearer_auth(&token)
+            .json(&json!({}))
+            .send()
+            .await
+            .map_or(StatusCode::BAD_GATEWAY, |answer| answer.status());
+        statuses.push(status);
+    }
+    statuses
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_rolling_restart_behind_haproxy_loses_no_request_and_no_write() {
+    if !postgres_available() {
+        return;
+    }
+    let database = new_postgres_database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("signing.pem");
+    app::auth::keys::KeyRing::create_if_missing(&key_file).unwrap();
+    let ports = [free_port(), free_port(), free_port()];
+    let mut instances = Vec::new();
+    for port in ports {
+        instances.push(Instance::start(port, &database, &key_file, dir.path()).await);
+    }
+    let front_port = free_port();
+    let _haproxy = LoadBalancer::start(front_port, &ports).await;
+    let front = format!("http://127.0.0.1:{front_port}");
+
+    let http = reqwest::Client::new();
+    let token_of = |username: &'static str| {
+        let request = http
+            .post(format!("{front}/api/login"))
+            .json(&json!({"username": username, "password": format!("{username}-password")}));
+        async move {
+            let body: serde_json::Value = request.send().await.unwrap().json().await.unwrap();
+            body["token"].as_str().unwrap().to_owned()
+        }
+    };
+    let (john, jack) = (token_of("john").await, token_of("jack").await);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let writer = tokio::spawn(keep_renaming(
+        http.clone(),
+        front.clone(),
+        john.clone(),
+        stopped.clone(),
+    ));
+    let reader = tokio::spawn(keep_reading(http.clone(), front.clone(), jack, stopped));
+
+    for instance in &mut instances {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        let exit = instance.stop().await;
+        assert!(exit.success(), "graceful shutdown exits 0, got {exit}");
+        *instance = Instance::start(instance.port, &database, &key_file, dir.path()).await;
+        // HAProxy takes it back after two good health checks.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+    }
+    stop.send(true).unwrap();
+    let (writes, last_name) = writer.await.unwrap();
+    let reads = reader.await.unwrap();
+
+    assert!(
+        writes.len() > 20 && reads.len() > 20,
+        "load ran: {} writes, {} reads",
+        writes.len(),
+        reads.len()
+    );
+    eprintln!(
+        "through the rolling restart: {} writes, {} reads",
+        writes.len(),
+        reads.len()
+    );
+    let failed =
+        |statuses: &[StatusCode]| statuses.iter().filter(|s| **s != StatusCode::OK).count();
+    assert_eq!(failed(&writes), 0, "writes: {writes:?}");
+    assert_eq!(failed(&reads), 0, "reads: {reads:?}");
+    let (status, me) = answer(
+        http.post(format!("{front}/api/me"))
+            .bearer_auth(&john)
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        me["name"], last_name,
+        "the last answered write is the one kept"
+    );
+}
