@@ -71,7 +71,10 @@ impl LoginThrottle {
         username: &str,
     ) -> Result<(), sqlx::Error> {
         match self {
-            Self::Memory(counters) => Ok(counters.record_failure(address, username)),
+            Self::Memory(counters) => {
+                counters.record_failure(address, username);
+                Ok(())
+            }
             Self::Postgres(counters) => counters.record_failure(address, username).await,
         }
     }
@@ -81,7 +84,10 @@ impl LoginThrottle {
     /// from elsewhere.
     pub async fn record_success(&self, address: Option<IpAddr>) -> Result<(), sqlx::Error> {
         match self {
-            Self::Memory(counters) => Ok(counters.record_success(address)),
+            Self::Memory(counters) => {
+                counters.record_success(address);
+                Ok(())
+            }
             Self::Postgres(counters) => counters.record_success(address).await,
         }
     }
