@@ -470,3 +470,30 @@ async fn a_rolling_restart_behind_haproxy_loses_no_request_and_no_write() {
         "the last answered write is the one kept"
     );
 }
+
+#[tokio::test]
+async fn an_instance_started_before_its_database_waits_for_it() {
+    if !postgres_available() {
+        return;
+    }
+    let (postgres, url) = OwnPostgres::start();
+    postgres.run("stop");
+    let starting = tokio::spawn(async move {
+        TestServer::start_with(&[
+            ("DATABASE_URL", &url),
+            ("DATABASE_START_TIMEOUT_SECONDS", "30"),
+        ])
+        .await
+    });
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(!starting.is_finished(), "still waiting for the database");
+    postgres.run("start");
+    let server = tokio::time::timeout(Duration::from_secs(30), starting)
+        .await
+        .expect("started once the database was back")
+        .unwrap();
+    assert_eq!(
+        me(&server, &server.token_for("jack").await).await.0,
+        StatusCode::OK
+    );
+}
