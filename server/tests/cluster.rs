@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{POSTGRES_VAR, TestServer, answer, new_postgres_database};
+use common::{POSTGRES_VAR, TestServer, answer, free_port, new_postgres_database};
 use reqwest::StatusCode;
 use serde_json::json;
 use std::{
@@ -332,14 +332,6 @@ impl Drop for LoadBalancer {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// Renames John over and over through the load balancer, one rename at a

@@ -3,7 +3,7 @@
 mod common;
 
 use app::domain::{UserName, Username};
-use common::{SECRET, TestServer};
+use common::{SECRET, TestServer, free_port};
 use reqwest::StatusCode;
 use serde_json::json;
 use std::{
@@ -160,14 +160,6 @@ impl RealServer {
             .unwrap();
         me["name"].clone()
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

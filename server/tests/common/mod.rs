@@ -308,9 +308,14 @@ fn uuid_like() -> String {
 const BIND: &str = "TEST_BIND_ADDR";
 
 /// A free local port, for a server that should start later.
-pub fn free_addr() -> String {
+pub fn free_port() -> u16 {
     let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    probe.local_addr().unwrap().to_string()
+    probe.local_addr().unwrap().port()
+}
+
+/// As [`free_port`], as `127.0.0.1:PORT`.
+pub fn free_addr() -> String {
+    format!("127.0.0.1:{}", free_port())
 }
 
 fn key_file_in(dir: &TempDir) -> PathBuf {
