@@ -80,7 +80,7 @@ for port in "${ports[@]}"; do wait_for "http://127.0.0.1:$port/api/health"; done
 
 say "starting HAProxy on $front"
 FRONT_PORT=$front_port APP1_PORT=${ports[0]} APP2_PORT=${ports[1]} APP3_PORT=${ports[2]} \
-  haproxy -db -f scripts/haproxy.cfg 2> >(sed -u 's/^/[haproxy] /' >&2) &
+  "$(command -v haproxy || echo /usr/sbin/haproxy)" -db -f scripts/haproxy.cfg 2> >(sed -u 's/^/[haproxy] /' >&2) &
 pids+=($!)
 wait_for "$front/api/health"
 

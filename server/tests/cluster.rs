@@ -310,7 +310,12 @@ struct LoadBalancer(Child);
 impl LoadBalancer {
     async fn start(front: u16, instances: &[u16; 3]) -> Self {
         let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/haproxy.cfg");
-        let child = Command::new("haproxy")
+        // Debian puts it in /usr/sbin, which a non-root PATH may lack.
+        let haproxy = ["/usr/sbin/haproxy", "haproxy"]
+            .into_iter()
+            .find(|path| Path::new(path).is_file())
+            .unwrap_or("haproxy");
+        let child = Command::new(haproxy)
             .arg("-db")
             .arg("-f")
             .arg(config)
