@@ -215,14 +215,29 @@ impl Config {
         );
         let seconds =
             |name, default, max| number(name, default, max).map(|n| Duration::from_secs(n.into()));
+        // The defaults live with DatabaseOptions; here only what the environment changes.
+        let defaults = DatabaseOptions::new(database_url);
         let database = DatabaseOptions {
-            max_connections: number("DATABASE_MAX_CONNECTIONS", 10, 1_000)?,
+            max_connections: number("DATABASE_MAX_CONNECTIONS", defaults.max_connections, 1_000)?,
             statement_timeout: Duration::from_millis(
-                number("DATABASE_STATEMENT_TIMEOUT_MS", 5_000, 600_000)?.into(),
+                number(
+                    "DATABASE_STATEMENT_TIMEOUT_MS",
+                    defaults.statement_timeout.as_millis() as u32,
+                    600_000,
+                )?
+                .into(),
             ),
-            connect_timeout: seconds("DATABASE_CONNECT_TIMEOUT_SECONDS", 5, 300)?,
-            start_timeout: seconds("DATABASE_START_TIMEOUT_SECONDS", 60, 86_400)?,
-            url: database_url,
+            connect_timeout: seconds(
+                "DATABASE_CONNECT_TIMEOUT_SECONDS",
+                defaults.connect_timeout.as_secs() as u32,
+                300,
+            )?,
+            start_timeout: seconds(
+                "DATABASE_START_TIMEOUT_SECONDS",
+                defaults.start_timeout.as_secs() as u32,
+                86_400,
+            )?,
+            url: defaults.url,
         };
         let trusted_proxies = match set("TRUSTED_PROXY_ADDRESSES") {
             None => Vec::new(),
