@@ -59,15 +59,16 @@ front="http://127.0.0.1:$front_port"
 
 # Every instance gets the same settings: that is what makes them identical.
 export DATABASE_URL="$database_url"
-export JWT_PRIVATE_KEY_FILE="$work/keys/signing.pem"
+# The signing keys live in the database, private halves sealed under this
+# key-encryption key; the instances create the first key between them.
+JWT_KEY_ENCRYPTION_KEY=$("$bin/server" keys new-kek)
+export JWT_KEY_ENCRYPTION_KEY
 export PHOTO_SPOTS_DEMO=1
 export FAVORITES_URL="http://127.0.0.1:$favorites_port"
 # HAProxy connects from 127.0.0.1 and passes the client's address in
 # X-Forwarded-For; only a proxy named here is believed.
 export TRUSTED_PROXY_ADDRESSES=127.0.0.1
 export LEPTOS_OUTPUT_NAME=photo-spots LEPTOS_SITE_ROOT="$PWD/target/site" LEPTOS_SITE_PKG_DIR=pkg
-mkdir -p "$work/keys"
-"$bin/server" keys rotate >/dev/null
 
 ports=()
 for n in 1 2 3; do
@@ -93,4 +94,5 @@ pids+=($!)
 
 say "Photo Spots cluster: $front  (instances on ports ${ports[*]}; PostgreSQL $database_url)"
 say "log in as john / john-password; Ctrl-C stops everything"
+say "rotate the signing key on all three: DATABASE_URL=$database_url JWT_KEY_ENCRYPTION_KEY=$JWT_KEY_ENCRYPTION_KEY $bin/server keys rotate"
 wait -n "${pids[@]}" || true

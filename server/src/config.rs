@@ -1,7 +1,10 @@
 //! Configuration from environment variables, validated before anything starts.
 
 use app::{
-    auth::{JwtSecret, SecretError, ThrottleLimits},
+    auth::{
+        JwtSecret, SecretError, ThrottleLimits,
+        keys::{KeyEncryptionKey, SealError},
+    },
     users::{DatabaseKind, DatabaseOptions},
 };
 use leptos::config::{Env, LeptosOptions, get_configuration};
@@ -22,6 +25,9 @@ const DEFAULT_JWKS_MAX_AGE_SECONDS: u32 = 300;
 const MAX_TOKEN_TTL_SECONDS: u64 = 30 * 24 * 3600;
 /// Where a generated development signing key is kept, next to the database.
 const DEV_KEY_FILE: &str = "dev-jwt-ed25519.pem";
+/// How often instances reread keys kept in the database: a rotation is
+/// published everywhere within this, and signs after three times this.
+const DEFAULT_KEY_REFRESH_SECONDS: u32 = 10;
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
@@ -36,10 +42,18 @@ pub enum ConfigError {
     )]
     MissingKey,
     #[error(
-        "JWT_SECRET and JWT_PRIVATE_KEY_FILE are both set; choose one: the private key (public-key \
-         signatures, the default) or the shared secret"
+        "more than one of JWT_SECRET, JWT_PRIVATE_KEY_FILE and JWT_KEY_ENCRYPTION_KEY is set; choose \
+         one: a private key file (one machine), keys in the database (several machines) or the \
+         shared secret"
     )]
     TwoKeys,
+    #[error("JWT_KEY_ENCRYPTION_KEY: {0}")]
+    BadKek(#[from] SealError),
+    #[error(
+        "JWT_KEY_ENCRYPTION_KEY keeps the signing keys in the database, which needs a postgres:// \
+         DATABASE_URL (several instances); one instance on SQLite uses JWT_PRIVATE_KEY_FILE"
+    )]
+    KeysInDatabaseNeedPostgres,
     #[error(
         "JWT_SECRET is set: the shared-secret mode has no key ring to rotate. Change JWT_SECRET \
          on every service at once instead (every token issued so far stops working)"
@@ -76,6 +90,13 @@ pub enum Signing {
     /// Ed25519 from `JWT_PRIVATE_KEY_FILE`; other services verify with the
     /// published public key and can't mint tokens. The default.
     KeyFile(PathBuf),
+    /// Ed25519 keys kept in the PostgreSQL database, private halves sealed
+    /// under `JWT_KEY_ENCRYPTION_KEY`: what several instances on several
+    /// machines share. Reread every `refresh` (`JWT_KEY_REFRESH_SECONDS`).
+    Database {
+        kek: KeyEncryptionKey,
+        refresh: Duration,
+    },
     /// As `KeyFile`, generated on first start for development and kept so
     /// tokens survive a restart.
     DevKeyFile(PathBuf),
@@ -89,7 +110,7 @@ impl Signing {
     pub fn key_file(&self) -> Option<&Path> {
         match self {
             Self::KeyFile(path) | Self::DevKeyFile(path) => Some(path),
-            Self::SharedSecret(_) => None,
+            Self::Database { .. } | Self::SharedSecret(_) => None,
         }
     }
 }
@@ -164,16 +185,6 @@ impl Config {
             None => DEFAULT_TOKEN_TTL,
             Some(raw) => parse_ttl(&raw)?,
         };
-        let signing = match (set("JWT_SECRET"), set("JWT_PRIVATE_KEY_FILE")) {
-            (Some(_), Some(_)) => return Err(ConfigError::TwoKeys),
-            (Some(secret), None) => Signing::SharedSecret(JwtSecret::new(secret)?),
-            (None, Some(path)) => Signing::KeyFile(PathBuf::from(path)),
-            (None, None) if production && !demo => return Err(ConfigError::MissingKey),
-            (None, None) => {
-                let dir = database_dir(&database_url).unwrap_or_else(|| PathBuf::from("data"));
-                Signing::DevKeyFile(dir.join(DEV_KEY_FILE))
-            }
-        };
         let favorites_url = match set("FAVORITES_URL") {
             None => DEFAULT_FAVORITES_URL.to_owned(),
             Some(url) => parse_origin("FAVORITES_URL", &url)?,
@@ -215,6 +226,29 @@ impl Config {
         );
         let seconds =
             |name, default, max| number(name, default, max).map(|n| Duration::from_secs(n.into()));
+        let signing = match (
+            set("JWT_SECRET"),
+            set("JWT_PRIVATE_KEY_FILE"),
+            set("JWT_KEY_ENCRYPTION_KEY"),
+        ) {
+            (Some(secret), None, None) => Signing::SharedSecret(JwtSecret::new(secret)?),
+            (None, Some(path), None) => Signing::KeyFile(PathBuf::from(path)),
+            (None, None, Some(kek)) => {
+                if DatabaseKind::of(&database_url) != Some(DatabaseKind::Postgres) {
+                    return Err(ConfigError::KeysInDatabaseNeedPostgres);
+                }
+                Signing::Database {
+                    kek: KeyEncryptionKey::parse(&kek)?,
+                    refresh: seconds("JWT_KEY_REFRESH_SECONDS", DEFAULT_KEY_REFRESH_SECONDS, 60)?,
+                }
+            }
+            (None, None, None) if production && !demo => return Err(ConfigError::MissingKey),
+            (None, None, None) => {
+                let dir = database_dir(&database_url).unwrap_or_else(|| PathBuf::from("data"));
+                Signing::DevKeyFile(dir.join(DEV_KEY_FILE))
+            }
+            _ => return Err(ConfigError::TwoKeys),
+        };
         // The defaults live with DatabaseOptions; here only what the environment changes.
         let defaults = DatabaseOptions::new(database_url);
         let database = DatabaseOptions {
@@ -364,6 +398,47 @@ mod tests {
             Env::DEV,
             &[
                 ("JWT_SECRET", GOOD_SECRET),
+                ("JWT_PRIVATE_KEY_FILE", "k.pem"),
+            ],
+        )
+        .unwrap_err();
+        assert!(matches!(error, ConfigError::TwoKeys));
+    }
+
+    const KEK: &str = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
+    const POSTGRES: &str = "postgres://app@db.internal/photo_spots";
+
+    #[test]
+    fn keys_in_the_database_need_postgres_and_a_real_kek() {
+        let error = config(Env::PROD, &[("JWT_KEY_ENCRYPTION_KEY", KEK)]).unwrap_err();
+        assert!(matches!(error, ConfigError::KeysInDatabaseNeedPostgres));
+        for weak in ["too-short", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="] {
+            let error = config(
+                Env::PROD,
+                &[("DATABASE_URL", POSTGRES), ("JWT_KEY_ENCRYPTION_KEY", weak)],
+            )
+            .unwrap_err();
+            assert!(matches!(error, ConfigError::BadKek(_)), "{weak}: {error}");
+            assert!(!error.to_string().contains(weak), "the value is not echoed");
+        }
+        let config = config(
+            Env::PROD,
+            &[("DATABASE_URL", POSTGRES), ("JWT_KEY_ENCRYPTION_KEY", KEK)],
+        )
+        .unwrap();
+        assert!(matches!(
+            config.signing,
+            Signing::Database { refresh, .. } if refresh == Duration::from_secs(10)
+        ));
+    }
+
+    #[test]
+    fn keys_in_the_database_and_a_key_file_together_are_refused() {
+        let error = config(
+            Env::PROD,
+            &[
+                ("DATABASE_URL", POSTGRES),
+                ("JWT_KEY_ENCRYPTION_KEY", KEK),
                 ("JWT_PRIVATE_KEY_FILE", "k.pem"),
             ],
         )

@@ -1,5 +1,5 @@
-//! The Photo Spots server. `server` serves the app; `server keys rotate`
-//! adds a new signing key (see `keys`).
+//! The Photo Spots server. `server` serves the app; `server keys …` manages
+//! the signing keys (see `keys`).
 
 use axum::serve::ListenerExt;
 use server::{Config, StartError, build_state, keys, process, router};
@@ -17,11 +17,12 @@ async fn main() -> ExitCode {
         .as_slice()
     {
         [] => run().await,
-        ["keys", "rotate"] => keys::rotate(),
-        ["keys", "list"] => keys::list(),
+        ["keys", "rotate"] => keys::rotate().await,
+        ["keys", "list"] => keys::list().await,
+        ["keys", "new-kek"] => keys::new_kek(),
         _ => {
             eprintln!(
-                "usage: server                 serve Photo Spots\n       server keys rotate     add a new signing key; the previous one keeps verifying until its tokens expire\n       server keys list       show the signing keys and the published ones"
+                "usage: server                 serve Photo Spots\n       server keys rotate     add a new signing key; the previous one keeps verifying until its tokens expire\n       server keys list       show the signing keys and the published ones\n       server keys new-kek    print a fresh key-encryption key for JWT_KEY_ENCRYPTION_KEY"
             );
             return ExitCode::from(2);
         }

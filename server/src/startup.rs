@@ -8,7 +8,7 @@ use crate::{
 use app::{
     auth::{
         LEEWAY_SECONDS, LoginThrottle, PasswordError, Passwords, TokenService,
-        keys::{KeyRing, KeyRingError},
+        keys::{KeyRing, KeyRingError, StoredKeys, StoredKeysError},
     },
     state::AppState,
     users::{StoreError, UserStore},
@@ -29,6 +29,8 @@ pub enum StartError {
     Database(#[from] StoreError),
     #[error("signing key: {0}")]
     Keys(#[from] KeyRingError),
+    #[error("signing keys in the database: {0}")]
+    StoredKeys(#[from] StoredKeysError),
     #[error(transparent)]
     Passwords(#[from] PasswordError),
     #[error(transparent)]
@@ -45,13 +47,13 @@ pub enum StartError {
 /// Opens and migrates the database, sets up tokens and password hashing, and
 /// creates the demo users in demo mode.
 pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
-    let tokens = Arc::new(token_service(config)?);
     // SQLite creates the file but not its directory.
     if let Some(dir) = database_dir(&config.database.url) {
         std::fs::create_dir_all(&dir).map_err(|source| StartError::DataDir { dir, source })?;
     }
     let users = UserStore::connect(&config.database).await?;
     tracing::info!(database = %config.database.display_target(), "database ready");
+    let tokens = Arc::new(token_service(config, &users).await?);
     // Several instances share one PostgreSQL: their throttle must be shared
     // too, or each would allow its own five failures.
     let throttle = match users.postgres_pool() {
@@ -80,8 +82,25 @@ pub fn keep_retired_keys_for(config: &Config) -> std::time::Duration {
     config.token_ttl + std::time::Duration::from_secs(LEEWAY_SECONDS)
 }
 
-fn token_service(config: &Config) -> Result<TokenService, StartError> {
+async fn token_service(config: &Config, users: &UserStore) -> Result<TokenService, StartError> {
     let path = match &config.signing {
+        Signing::Database { kek, refresh } => {
+            let stored = stored_keys(config, users, kek.clone(), *refresh)?;
+            if let Some(kid) = stored.create_if_missing().await? {
+                tracing::info!(kid, "created the first signing key in the database");
+            }
+            let ring = Arc::new(KeyRing::pushed(
+                stored.load().await?,
+                keep_retired_keys_for(config),
+            ));
+            tracing::info!(
+                kid = ring.current().signing.kid(),
+                refresh_seconds = refresh.as_secs(),
+                "signing EdDSA (Ed25519) with keys from the database; public keys at /.well-known/jwks.json"
+            );
+            stored.spawn_refresh(ring.clone());
+            return Ok(TokenService::with_key_ring(ring, config.token_ttl));
+        }
         Signing::SharedSecret(secret) => {
             tracing::info!("signing HS256 with the shared JWT_SECRET (no JWKS published)");
             return Ok(TokenService::new(secret, config.token_ttl));
@@ -104,4 +123,23 @@ fn token_service(config: &Config) -> Result<TokenService, StartError> {
         "signing EdDSA (Ed25519); public keys at /.well-known/jwks.json"
     );
     Ok(TokenService::with_key_ring(ring, config.token_ttl))
+}
+
+/// The database's key table, for `Signing::Database` (config only allows it
+/// with PostgreSQL).
+pub fn stored_keys(
+    config: &Config,
+    users: &UserStore,
+    kek: app::auth::keys::KeyEncryptionKey,
+    refresh: std::time::Duration,
+) -> Result<StoredKeys, StartError> {
+    let pool = users
+        .postgres_pool()
+        .ok_or(crate::config::ConfigError::KeysInDatabaseNeedPostgres)?;
+    Ok(StoredKeys::new(
+        pool.clone(),
+        kek,
+        keep_retired_keys_for(config),
+        refresh,
+    ))
 }

@@ -28,21 +28,29 @@ fn postgres_available() -> bool {
     false
 }
 
-/// Three in-process instances on one fresh database, signing with one key
-/// file: what `scripts/cluster.sh` runs as processes.
+/// The key-encryption key every test instance shares.
+const KEK: &str = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
+/// Instances reread the key table every second here (ten by default).
+const KEY_REFRESH: Duration = Duration::from_secs(1);
+
+/// Three in-process instances on one fresh database, with their signing
+/// keys in it: what `scripts/cluster.sh` runs as processes.
 async fn three_instances(env: &[(&str, &str)]) -> (TestServer, TestServer, TestServer) {
     let database = new_postgres_database().await;
-    let a = TestServer::start_with_public_keys(&with(env, &[("DATABASE_URL", &database)])).await;
-    let key_file = a.key_file().display().to_string();
+    let refresh = KEY_REFRESH.as_secs().to_string();
     let shared = with(
         env,
         &[
             ("DATABASE_URL", &database),
-            ("JWT_PRIVATE_KEY_FILE", &key_file),
+            ("JWT_KEY_ENCRYPTION_KEY", KEK),
+            ("JWT_KEY_REFRESH_SECONDS", &refresh),
         ],
     );
-    let b = TestServer::start_with_public_keys(&shared).await;
-    let c = TestServer::start_with_public_keys(&shared).await;
+    let (a, b, c) = tokio::join!(
+        TestServer::start_with_database_keys(&shared),
+        TestServer::start_with_database_keys(&shared),
+        TestServer::start_with_database_keys(&shared),
+    );
     (a, b, c)
 }
 
@@ -115,18 +123,48 @@ async fn every_instance_publishes_the_same_keys_and_a_rotation_reaches_all_witho
         async move { http.get(url).send().await.unwrap().text().await.unwrap() }
     };
     let before = jwks(&a).await;
-    assert_eq!(jwks(&b).await, before);
+    assert_eq!(jwks(&b).await, before, "started together, one first key");
     assert_eq!(jwks(&c).await, before);
     let old_token = b.token_for("jack").await;
 
-    app::auth::keys::KeyRing::rotate(&a.key_file(), Duration::from_secs(3600)).unwrap();
+    // What `server keys rotate` does, from outside the three instances.
+    let pool = a.state.users.postgres_pool().unwrap().clone();
+    let kek = app::auth::keys::KeyEncryptionKey::parse(KEK).unwrap();
+    let stored =
+        app::auth::keys::StoredKeys::new(pool, kek, Duration::from_secs(3600), KEY_REFRESH);
+    let rotated_at = Instant::now();
+    let new_kid = stored.rotate().await.unwrap();
 
-    let after = jwks(&c).await;
-    assert_ne!(after, before, "C publishes the new key");
-    assert_eq!(jwks(&a).await, after);
+    // Published everywhere within a refresh, before any instance signs with it.
+    let deadline = rotated_at + 2 * KEY_REFRESH + Duration::from_millis(500);
+    for instance in [&a, &b, &c] {
+        while !jwks(instance).await.contains(&new_kid) {
+            assert!(
+                Instant::now() < deadline,
+                "{} did not publish {new_kid}",
+                instance.base
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    let after = jwks(&a).await;
+    assert_ne!(after, before);
     assert_eq!(jwks(&b).await, after);
+    assert_eq!(jwks(&c).await, after);
+
+    // Then every instance signs with it, without a restart.
+    let deadline = rotated_at + stored.activation_delay() + 2 * KEY_REFRESH;
+    for instance in [&a, &b, &c] {
+        while kid(&instance.token_for("jack").await) != new_kid {
+            assert!(
+                Instant::now() < deadline,
+                "{} still signs with the old key",
+                instance.base
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
     let new_token = c.token_for("jack").await;
-    assert_ne!(kid(&new_token), kid(&old_token));
     for instance in [&a, &b, &c] {
         assert_eq!(me(instance, &new_token).await.0, StatusCode::OK);
         assert_eq!(

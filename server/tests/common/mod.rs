@@ -19,6 +19,9 @@ pub enum Signing {
     /// EdDSA with a private key file in the server's directory (the default
     /// of the real app); see [`TestServer::key_file`].
     PublicKeys,
+    /// EdDSA with keys kept in the PostgreSQL database named by the env's
+    /// `DATABASE_URL`, sealed under its `JWT_KEY_ENCRYPTION_KEY`.
+    DatabaseKeys,
 }
 
 pub struct TestServer {
@@ -58,6 +61,22 @@ impl TestServer {
     /// A fresh server signing with an Ed25519 key and publishing its JWKS.
     pub async fn start_with_public_keys(env: &[(&str, &str)]) -> Self {
         Self::start_public_keys_at("127.0.0.1:0", env).await
+    }
+
+    /// A fresh server keeping its signing keys in the database (the env
+    /// names a PostgreSQL `DATABASE_URL` and a `JWT_KEY_ENCRYPTION_KEY`).
+    pub async fn start_with_database_keys(env: &[(&str, &str)]) -> Self {
+        let env = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Self::start_in(
+            tempfile::tempdir().unwrap(),
+            env,
+            false,
+            Signing::DatabaseKeys,
+        )
+        .await
     }
 
     /// As [`start_with_public_keys`](Self::start_with_public_keys), listening on `addr`.

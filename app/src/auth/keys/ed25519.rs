@@ -70,6 +70,11 @@ impl PublicKey {
         &self.decoding
     }
 
+    /// The 32 raw bytes, as stored in the database.
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.bytes
+    }
+
     pub fn to_jwk(&self) -> PublicJwk {
         PublicJwk::ed25519(URL_SAFE_NO_PAD.encode(self.bytes), self.kid.clone())
     }
@@ -97,7 +102,7 @@ impl PrivateKey {
         Self::from_seed(seed)
     }
 
-    fn from_seed(seed: [u8; 32]) -> Result<Self, KeyError> {
+    pub(super) fn from_seed(seed: [u8; 32]) -> Result<Self, KeyError> {
         let signing = SigningKey::from_bytes(&seed);
         let public = PublicKey::from_bytes(signing.verifying_key().to_bytes())?;
         Ok(Self {
@@ -130,6 +135,11 @@ impl PrivateKey {
 
     pub fn encoding_key(&self) -> &EncodingKey {
         &self.encoding
+    }
+
+    /// The 32 secret bytes, for sealing (`sealed.rs`); never logged.
+    pub(super) fn seed(&self) -> &[u8; 32] {
+        &self.seed
     }
 }
 

@@ -4,15 +4,20 @@
 //! holds and publishes the public half as a JWKS; other services verify with
 //! that and can't mint tokens. [`KeySet`] is how a verifier finds the public
 //! key a token names: the main app's [`KeyRing`], or another service's copy
-//! of the published JWKS.
+//! of the published JWKS. One machine keeps the keys in a file; several keep
+//! them in PostgreSQL, sealed under a key-encryption key (`stored.rs`).
 
 mod ed25519;
 mod jwk;
 mod ring;
+mod sealed;
+mod stored;
 
 pub use ed25519::{KeyError, PrivateKey, PublicKey};
 pub use jwk::{JwkError, JwkSet, PublicJwk};
 pub use ring::{KeyRing, KeyRingError, RingKeys, retired_path};
+pub use sealed::{KeyEncryptionKey, SealError};
+pub use stored::{StoredKeys, StoredKeysError};
 
 use super::TokenError;
 use jsonwebtoken::DecodingKey;

@@ -11,6 +11,10 @@
 //! `rotate` replaces the files by rename, so a running server never reads a
 //! half-written key; the server notices the change on its next signature or
 //! JWKS request (a `stat` of each file) and needs no restart.
+//!
+//! Several instances on several machines keep their keys in the database
+//! instead (`stored.rs`); the ring then holds what the database held at its
+//! last refresh, and asks for a refresh when a token names an unknown key.
 
 use super::{KeySet, PrivateKey, PublicJwk, PublicKey, ed25519::KeyError};
 use crate::auth::TokenError;
@@ -58,16 +62,32 @@ struct RetiredFile {
     keys: Vec<RetiredEntry>,
 }
 
-/// The keys as read from disk at one moment.
+/// The keys as read from disk (or the database) at one moment.
 #[derive(Clone, Debug)]
 pub struct RingKeys {
     pub signing: PrivateKey,
     retired: Vec<(PublicKey, u64)>,
+    /// Keys that will sign soon, published ahead so that every verifier has
+    /// them first (database keys only), with how long until they sign.
+    upcoming: Vec<(PublicKey, Duration)>,
 }
 
 impl RingKeys {
+    pub fn new(
+        signing: PrivateKey,
+        retired: Vec<(PublicKey, u64)>,
+        upcoming: Vec<(PublicKey, Duration)>,
+    ) -> Self {
+        Self {
+            signing,
+            retired,
+            upcoming,
+        }
+    }
+
     /// Every key a token may be verified with at `now`: the active one first,
-    /// then retired ones whose tokens may not have expired yet.
+    /// then upcoming ones, then retired ones whose tokens may not have
+    /// expired yet.
     pub fn published(&self, now: u64, keep_for: Duration) -> Vec<PublicKey> {
         let retired = self
             .retired
@@ -78,8 +98,14 @@ impl RingKeys {
             })
             .map(|(key, _)| key.clone());
         std::iter::once(self.signing.public().clone())
+            .chain(self.upcoming.iter().map(|(key, _)| key.clone()))
             .chain(retired)
             .collect()
+    }
+
+    /// How long until the first upcoming key signs, as of loading.
+    pub fn until_next_activation(&self) -> Option<Duration> {
+        self.upcoming.iter().map(|(_, until)| *until).min()
     }
 }
 
@@ -96,9 +122,19 @@ struct Loaded {
     keys: Arc<RingKeys>,
 }
 
+/// Where the keys come from.
+enum Source {
+    /// The key files, looked at (`stat`) on every signature and JWKS request.
+    Files {
+        private_path: PathBuf,
+        retired_path: PathBuf,
+    },
+    /// Pushed in by a refresh task (`stored.rs`); `reload` wakes it early.
+    Pushed { reload: tokio::sync::Notify },
+}
+
 pub struct KeyRing {
-    private_path: PathBuf,
-    retired_path: PathBuf,
+    source: Source,
     /// How long a retired key stays trusted: the longest token lifetime
     /// plus the clock leeway.
     keep_retired_for: Duration,
@@ -113,8 +149,10 @@ impl KeyRing {
         let stamp = stamp(private_path, &retired_path);
         let keys = read_keys(private_path, &retired_path)?;
         Ok(Self {
-            private_path: private_path.to_owned(),
-            retired_path,
+            source: Source::Files {
+                private_path: private_path.to_owned(),
+                retired_path,
+            },
             keep_retired_for,
             loaded: RwLock::new(Loaded {
                 stamp,
@@ -122,6 +160,40 @@ impl KeyRing {
             }),
             last_unknown_kid_check: Mutex::new(None),
         })
+    }
+
+    /// A ring whose keys a refresh task replaces (see [`replace`](Self::replace)).
+    pub fn pushed(keys: RingKeys, keep_retired_for: Duration) -> Self {
+        Self {
+            source: Source::Pushed {
+                reload: tokio::sync::Notify::new(),
+            },
+            keep_retired_for,
+            loaded: RwLock::new(Loaded {
+                stamp: Stamp {
+                    private: None,
+                    retired: None,
+                },
+                keys: Arc::new(keys),
+            }),
+            last_unknown_kid_check: Mutex::new(None),
+        }
+    }
+
+    /// Puts in the keys a refresh just loaded.
+    pub fn replace(&self, keys: RingKeys) {
+        let mut loaded = self.loaded.write().unwrap_or_else(|e| e.into_inner());
+        log_change(&loaded.keys, &keys);
+        loaded.keys = Arc::new(keys);
+    }
+
+    /// Resolves when a token named a key this ring doesn't have; never for a
+    /// ring on files.
+    pub async fn reload_requested(&self) {
+        match &self.source {
+            Source::Pushed { reload } => reload.notified().await,
+            Source::Files { .. } => std::future::pending().await,
+        }
     }
 
     /// Writes a fresh key to `private_path` if there is none (development).
@@ -180,26 +252,28 @@ impl KeyRing {
 
     /// The keys as the files hold them now. Looks at the files (two `stat`s)
     /// and rereads them if they changed; if rereading fails, the keys already
-    /// loaded stay in use and the error is logged.
+    /// loaded stay in use and the error is logged. Pushed keys: the last ones
+    /// pushed.
     pub fn current(&self) -> Arc<RingKeys> {
-        let now = stamp(&self.private_path, &self.retired_path);
+        let Source::Files {
+            private_path,
+            retired_path,
+        } = &self.source
+        else {
+            return self.loaded_keys();
+        };
+        let now = stamp(private_path, retired_path);
         {
             let loaded = self.loaded.read().unwrap_or_else(|e| e.into_inner());
             if loaded.stamp == now {
                 return loaded.keys.clone();
             }
         }
-        match read_keys(&self.private_path, &self.retired_path) {
+        match read_keys(private_path, retired_path) {
             Ok(keys) => {
                 let keys = Arc::new(keys);
                 let mut loaded = self.loaded.write().unwrap_or_else(|e| e.into_inner());
-                if loaded.keys.signing.kid() != keys.signing.kid() {
-                    tracing::info!(
-                        kid = keys.signing.kid(),
-                        previous = loaded.keys.signing.kid(),
-                        "signing key changed"
-                    );
-                }
+                log_change(&loaded.keys, &keys);
                 *loaded = Loaded {
                     stamp: now,
                     keys: keys.clone(),
@@ -208,13 +282,17 @@ impl KeyRing {
             }
             Err(error) => {
                 tracing::error!(%error, "could not reload the signing keys; keeping the ones loaded");
-                self.loaded
-                    .read()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .keys
-                    .clone()
+                self.loaded_keys()
             }
         }
+    }
+
+    fn loaded_keys(&self) -> Arc<RingKeys> {
+        self.loaded
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .keys
+            .clone()
     }
 
     /// The public keys tokens may be verified with now.
@@ -230,6 +308,9 @@ impl KeyRing {
         let keys = &loaded.keys;
         if keys.signing.kid() == kid {
             return Some(keys.signing.public().decoding_key().clone());
+        }
+        if let Some((key, _)) = keys.upcoming.iter().find(|(key, _)| key.kid() == kid) {
+            return Some(key.decoding_key().clone());
         }
         let now = unix_now();
         keys.retired
@@ -261,12 +342,28 @@ impl KeySet for KeyRing {
         }
         // Another process (`server keys rotate`) may have just added it.
         if self.may_recheck() {
-            self.current();
-            if let Some(key) = self.find_loaded(kid) {
-                return Ok(key);
+            match &self.source {
+                Source::Files { .. } => {
+                    self.current();
+                    if let Some(key) = self.find_loaded(kid) {
+                        return Ok(key);
+                    }
+                }
+                // This request is refused; the refresh serves the next ones.
+                Source::Pushed { reload } => reload.notify_one(),
             }
         }
         Err(TokenError::UnknownKey(kid.chars().take(64).collect()))
+    }
+}
+
+fn log_change(before: &RingKeys, after: &RingKeys) {
+    if before.signing.kid() != after.signing.kid() {
+        tracing::info!(
+            kid = after.signing.kid(),
+            previous = before.signing.kid(),
+            "signing key changed"
+        );
     }
 }
 
@@ -311,7 +408,7 @@ fn read_keys(private_path: &Path, retired_path: &Path) -> Result<RingKeys, KeyRi
             });
         }
     };
-    Ok(RingKeys { signing, retired })
+    Ok(RingKeys::new(signing, retired, Vec::new()))
 }
 
 fn parse_retired(path: &Path, bytes: &[u8]) -> Result<Vec<(PublicKey, u64)>, KeyRingError> {
