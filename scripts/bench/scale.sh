@@ -11,6 +11,7 @@
 #
 # Usage: scripts/bench/scale.sh [seconds per run, default 30] [user counts, default "1000 1000000"]
 #   SETUPS="sqlite postgres-3" scripts/bench/scale.sh 10      (a subset)
+#   SERVER_BIN=/tmp/server-a scripts/bench/scale.sh           (another build, for an A/B)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
@@ -38,8 +39,10 @@ if ! command -v wrk >/dev/null; then
   sudo_cmd=""; [[ "$(id -u)" != 0 ]] && sudo_cmd="sudo"
   $sudo_cmd apt-get install -y -qq wrk >/dev/null
 fi
-cargo leptos build --release --precompress 2>&1 | tail -1
-server_bin="$PWD/target/release/server"
+if [[ -z "${SERVER_BIN:-}" ]]; then
+  cargo leptos build --release --precompress 2>&1 | tail -1
+fi
+server_bin=${SERVER_BIN:-$PWD/target/release/server}
 haproxy_bin=$(command -v haproxy || echo /usr/sbin/haproxy)
 
 work=$(mktemp -d)
@@ -83,7 +86,10 @@ snapshot() {
 cpu_per_request() { # before-file after-file requests
   awk -v requests="$3" -v hz="$(getconf CLK_TCK)" '
     NR == FNR { before[$1] = $3; next }
-    { used[$2] += $3 - ($1 in before ? before[$1] : 0) }
+    {
+      kind = $2 ~ /^server/ ? "server" : $2   # also an A/B copy named server-…
+      used[kind] += $3 - ($1 in before ? before[$1] : 0)
+    }
     END {
       out = ""
       split("server postgres haproxy wrk", kinds, " ")

@@ -2,6 +2,7 @@
 //! PostgreSQL (several instances sharing one database). Server only.
 
 mod database;
+mod groups;
 mod postgres;
 mod sqlite;
 mod store;

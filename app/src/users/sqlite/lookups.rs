@@ -6,12 +6,10 @@
 //! A group runs after every write answered before it was queued, so a
 //! revocation that was answered is always seen. Nothing is cached.
 
-use super::{
-    groups::{Answer, Groups, together_or_alone},
-    user_from_row,
-};
+use super::user_from_row;
 use crate::domain::UserId;
 use crate::users::CurrentUser;
+use crate::users::groups::{Answer, Groups, together_or_alone};
 use sqlx::{Row, SqlitePool};
 use std::collections::HashMap;
 

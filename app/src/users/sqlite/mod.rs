@@ -1,6 +1,5 @@
 //! The user store on SQLite: the embedded default.
 
-mod groups;
 mod lookups;
 mod renames;
 
@@ -25,7 +24,7 @@ use std::{str::FromStr, time::Duration};
 /// pool) while reads share several `reader` connections, which WAL lets run
 /// alongside the writer.
 ///
-/// The two hot paths run in groups (see `groups`): the token check's read
+/// The two hot paths run in groups (see `users::groups`): the token check's read
 /// (`lookups`) and renames, the one write a signed-in user makes at will
 /// (`renames`, through the same writer).
 #[derive(Clone)]

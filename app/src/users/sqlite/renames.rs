@@ -7,8 +7,8 @@
 //! holds two renames of one user, so they apply in the order they arrived,
 //! and each caller gets the user as their own rename left them.
 
-use super::groups::{Answer, Call, Groups, together_or_alone};
 use crate::domain::{User, UserId, UserName};
+use crate::users::groups::{Answer, Call, Groups, together_or_alone};
 use sqlx::SqlitePool;
 use std::collections::HashMap;
 

@@ -1,10 +1,13 @@
 //! Store calls that run in groups: a single task takes every call waiting
-//! at that moment and runs them as one statement.
+//! at that moment and runs them as one statement. Both stores use it for
+//! their hottest read; the queries themselves stay plain, in the stores.
 //!
 //! With sqlx's SQLite driver each statement is a round trip to the
 //! connection's worker thread, plus a ping when the connection goes back to
-//! the pool. On the hot paths those hand-offs, not SQLite, were most of the
-//! cost (BENCHMARKS.md). A group pays them once.
+//! the pool. On PostgreSQL each statement is a round trip to the database
+//! and a turn of its backend process, the one resource every instance
+//! shares. On the hot paths those costs, not the row lookups, were most of
+//! the work (BENCHMARKS.md). A group pays them once.
 //!
 //! The task never waits to fill a group: an idle server runs a lone call at
 //! once, and groups only form while the previous group is running.
