@@ -21,18 +21,7 @@ SETUPS=${SETUPS:-sqlite postgres-1 postgres-3}
 TOKENS=50
 PASSWORD=bench-password
 
-say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_for() { # URL: until it answers 200, at most 60 s
-  for _ in $(seq 600); do
-    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "no answer from $1" >&2
-  return 1
-}
+source scripts/common.sh
 
 scripts/setup.sh --postgres --haproxy
 if ! command -v wrk >/dev/null; then
