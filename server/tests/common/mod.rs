@@ -45,17 +45,16 @@ impl TestServer {
 
     /// A fresh server with extra environment variables set.
     pub async fn start_with(env: &[(&str, &str)]) -> Self {
+        Self::start_signing(env, Signing::SharedSecret).await
+    }
+
+    /// A fresh server in its own directory, signing as `signing` says.
+    async fn start_signing(env: &[(&str, &str)], signing: Signing) -> Self {
         let env = env
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        Self::start_in(
-            tempfile::tempdir().unwrap(),
-            env,
-            false,
-            Signing::SharedSecret,
-        )
-        .await
+        Self::start_in(tempfile::tempdir().unwrap(), env, false, signing).await
     }
 
     /// A fresh server signing with an Ed25519 key and publishing its JWKS.
@@ -66,17 +65,7 @@ impl TestServer {
     /// A fresh server keeping its signing keys in the database (the env
     /// names a PostgreSQL `DATABASE_URL` and a `JWT_KEY_ENCRYPTION_KEY`).
     pub async fn start_with_database_keys(env: &[(&str, &str)]) -> Self {
-        let env = env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Self::start_in(
-            tempfile::tempdir().unwrap(),
-            env,
-            false,
-            Signing::DatabaseKeys,
-        )
-        .await
+        Self::start_signing(env, Signing::DatabaseKeys).await
     }
 
     /// As [`start_with_public_keys`](Self::start_with_public_keys), listening on `addr`.

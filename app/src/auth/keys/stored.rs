@@ -74,9 +74,13 @@ impl StoredKeys {
     pub async fn create_if_missing(&self) -> Result<Option<String>, StoredKeysError> {
         let mut tx = self.pool.begin().await?;
         lock(&mut tx).await?;
+        // `statement_timestamp()`, not `now()`: `now()` is when this
+        // transaction began, possibly before the one we waited for on the
+        // lock created its key, which would then look not yet active.
         let signing: Option<String> = sqlx::query_scalar(
             "SELECT kid FROM signing_keys \
-             WHERE activates_at <= now() AND sealed_private_key IS NOT NULL LIMIT 1",
+             WHERE activates_at <= statement_timestamp() AND sealed_private_key IS NOT NULL \
+             LIMIT 1",
         )
         .fetch_optional(&mut *tx)
         .await?;

@@ -11,7 +11,7 @@
 
 mod lookups;
 
-use super::{Credentials, CurrentUser, DatabaseOptions, stored_user};
+use super::{Credentials, CurrentUser, DatabaseOptions, groups::Lookups, stored_user};
 use crate::domain::{User, UserId, UserName, Username};
 use sqlx::{
     PgPool, Row,
@@ -22,7 +22,7 @@ use std::str::FromStr;
 #[derive(Clone)]
 pub struct PostgresUsers {
     pool: PgPool,
-    lookups: lookups::Lookups,
+    lookups: Lookups,
 }
 
 impl PostgresUsers {
@@ -44,7 +44,7 @@ impl PostgresUsers {
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(Self {
-            lookups: lookups::Lookups::start(pool.clone()),
+            lookups: Lookups::start(pool.clone(), lookups::read),
             pool,
         })
     }

@@ -3,9 +3,8 @@
 mod lookups;
 mod renames;
 
-use super::{Credentials, CurrentUser};
+use super::{Credentials, CurrentUser, groups::Lookups};
 use crate::domain::{User, UserId, UserName, Username};
-use lookups::Lookups;
 use renames::Renames;
 use sqlx::{
     Row, SqlitePool,
@@ -56,7 +55,7 @@ impl SqliteUsers {
             .connect_with(options)
             .await?;
         Ok(Self {
-            lookups: Lookups::start(reader.clone()),
+            lookups: Lookups::start(reader.clone(), lookups::read),
             renames: Renames::start(writer.clone()),
             reader,
             writer,
