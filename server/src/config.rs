@@ -37,8 +37,10 @@ pub enum ConfigError {
     WeakSecret(#[from] SecretError),
     #[error(
         "no signing key: set JWT_PRIVATE_KEY_FILE to an Ed25519 private key (PKCS#8 PEM; create one \
-         with `server keys rotate` or `openssl genpkey -algorithm ed25519`), or JWT_SECRET for the \
-         shared-secret mode; set PHOTO_SPOTS_DEMO=1 to run the demo with a generated development key"
+         with `server keys rotate` or `openssl genpkey -algorithm ed25519`), or \
+         JWT_KEY_ENCRYPTION_KEY (from `server keys new-kek`) to keep the keys in a postgres:// \
+         database shared by several instances, or JWT_SECRET for the shared-secret mode; set \
+         PHOTO_SPOTS_DEMO=1 to run the demo with a generated development key"
     )]
     MissingKey,
     #[error(
@@ -138,7 +140,8 @@ pub struct Config {
 }
 
 impl Config {
-    /// Reads `LEPTOS_*`, `DATABASE_URL`, `JWT_PRIVATE_KEY_FILE`, `JWT_SECRET`,
+    /// Reads `LEPTOS_*`, `DATABASE_URL`, `JWT_PRIVATE_KEY_FILE`,
+    /// `JWT_KEY_ENCRYPTION_KEY`, `JWT_KEY_REFRESH_SECONDS`, `JWT_SECRET`,
     /// `JWT_TTL_SECONDS`, `JWKS_MAX_AGE_SECONDS`, `FAVORITES_URL`, the login
     /// limits and `PHOTO_SPOTS_DEMO` from the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {

@@ -32,7 +32,7 @@ pub async fn rotate() -> Result<(), StartError> {
             "new signing key {kid}: every instance publishes it within {} s and signs with it \
              {} s from now; the current key signs until then and stays in the JWKS for {} s \
              more so the tokens it signed can run out",
-            stored.activation_delay().as_secs() / 3,
+            stored.refresh().as_secs(),
             stored.activation_delay().as_secs(),
             keep_retired_keys_for(&config).as_secs()
         );

@@ -86,19 +86,7 @@ async fn token_service(config: &Config, users: &UserStore) -> Result<TokenServic
     let path = match &config.signing {
         Signing::Database { kek, refresh } => {
             let stored = stored_keys(config, users, kek.clone(), *refresh)?;
-            if let Some(kid) = stored.create_if_missing().await? {
-                tracing::info!(kid, "created the first signing key in the database");
-            }
-            let ring = Arc::new(KeyRing::pushed(
-                stored.load().await?,
-                keep_retired_keys_for(config),
-            ));
-            tracing::info!(
-                kid = ring.current().signing.kid(),
-                refresh_seconds = refresh.as_secs(),
-                "signing EdDSA (Ed25519) with keys from the database; public keys at /.well-known/jwks.json"
-            );
-            stored.spawn_refresh(ring.clone());
+            let ring = database_key_ring(config, stored).await?;
             return Ok(TokenService::with_key_ring(ring, config.token_ttl));
         }
         Signing::SharedSecret(secret) => {
@@ -123,6 +111,28 @@ async fn token_service(config: &Config, users: &UserStore) -> Result<TokenServic
         "signing EdDSA (Ed25519); public keys at /.well-known/jwks.json"
     );
     Ok(TokenService::with_key_ring(ring, config.token_ttl))
+}
+
+/// Keys from the database: creates the first one on a new database, loads
+/// them, and keeps them fresh in the background.
+async fn database_key_ring(
+    config: &Config,
+    stored: StoredKeys,
+) -> Result<Arc<KeyRing>, StartError> {
+    if let Some(kid) = stored.create_if_missing().await? {
+        tracing::info!(kid, "created the first signing key in the database");
+    }
+    let ring = Arc::new(KeyRing::pushed(
+        stored.load().await?,
+        keep_retired_keys_for(config),
+    ));
+    tracing::info!(
+        kid = ring.current().signing.kid(),
+        refresh_seconds = stored.refresh().as_secs(),
+        "signing EdDSA (Ed25519) with keys from the database; public keys at /.well-known/jwks.json"
+    );
+    stored.spawn_refresh(ring.clone());
+    Ok(ring)
 }
 
 /// The database's key table, for `Signing::Database` (config only allows it

@@ -63,6 +63,11 @@ impl StoredKeys {
         }
     }
 
+    /// How often each instance rereads the table.
+    pub fn refresh(&self) -> Duration {
+        self.refresh
+    }
+
     /// How long after a rotation the new key starts signing.
     pub fn activation_delay(&self) -> Duration {
         self.refresh * 3
