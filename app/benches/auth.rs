@@ -16,6 +16,7 @@
 use app::{
     auth::{Claims, JwtSecret, Passwords, TokenService, keys::KeyRing},
     domain::{Password, User, UserId, UserName, Username},
+    users::CurrentUser,
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -35,12 +36,12 @@ fn john() -> User {
 
 fn tokens(c: &mut Criterion) {
     let service = TokenService::new(&JwtSecret::new(SECRET).unwrap(), Duration::from_secs(3600));
-    let user = john();
-    let (token, _) = service.issue(&user, 0).unwrap();
+    let user = CurrentUser::new_user(john());
+    let (token, _) = service.issue(&user).unwrap();
     let (signed_part, _) = token.rsplit_once('.').unwrap();
 
     c.bench_function("hs256/sign", |b| {
-        b.iter(|| service.issue(black_box(&user), 0).unwrap())
+        b.iter(|| service.issue(black_box(&user)).unwrap())
     });
     c.bench_function("hs256/verify", |b| {
         b.iter(|| service.verify(black_box(&token)).unwrap())
@@ -70,10 +71,10 @@ fn eddsa(c: &mut Criterion) {
     KeyRing::create_if_missing(&path).unwrap();
     let ring = std::sync::Arc::new(KeyRing::open(&path, Duration::from_secs(3600)).unwrap());
     let service = TokenService::with_key_ring(ring, Duration::from_secs(3600));
-    let user = john();
-    let (token, _) = service.issue(&user, 0).unwrap();
+    let user = CurrentUser::new_user(john());
+    let (token, _) = service.issue(&user).unwrap();
     c.bench_function("eddsa/sign", |b| {
-        b.iter(|| service.issue(black_box(&user), 0).unwrap())
+        b.iter(|| service.issue(black_box(&user)).unwrap())
     });
     c.bench_function("eddsa/verify", |b| {
         b.iter(|| service.verify(black_box(&token)).unwrap())

@@ -1,4 +1,4 @@
-//! The two users of the JWT story, created in demo mode only.
+//! The two users of the JWT story and an admin, created in demo mode only.
 
 use app::{
     auth::Passwords,
@@ -6,10 +6,11 @@ use app::{
     users::UserStore,
 };
 
-/// (id, username, name, password)
-pub const DEMO_USERS: [(i64, &str, &str, &str); 2] = [
-    (120, "john", "John", "john-password"),
-    (121, "jack", "Jack", "jack-password"),
+/// (id, username, name, password, admin)
+pub const DEMO_USERS: [(i64, &str, &str, &str, bool); 3] = [
+    (120, "john", "John", "john-password", false),
+    (121, "jack", "Jack", "jack-password", false),
+    (122, "ada", "Ada", "ada-password", true),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -25,7 +26,7 @@ pub enum DemoError {
 /// Creates each demo user whose id is free. Existing rows (a renamed John,
 /// say) are never overwritten.
 pub async fn ensure_demo_users(store: &UserStore, passwords: &Passwords) -> Result<(), DemoError> {
-    for (id, username, name, password) in DEMO_USERS {
+    for (id, username, name, password, admin) in DEMO_USERS {
         let user = User {
             id: UserId::new(id)?,
             username: Username::parse(username)?,
@@ -36,7 +37,10 @@ pub async fn ensure_demo_users(store: &UserStore, passwords: &Passwords) -> Resu
         }
         let hash = passwords.hash(&Password::parse(password)?)?;
         if store.insert_if_absent(&user, &hash).await? {
-            tracing::info!(%username, %id, "created demo user");
+            if admin {
+                store.set_admin(&user.username, true).await?;
+            }
+            tracing::info!(%username, %id, admin, "created demo user");
         }
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! The Photo Spots server: configuration, start-up, and the axum router that
 //! serves the pages, the JSON API and the static files.
 
+pub mod admins;
 mod api_middleware;
 mod assets;
 pub mod config;

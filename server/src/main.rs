@@ -1,8 +1,8 @@
 //! The Photo Spots server. `server` serves the app; `server keys …` manages
-//! the signing keys (see `keys`).
+//! the signing keys (see `keys`), `server users …` the admins (see `admins`).
 
 use axum::serve::ListenerExt;
-use server::{Config, StartError, build_state, keys, process, router};
+use server::{Config, StartError, admins, build_state, keys, process, router};
 use std::{net::SocketAddr, process::ExitCode};
 use tokio::net::TcpListener;
 
@@ -20,9 +20,11 @@ async fn main() -> ExitCode {
         ["keys", "rotate"] => keys::rotate().await,
         ["keys", "list"] => keys::list().await,
         ["keys", "new-kek"] => keys::new_kek(),
+        ["users", "grant-admin", username] => admins::set_admin(username, true).await,
+        ["users", "revoke-admin", username] => admins::set_admin(username, false).await,
         _ => {
             eprintln!(
-                "usage: server                 serve Photo Spots\n       server keys rotate     add a new signing key; the previous one keeps verifying until its tokens expire\n       server keys list       show the signing keys and the published ones\n       server keys new-kek    print a fresh key-encryption key for JWT_KEY_ENCRYPTION_KEY"
+                "usage: server                 serve Photo Spots\n       server keys rotate     add a new signing key; the previous one keeps verifying until its tokens expire\n       server keys list       show the signing keys and the published ones\n       server keys new-kek    print a fresh key-encryption key for JWT_KEY_ENCRYPTION_KEY\n       server users grant-admin USERNAME    let USERNAME use the admin area (from their next login)\n       server users revoke-admin USERNAME   take it away; their current tokens stop working at once"
             );
             return ExitCode::from(2);
         }

@@ -31,7 +31,10 @@ async fn two_hundred_concurrent_renames_from_twenty_users_all_land_cleanly() {
             .await
             .unwrap()
             .unwrap();
-        let (token, _) = server.tokens().issue(&user, 0).unwrap();
+        let (token, _) = server
+            .tokens()
+            .issue(&app::users::CurrentUser::new_user(user.clone()))
+            .unwrap();
         users.push((user.id.get(), token));
     }
 

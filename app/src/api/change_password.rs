@@ -30,6 +30,7 @@ pub async fn change_password(
     })?;
 
     let passwords = state.passwords.clone();
+    let holder = credentials.holder();
     let stored = Some(credentials.password_hash);
     if !passwords.clone().verify_off_thread(current, stored).await? {
         return Err(ApiError::WrongPassword);
@@ -41,5 +42,9 @@ pub async fn change_password(
         .await?
         .ok_or(ApiError::InvalidToken)?;
     tracing::info!(user = %auth.user_id(), "password changed; older tokens revoked");
-    LoginResponse::issue(&state, credentials.user, version)
+    let holder = crate::users::CurrentUser {
+        token_version: version,
+        ..holder
+    };
+    LoginResponse::issue(&state, holder)
 }

@@ -13,15 +13,17 @@ pub struct LoginResponse {
 
 #[cfg(feature = "ssr")]
 impl LoginResponse {
-    /// Signs a token for `user` at token version `version`.
+    /// Signs a token for `holder`.
     pub fn issue(
         state: &crate::state::AppState,
-        user: User,
-        version: u32,
+        holder: crate::users::CurrentUser,
     ) -> Result<Self, ApiError> {
-        let (token, claims) = state.tokens.issue(&user, version)?;
-        tracing::info!(user = %claims.sub, jti = %claims.jti, "token issued");
-        Ok(Self { token, user })
+        let (token, claims) = state.tokens.issue(&holder)?;
+        tracing::info!(user = %claims.sub, jti = %claims.jti, admin = claims.admin, "token issued");
+        Ok(Self {
+            token,
+            user: holder.user,
+        })
     }
 }
 
@@ -63,7 +65,7 @@ pub async fn login(username: String, password: String) -> Result<LoginResponse, 
     match credentials {
         Some(credentials) if verified => {
             state.throttle.record_success(address).await?;
-            LoginResponse::issue(&state, credentials.user, credentials.token_version)
+            LoginResponse::issue(&state, credentials.holder())
         }
         _ => {
             state

@@ -2,7 +2,7 @@ use super::{
     AUDIENCE, AUDIENCES, Claims, ISSUER, JwtSecret,
     keys::{KeyRing, KeySet, PublicKey},
 };
-use crate::domain::User;
+use crate::users::CurrentUser;
 use jsonwebtoken::{
     Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode,
     errors::ErrorKind,
@@ -178,29 +178,28 @@ impl TokenService {
         }
     }
 
-    /// A signed token for `user` at token version `version`, valid for the
-    /// configured lifetime from now.
-    pub fn issue(&self, user: &User, version: u32) -> Result<(String, Claims), TokenError> {
-        self.issue_at(user, version, unix_now())
+    /// A signed token for `holder` (their id, name, token version and admin
+    /// flag as the database has them), valid for the configured lifetime
+    /// from now.
+    pub fn issue(&self, holder: &CurrentUser) -> Result<(String, Claims), TokenError> {
+        self.issue_at(holder, unix_now())
     }
 
     /// As [`issue`](Self::issue), with "now" given (seconds since the epoch).
-    pub fn issue_at(
-        &self,
-        user: &User,
-        version: u32,
-        now: u64,
-    ) -> Result<(String, Claims), TokenError> {
+    pub fn issue_at(&self, holder: &CurrentUser, now: u64) -> Result<(String, Claims), TokenError> {
+        let user = &holder.user;
         let claims = Claims {
             sub: user.id,
             name: user.name.clone(),
-            admin: false,
+            // A hint for the browser (show the Admin link) and for other
+            // services; the main app's admin API checks the database again.
+            admin: holder.is_admin,
             iat: now,
             exp: now.saturating_add(self.ttl.as_secs()),
             iss: ISSUER.to_owned(),
             aud: AUDIENCES.map(String::from).to_vec(),
             jti: random_token_id()?,
-            ver: version,
+            ver: holder.token_version,
         };
         let signed = match &self.signer {
             Signer::Secret(key) => encode(&Header::new(Algorithm::HS256), &claims, key),
@@ -238,7 +237,7 @@ fn random_token_id() -> Result<String, TokenError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{UserId, UserName, Username};
+    use crate::domain::{User, UserId, UserName, Username};
     use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
     use serde_json::{Value, json};
 
@@ -257,7 +256,7 @@ mod tests {
     }
 
     fn token_for_john() -> String {
-        service().issue(&john(), 0).unwrap().0
+        service().issue(&CurrentUser::new_user(john())).unwrap().0
     }
 
     /// Signs arbitrary claims with the test secret and the given algorithm.
@@ -285,7 +284,7 @@ mod tests {
 
     #[test]
     fn issued_token_verifies_and_round_trips_the_claims() {
-        let (token, issued) = service().issue(&john(), 0).unwrap();
+        let (token, issued) = service().issue(&CurrentUser::new_user(john())).unwrap();
         let verified = service().verify(&token).unwrap();
         assert_eq!(verified, issued);
         assert_eq!(verified.sub.get(), 120);
@@ -331,7 +330,7 @@ mod tests {
             &JwtSecret::new("another-secret-that-is-also-long-enough").unwrap(),
             Duration::from_secs(3600),
         );
-        assert_refused(&other.issue(&john(), 0).unwrap().0);
+        assert_refused(&other.issue(&CurrentUser::new_user(john())).unwrap().0);
     }
 
     #[test]
@@ -357,7 +356,9 @@ mod tests {
     #[test]
     fn expired_token_is_refused_as_expired() {
         let long_ago = unix_now() - 2 * 3600;
-        let (token, _) = service().issue_at(&john(), 0, long_ago).unwrap();
+        let (token, _) = service()
+            .issue_at(&CurrentUser::new_user(john()), long_ago)
+            .unwrap();
         assert_eq!(service().verify(&token), Err(TokenError::Expired));
     }
 
@@ -465,7 +466,7 @@ mod tests {
         #[test]
         fn issued_token_is_eddsa_and_names_its_key() {
             let f = fixture();
-            let (token, issued) = f.service.issue(&john(), 0).unwrap();
+            let (token, issued) = f.service.issue(&CurrentUser::new_user(john())).unwrap();
             let header = header_json(&token);
             assert_eq!(header["alg"], "EdDSA");
             assert_eq!(header["kid"], active_key(&f).kid());
@@ -568,16 +569,16 @@ mod tests {
             let token = sign_ed(&key, &header, &only_main);
             assert!(f.service.verify(&token).is_ok());
             assert!(favorites.verify(&token).is_err());
-            let (issued, _) = f.service.issue(&john(), 0).unwrap();
+            let (issued, _) = f.service.issue(&CurrentUser::new_user(john())).unwrap();
             assert!(favorites.verify(&issued).is_ok());
         }
 
         #[test]
         fn tokens_of_the_previous_key_verify_after_rotation() {
             let f = fixture();
-            let (old_token, _) = f.service.issue(&john(), 0).unwrap();
+            let (old_token, _) = f.service.issue(&CurrentUser::new_user(john())).unwrap();
             let (old_kid, new_kid) = KeyRing::rotate(&f.path, Duration::from_secs(3600)).unwrap();
-            let (new_token, _) = f.service.issue(&john(), 0).unwrap();
+            let (new_token, _) = f.service.issue(&CurrentUser::new_user(john())).unwrap();
             assert_eq!(header_json(&old_token)["kid"], old_kid);
             assert_eq!(header_json(&new_token)["kid"], new_kid);
             assert!(f.service.verify(&old_token).is_ok());

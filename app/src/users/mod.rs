@@ -22,6 +22,18 @@ pub struct Credentials {
     pub user: User,
     pub password_hash: String,
     pub token_version: u32,
+    pub is_admin: bool,
+}
+
+impl Credentials {
+    /// Who a token issued from these credentials is for.
+    pub fn holder(&self) -> CurrentUser {
+        CurrentUser {
+            user: self.user.clone(),
+            token_version: self.token_version,
+            is_admin: self.is_admin,
+        }
+    }
 }
 
 /// A user as stored now, with the token version that decides which of
@@ -30,6 +42,19 @@ pub struct Credentials {
 pub struct CurrentUser {
     pub user: User,
     pub token_version: u32,
+    /// Whether the database says this user may use the admin area now.
+    pub is_admin: bool,
+}
+
+impl CurrentUser {
+    /// A user as created: token version 0, not an admin.
+    pub fn new_user(user: User) -> Self {
+        Self {
+            user,
+            token_version: 0,
+            is_admin: false,
+        }
+    }
 }
 
 /// Rows go through the domain constructors too: a row that breaks the rules

@@ -105,6 +105,17 @@ impl UserStore {
         forward!(self, bump_token_version(id))
     }
 
+    /// Makes `username` an admin or not. Taking admin away also refuses
+    /// every token issued so far (they say `admin: true`). `None` if there is
+    /// no such user.
+    pub async fn set_admin(
+        &self,
+        username: &Username,
+        admin: bool,
+    ) -> Result<Option<CurrentUser>, sqlx::Error> {
+        forward!(self, set_admin(username, admin))
+    }
+
     /// Stores a new password hash and, in the same statement, refuses every
     /// older token. Returns the new token version.
     pub async fn change_password(
@@ -393,6 +404,58 @@ mod tests {
         );
     }
 
+    /// Whether `user` is an admin, and their token version, by both reads.
+    async fn admin_state(store: &UserStore, user: &User) -> (bool, u32) {
+        let found = store
+            .find_credentials(&user.username)
+            .await
+            .unwrap()
+            .unwrap();
+        let current = store.current_user(user.id).await.unwrap().unwrap();
+        assert_eq!(found.is_admin, current.is_admin, "both reads agree");
+        (current.is_admin, current.token_version)
+    }
+
+    async fn only_taking_admin_away_refuses_the_tokens_issued_so_far(store: UserStore) {
+        let ada = user(122, "ada", "Ada");
+        store.insert_if_absent(&ada, "$hash").await.unwrap();
+        assert_eq!(
+            admin_state(&store, &ada).await,
+            (false, 0),
+            "nobody is an admin at first"
+        );
+
+        let granted = store.set_admin(&ada.username, true).await.unwrap().unwrap();
+        assert_eq!((granted.is_admin, granted.token_version), (true, 0));
+        assert_eq!(
+            admin_state(&store, &ada).await,
+            (true, 0),
+            "granting keeps her tokens"
+        );
+        store.set_admin(&ada.username, true).await.unwrap();
+        assert_eq!(
+            admin_state(&store, &ada).await,
+            (true, 0),
+            "granting twice changes nothing"
+        );
+
+        let revoked = store
+            .set_admin(&ada.username, false)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((revoked.is_admin, revoked.token_version), (false, 1));
+        store.set_admin(&ada.username, false).await.unwrap();
+        assert_eq!(
+            admin_state(&store, &ada).await,
+            (false, 1),
+            "revoking twice bumps once"
+        );
+
+        let nobody = Username::parse("nobody").unwrap();
+        assert!(store.set_admin(&nobody, true).await.unwrap().is_none());
+    }
+
     async fn created_users_get_new_ids_and_usernames_stay_unique(store: UserStore) {
         store
             .insert_if_absent(&user(121, "jack", "Jack"), "$h")
@@ -433,6 +496,7 @@ mod tests {
         update_name_changes_only_that_user,
         a_rename_under_a_revoked_token_version_changes_nothing,
         password_change_and_log_out_everywhere_bump_the_token_version,
+        only_taking_admin_away_refuses_the_tokens_issued_so_far,
         created_users_get_new_ids_and_usernames_stay_unique,
         unknown_users_are_none,
     );

@@ -10,7 +10,7 @@
 use super::{token_version, user_from_row};
 use crate::domain::UserId;
 use crate::users::CurrentUser;
-use sqlx::PgPool;
+use sqlx::{PgPool, Row};
 use std::collections::HashMap;
 
 /// Every user in `ids` that exists.
@@ -19,11 +19,12 @@ pub async fn read(
     ids: Vec<UserId>,
 ) -> Result<HashMap<UserId, CurrentUser>, sqlx::Error> {
     let ids: Vec<i64> = ids.into_iter().map(UserId::get).collect();
-    let rows =
-        sqlx::query("SELECT id, username, name, token_version FROM users WHERE id = ANY($1)")
-            .bind(ids)
-            .fetch_all(&pool)
-            .await?;
+    let rows = sqlx::query(
+        "SELECT id, username, name, token_version, is_admin FROM users WHERE id = ANY($1)",
+    )
+    .bind(ids)
+    .fetch_all(&pool)
+    .await?;
     rows.iter()
         .map(|row| {
             let user = user_from_row(row)?;
@@ -32,6 +33,7 @@ pub async fn read(
                 CurrentUser {
                     user,
                     token_version: token_version(row)?,
+                    is_admin: row.try_get("is_admin")?,
                 },
             ))
         })

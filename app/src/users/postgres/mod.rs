@@ -62,7 +62,8 @@ impl PostgresUsers {
         username: &Username,
     ) -> Result<Option<Credentials>, sqlx::Error> {
         sqlx::query(
-            "SELECT id, username, name, password_hash, token_version FROM users WHERE username = $1",
+            "SELECT id, username, name, password_hash, token_version, is_admin FROM users \
+             WHERE username = $1",
         )
         .bind(username.as_str())
         .fetch_optional(&self.pool)
@@ -76,7 +77,8 @@ impl PostgresUsers {
         id: UserId,
     ) -> Result<Option<Credentials>, sqlx::Error> {
         sqlx::query(
-            "SELECT id, username, name, password_hash, token_version FROM users WHERE id = $1",
+            "SELECT id, username, name, password_hash, token_version, is_admin FROM users \
+             WHERE id = $1",
         )
         .bind(id.get())
         .fetch_optional(&self.pool)
@@ -97,6 +99,33 @@ impl PostgresUsers {
         .fetch_optional(&self.pool)
         .await?
         .map(|row| token_version(&row))
+        .transpose()
+    }
+
+    /// Grants or takes away admin; taking it away bumps the token version.
+    pub async fn set_admin(
+        &self,
+        username: &Username,
+        admin: bool,
+    ) -> Result<Option<CurrentUser>, sqlx::Error> {
+        // Every expression in SET sees the row as it was before the update.
+        sqlx::query(
+            "UPDATE users SET token_version = token_version \
+               + CASE WHEN is_admin AND NOT $1 THEN 1 ELSE 0 END, \
+             is_admin = $1, updated_at = now() \
+             WHERE username = $2 RETURNING id, username, name, token_version, is_admin",
+        )
+        .bind(admin)
+        .bind(username.as_str())
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|row| {
+            Ok(CurrentUser {
+                user: user_from_row(&row)?,
+                token_version: token_version(&row)?,
+                is_admin: row.try_get("is_admin")?,
+            })
+        })
         .transpose()
     }
 
@@ -198,6 +227,7 @@ fn credentials_from_row(row: &PgRow) -> Result<Credentials, sqlx::Error> {
         user: user_from_row(row)?,
         password_hash: row.try_get("password_hash")?,
         token_version: token_version(row)?,
+        is_admin: row.try_get("is_admin")?,
     })
 }
 

@@ -19,7 +19,7 @@ pub async fn read(
     ids: Vec<UserId>,
 ) -> Result<HashMap<UserId, CurrentUser>, sqlx::Error> {
     let sql = format!(
-        "SELECT id, username, name, token_version FROM users WHERE id IN ({})",
+        "SELECT id, username, name, token_version, is_admin FROM users WHERE id IN ({})",
         vec!["?"; ids.len()].join(", ")
     );
     let mut query = sqlx::query(&sql);
@@ -36,6 +36,7 @@ pub async fn read(
                 CurrentUser {
                     user,
                     token_version,
+                    is_admin: row.try_get("is_admin")?,
                 },
             ))
         })

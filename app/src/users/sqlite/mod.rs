@@ -73,7 +73,8 @@ impl SqliteUsers {
         username: &Username,
     ) -> Result<Option<Credentials>, sqlx::Error> {
         sqlx::query(
-            "SELECT id, username, name, password_hash, token_version FROM users WHERE username = ?",
+            "SELECT id, username, name, password_hash, token_version, is_admin FROM users \
+             WHERE username = ?",
         )
         .bind(username.as_str())
         .fetch_optional(&self.reader)
@@ -88,7 +89,8 @@ impl SqliteUsers {
         id: UserId,
     ) -> Result<Option<Credentials>, sqlx::Error> {
         sqlx::query(
-            "SELECT id, username, name, password_hash, token_version FROM users WHERE id = ?",
+            "SELECT id, username, name, password_hash, token_version, is_admin FROM users \
+             WHERE id = ?",
         )
         .bind(id.get())
         .fetch_optional(&self.reader)
@@ -111,6 +113,32 @@ impl SqliteUsers {
         .bind(id.get())
         .fetch_optional(&self.writer)
         .await
+    }
+
+    /// Grants or takes away admin; taking it away bumps the token version.
+    pub async fn set_admin(
+        &self,
+        username: &Username,
+        admin: bool,
+    ) -> Result<Option<CurrentUser>, sqlx::Error> {
+        // Every expression in SET sees the row as it was before the update.
+        sqlx::query(
+            "UPDATE users SET token_version = token_version + (is_admin AND NOT ?1), \
+             is_admin = ?1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') \
+             WHERE username = ?2 RETURNING id, username, name, token_version, is_admin",
+        )
+        .bind(admin)
+        .bind(username.as_str())
+        .fetch_optional(&self.writer)
+        .await?
+        .map(|row| {
+            Ok(CurrentUser {
+                user: user_from_row(&row)?,
+                token_version: row.try_get("token_version")?,
+                is_admin: row.try_get("is_admin")?,
+            })
+        })
+        .transpose()
     }
 
     /// Stores a new password hash and, in the same statement, refuses every
@@ -211,6 +239,7 @@ fn credentials_from_row(row: &SqliteRow) -> Result<Credentials, sqlx::Error> {
         user: user_from_row(row)?,
         password_hash: row.try_get("password_hash")?,
         token_version: row.try_get("token_version")?,
+        is_admin: row.try_get("is_admin")?,
     })
 }
 
