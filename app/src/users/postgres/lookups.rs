@@ -7,10 +7,10 @@
 //! Revocation stays immediate: a group is queued after every write that was
 //! answered before it, and nothing is cached.
 
-use super::{token_version, user_from_row};
+use super::current_user_from_row;
 use crate::domain::UserId;
 use crate::users::CurrentUser;
-use sqlx::{PgPool, Row};
+use sqlx::PgPool;
 use std::collections::HashMap;
 
 /// Every user in `ids` that exists.
@@ -26,16 +26,6 @@ pub async fn read(
     .fetch_all(&pool)
     .await?;
     rows.iter()
-        .map(|row| {
-            let user = user_from_row(row)?;
-            Ok((
-                user.id,
-                CurrentUser {
-                    user,
-                    token_version: token_version(row)?,
-                    is_admin: row.try_get("is_admin")?,
-                },
-            ))
-        })
+        .map(|row| current_user_from_row(row).map(|current| (current.user.id, current)))
         .collect()
 }

@@ -119,13 +119,7 @@ impl PostgresUsers {
         .bind(username.as_str())
         .fetch_optional(&self.pool)
         .await?
-        .map(|row| {
-            Ok(CurrentUser {
-                user: user_from_row(&row)?,
-                token_version: token_version(&row)?,
-                is_admin: row.try_get("is_admin")?,
-            })
-        })
+        .map(|row| current_user_from_row(&row))
         .transpose()
     }
 
@@ -226,6 +220,15 @@ fn credentials_from_row(row: &PgRow) -> Result<Credentials, sqlx::Error> {
     Ok(Credentials {
         user: user_from_row(row)?,
         password_hash: row.try_get("password_hash")?,
+        token_version: token_version(row)?,
+        is_admin: row.try_get("is_admin")?,
+    })
+}
+
+/// A row with `id, username, name, token_version, is_admin`.
+fn current_user_from_row(row: &PgRow) -> Result<CurrentUser, sqlx::Error> {
+    Ok(CurrentUser {
+        user: user_from_row(row)?,
         token_version: token_version(row)?,
         is_admin: row.try_get("is_admin")?,
     })

@@ -7,10 +7,10 @@
 //! A group runs after every write answered before it was queued, so a
 //! revocation that was answered is always seen. Nothing is cached.
 
-use super::user_from_row;
+use super::current_user_from_row;
 use crate::domain::UserId;
 use crate::users::CurrentUser;
-use sqlx::{Row, SqlitePool};
+use sqlx::SqlitePool;
 use std::collections::HashMap;
 
 /// Every user in `ids` that exists, through the reader connections.
@@ -28,17 +28,6 @@ pub async fn read(
     }
     let rows = query.fetch_all(&reader).await?;
     rows.iter()
-        .map(|row| {
-            let user = user_from_row(row)?;
-            let token_version = row.try_get("token_version")?;
-            Ok((
-                user.id,
-                CurrentUser {
-                    user,
-                    token_version,
-                    is_admin: row.try_get("is_admin")?,
-                },
-            ))
-        })
+        .map(|row| current_user_from_row(row).map(|current| (current.user.id, current)))
         .collect()
 }

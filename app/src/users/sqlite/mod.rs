@@ -131,13 +131,7 @@ impl SqliteUsers {
         .bind(username.as_str())
         .fetch_optional(&self.writer)
         .await?
-        .map(|row| {
-            Ok(CurrentUser {
-                user: user_from_row(&row)?,
-                token_version: row.try_get("token_version")?,
-                is_admin: row.try_get("is_admin")?,
-            })
-        })
+        .map(|row| current_user_from_row(&row))
         .transpose()
     }
 
@@ -238,6 +232,15 @@ fn credentials_from_row(row: &SqliteRow) -> Result<Credentials, sqlx::Error> {
     Ok(Credentials {
         user: user_from_row(row)?,
         password_hash: row.try_get("password_hash")?,
+        token_version: row.try_get("token_version")?,
+        is_admin: row.try_get("is_admin")?,
+    })
+}
+
+/// A row with `id, username, name, token_version, is_admin`.
+pub(super) fn current_user_from_row(row: &SqliteRow) -> Result<CurrentUser, sqlx::Error> {
+    Ok(CurrentUser {
+        user: user_from_row(row)?,
         token_version: row.try_get("token_version")?,
         is_admin: row.try_get("is_admin")?,
     })
