@@ -25,6 +25,8 @@ pub struct Claims {
     pub sub: UserId,
     /// The name when the token was issued; the database has the current one.
     pub name: UserName,
+    /// Whether the user was an admin when the token was issued; the
+    /// database's `is_admin` is the current answer.
     pub admin: bool,
     /// Issued at, seconds since the Unix epoch.
     pub iat: u64,

@@ -191,8 +191,9 @@ impl TokenService {
         let claims = Claims {
             sub: user.id,
             name: user.name.clone(),
-            // A hint for the browser (show the Admin link) and for other
-            // services; the main app's admin API checks the database again.
+            // A copy for the browser and other services to read; what an
+            // admin may do is decided by the database row (`is_admin`),
+            // whose revocation also refuses this token (`ver`).
             admin: holder.is_admin,
             iat: now,
             exp: now.saturating_add(self.ttl.as_secs()),
