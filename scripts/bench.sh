@@ -16,7 +16,7 @@ if ! command -v wrk >/dev/null; then
   sudo_cmd=""; [[ "$(id -u)" != 0 ]] && sudo_cmd="sudo"
   $sudo_cmd apt-get install -y -qq wrk >/dev/null
 fi
-say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+source scripts/common.sh
 
 say "micro-benchmarks (criterion)"
 cargo bench -p app --features ssr --bench auth 2>&1 | grep -E '^[a-z0-9_/]+ +time:|^[a-z0-9_/]+$|^ +time:' || true

@@ -1,4 +1,5 @@
-# Helpers the scripts share: `source scripts/common.sh` after `cd` to the repository root.
+# Helpers the scripts share: `source scripts/common.sh` from the repository root,
+# or `source "$(dirname "$0")/common.sh"` from a script that keeps the caller's directory.
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 

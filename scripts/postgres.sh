@@ -27,9 +27,7 @@ as_owner() {
   fi
 }
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+source "$(dirname "$0")/common.sh"
 
 case "$command" in
   start)

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 CARGO_LEPTOS_VERSION=0.3.11
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pinned in Cargo.toml
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+source scripts/common.sh
 
 debian_packages=()
 for flag in "$@"; do

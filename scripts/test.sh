@@ -16,7 +16,7 @@ steps=(${steps[*]})
 
 scripts/setup.sh --browser --postgres --haproxy
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+source scripts/common.sh
 
 for step in "${steps[@]}"; do
   case "$step" in
