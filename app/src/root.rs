@@ -1,11 +1,12 @@
 use crate::{
     client::session::Session,
     components::Nav,
-    pages::{HomePage, LoginPage, NotFound, ProfilePage, SignupPage},
+    pages::{HomePage, LoginPage, NotFound, ProfilePage, SignupPage, SpotPage},
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
+    SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -54,7 +55,11 @@ pub fn App() -> impl IntoView {
             <Nav />
             <main>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage />
+                    // The spot pages render in full before the answer
+                    // starts: their status (404) and <title> depend on the
+                    // database.
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/spots/:slug") view=SpotPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/profile") view=ProfilePage />
                     <Route path=path!("/signup") view=SignupPage />

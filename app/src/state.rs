@@ -3,17 +3,20 @@
 use crate::{
     api::ApiError,
     auth::{LoginThrottle, Passwords, TokenService},
+    spots::store::SpotStore,
     users::UserStore,
 };
 use axum::extract::FromRef;
 use axum::http::HeaderMap;
 use leptos::prelude::LeptosOptions;
-use std::{net::IpAddr, sync::Arc};
+use std::{net::IpAddr, path::PathBuf, sync::Arc};
 
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub users: UserStore,
+    pub spots: SpotStore,
+    pub photos: PhotoSettings,
     pub tokens: Arc<TokenService>,
     pub passwords: Arc<Passwords>,
     pub throttle: Arc<LoginThrottle>,
@@ -23,6 +26,15 @@ pub struct AppState {
     pub jwks_max_age: std::time::Duration,
     /// Load balancers whose `X-Forwarded-For` is believed (`TRUSTED_PROXY_ADDRESSES`).
     pub trusted_proxies: Arc<[IpAddr]>,
+}
+
+/// Where spot photos are kept and how many uploads are processed at once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhotoSettings {
+    /// `PHOTOS_DIR`. Several instances need one shared directory.
+    pub dir: PathBuf,
+    /// `PHOTO_WORKERS`: uploads decoded and resized at the same time.
+    pub workers: usize,
 }
 
 impl AppState {

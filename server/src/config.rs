@@ -5,6 +5,7 @@ use app::{
         JwtSecret, SecretError, ThrottleLimits,
         keys::{KeyEncryptionKey, SealError},
     },
+    state::PhotoSettings,
     users::{DatabaseKind, DatabaseOptions},
 };
 use leptos::config::{Env, LeptosOptions, get_configuration};
@@ -28,6 +29,9 @@ const DEV_KEY_FILE: &str = "dev-jwt-ed25519.pem";
 /// How often instances reread keys kept in the database: a rotation is
 /// published everywhere within this, and signs after three times this.
 const DEFAULT_KEY_REFRESH_SECONDS: u32 = 10;
+/// Uploads decoded at once: each can hold a 40-megapixel image (160 MB)
+/// and a core for a second or two.
+const DEFAULT_PHOTO_WORKERS: u32 = 2;
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
@@ -134,6 +138,9 @@ pub struct Config {
     /// Load balancers whose `X-Forwarded-For` names the client
     /// (`TRUSTED_PROXY_ADDRESSES`, comma-separated; none by default).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Where photo files go (`PHOTOS_DIR`) and how many uploads are decoded
+    /// at once (`PHOTO_WORKERS`).
+    pub photos: PhotoSettings,
     /// Create the demo users (john and jack) if they are missing: set by
     /// `PHOTO_SPOTS_DEMO`, on by default in development only.
     pub demo: bool,
@@ -288,7 +295,18 @@ impl Config {
                 })
                 .collect::<Result<_, _>>()?,
         };
+        let photos = PhotoSettings {
+            // Next to the SQLite file by default, so one directory holds
+            // everything a single instance keeps.
+            dir: set("PHOTOS_DIR").map(PathBuf::from).unwrap_or_else(|| {
+                database_dir(&database.url)
+                    .unwrap_or_else(|| PathBuf::from("data"))
+                    .join("photos")
+            }),
+            workers: number("PHOTO_WORKERS", DEFAULT_PHOTO_WORKERS, 64)? as usize,
+        };
         Ok(Self {
+            photos,
             trusted_proxies,
             login_limits,
             leptos_options,

@@ -12,6 +12,7 @@ pub mod keys;
 pub mod process;
 pub mod router;
 mod security;
+mod spots;
 pub mod startup;
 
 pub use config::Config;

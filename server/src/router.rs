@@ -1,6 +1,6 @@
 //! The HTTP surface: pages, `/api/*` server functions, static files.
 
-use crate::{api_middleware, assets, jwks, security};
+use crate::{api_middleware, assets, jwks, security, spots};
 use app::{App, api::ApiError, shell, state::AppState};
 use axum::{
     Router,
@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         // Load balancers check with GET (HAProxy's `option httpchk`); the
         // server function answers POST at the same path.
         .route("/api/health", get(|| async { axum::Json("ok") }))
+        .merge(spots::routes())
         .route("/api/{*rest}", any(|| async { ApiError::NotFound }))
         // Pages are compressed as they stream; static files come precompressed.
         .layer(compression())

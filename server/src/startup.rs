@@ -10,6 +10,7 @@ use app::{
         LEEWAY_SECONDS, LoginThrottle, PasswordError, Passwords, TokenService,
         keys::{KeyRing, KeyRingError, StoredKeys, StoredKeysError},
     },
+    spots::store::SpotStore,
     state::AppState,
     users::{StoreError, UserStore},
 };
@@ -68,6 +69,8 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
     }
     Ok(AppState {
         leptos_options: config.leptos_options.clone(),
+        spots: SpotStore::on(&users),
+        photos: config.photos.clone(),
         users,
         tokens,
         passwords,

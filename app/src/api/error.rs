@@ -34,6 +34,14 @@ pub enum ApiError {
     BadRequest(String),
     #[error("There is no API endpoint at this path.")]
     NotFound,
+    #[error("There is no photo spot with that name.")]
+    NoSuchSpot,
+    #[error("A spot with that slug already exists. Please choose another.")]
+    SlugTaken,
+    #[error("This is for admins only.")]
+    Forbidden,
+    #[error("Photos can be at most {max_mb} MB.")]
+    PhotoTooLarge { max_mb: u32 },
     #[error("This endpoint does not answer that HTTP method.")]
     MethodNotAllowed,
     #[error("The request is too large.")]
@@ -57,14 +65,14 @@ impl ApiError {
             | Self::MissingToken
             | Self::InvalidToken
             | Self::ExpiredToken => 401,
-            Self::WrongPassword => 403,
-            Self::UsernameTaken => 409,
+            Self::WrongPassword | Self::Forbidden => 403,
+            Self::UsernameTaken | Self::SlugTaken => 409,
             Self::TooManyAttempts { .. } => 429,
             Self::Validation { .. } => 422,
             Self::BadRequest(_) => 400,
-            Self::NotFound => 404,
+            Self::NotFound | Self::NoSuchSpot => 404,
             Self::MethodNotAllowed => 405,
-            Self::TooLarge => 413,
+            Self::TooLarge | Self::PhotoTooLarge { .. } => 413,
             Self::HeadersTooLarge => 431,
             Self::Unavailable => 503,
             Self::Internal => 500,
@@ -92,6 +100,10 @@ impl ApiError {
             Self::Validation { .. } => "validation",
             Self::BadRequest(_) => "bad_request",
             Self::NotFound => "not_found",
+            Self::NoSuchSpot => "no_such_spot",
+            Self::SlugTaken => "slug_taken",
+            Self::Forbidden => "forbidden",
+            Self::PhotoTooLarge { .. } => "photo_too_large",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::TooLarge => "too_large",
             Self::HeadersTooLarge => "headers_too_large",
@@ -105,7 +117,8 @@ impl ApiError {
 impl From<ValidationError> for ApiError {
     fn from(error: ValidationError) -> Self {
         Self::Validation {
-            field: error.field().to_ascii_lowercase(),
+            // "Best light" → "best_light", the JSON field's name.
+            field: error.field().to_ascii_lowercase().replace(' ', "_"),
             message: error.to_string(),
         }
     }
@@ -153,6 +166,8 @@ struct WireError {
     field: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     retry_after: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max_mb: Option<u32>,
 }
 
 impl From<ApiError> for WireError {
@@ -165,7 +180,12 @@ impl From<ApiError> for WireError {
             ApiError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         };
+        let max_mb = match &error {
+            ApiError::PhotoTooLarge { max_mb } => Some(*max_mb),
+            _ => None,
+        };
         Self {
+            max_mb,
             error: error.code().to_owned(),
             message: error.to_string(),
             field,
@@ -194,6 +214,12 @@ impl TryFrom<WireError> for ApiError {
             },
             "bad_request" => Self::BadRequest(wire.message),
             "not_found" => Self::NotFound,
+            "no_such_spot" => Self::NoSuchSpot,
+            "slug_taken" => Self::SlugTaken,
+            "forbidden" => Self::Forbidden,
+            "photo_too_large" => Self::PhotoTooLarge {
+                max_mb: wire.max_mb.unwrap_or_default(),
+            },
             "method_not_allowed" => Self::MethodNotAllowed,
             "too_large" => Self::TooLarge,
             "headers_too_large" => Self::HeadersTooLarge,
@@ -266,6 +292,10 @@ mod tests {
             },
             ApiError::BadRequest("nope".into()),
             ApiError::NotFound,
+            ApiError::NoSuchSpot,
+            ApiError::SlugTaken,
+            ApiError::Forbidden,
+            ApiError::PhotoTooLarge { max_mb: 10 },
             ApiError::TooLarge,
             ApiError::MethodNotAllowed,
             ApiError::HeadersTooLarge,

@@ -89,31 +89,34 @@ impl Favorites {
 
     /// Stars or unstars `slug`: shown at once, saved in the background,
     /// and undone (with the reason shown) if saving fails.
-    pub fn toggle(&self, slug: &'static str) {
-        if self.is_saving(slug) || !self.is_ready() {
+    pub fn toggle(&self, slug: String) {
+        if self.is_saving(&slug) || !self.is_ready() {
             return;
         }
-        let starred = !self.is_starred(slug);
+        let starred = !self.is_starred(&slug);
         let (state, saving) = (self.state, self.saving);
-        let apply = move |on: bool| {
-            state.update(|state| {
-                if let FavoritesState::Ready(spots) = state {
-                    if on {
-                        spots.insert(slug.to_owned());
-                    } else {
-                        spots.remove(slug);
+        let apply = {
+            let slug = slug.clone();
+            move |on: bool| {
+                state.update(|state| {
+                    if let FavoritesState::Ready(spots) = state {
+                        if on {
+                            spots.insert(slug.clone());
+                        } else {
+                            spots.remove(&slug);
+                        }
                     }
-                }
-            })
+                })
+            }
         };
         apply(starred);
         saving.update(|saving| {
-            saving.insert(slug.to_owned());
+            saving.insert(slug.clone());
         });
         leptos::task::spawn_local(async move {
-            let result = save(slug, starred).await;
+            let result = save(&slug, starred).await;
             saving.update(|saving| {
-                saving.remove(slug);
+                saving.remove(&slug);
             });
             if let Err(error) = result {
                 apply(!starred);

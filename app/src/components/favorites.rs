@@ -1,14 +1,20 @@
 use crate::{
     client::favorites::{Favorites, FavoritesState},
-    spots,
+    domain::SpotSlug,
+    spots::load,
 };
 use leptos::prelude::*;
 
 /// ☆/★ for one spot, for a logged-in person whose favourites loaded.
 #[component]
-pub fn StarButton(favorites: Favorites, slug: &'static str, name: &'static str) -> impl IntoView {
-    let starred = move || favorites.is_starred(slug);
+pub fn StarButton(favorites: Favorites, slug: String, name: String) -> impl IntoView {
+    let test_id = format!("star-{slug}");
+    // Stored once, so the closures below are `Copy` and can be used twice.
+    let slug = StoredValue::new(slug);
+    let name = StoredValue::new(name);
+    let starred = move || slug.with_value(|slug| favorites.is_starred(slug));
     let label = move || {
+        let name = name.get_value();
         if starred() {
             format!("Remove {name} from your favourites")
         } else {
@@ -20,12 +26,12 @@ pub fn StarButton(favorites: Favorites, slug: &'static str, name: &'static str) 
             <button
                 type="button"
                 class="star"
-                data-testid=format!("star-{slug}")
+                data-testid=test_id.clone()
                 aria-pressed=move || starred().to_string()
                 aria-label=label
                 title=label
-                disabled=move || favorites.is_saving(slug)
-                on:click=move |_| favorites.toggle(slug)
+                disabled=move || slug.with_value(|slug| favorites.is_saving(slug))
+                on:click=move |_| favorites.toggle(slug.get_value())
             >
                 {move || if starred() { "★" } else { "☆" }}
             </button>
@@ -63,12 +69,7 @@ pub fn FavoritesList(favorites: Favorites) -> impl IntoView {
                     <ul data-testid="favorites-list">
                         {spots
                             .into_iter()
-                            .map(|slug| {
-                                let (name, place) = spots::find(&slug)
-                                    .map(|spot| (spot.name.to_owned(), spot.place))
-                                    .unwrap_or((slug.clone(), ""));
-                                view! { <li><strong>{name}</strong>" "<span class="place">{place}</span></li> }
-                            })
+                            .map(|slug| view! { <FavoriteItem slug /> })
                             .collect_view()}
                     </ul>
                 }
@@ -84,5 +85,32 @@ pub fn FavoritesList(favorites: Favorites) -> impl IntoView {
                 "it checks the signature with Photo Spots' public key and never sees your password."
             </p>
         </section>
+    }
+}
+
+/// One favourite: its name and place from the spots API once loaded, the
+/// slug until then (or if the spot was removed since it was starred).
+#[component]
+fn FavoriteItem(slug: String) -> impl IntoView {
+    let spot = LocalResource::new({
+        let slug = slug.clone();
+        move || {
+            let slug = SpotSlug::parse(&slug);
+            async move { load::spot(slug.map_err(|_| load::LoadError::NotFound)?).await }
+        }
+    });
+    move || match spot.get() {
+        Some(Ok(spot)) => view! {
+            <li>
+                <a href=spot.path()><strong>{spot.name.clone()}</strong></a>
+                " "<span class="place">{spot.place}</span>
+            </li>
+        }
+        .into_any(),
+        Some(Err(load::LoadError::NotFound)) => view! {
+            <li><strong>{slug.clone()}</strong>" "<span class="place">"(removed)"</span></li>
+        }
+        .into_any(),
+        _ => view! { <li><strong>{slug.clone()}</strong></li> }.into_any(),
     }
 }

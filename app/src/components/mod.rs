@@ -5,6 +5,7 @@ mod favorites;
 mod name_form;
 mod nav;
 mod session_starter;
+mod spot_card;
 mod token_anatomy;
 
 pub use account_security::AccountSecurity;
@@ -12,4 +13,5 @@ pub use favorites::{FavoritesList, FavoritesNotice, StarButton};
 pub use name_form::NameForm;
 pub use nav::Nav;
 pub use session_starter::session_starter;
+pub use spot_card::SpotCard;
 pub use token_anatomy::TokenAnatomy;

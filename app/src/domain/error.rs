@@ -22,6 +22,8 @@ pub enum ValidationError {
     UserId,
     #[error("A spot is named by 1 to 64 lowercase letters, digits and '-', e.g. kirkjufell.")]
     SpotSlug,
+    #[error("Give both latitude (-90 to 90) and longitude (-180 to 180), or neither.")]
+    Coordinates,
 }
 
 impl ValidationError {
@@ -36,6 +38,7 @@ impl ValidationError {
             Self::UsernameFormat => "username",
             Self::UserId => "id",
             Self::SpotSlug => "spot",
+            Self::Coordinates => "coordinates",
         }
     }
 }

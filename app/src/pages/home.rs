@@ -1,15 +1,27 @@
 use crate::{
     client::{favorites::Favorites, session::Session},
-    components::{FavoritesNotice, StarButton},
-    spots::SPOTS,
+    components::{FavoritesNotice, SpotCard},
+    spots::{
+        SpotList,
+        load::{self, LoadError},
+    },
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let session = Session::get();
     let favorites = Favorites::load(session);
+    let query = use_query_map();
+    let page = move || query.with(|query| load::parse_page(query.get_str("page")));
+    let spots = Resource::new(page, |page| async move {
+        match page {
+            Some(page) => load::page(page).await,
+            None => Err(LoadError::NotFound),
+        }
+    });
     view! {
         <Title text="The best photo spots in the world" />
         <section class="hero">
@@ -22,21 +34,52 @@ pub fn HomePage() -> impl IntoView {
             </Show>
         </section>
         <FavoritesNotice favorites />
+        <Suspense fallback=|| view! { <p class="loading">"Loading the spots…"</p> }>
+            {move || Suspend::new(async move {
+                match spots.await {
+                    Ok(list) => view! { <SpotGrid list favorites /> }.into_any(),
+                    Err(error) => {
+                        super::set_status(error.status());
+                        view! { <p class="notice" role="alert">{error.to_string()}</p> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SpotGrid(list: SpotList, favorites: Favorites) -> impl IntoView {
+    let empty = list.spots.is_empty();
+    view! {
+        <Show when=move || empty>
+            <p class="notice">"No photo spots on this page."</p>
+        </Show>
         <ul class="spots">
-            {SPOTS
-                .iter()
-                .map(|spot| view! {
-                    <li class="card spot" data-slug=spot.slug>
-                        <div class="spot-title">
-                            <h2>{spot.name}</h2>
-                            <StarButton favorites slug=spot.slug name=spot.name />
-                        </div>
-                        <p class="place">{spot.place}</p>
-                        <p><strong>"Best light: "</strong>{spot.best_light}</p>
-                        <p>{spot.note}</p>
-                    </li>
-                })
+            {list
+                .spots
+                .into_iter()
+                .map(|spot| view! { <SpotCard spot favorites /> })
                 .collect_view()}
         </ul>
+        <Pager page=list.page pages=list.pages />
     }
+}
+
+/// Newer and older pages, when there is more than one.
+#[component]
+fn Pager(page: u32, pages: u32) -> impl IntoView {
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pager" aria-label="Pages">
+                {(page > 1).then(|| view! {
+                    <a href=format!("/?page={}", page - 1) rel="prev">"← Newer spots"</a>
+                })}
+                <span>{format!("Page {page} of {pages}")}</span>
+                {(page < pages).then(|| view! {
+                    <a href=format!("/?page={}", page + 1) rel="next">"Older spots →"</a>
+                })}
+            </nav>
+        }
+    })
 }

@@ -1,13 +1,32 @@
 //! One module per page.
 
+#[cfg(feature = "ssr")]
+use leptos::prelude::use_context;
+
 mod home;
 mod login;
 mod not_found;
 mod profile;
 mod signup;
+mod spot;
 
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use profile::ProfilePage;
 pub use signup::SignupPage;
+pub use spot::SpotPage;
+
+/// The status of the page being rendered on the server (nothing in the
+/// browser). Routes that set one render in full before answering
+/// (`SsrMode::Async`), so it reaches the response.
+fn set_status(status: u16) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        let status = axum::http::StatusCode::from_u16(status)
+            .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
+}

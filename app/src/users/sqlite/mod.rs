@@ -62,6 +62,12 @@ impl SqliteUsers {
         })
     }
 
+    /// The pools, for other tables of the main database (the spots): reads
+    /// share the readers, writes queue for the one writer.
+    pub fn pools(&self) -> (&SqlitePool, &SqlitePool) {
+        (&self.reader, &self.writer)
+    }
+
     /// Closes every connection, checkpointing the WAL.
     pub async fn close(&self) {
         self.reader.close().await;
