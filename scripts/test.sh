@@ -42,7 +42,7 @@ for step in "${steps[@]}"; do
       cargo test -p app -p server --features app/ssr --all-targets
       say "the API tests again, every server on PostgreSQL"
       PHOTO_SPOTS_TEST_DATABASE=postgres cargo test -p server --features app/ssr \
-        --test api --test accounts --test durability --test throttle --test token_attacks --test admins --test spots \
+        --test api --test accounts --test durability --test throttle --test token_attacks --test admins --test spots --test admin_spots \
         --test sso --test key_rotation --test favorites
       ;;
     e2e)

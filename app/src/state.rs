@@ -16,7 +16,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub users: UserStore,
     pub spots: SpotStore,
-    pub photos: PhotoSettings,
+    pub photos: PhotoWork,
     pub tokens: Arc<TokenService>,
     pub passwords: Arc<Passwords>,
     pub throttle: Arc<LoginThrottle>,
@@ -35,6 +35,23 @@ pub struct PhotoSettings {
     pub dir: PathBuf,
     /// `PHOTO_WORKERS`: uploads decoded and resized at the same time.
     pub workers: usize,
+}
+
+/// The photo directory and the permits that bound how many uploads are
+/// decoded at once, shared by every request of this process.
+#[derive(Clone, Debug)]
+pub struct PhotoWork {
+    pub dir: Arc<std::path::Path>,
+    pub workers: Arc<tokio::sync::Semaphore>,
+}
+
+impl PhotoWork {
+    pub fn new(settings: &PhotoSettings) -> Self {
+        Self {
+            dir: settings.dir.as_path().into(),
+            workers: Arc::new(tokio::sync::Semaphore::new(settings.workers.max(1))),
+        }
+    }
 }
 
 impl AppState {

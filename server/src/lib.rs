@@ -7,6 +7,7 @@ mod assets;
 pub mod config;
 pub mod demo;
 pub mod favorites;
+mod json_body;
 mod jwks;
 pub mod keys;
 pub mod process;

@@ -1,7 +1,7 @@
 //! The HTTP surface: pages, `/api/*` server functions, static files.
 
 use crate::{api_middleware, assets, jwks, security, spots};
-use app::{App, api::ApiError, shell, state::AppState};
+use app::{App, api::ApiError, shell, spots::PHOTOS_PATH, state::AppState};
 use axum::{
     Router,
     handler::Handler,
@@ -9,9 +9,12 @@ use axum::{
     routing::{any, get},
 };
 use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
-use tower_http::compression::{
-    CompressionLayer,
-    predicate::{NotForContentType, Predicate, SizeAbove},
+use tower_http::{
+    compression::{
+        CompressionLayer,
+        predicate::{NotForContentType, Predicate, SizeAbove},
+    },
+    limit::RequestBodyLimitLayer,
 };
 
 /// Answers smaller than this go out as they are: compressing a 200-byte JSON
@@ -35,9 +38,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/health", get(|| async { axum::Json("ok") }))
         .merge(spots::routes())
         .route("/api/{*rest}", any(|| async { ApiError::NotFound }))
+        // Every route so far takes small bodies; the photo upload, merged
+        // next, has its own limit (the outer one, in `harden`).
+        .layer(RequestBodyLimitLayer::new(security::MAX_BODY_BYTES))
+        .merge(spots::upload_route())
         // Pages are compressed as they stream; static files come precompressed.
         .layer(compression())
         .nest_service("/pkg", assets::bundle(&options))
+        .nest_service(PHOTOS_PATH, spots::files(&state.photos.dir))
         .fallback_service(assets::public(&options, not_found))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -46,7 +54,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(api_middleware::with_http_status))
         .layer(middleware::from_fn(api_middleware::no_store))
         .with_state(state);
-    security::harden(router, security::MAX_BODY_BYTES)
+    security::harden(router, spots::MAX_UPLOAD_BYTES)
 }
 
 /// gzip only: brotli's encoder is slow at the levels worth using per

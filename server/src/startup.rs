@@ -11,7 +11,7 @@ use app::{
         keys::{KeyRing, KeyRingError, StoredKeys, StoredKeysError},
     },
     spots::store::SpotStore,
-    state::AppState,
+    state::{AppState, PhotoWork},
     users::{StoreError, UserStore},
 };
 use std::sync::Arc;
@@ -70,7 +70,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
     Ok(AppState {
         leptos_options: config.leptos_options.clone(),
         spots: SpotStore::on(&users),
-        photos: config.photos.clone(),
+        photos: PhotoWork::new(&config.photos),
         users,
         tokens,
         passwords,

@@ -52,6 +52,8 @@ where
 pub struct Authenticated {
     claims: Claims,
     user: User,
+    /// What the database said about admin rights at the check.
+    is_admin: bool,
 }
 
 impl Authenticated {
@@ -72,6 +74,12 @@ impl Authenticated {
     /// The user as the database had them when the token was checked.
     pub fn user(&self) -> &User {
         &self.user
+    }
+
+    /// Whether the database called this user an admin at the check (the
+    /// token's `admin` claim is only a copy from login time).
+    pub fn is_admin_in_database(&self) -> bool {
+        self.is_admin
     }
 
     /// Verifies the bearer token in `headers`, then reads the user and their
@@ -96,6 +104,7 @@ impl Authenticated {
                 Ok(Self {
                     claims,
                     user: current.user,
+                    is_admin: current.is_admin,
                 })
             }
         }

@@ -8,6 +8,8 @@ pub use claims::{AUDIENCE, AUDIENCES, Claims, FAVORITES_AUDIENCE, ISSUER};
 pub use token_parts::TokenParts;
 
 #[cfg(feature = "ssr")]
+mod admin;
+#[cfg(feature = "ssr")]
 mod guard;
 #[cfg(feature = "ssr")]
 pub mod keys;
@@ -20,6 +22,8 @@ mod throttle;
 #[cfg(feature = "ssr")]
 mod token;
 
+#[cfg(feature = "ssr")]
+pub use admin::Admin;
 #[cfg(feature = "ssr")]
 pub use guard::{Authenticated, VerifiedClaims, bearer_token};
 #[cfg(feature = "ssr")]

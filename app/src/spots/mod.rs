@@ -11,7 +11,7 @@ mod photo;
 pub mod store;
 
 pub use draft::{SpotDraft, SpotInput};
-pub use photo::{Photo, PhotoFile};
+pub use photo::{PHOTOS_PATH, Photo, PhotoFile};
 
 use crate::domain::SpotSlug;
 use serde::{Deserialize, Serialize};

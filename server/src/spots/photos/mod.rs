@@ -1,0 +1,165 @@
+//! `PUT /api/admin/spots/{slug}/photo` (multipart, field `photo`): an admin
+//! replaces a spot's photo. And `/photos/…`, where the files are served.
+
+mod files;
+mod process;
+
+use super::admin::{existing, now};
+use app::{api::ApiError, auth::Admin, spots::Spot, state::AppState};
+use axum::{
+    Json,
+    extract::{Multipart, Path, State, multipart::MultipartRejection},
+};
+use process::{MAX_BYTES, PhotoError};
+use std::{collections::HashSet, time::Duration};
+
+pub use process::MAX_BYTES as MAX_PHOTO_BYTES;
+
+/// Files no spot shows are deleted once they are this old: long enough for
+/// any upload between writing its files and pointing its row at them.
+const SWEEP_GRACE: Duration = Duration::from_secs(600);
+
+pub async fn upload(
+    admin: Admin,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Json<Spot>, ApiError> {
+    let slug = existing(&slug)?;
+    // Before any decoding: no work for a spot that isn't there.
+    if state.spots.find(&slug).await?.is_none() {
+        return Err(ApiError::NoSuchSpot);
+    }
+    let bytes = photo_field(multipart).await?;
+    let received = bytes.len();
+    // At most `PHOTO_WORKERS` uploads decode at once, each on the blocking
+    // pool: a burst of uploads queues here and never stalls the runtime
+    // threads that answer logins and pages.
+    let permit = state
+        .photos
+        .workers
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| ApiError::Unavailable)?;
+    let dir = state.photos.dir.clone();
+    let written = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let processed = process::process(&bytes).map_err(refused)?;
+        files::store(&dir, &processed).map_err(|error| {
+            tracing::error!(%error, "could not write a photo");
+            ApiError::Internal
+        })
+    })
+    .await
+    .map_err(|error| {
+        tracing::error!(%error, "photo processing panicked");
+        ApiError::Internal
+    })??;
+    match state.spots.set_photo(&slug, &written.photo, now()).await {
+        Ok(Some(spot)) => {
+            tracing::info!(
+                admin = %admin.id(),
+                jti = %admin.jti(),
+                spot = %slug,
+                photo = %written.photo.key,
+                bytes = received,
+                "spot photo replaced"
+            );
+            sweep_soon(&state);
+            Ok(Json(spot))
+        }
+        // No row points at the new files: take back the ones this upload made.
+        failed => {
+            for path in &written.created {
+                let _ = std::fs::remove_file(path);
+            }
+            Err(match failed {
+                Ok(_) => ApiError::NoSuchSpot,
+                Err(error) => error.into(),
+            })
+        }
+    }
+}
+
+/// The bytes of the `photo` field, refused past [`MAX_BYTES`] as they
+/// arrive (nothing larger is buffered).
+async fn photo_field(
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Vec<u8>, ApiError> {
+    let form_error = || {
+        ApiError::BadRequest(
+            "Send the photo as multipart/form-data, in a field named \"photo\".".into(),
+        )
+    };
+    let too_large = photo_too_large;
+    let mut multipart = multipart.map_err(|_| form_error())?;
+    while let Some(mut field) = multipart.next_field().await.map_err(|_| form_error())? {
+        if field.name() != Some("photo") {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(|error| {
+            if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                too_large()
+            } else {
+                form_error()
+            }
+        })? {
+            if bytes.len() + chunk.len() > MAX_BYTES {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        return Ok(bytes);
+    }
+    Err(form_error())
+}
+
+fn refused(error: PhotoError) -> ApiError {
+    ApiError::Validation {
+        field: "photo".into(),
+        message: error.to_string(),
+    }
+}
+
+/// A body over the limit (by its `Content-Length`, before it is read) gets
+/// the photo's own message.
+pub async fn too_large_as_photo_error(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let response = next.run(request).await;
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
+    if response.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE && !is_json {
+        return photo_too_large().into_response();
+    }
+    response
+}
+
+fn photo_too_large() -> ApiError {
+    ApiError::PhotoTooLarge {
+        max_mb: (MAX_BYTES / (1024 * 1024)) as u32,
+    }
+}
+
+/// Removes, in the background, the files of photos no spot shows any more.
+pub fn sweep_soon(state: &AppState) {
+    let (spots, dir) = (state.spots.clone(), state.photos.dir.clone());
+    tokio::spawn(async move {
+        let keep: HashSet<String> = match spots.photo_keys().await {
+            Ok(keys) => keys.into_iter().collect(),
+            Err(error) => return tracing::warn!(%error, "photo sweep skipped"),
+        };
+        match tokio::task::spawn_blocking(move || files::sweep(&dir, &keep, SWEEP_GRACE)).await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(removed)) => tracing::info!(removed, "unused photo files removed"),
+            Ok(Err(error)) => tracing::warn!(%error, "photo sweep failed"),
+            Err(error) => tracing::warn!(%error, "photo sweep panicked"),
+        }
+    });
+}
