@@ -28,6 +28,7 @@ async fn logs_name_tokens_by_jti_and_never_show_secrets() {
     let writer = captured.clone();
     tracing_subscriber::fmt()
         .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
         .with_writer(move || writer.clone())
         .init();
 
@@ -47,12 +48,42 @@ async fn logs_name_tokens_by_jti_and_never_show_secrets() {
     server
         .post("/api/change_password", Some(&token), body)
         .await;
+    // An admin write, and a non-admin's attempt at one.
+    let ada = server.token_for("ada").await;
+    let spot = json!({"slug": "lake-bled", "name": "Lake Bled", "place": "Slovenia"});
+    let added = server
+        .post("/api/admin/spots", Some(&ada), spot.clone())
+        .await;
+    assert_eq!(added.status(), 201);
+    let jack = server.token_for("jack").await;
+    let refused = server.post("/api/admin/spots", Some(&jack), spot).await;
+    assert_eq!(refused.status(), 403);
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     let jti = server.tokens().verify(&token).unwrap().jti;
     assert!(
         logs.contains(&jti),
         "the token's jti should be logged: {logs}"
+    );
+    // Every admin write names the admin and the token that made it.
+    let ada_jti = server.tokens().verify(&ada).unwrap().jti;
+    let write = logs
+        .lines()
+        .find(|line| line.contains("spot added"))
+        .unwrap_or_else(|| panic!("the admin write should be logged: {logs}"));
+    assert!(
+        write.contains("admin=122") && write.contains(&ada_jti),
+        "{write}"
+    );
+    assert!(write.contains("spot=lake-bled"), "{write}");
+    let jack_jti = server.tokens().verify(&jack).unwrap().jti;
+    let refusal = logs
+        .lines()
+        .find(|line| line.contains("admin call refused"))
+        .unwrap_or_else(|| panic!("the refusal should be logged: {logs}"));
+    assert!(
+        refusal.contains("user=121") && refusal.contains(&jack_jti),
+        "{refusal}"
     );
     let signature = token.rsplit('.').next().unwrap();
     for secret in [
