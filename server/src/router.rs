@@ -32,6 +32,9 @@ pub fn router(state: AppState) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
+        // Only the server functions: inside `authenticate_first` (below),
+        // so a call without a valid token is still 401 first.
+        .layer(middleware::from_fn(api_middleware::json_objects_only))
         .route("/.well-known/jwks.json", get(jwks::jwks))
         // Load balancers check with GET (HAProxy's `option httpchk`); the
         // server function answers POST at the same path.

@@ -400,3 +400,19 @@ async fn with_a_token_a_malformed_body_is_still_400() {
     );
     assert_eq!(server.name_in_db(120).await, "John");
 }
+
+#[tokio::test]
+async fn a_body_that_is_not_a_json_object_is_refused_and_changes_nothing() {
+    let server = TestServer::start().await;
+    let token = server.token_for("john").await;
+    for body in [json!(["Bob"]), json!("Bob"), json!(null)] {
+        let (status, answer) = answer(
+            server
+                .post("/api/update_name", Some(&token), body.clone())
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
+    }
+    assert_eq!(server.name_in_db(120).await, "John");
+}
