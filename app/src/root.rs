@@ -1,7 +1,7 @@
 use crate::{
     client::session::Session,
     components::Nav,
-    pages::{HomePage, LoginPage, NotFound, ProfilePage, SignupPage, SpotPage},
+    pages::{AdminPage, HomePage, LoginPage, NotFound, ProfilePage, SignupPage, SpotPage},
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/profile") view=ProfilePage />
                     <Route path=path!("/signup") view=SignupPage />
+                    <Route path=path!("/admin") view=AdminPage />
                 </Routes>
             </main>
         </Router>

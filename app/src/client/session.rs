@@ -123,6 +123,18 @@ impl Session {
     pub fn loaded(&self) -> bool {
         self.loaded.get()
     }
+
+    /// Whether the token says `"admin": true`: read, not verified, so only
+    /// a hint for what to show. The server checks the signature and the
+    /// database on every admin call.
+    pub fn says_admin(&self) -> bool {
+        self.token.with(|token| {
+            token
+                .as_deref()
+                .and_then(|token| TokenParts::decode(token)?.payload_json())
+                .is_some_and(|payload| payload["admin"] == true)
+        })
+    }
 }
 
 /// The `name` claim, read (not verified) for display only.

@@ -6,6 +6,7 @@ mod name_form;
 mod nav;
 mod session_starter;
 mod spot_card;
+mod spot_form;
 mod token_anatomy;
 
 pub use account_security::AccountSecurity;
@@ -14,4 +15,5 @@ pub use name_form::NameForm;
 pub use nav::Nav;
 pub use session_starter::session_starter;
 pub use spot_card::SpotCard;
+pub use spot_form::SpotForm;
 pub use token_anatomy::TokenAnatomy;

@@ -19,6 +19,11 @@ pub fn Nav() -> impl IntoView {
                 <div class="nav-links">
                     {move || match session.name() {
                         Some(name) => Either::Left(view! {
+                            // A hint only: the admin area asks the server,
+                            // which decides on every call.
+                            <Show when=move || session.says_admin()>
+                                <a href="/admin">"Admin"</a>
+                            </Show>
                             <a href="/profile">"Profile"</a>
                             <span class="who">
                                 "Logged in as " <strong data-testid="nav-user">{name}</strong>

@@ -3,6 +3,7 @@
 #[cfg(feature = "ssr")]
 use leptos::prelude::use_context;
 
+mod admin;
 mod home;
 mod login;
 mod not_found;
@@ -10,6 +11,7 @@ mod profile;
 mod signup;
 mod spot;
 
+pub use admin::AdminPage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
