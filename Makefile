@@ -12,7 +12,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 run:
 	scripts/run.sh
 
-# The favourites service alone, next to `cargo leptos watch` in development.
+# The favourites service alone, next to `cargo leptos watch --split` in development.
 favorites:
 	cargo run -p server --bin favorites
 
@@ -28,7 +28,7 @@ test:
 # Set JWT_PRIVATE_KEY_FILE (or PHOTO_SPOTS_DEMO=1) first: a release build refuses to start without a key.
 release:
 	scripts/setup.sh
-	cargo leptos serve --release --precompress
+	cargo leptos serve --release --precompress --split
 
 setup:
 	scripts/setup.sh --browser --postgres --haproxy

@@ -22,7 +22,7 @@ say "micro-benchmarks (criterion)"
 cargo bench -p app --features ssr --bench auth 2>&1 | grep -E '^[a-z0-9_/]+ +time:|^[a-z0-9_/]+$|^ +time:' || true
 
 say "release build"
-cargo leptos build --release --precompress 2>&1 | tail -1
+cargo leptos build --release --precompress --split 2>&1 | tail -1
 say "page weight as served (bytes: raw, .gz, .br written by the build)"
 for file in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do
   printf '%-45s %9d %9d %9d\n' "$(basename "$file")" "$(wc -c <"$file")" \

@@ -17,10 +17,10 @@ scripts/setup.sh --postgres --haproxy
 
 profile=${CLUSTER_PROFILE:-debug}
 if [[ "$profile" == release ]]; then
-  cargo leptos build --release
+  cargo leptos build --release --split
   cargo build --release -p server --bin favorites
 else
-  cargo leptos build
+  cargo leptos build --split
   cargo build -p server --bin favorites
 fi
 bin="$PWD/target/$profile"

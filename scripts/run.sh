@@ -14,4 +14,4 @@ favorites=$!
 # Background jobs of a script ignore Ctrl-C; stop it (gracefully) on the way out.
 trap 'kill -TERM "$favorites" 2>/dev/null || true; wait "$favorites" 2>/dev/null || true' EXIT
 
-PHOTO_SPOTS_DEMO=1 cargo leptos serve
+PHOTO_SPOTS_DEMO=1 cargo leptos serve --split

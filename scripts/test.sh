@@ -49,7 +49,7 @@ for step in "${steps[@]}"; do
       say "building the favourites service"
       cargo build -p server --bin favorites
       say "building the site with cargo-leptos"
-      cargo leptos build
+      cargo leptos build --split
       say "end-to-end tests in Chromium"
       (cd end2end && npx playwright test)
       ;;

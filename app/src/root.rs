@@ -6,7 +6,7 @@ use crate::{
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -58,12 +58,12 @@ pub fn App() -> impl IntoView {
                     // The spot pages render in full before the answer
                     // starts: their status (404) and <title> depend on the
                     // database.
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
-                    <Route path=path!("/spots/:slug") view=SpotPage ssr=SsrMode::Async />
+                    <Route path=path!("/") view={Lazy::<HomePage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/spots/:slug") view={Lazy::<SpotPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/profile") view=ProfilePage />
                     <Route path=path!("/signup") view=SignupPage />
-                    <Route path=path!("/admin") view=AdminPage />
+                    <Route path=path!("/admin") view={Lazy::<AdminPage>::new()} />
                 </Routes>
             </main>
         </Router>

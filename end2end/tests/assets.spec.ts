@@ -18,9 +18,13 @@ test('the page loads its content-named bundle, cacheable for a year, and hydrate
   const extension = (name: string) => name.slice(name.lastIndexOf('.'));
   const names = bundle
     .map((response) => new URL(response.url()).pathname)
-    .sort((a, b) => extension(a).localeCompare(extension(b)));
+    .sort((a, b) => extension(a).localeCompare(extension(b)) || (a < b ? -1 : 1));
+  // The pages that are lazy routes (home, spots, admin) are separate wasm
+  // files (`cargo leptos --split`): /login downloads none of them, only the
+  // main bundle and the loader that would fetch them.
   expect(names).toEqual([
     expect.stringMatching(/^\/pkg\/photo-spots\.[\w-]+\.css$/),
+    expect.stringMatching(/^\/pkg\/__wasm_split\.[\w-]+\.js$/),
     expect.stringMatching(/^\/pkg\/photo-spots\.[\w-]+\.js$/),
     expect.stringMatching(/^\/pkg\/photo-spots\.[\w-]+\.wasm$/),
   ]);
@@ -30,4 +34,20 @@ test('the page loads its content-named bundle, cacheable for a year, and hydrate
   }
   // style/main.css's paper colour: the hashed stylesheet was found and applied.
   expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe('rgb(247, 245, 240)');
+});
+
+test('a lazy page fetches its own content-named wasm file when opened', async ({ page }) => {
+  const loaded: Response[] = [];
+  page.on('response', (response) => {
+    if (/\/pkg\/split_.*admin_page.*\.wasm$/.test(new URL(response.url()).pathname)) loaded.push(response);
+  });
+  await page.goto(`${server().baseURL}/login`);
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeEnabled();
+  expect(loaded).toHaveLength(0);
+
+  await page.goto(`${server().baseURL}/admin`);
+  await expect(page.getByTestId('admins-only')).toBeVisible();
+  expect(loaded).toHaveLength(1);
+  expect(loaded[0].status()).toBe(200);
+  expect(loaded[0].headers()['cache-control']).toBe('public, max-age=31536000, immutable');
 });

@@ -29,7 +29,7 @@ if ! command -v wrk >/dev/null; then
   $sudo_cmd apt-get install -y -qq wrk >/dev/null
 fi
 if [[ -z "${SERVER_BIN:-}" ]]; then
-  cargo leptos build --release --precompress 2>&1 | tail -1
+  cargo leptos build --release --precompress --split 2>&1 | tail -1
 fi
 server_bin=${SERVER_BIN:-$PWD/target/release/server}
 haproxy_bin=$(command -v haproxy || echo /usr/sbin/haproxy)

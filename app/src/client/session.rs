@@ -58,6 +58,17 @@ pub fn end_session() {
 use crate::{auth::TokenParts, domain::User};
 use leptos::prelude::*;
 
+thread_local! {
+    /// Whether the page has finished hydrating (set by the browser crate).
+    static HYDRATED: ArcRwSignal<bool> = ArcRwSignal::new(false);
+}
+
+/// Called once the server's HTML is hydrated: the session may now be read
+/// from localStorage and change what the page shows.
+pub fn hydrated() {
+    HYDRATED.with(|hydrated| hydrated.set(true));
+}
+
 /// The page's view of the session, provided as context by `App`.
 ///
 /// It starts empty on the server and while hydrating (the server can't see
@@ -80,8 +91,13 @@ impl Session {
             loaded: RwSignal::new(false),
         };
         provide_context(session);
-        // Effects only run in the browser, after hydration.
+        // Effects only run in the browser. Hydration is asynchronous (lazy
+        // routes), so this one waits for it to end.
+        let hydrated = HYDRATED.with(ArcRwSignal::clone);
         Effect::new(move |_| {
+            if !hydrated.get() {
+                return;
+            }
             let token = stored_token();
             session.name.set(token.as_deref().and_then(name_in_token));
             session.token.set(token);

@@ -96,13 +96,13 @@ fn FavoriteItem(slug: String) -> impl IntoView {
         let slug = slug.clone();
         move || {
             let slug = SpotSlug::parse(&slug);
-            async move { load::spot(slug.map_err(|_| load::LoadError::NotFound)?).await }
+            async move { load::spot_name(slug.map_err(|_| load::LoadError::NotFound)?).await }
         }
     });
     move || match spot.get() {
         Some(Ok(spot)) => view! {
             <li>
-                <a href=spot.path()><strong>{spot.name.clone()}</strong></a>
+                <a href=format!("/spots/{slug}")><strong>{spot.name}</strong></a>
                 " "<span class="place">{spot.place}</span>
             </li>
         }

@@ -88,9 +88,9 @@ fn coordinate(field: &str, raw: &str) -> Result<Option<f64>, String> {
 /// A slug from a name while adding: `Moraine Lake` → `moraine-lake`.
 fn slug_from(name: &str) -> String {
     let mut slug = String::new();
-    for c in name.to_lowercase().chars() {
+    for c in name.chars() {
         if c.is_ascii_alphanumeric() {
-            slug.push(c);
+            slug.push(c.to_ascii_lowercase());
         } else if !slug.is_empty() && !slug.ends_with('-') {
             slug.push('-');
         }
@@ -257,6 +257,7 @@ mod tests {
         assert_eq!(slug_from("Moraine Lake"), "moraine-lake");
         assert_eq!(slug_from("  Lake Bled, Slovenia! "), "lake-bled-slovenia");
         assert_eq!(slug_from("Snæfellsnes"), "sn-fellsnes");
+        assert_eq!(slug_from("ÅLESUND Harbour"), "lesund-harbour");
         assert_eq!(slug_from("!!!"), "");
         assert_eq!(slug_from(&"a".repeat(100)).len(), 64);
     }

@@ -6,14 +6,32 @@ use crate::{
 };
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
+use leptos_router::{LazyRoute, lazy_route};
 
 /// `/admin`: add, edit, hide and delete spots.
 ///
 /// What this page shows follows the token's `admin` claim, which the
 /// browser can read but not vouch for. That is only a courtesy: every call
 /// it makes is checked by the server (signature, claim, database).
-#[component]
-pub fn AdminPage() -> impl IntoView {
+///
+/// A lazy route: with `cargo leptos --split` its code is a separate wasm
+/// file, fetched when someone opens the page, so the pages everyone uses
+/// don't download it.
+pub struct AdminPage;
+
+#[lazy_route]
+impl LazyRoute for AdminPage {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let AdminPage = this; // no data: the page loads its own
+        admin_page().into_any()
+    }
+}
+
+fn admin_page() -> impl IntoView {
     let session = Session::get();
     view! {
         <Title text="Admin" />

@@ -8,20 +8,47 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::{LazyRoute, hooks::use_query_map, lazy_route};
 
-#[component]
-pub fn HomePage() -> impl IntoView {
-    let session = Session::get();
-    let favorites = Favorites::load(session);
-    let query = use_query_map();
-    let page = move || query.with(|query| load::parse_page(query.get_str("page")));
-    let spots = Resource::new(page, |page| async move {
-        match page {
-            Some(page) => load::page(page).await,
-            None => Err(LoadError::NotFound),
+/// `/`: the spots, newest first, 24 a page. A lazy route (see `AdminPage`):
+/// the page's spots start loading while its code is fetched.
+pub struct HomePage {
+    spots: Resource<Result<SpotList, LoadError>>,
+    session: Session,
+    favorites: Favorites,
+}
+
+#[lazy_route]
+impl LazyRoute for HomePage {
+    fn data() -> Self {
+        let query = use_query_map();
+        let page = move || query.with(|query| load::parse_page(query.get_str("page")));
+        let spots = Resource::new(page, |page| async move {
+            match page {
+                Some(page) => load::page(page).await,
+                None => Err(LoadError::NotFound),
+            }
+        });
+        let session = Session::get();
+        Self {
+            spots,
+            session,
+            favorites: Favorites::load(session),
         }
-    });
+    }
+
+    fn view(this: Self) -> AnyView {
+        home_page(this).into_any()
+    }
+}
+
+fn home_page(
+    HomePage {
+        spots,
+        session,
+        favorites,
+    }: HomePage,
+) -> impl IntoView {
     view! {
         <Title text="The best photo spots in the world" />
         <section class="hero">

@@ -9,14 +9,28 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
+use leptos_router::{LazyRoute, hooks::use_params_map, lazy_route};
 
 /// `/spots/{slug}`: one spot, rendered on the server with its own title and
 /// description (the route renders in full before answering, so an unknown
 /// slug gets a real 404).
-#[component]
-pub fn SpotPage() -> impl IntoView {
-    let favorites = Favorites::load(Session::get());
+///
+/// A lazy route, data included, for the reasons given on `HomePage`.
+pub struct SpotPage;
+
+#[lazy_route]
+impl LazyRoute for SpotPage {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let SpotPage = this;
+        spot_page().into_any()
+    }
+}
+
+fn spot_page() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.with(|params| params.get_str("slug").map(SpotSlug::parse));
     let spot = Resource::new(slug, |slug| async move {
@@ -25,6 +39,7 @@ pub fn SpotPage() -> impl IntoView {
             _ => Err(LoadError::NotFound),
         }
     });
+    let favorites = Favorites::load(Session::get());
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the spot…"</p> }>
             {move || Suspend::new(async move {

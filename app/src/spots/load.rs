@@ -64,6 +64,29 @@ pub async fn spot(slug: SpotSlug) -> Result<Spot, LoadError> {
     browser::get_json(format!("/api/spots/{slug}")).await
 }
 
+/// A spot's name and place, for a list of favourites.
+///
+/// Read from the same answer as [`spot`], but only these fields: the pages
+/// everyone loads (the profile) then carry no code for the whole spot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpotName {
+    pub name: String,
+    pub place: String,
+}
+
+pub async fn spot_name(slug: SpotSlug) -> Result<SpotName, LoadError> {
+    #[cfg(feature = "ssr")]
+    {
+        let spot = spot(slug).await?;
+        Ok(SpotName {
+            name: spot.name,
+            place: spot.place,
+        })
+    }
+    #[cfg(not(feature = "ssr"))]
+    browser::get_json(format!("/api/spots/{slug}")).await
+}
+
 #[cfg(feature = "ssr")]
 mod server {
     use super::LoadError;

@@ -31,6 +31,20 @@ macro_rules! on_pool {
     };
 }
 
+/// Binds a draft's fields, in the order both writes list them.
+macro_rules! bind_draft {
+    ($query:expr, $draft:expr) => {
+        $query
+            .bind($draft.name())
+            .bind($draft.place())
+            .bind($draft.latitude())
+            .bind($draft.longitude())
+            .bind($draft.best_light())
+            .bind($draft.note())
+            .bind($draft.hidden())
+    };
+}
+
 /// A stored photo's key and the sizes of its large and small copies.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredPhoto {
@@ -134,25 +148,19 @@ impl SpotStore {
         now: i64,
     ) -> Result<Spot, CreateError> {
         let inserted = on_pool!(self, writer, |pool| {
-            sqlx::query(
+            let query = sqlx::query(
                 "INSERT INTO spots (slug, name, place, latitude, longitude, best_light, note, \
                  hidden, added_by, added_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
                  ON CONFLICT (slug) DO NOTHING",
             )
-            .bind(slug.as_str())
-            .bind(draft.name())
-            .bind(draft.place())
-            .bind(draft.latitude())
-            .bind(draft.longitude())
-            .bind(draft.best_light())
-            .bind(draft.note())
-            .bind(draft.hidden())
-            .bind(admin.get())
-            .bind(now)
-            .execute(pool)
-            .await?
-            .rows_affected()
+            .bind(slug.as_str());
+            bind_draft!(query, draft)
+                .bind(admin.get())
+                .bind(now)
+                .execute(pool)
+                .await?
+                .rows_affected()
         });
         if inserted == 0 {
             return Err(CreateError::SlugTaken);
@@ -169,27 +177,18 @@ impl SpotStore {
         now: i64,
     ) -> Result<Option<Spot>, sqlx::Error> {
         let updated = on_pool!(self, writer, |pool| {
-            sqlx::query(
+            let query = sqlx::query(
                 "UPDATE spots SET name = $2, place = $3, latitude = $4, longitude = $5, \
                  best_light = $6, note = $7, hidden = $8, updated_at = $9 WHERE slug = $1",
             )
-            .bind(slug.as_str())
-            .bind(draft.name())
-            .bind(draft.place())
-            .bind(draft.latitude())
-            .bind(draft.longitude())
-            .bind(draft.best_light())
-            .bind(draft.note())
-            .bind(draft.hidden())
-            .bind(now)
-            .execute(pool)
-            .await?
-            .rows_affected()
+            .bind(slug.as_str());
+            bind_draft!(query, draft)
+                .bind(now)
+                .execute(pool)
+                .await?
+                .rows_affected()
         });
-        if updated == 0 {
-            return Ok(None);
-        }
-        self.find(slug).await
+        self.after_write(slug, updated).await
     }
 
     /// Points `slug` at a photo whose files are already written; `None` if
@@ -217,7 +216,13 @@ impl SpotStore {
             .await?
             .rows_affected()
         });
-        if updated == 0 {
+        self.after_write(slug, updated).await
+    }
+
+    /// The spot as a write that changed `rows` of its rows left it; `None`
+    /// if there was no such spot to change.
+    async fn after_write(&self, slug: &SpotSlug, rows: u64) -> Result<Option<Spot>, sqlx::Error> {
+        if rows == 0 {
             return Ok(None);
         }
         self.find(slug).await

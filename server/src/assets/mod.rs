@@ -32,12 +32,32 @@ const ASK_EVERY_TIME: &str = "no-cache";
 /// The `/pkg` bundle, to be nested at `/pkg`.
 pub fn bundle(options: &LeptosOptions) -> Router {
     let dir = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    if built_without_split(&dir) {
+        tracing::error!(
+            dir = %dir.display(),
+            "the site was built without `--split`: pages will not hydrate. \
+             Build with `cargo leptos build --split` (or watch/serve --split)"
+        );
+    }
     if options.hash_files {
         memory_bundle::router(dir)
     } else {
         // Without hashed names a year-long cache would pin old code in browsers.
         files(ServeDir::new(dir), ASK_EVERY_TIME)
     }
+}
+
+/// The lazy routes' loader (`__wasm_split.*.js`) is missing from a bundle
+/// that has a wasm file: its pages would fail to load their code.
+fn built_without_split(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    let names: Vec<String> = entries
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .collect();
+    names.iter().any(|name| name.ends_with(".wasm"))
+        && !names.iter().any(|name| name.starts_with("__wasm_split"))
 }
 
 /// Files at the site root; anything else goes to `not_found` (the app's 404 page).
