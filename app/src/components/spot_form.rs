@@ -1,7 +1,7 @@
 use crate::{
     client::admin,
     domain::SpotSlug,
-    spots::{Spot, SpotDraft, SpotInput},
+    spots::{Spot, SpotDraft, SpotInput, coordinate_text},
 };
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 
@@ -37,7 +37,7 @@ impl Fields {
     }
 
     fn fill(&self, spot: Option<&Spot>) {
-        let number = |n: Option<f64>| n.map(|n| n.to_string()).unwrap_or_default();
+        let number = |n: Option<f64>| n.map(coordinate_text).unwrap_or_default();
         self.slug
             .set(spot.map(|s| s.slug.to_string()).unwrap_or_default());
         self.name
@@ -80,7 +80,9 @@ fn coordinate(field: &str, raw: &str) -> Result<Option<f64>, String> {
     if raw.is_empty() {
         return Ok(None);
     }
-    raw.parse()
+    // serde_json's number parser is in the bundle already; `str::parse`
+    // would add core's float tables (about 20 KB) to every page.
+    serde_json::from_str::<f64>(raw)
         .map(Some)
         .map_err(|_| format!("{field} must be a number, e.g. 64.94."))
 }
@@ -251,6 +253,20 @@ async fn upload(slug: String, file: File) -> Result<Spot, crate::api::ApiError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coordinates_are_numbers_or_nothing() {
+        assert_eq!(coordinate("Latitude", " 64.9415 "), Ok(Some(64.9415)));
+        assert_eq!(coordinate("Latitude", "-23"), Ok(Some(-23.0)));
+        assert_eq!(coordinate("Latitude", ""), Ok(None));
+        for bad in ["north", "1,5", "NaN", "1e999x"] {
+            assert_eq!(
+                coordinate("Latitude", bad),
+                Err("Latitude must be a number, e.g. 64.94.".to_owned()),
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn slugs_follow_the_name() {

@@ -3,7 +3,7 @@ use crate::{
     components::{FavoritesNotice, StarButton},
     domain::SpotSlug,
     spots::{
-        Spot,
+        Spot, coordinate_text,
         load::{self, LoadError},
     },
 };
@@ -70,10 +70,11 @@ fn SpotDetails(spot: Spot, favorites: Favorites) -> impl IntoView {
         }
     });
     let map = spot.latitude.zip(spot.longitude).map(|(lat, lon)| {
+        let (lat, lon) = (coordinate_text(lat), coordinate_text(lon));
         let href =
             format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=14/{lat}/{lon}");
         view! {
-            <p><a href=href rel="noopener">{format!("{lat:.4}, {lon:.4} on OpenStreetMap")}</a></p>
+            <p><a href=href rel="noopener">{format!("{lat}, {lon} on OpenStreetMap")}</a></p>
         }
     });
     let added = match &spot.added_by {

@@ -51,6 +51,13 @@ impl Spot {
     }
 }
 
+/// A latitude or longitude as text, e.g. `64.9415`. Written by serde_json,
+/// whose float code the bundle has anyway: `format!` of an `f64` would add
+/// core's float-printing tables to every page.
+pub fn coordinate_text(value: f64) -> String {
+    serde_json::to_string(&value).unwrap_or_default()
+}
+
 /// One page of the public list, newest first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SpotList {
@@ -98,6 +105,12 @@ mod tests {
         assert_eq!(civil_date(1_795_392_000), "2026-11-23");
         assert_eq!(civil_date(951_782_400), "2000-02-29");
         assert_eq!(civil_date(-1), "1969-12-31");
+    }
+
+    #[test]
+    fn coordinates_print_as_written() {
+        assert_eq!(coordinate_text(64.9415), "64.9415");
+        assert_eq!(coordinate_text(-23.0), "-23.0");
     }
 
     #[test]
