@@ -10,45 +10,38 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, hooks::use_query_map, lazy_route};
 
-/// `/`: the spots, newest first, 24 a page. A lazy route (see `AdminPage`):
-/// the page's spots start loading while its code is fetched.
-pub struct HomePage {
-    spots: Resource<Result<SpotList, LoadError>>,
-    session: Session,
-    favorites: Favorites,
-}
+/// `/`: the spots, newest first, 24 a page.
+///
+/// A lazy route (see `AdminPage`), and its data is loaded by the lazy part
+/// too. Loading it in `data()` would start it while the code downloads, but
+/// it would also keep the spot types' code in the main wasm file that every
+/// page loads (BENCHMARKS.md). The first page's spots come with the server's
+/// HTML anyway; only moving to another page waits for code, then data.
+pub struct HomePage;
 
 #[lazy_route]
 impl LazyRoute for HomePage {
     fn data() -> Self {
-        let query = use_query_map();
-        let page = move || query.with(|query| load::parse_page(query.get_str("page")));
-        let spots = Resource::new(page, |page| async move {
-            match page {
-                Some(page) => load::page(page).await,
-                None => Err(LoadError::NotFound),
-            }
-        });
-        let session = Session::get();
-        Self {
-            spots,
-            session,
-            favorites: Favorites::load(session),
-        }
+        Self
     }
 
     fn view(this: Self) -> AnyView {
-        home_page(this).into_any()
+        let HomePage = this; // no data: the page loads its own
+        home_page().into_any()
     }
 }
 
-fn home_page(
-    HomePage {
-        spots,
-        session,
-        favorites,
-    }: HomePage,
-) -> impl IntoView {
+fn home_page() -> impl IntoView {
+    let query = use_query_map();
+    let page = move || query.with(|query| load::parse_page(query.get_str("page")));
+    let spots = Resource::new(page, |page| async move {
+        match page {
+            Some(page) => load::page(page).await,
+            None => Err(LoadError::NotFound),
+        }
+    });
+    let session = Session::get();
+    let favorites = Favorites::load(session);
     view! {
         <Title text="The best photo spots in the world" />
         <section class="hero">

@@ -15,7 +15,7 @@ use leptos_router::{LazyRoute, hooks::use_params_map, lazy_route};
 /// description (the route renders in full before answering, so an unknown
 /// slug gets a real 404).
 ///
-/// A lazy route, data included, for the reasons given on `HomePage`.
+/// A lazy route whose data is loaded by the lazy part, as on `HomePage`.
 pub struct SpotPage;
 
 #[lazy_route]
