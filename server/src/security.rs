@@ -41,15 +41,19 @@ pub fn harden(router: Router, max_body: usize) -> Router {
         .layer(always(header::REFERRER_POLICY, "no-referrer"))
 }
 
+/// Whether an answer is already one of our JSON bodies.
+pub(crate) fn is_json(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"))
+}
+
 /// The body limit answers 413 in plain text; API callers get our JSON error
 /// (413s that already are one, such as a photo's, stay as they are).
 async fn too_large_as_json(request: Request<Body>, next: Next) -> Response {
     let response = next.run(request).await;
-    let is_json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
-    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json {
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json(&response) {
         return ApiError::TooLarge.into_response();
     }
     response

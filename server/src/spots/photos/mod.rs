@@ -1,5 +1,5 @@
 //! `PUT /api/admin/spots/{slug}/photo` (multipart, field `photo`): an admin
-//! replaces a spot's photo. And `/photos/…`, where the files are served.
+//! replaces a spot's photo (the files are served by `spots::files`).
 
 mod files;
 mod process;
@@ -32,30 +32,7 @@ pub async fn upload(
     }
     let bytes = photo_field(multipart).await?;
     let received = bytes.len();
-    // At most `PHOTO_WORKERS` uploads decode at once, each on the blocking
-    // pool: a burst of uploads queues here and never stalls the runtime
-    // threads that answer logins and pages.
-    let permit = state
-        .photos
-        .workers
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| ApiError::Unavailable)?;
-    let dir = state.photos.dir.clone();
-    let written = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        let processed = process::process(&bytes).map_err(refused)?;
-        files::store(&dir, &processed).map_err(|error| {
-            tracing::error!(%error, "could not write a photo");
-            ApiError::Internal
-        })
-    })
-    .await
-    .map_err(|error| {
-        tracing::error!(%error, "photo processing panicked");
-        ApiError::Internal
-    })??;
+    let written = decode_and_store(&state, bytes).await?;
     match state.spots.set_photo(&slug, &written.photo, now()).await {
         Ok(Some(spot)) => {
             tracing::info!(
@@ -82,6 +59,33 @@ pub async fn upload(
     }
 }
 
+/// Decodes, resizes and writes the photo. At most `PHOTO_WORKERS` uploads
+/// do this at once, each on the blocking pool: a burst of uploads queues
+/// here and never stalls the runtime threads that answer logins and pages.
+async fn decode_and_store(state: &AppState, bytes: Vec<u8>) -> Result<files::Written, ApiError> {
+    let permit = state
+        .photos
+        .workers
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| ApiError::Unavailable)?;
+    let dir = state.photos.dir.clone();
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let processed = process::process(&bytes).map_err(refused)?;
+        files::store(&dir, &processed).map_err(|error| {
+            tracing::error!(%error, "could not write a photo");
+            ApiError::Internal
+        })
+    })
+    .await
+    .map_err(|error| {
+        tracing::error!(%error, "photo processing panicked");
+        ApiError::Internal
+    })?
+}
+
 /// The bytes of the `photo` field, refused past [`MAX_BYTES`] as they
 /// arrive (nothing larger is buffered).
 async fn photo_field(
@@ -92,7 +96,6 @@ async fn photo_field(
             "Send the photo as multipart/form-data, in a field named \"photo\".".into(),
         )
     };
-    let too_large = photo_too_large;
     let mut multipart = multipart.map_err(|_| form_error())?;
     while let Some(mut field) = multipart.next_field().await.map_err(|_| form_error())? {
         if field.name() != Some("photo") {
@@ -101,13 +104,13 @@ async fn photo_field(
         let mut bytes = Vec::new();
         while let Some(chunk) = field.chunk().await.map_err(|error| {
             if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                too_large()
+                photo_too_large()
             } else {
                 form_error()
             }
         })? {
             if bytes.len() + chunk.len() > MAX_BYTES {
-                return Err(too_large());
+                return Err(photo_too_large());
             }
             bytes.extend_from_slice(&chunk);
         }
@@ -131,11 +134,9 @@ pub async fn too_large_as_photo_error(
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     let response = next.run(request).await;
-    let is_json = response
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
-    if response.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE && !is_json {
+    if response.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE
+        && !crate::security::is_json(&response)
+    {
         return photo_too_large().into_response();
     }
     response
