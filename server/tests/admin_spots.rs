@@ -522,3 +522,55 @@ async fn bad_photos_are_refused_with_a_reason_and_leave_no_files() {
         photo_files(&server)
     );
 }
+
+/// A width × height JPEG with some detail, as a camera would send.
+fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    let image = RgbImage::from_fn(width, height, |x, y| {
+        Rgb([(x % 251) as u8, (y % 241) as u8, ((x * y) % 239) as u8])
+    });
+    let mut bytes = Vec::new();
+    image
+        .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+            &mut bytes, 85,
+        ))
+        .unwrap();
+    bytes
+}
+
+#[tokio::test]
+async fn a_burst_of_uploads_does_not_hold_up_logins() {
+    // One photo decoded at a time: three 3-megapixel uploads queue for it.
+    let server = TestServer::start_with(&[("PHOTO_WORKERS", "1")]).await;
+    let ada = server.token_for("ada").await;
+    let body = form("photo", "camera.jpg", &jpeg(2000, 1500));
+    let uploads: Vec<_> = (0..3)
+        .map(|_| {
+            let request = server
+                .http
+                .put(format!("{}/api/admin/spots/kirkjufell/photo", server.base))
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={BOUNDARY}"),
+                )
+                .bearer_auth(&ada)
+                .body(body.clone());
+            tokio::spawn(async move { request.send().await.unwrap().status() })
+        })
+        .collect();
+    // Let the uploads arrive and the first start decoding.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+    let login = server.login("john", "john-password").await;
+    assert_eq!(login.status(), StatusCode::OK);
+    let still_uploading = uploads
+        .iter()
+        .filter(|upload| !upload.is_finished())
+        .count();
+    assert!(
+        still_uploading > 0,
+        "the login should be answered while uploads are still being processed"
+    );
+    for upload in uploads {
+        assert_eq!(upload.await.unwrap(), StatusCode::OK);
+    }
+}

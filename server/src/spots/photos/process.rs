@@ -56,7 +56,7 @@ pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
 }
 
 /// The upright pixels, flattened onto white (JPEG has no transparency).
-fn decode(bytes: &[u8]) -> Result<RgbImage, PhotoError> {
+fn decode(bytes: &[u8]) -> Result<DynamicImage, PhotoError> {
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|_| PhotoError::NotAnImage)?;
@@ -83,7 +83,7 @@ fn decode(bytes: &[u8]) -> Result<RgbImage, PhotoError> {
     if let Some(orientation) = orientation {
         image.apply_orientation(orientation);
     }
-    Ok(flatten(image))
+    Ok(DynamicImage::ImageRgb8(flatten(image)))
 }
 
 fn flatten(image: DynamicImage) -> RgbImage {
@@ -102,17 +102,20 @@ fn flatten(image: DynamicImage) -> RgbImage {
 }
 
 /// At most `width` wide, never enlarged, aspect kept.
-fn shrink(image: &RgbImage, width: u32) -> RgbImage {
+fn shrink(image: &DynamicImage, width: u32) -> DynamicImage {
     if image.width() <= width {
         return image.clone();
     }
     let height = (u64::from(image.height()) * u64::from(width) + u64::from(image.width()) / 2)
         / u64::from(image.width());
     let height = u32::try_from(height.max(1)).unwrap_or(u32::MAX);
-    image::imageops::resize(image, width, height, FilterType::Triangle)
+    // `DynamicImage`'s methods are compiled (and optimised, see the dev
+    // profile) inside the image crate; the generic `imageops::resize` would
+    // be compiled here, unoptimised in debug builds, and take seconds.
+    image.resize_exact(width, height, FilterType::Triangle)
 }
 
-fn encode(image: &RgbImage) -> Result<Encoded, PhotoError> {
+fn encode(image: &DynamicImage) -> Result<Encoded, PhotoError> {
     let mut jpeg = Vec::new();
     image
         .write_with_encoder(JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY))
