@@ -13,7 +13,7 @@ pub mod keys;
 pub mod process;
 pub mod router;
 mod security;
-mod spots;
+pub mod spots;
 pub mod startup;
 
 pub use config::Config;

@@ -54,6 +54,9 @@ async fn run() -> Result<(), StartError> {
             }
         });
     tracing::info!("Photo Spots is listening on http://{addr}");
+    // Photo files no spot shows (replaced, deleted, or left by a crash) go
+    // at start and every hour, besides right after each admin photo change.
+    server::spots::sweep_photos_every(&state, std::time::Duration::from_secs(3600));
     // Connection info gives the client address that login throttling keys on.
     let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)

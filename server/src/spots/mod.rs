@@ -17,6 +17,8 @@ use axum::{
 use std::path::Path;
 use tower_http::{limit::RequestBodyLimitLayer, services::ServeDir};
 
+pub use photos::sweep_photos_every;
+
 /// Room for the multipart framing around the largest photo.
 const UPLOAD_OVERHEAD_BYTES: usize = 64 * 1024;
 /// The largest request body the server takes: a photo upload.

@@ -148,6 +148,18 @@ fn photo_too_large() -> ApiError {
     }
 }
 
+/// Sweeps now and then every `period`, for as long as the process runs.
+pub fn sweep_photos_every(state: &AppState, period: Duration) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(period);
+        loop {
+            ticks.tick().await;
+            sweep_soon(&state);
+        }
+    });
+}
+
 /// Removes, in the background, the files of photos no spot shows any more.
 pub fn sweep_soon(state: &AppState) {
     let (spots, dir) = (state.spots.clone(), state.photos.dir.clone());
