@@ -112,8 +112,12 @@ impl TestServer {
         if signing == Signing::PublicKeys {
             app::auth::keys::KeyRing::create_if_missing(&key_file).unwrap();
         }
+        // Each server's photos in its own directory, whatever the database
+        // (on PostgreSQL the default would be ./data/photos, shared by all).
+        let photos = dir.path().join("photos").display().to_string();
         let vars = |name: &str| match (name, signing) {
             ("DATABASE_URL", _) => Some(url.clone()),
+            ("PHOTOS_DIR", _) => vars_of(&env, name).or_else(|| Some(photos.clone())),
             ("JWT_SECRET", Signing::SharedSecret) => Some(SECRET.to_owned()),
             ("JWT_PRIVATE_KEY_FILE", Signing::PublicKeys) => Some(key_file.display().to_string()),
             _ => vars_of(&env, name),
