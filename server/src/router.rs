@@ -8,7 +8,8 @@ use axum::{
     middleware,
     routing::{any, get},
 };
-use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, file_and_error_handler, generate_route_list};
+use std::sync::OnceLock;
 use tower_http::{
     compression::{
         CompressionLayer,
@@ -22,7 +23,7 @@ use tower_http::{
 const COMPRESS_ABOVE_BYTES: u16 = 1024;
 
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let options = state.leptos_options.clone();
     let not_found = file_and_error_handler::<AppState, _>(shell).with_state(state.clone());
     let router = Router::new()
@@ -58,6 +59,20 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(api_middleware::no_store))
         .with_state(state);
     security::harden(router, spots::MAX_UPLOAD_BYTES)
+}
+
+/// The app's page routes, worked out once per process.
+///
+/// Working them out renders the app with resource loading switched off, and
+/// Leptos keeps that switch in one process-wide flag: a page that starts
+/// loading its data meanwhile, on a server already running in the same
+/// process, waits forever (leptos-rs/leptos#4773). Seen as page requests
+/// that never finished when tests started servers side by side. The routes
+/// never change while the process runs, so one generation, before any server
+/// of the process serves, closes that window.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// gzip only: brotli's encoder is slow at the levels worth using per
