@@ -17,3 +17,18 @@ wait_for() {
   echo "no answer from $1" >&2
   return 1
 }
+
+# Runs a command for at most LIMIT (timeout's units: 45m), so a hung test fails
+# its step instead of using up CI's time. Outside a terminal the whole process
+# group goes on timeout (cargo and the test binary it waits on: a survivor would
+# hold CI's output open); in a terminal only the command does, as --foreground
+# is what lets Ctrl-C reach cargo.
+bounded() {
+  local limit=$1
+  shift
+  if [[ -t 1 ]]; then
+    timeout --foreground "$limit" "$@"
+  else
+    timeout "$limit" "$@"
+  fi
+}

@@ -39,10 +39,9 @@ for step in "${steps[@]}"; do
       say "unit and integration tests (store tests on SQLite and PostgreSQL)"
       # --all-targets also builds the criterion benches and runs each one once
       # (criterion's test mode), so they never rot; scripts/bench.sh measures.
-      # A hung test fails the run within the hour instead of eating CI's 90 minutes.
-      timeout --foreground 45m cargo test -p app -p server --features app/ssr --all-targets
+      bounded 45m cargo test -p app -p server --features app/ssr --all-targets
       say "the API tests again, every server on PostgreSQL"
-      PHOTO_SPOTS_TEST_DATABASE=postgres timeout --foreground 20m cargo test -p server --features app/ssr \
+      PHOTO_SPOTS_TEST_DATABASE=postgres bounded 20m cargo test -p server --features app/ssr \
         --test api --test accounts --test durability --test throttle --test token_attacks --test admins --test spots --test admin_spots \
         --test sso --test key_rotation --test favorites
       ;;
