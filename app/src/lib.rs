@@ -8,6 +8,7 @@ pub mod auth;
 pub mod client;
 mod components;
 pub mod domain;
+pub mod lab;
 mod pages;
 mod root;
 pub mod spots;

@@ -1,7 +1,9 @@
 use crate::{
     client::session::Session,
     components::Nav,
-    pages::{AdminPage, HomePage, LoginPage, NotFound, ProfilePage, SignupPage, SpotPage},
+    pages::{
+        AdminPage, HomePage, HowItWorksPage, LoginPage, NotFound, ProfilePage, SignupPage, SpotPage,
+    },
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -60,8 +62,9 @@ pub fn App() -> impl IntoView {
                     // database.
                     <Route path=path!("/") view={Lazy::<HomePage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/spots/:slug") view={Lazy::<SpotPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/how-it-works") view={Lazy::<HowItWorksPage>::new()} />
                     <Route path=path!("/login") view=LoginPage />
-                    <Route path=path!("/profile") view=ProfilePage />
+                    <Route path=path!("/profile") view={Lazy::<ProfilePage>::new()} />
                     <Route path=path!("/signup") view=SignupPage />
                     <Route path=path!("/admin") view={Lazy::<AdminPage>::new()} />
                 </Routes>

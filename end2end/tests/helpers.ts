@@ -2,11 +2,11 @@
 import { expect, Page, test } from '@playwright/test';
 import { PhotoSpotsServer, TOKEN_KEY } from './server';
 
-/** A fresh server and database for each test of the calling spec file. */
-export function useServer(): () => PhotoSpotsServer {
+/** A fresh server and database for each test of the calling spec file (`env`: extra settings). */
+export function useServer(env: Record<string, string> = {}): () => PhotoSpotsServer {
   let server: PhotoSpotsServer;
   test.beforeEach(async () => {
-    server = new PhotoSpotsServer();
+    server = new PhotoSpotsServer(env);
     await server.start();
   });
   test.afterEach(async ({}, testInfo) => {
@@ -42,8 +42,15 @@ export async function logInAs(page: Page, base: string, username: string, passwo
   return token!;
 }
 
-export async function expectSessionEnded(page: Page, base: string): Promise<void> {
-  await expect(page).toHaveURL(`${base}/login?session=ended`);
+/** On the login page with the "session is no longer valid" message (and `next`, if given, to come back to). */
+export async function expectSessionEnded(page: Page, base: string, next?: string): Promise<void> {
+  await expect(page).toHaveURL(
+    (url) =>
+      url.origin === base &&
+      url.pathname === '/login' &&
+      url.searchParams.get('session') === 'ended' &&
+      (next === undefined || url.searchParams.get('next') === next),
+  );
   await expect(page.getByRole('alert')).toContainText('session is no longer valid');
   expect(await storedToken(page)).toBeNull();
 }

@@ -83,7 +83,8 @@ export class PhotoSpotsServer {
   private port = 0;
   private favoritesPort = 0;
 
-  constructor() {
+  /** `env`: extra settings for the main app, e.g. a short `JWT_TTL_SECONDS`. */
+  constructor(private readonly env: Record<string, string> = {}) {
     const { privateKey } = generateKeyPairSync('ed25519');
     this.privateKey = privateKey;
     writeFileSync(this.keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
@@ -106,6 +107,7 @@ export class PhotoSpotsServer {
       JWT_PRIVATE_KEY_FILE: this.keyFile,
       FAVORITES_URL: this.favoritesURL,
       PHOTO_SPOTS_DEMO: '1',
+      ...this.env,
     });
     await this.startFavorites();
   }

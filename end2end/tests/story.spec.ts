@@ -103,7 +103,7 @@ test('log out removes the token and returns to the login page', async ({ page })
   expect(await storedToken(page)).toBeNull();
   await expect(page.getByRole('link', { name: 'Log in' })).toBeVisible();
   await page.goto(url('/profile'));
-  await expect(page).toHaveURL(url('/login'));
+  await expect(page).toHaveURL(url('/login?next=/profile'));
 });
 
 test("john's token edited to say 121 is refused, and Jack's name stays Jack", async ({ page }) => {
@@ -153,8 +153,8 @@ test('an expired token ends the session', async ({ page }) => {
   await expectSessionEnded(page);
 });
 
-test('the profile without a token sends you to log in', async ({ page }) => {
+test('the profile without a token sends you to log in, and back after it', async ({ page }) => {
   await page.goto(url('/profile'));
-  await expect(page).toHaveURL(url('/login'));
+  await expect(page).toHaveURL(url('/login?next=/profile'));
   expect(await storedToken(page)).toBeNull();
 });

@@ -2,18 +2,24 @@
 
 mod account_security;
 mod favorites;
+mod flow_diagram;
 mod name_form;
 mod nav;
+mod session_clock;
 mod session_starter;
 mod spot_card;
 mod spot_form;
+mod tamper_lab;
 mod token_anatomy;
 
 pub use account_security::AccountSecurity;
 pub use favorites::{FavoritesList, FavoritesNotice, StarButton};
+pub use flow_diagram::FlowDiagram;
 pub use name_form::NameForm;
 pub use nav::Nav;
+pub use session_clock::SessionClock;
 pub use session_starter::session_starter;
 pub use spot_card::SpotCard;
 pub use spot_form::SpotForm;
+pub use tamper_lab::TamperLab;
 pub use token_anatomy::TokenAnatomy;

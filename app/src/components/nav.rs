@@ -17,6 +17,7 @@ pub fn Nav() -> impl IntoView {
             <nav aria-label="Main">
                 <a href="/" class="brand">"Photo Spots"</a>
                 <div class="nav-links">
+                    <a href="/how-it-works">"How it works"</a>
                     {move || match session.name() {
                         Some(name) => Either::Left(view! {
                             // A hint only: the admin area asks the server,

@@ -7,6 +7,7 @@
 
 mod error;
 mod password;
+mod return_path;
 mod spot_slug;
 mod user;
 mod user_id;
@@ -15,6 +16,7 @@ mod username;
 
 pub use error::ValidationError;
 pub use password::Password;
+pub use return_path::ReturnPath;
 pub use spot_slug::SpotSlug;
 pub use user::User;
 pub use user_id::UserId;

@@ -47,6 +47,10 @@ fn home_page() -> impl IntoView {
         <section class="hero">
             <h1>"The best photo spots in the world"</h1>
             <p>"Where to stand, when the light is right, and what to bring."</p>
+            <p class="hint">
+                "Logging in here uses a signed token (JWT). "
+                <a href="/how-it-works">"How it works, in five minutes"</a>
+            </p>
             // Shown until the page knows someone is logged in (the server
             // can't see localStorage, so its HTML always has it).
             <Show when=move || session.token().is_none()>

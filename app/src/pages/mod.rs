@@ -5,6 +5,7 @@ use leptos::prelude::use_context;
 
 mod admin;
 mod home;
+mod how_it_works;
 mod login;
 mod not_found;
 mod profile;
@@ -13,6 +14,7 @@ mod spot;
 
 pub use admin::AdminPage;
 pub use home::HomePage;
+pub use how_it_works::HowItWorksPage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use profile::ProfilePage;

@@ -1,24 +1,39 @@
 use crate::{
     api::me,
     client::{favorites::Favorites, session::Session},
-    components::{AccountSecurity, FavoritesList, NameForm, TokenAnatomy},
+    components::{AccountSecurity, FavoritesList, NameForm, SessionClock, TamperLab, TokenAnatomy},
     domain::User,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{NavigateOptions, hooks::use_navigate};
+use leptos_router::{LazyRoute, NavigateOptions, hooks::use_navigate, lazy_route};
 
-/// Who you are, your token taken apart, and a form to change your name.
+/// Who you are, your token taken apart (and a lab to tamper with it), and
+/// forms to change your name and password.
 ///
 /// Rendered in the browser only: the token lives in localStorage, which the
-/// server never sees.
-#[component]
-pub fn ProfilePage() -> impl IntoView {
+/// server never sees. A lazy route (see `AdminPage`): `/login` does not
+/// download the profile's code, the tamper lab's least of all.
+pub struct ProfilePage;
+
+#[lazy_route]
+impl LazyRoute for ProfilePage {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let ProfilePage = this; // no data: the page loads its own
+        profile_page().into_any()
+    }
+}
+
+fn profile_page() -> impl IntoView {
     let session = Session::get();
     let navigate = use_navigate();
     Effect::new(move |_| {
         if session.loaded() && session.token().is_none() {
-            navigate("/login", NavigateOptions::default());
+            navigate("/login?next=/profile", NavigateOptions::default());
         }
     });
 
@@ -41,6 +56,7 @@ pub fn ProfilePage() -> impl IntoView {
     view! {
         <Title text="Your profile" />
         <h1>"Your profile"</h1>
+        <SessionClock />
         {move || error.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}
         <Show
             when=move || user.with(Option::is_some)
@@ -61,7 +77,10 @@ pub fn ProfilePage() -> impl IntoView {
                 <AccountSecurity />
             </div>
             <FavoritesList favorites />
-            {move || session.token().map(|token| view! { <TokenAnatomy token /> })}
+            {move || session.token().map(|token| view! {
+                <TokenAnatomy token=token.clone() />
+                <TamperLab token />
+            })}
         </Show>
     }
 }

@@ -1,59 +1,15 @@
-//! The token in the browser's localStorage.
-//!
-//! It lives under one key, [`TOKEN_KEY`], as a JSON string (gloo-storage's
-//! format). localStorage survives reloads and is shared by the tabs of one
-//! origin; it is also readable by any script on the page, which is why the
-//! page must never run script it didn't ship.
-//!
-//! On the server these functions do nothing: there is no localStorage there.
+//! The session in the browser: the token in localStorage, kept in step
+//! across tabs, and ended on time when the token expires.
 
-/// The localStorage key holding the token.
-pub const TOKEN_KEY: &str = "photo-spots.token";
+mod expiry;
+mod storage;
+mod tabs;
 
-/// Where the browser goes when the server refuses the stored token.
-pub const SESSION_ENDED_PATH: &str = "/login?session=ended";
-
-/// The stored token, if any.
-pub fn stored_token() -> Option<String> {
-    #[cfg(feature = "hydrate")]
-    {
-        use gloo_storage::Storage;
-        gloo_storage::LocalStorage::get::<String>(TOKEN_KEY).ok()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    None
-}
-
-pub fn store_token(token: &str) {
-    #[cfg(feature = "hydrate")]
-    {
-        use gloo_storage::Storage;
-        if let Err(error) = gloo_storage::LocalStorage::set(TOKEN_KEY, token) {
-            leptos::logging::warn!("could not store the token: {error}");
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = token;
-}
-
-pub fn clear_token() {
-    #[cfg(feature = "hydrate")]
-    {
-        use gloo_storage::Storage;
-        gloo_storage::LocalStorage::delete(TOKEN_KEY);
-    }
-}
-
-/// The server refused the token: forget it and send the person to log in.
-/// A full navigation also resets every piece of page state built on the old
-/// session.
-pub fn end_session() {
-    clear_token();
-    #[cfg(feature = "hydrate")]
-    if let Some(window) = web_sys::window() {
-        let _ = window.location().set_href(SESSION_ENDED_PATH);
-    }
-}
+pub use expiry::{describe_remaining, expires_at_ms, should_warn};
+pub use storage::{
+    ENDED_KEY, SESSION_ENDED_PATH, TOKEN_KEY, clear_token, end_session, go_to_login, store_token,
+    stored_token,
+};
 
 use crate::{auth::TokenParts, domain::User};
 use leptos::prelude::*;
@@ -81,6 +37,9 @@ pub struct Session {
     name: RwSignal<Option<String>>,
     /// Whether localStorage has been read (always false on the server).
     loaded: RwSignal<bool>,
+    /// The browser's clock (ms since 1970), ticking once a second once the
+    /// page is live: what the expiry check and the countdown read.
+    now_ms: RwSignal<f64>,
 }
 
 impl Session {
@@ -89,6 +48,7 @@ impl Session {
             token: RwSignal::new(None),
             name: RwSignal::new(None),
             loaded: RwSignal::new(false),
+            now_ms: RwSignal::new(0.0),
         };
         provide_context(session);
         // Effects only run in the browser. Hydration is asynchronous (lazy
@@ -98,10 +58,17 @@ impl Session {
             if !hydrated.get() {
                 return;
             }
-            let token = stored_token();
-            session.name.set(token.as_deref().and_then(name_in_token));
-            session.token.set(token);
+            session.replace(stored_token());
             session.loaded.set(true);
+            tabs::follow_other_tabs(session);
+            session.tick();
+        });
+        // The page ends an expired session by itself, within a second of
+        // its end, rather than waiting for a call to be refused.
+        Effect::new(move |_| {
+            if session.remaining_secs().is_some_and(|left| left <= 0.0) {
+                end_session();
+            }
         });
         session
     }
@@ -120,8 +87,13 @@ impl Session {
     /// Log out: forget the token here and in localStorage.
     pub fn end(&self) {
         clear_token();
-        self.token.set(None);
-        self.name.set(None);
+        self.replace(None);
+    }
+
+    /// Shows `token` (read from localStorage) as the session.
+    fn replace(&self, token: Option<String>) {
+        self.name.set(token.as_deref().and_then(name_in_token));
+        self.token.set(token);
     }
 
     pub fn token(&self) -> Option<String> {
@@ -140,6 +112,19 @@ impl Session {
         self.loaded.get()
     }
 
+    /// Seconds until the token's `exp` (by this browser's clock), if there
+    /// is a token. Updates once a second.
+    pub fn remaining_secs(&self) -> Option<f64> {
+        let now = self.now_ms.get();
+        if now == 0.0 {
+            return None; // not live yet
+        }
+        let end = self
+            .token
+            .with(|token| token.as_deref().and_then(expires_at_ms))?;
+        Some((end - now) / 1000.0)
+    }
+
     /// Whether the token says `"admin": true`: read, not verified, so only
     /// a hint for what to show. The server checks the signature and the
     /// database on every admin call.
@@ -150,6 +135,22 @@ impl Session {
                 .and_then(|token| TokenParts::decode(token)?.payload_json())
                 .is_some_and(|payload| payload["admin"] == true)
         })
+    }
+
+    /// Starts the clock: now, then once a second for the page's life.
+    fn tick(&self) {
+        #[cfg(feature = "hydrate")]
+        {
+            let now_ms = self.now_ms;
+            now_ms.set(js_sys::Date::now());
+            let ticking = set_interval_with_handle(
+                move || now_ms.set(js_sys::Date::now()),
+                std::time::Duration::from_secs(1),
+            );
+            if ticking.is_err() {
+                leptos::logging::warn!("no timer: the session will end on the server's word only");
+            }
+        }
     }
 }
 

@@ -1,0 +1,96 @@
+//! The token in the browser's localStorage.
+//!
+//! It lives under one key, [`TOKEN_KEY`], as a JSON string (gloo-storage's
+//! format). localStorage survives reloads and is shared by the tabs of one
+//! origin; it is also readable by any script on the page, which is why the
+//! page must never run script it didn't ship.
+//!
+//! On the server these functions do nothing: there is no localStorage there.
+
+#[cfg(feature = "hydrate")]
+use crate::domain::ReturnPath;
+
+/// The localStorage key holding the token.
+pub const TOKEN_KEY: &str = "photo-spots.token";
+
+/// Set (to the time, in ms) just before a tab drops a token the server
+/// refused or that expired, so the other tabs, which only see the token
+/// disappear, can tell that from a plain log-out and say why.
+pub const ENDED_KEY: &str = "photo-spots.session-ended";
+
+/// Where the browser goes when the server refuses the stored token.
+pub const SESSION_ENDED_PATH: &str = "/login?session=ended";
+
+/// The stored token, if any.
+pub fn stored_token() -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_storage::Storage;
+        gloo_storage::LocalStorage::get::<String>(TOKEN_KEY).ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    None
+}
+
+pub fn store_token(token: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_storage::Storage;
+        if let Err(error) = gloo_storage::LocalStorage::set(TOKEN_KEY, token) {
+            leptos::logging::warn!("could not store the token: {error}");
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = token;
+}
+
+pub fn clear_token() {
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_storage::Storage;
+        gloo_storage::LocalStorage::delete(TOKEN_KEY);
+    }
+}
+
+/// The server refused the token, or it expired: forget it and send the
+/// person to log in, coming back to this page afterwards. A full navigation
+/// also resets every piece of page state built on the old session.
+pub fn end_session() {
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_storage::Storage;
+        let _ = gloo_storage::LocalStorage::set(ENDED_KEY, js_sys::Date::now());
+    }
+    clear_token();
+    go_to_login(true);
+}
+
+/// A full navigation to the login page, with this page as `next`.
+pub fn go_to_login(session_ended: bool) {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let location = window.location();
+        let here = format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        );
+        let target = match ReturnPath::parse(&here) {
+            Some(path) => path.login_url(session_ended),
+            None if session_ended => SESSION_ENDED_PATH.to_owned(),
+            None => "/login".to_owned(),
+        };
+        let _ = location.set_href(&target);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = session_ended;
+}
+
+/// Whether another tab ended the session a moment ago (rather than the
+/// person logging out there).
+#[cfg(feature = "hydrate")]
+pub fn ended_just_now() -> bool {
+    use gloo_storage::Storage;
+    gloo_storage::LocalStorage::get::<f64>(ENDED_KEY)
+        .is_ok_and(|at| js_sys::Date::now() - at < 5_000.0)
+}

@@ -1,0 +1,135 @@
+use std::fmt;
+
+/// Where to go after logging in: `/login?next=/profile` returns to the
+/// profile. Only a path on this site can be one.
+///
+/// A `next` that could leave the site (`https://evil.example`, `//evil.example`,
+/// `/\evil.example`, `javascript:…`) would turn the login page into an open
+/// redirect: a link that shows our address and lands somewhere else after a
+/// real login. Such values are refused, and the login goes to the default.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReturnPath(String);
+
+impl ReturnPath {
+    pub const MAX_CHARS: usize = 512;
+    /// Where a login goes when `next` is missing or refused.
+    pub const DEFAULT: &'static str = "/profile";
+
+    /// `None` unless `raw` is a path on this site (and not the login page).
+    pub fn parse(raw: &str) -> Option<Self> {
+        let mut chars = raw.chars();
+        let on_this_site = chars.next() == Some('/') && !matches!(chars.next(), Some('/' | '\\'));
+        // Browsers drop tabs and line breaks inside URLs and read `\` as
+        // `/`, so `/\t/evil` and `/\evil` would become `//evil`.
+        let clean = !raw
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\');
+        let path = raw.split(['?', '#']).next().unwrap_or_default();
+        let not_login = path != "/login";
+        (on_this_site && clean && not_login && raw.len() <= Self::MAX_CHARS)
+            .then(|| Self(raw.to_owned()))
+    }
+
+    /// The path to go to after a login with this `next`.
+    pub fn after_login(next: Option<&str>) -> Self {
+        next.and_then(Self::parse)
+            .unwrap_or_else(|| Self(Self::DEFAULT.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `/login?next=…` for this path (percent-encoded), so a login started
+    /// from here comes back here.
+    pub fn login_url(&self, session_ended: bool) -> String {
+        let ended = if session_ended { "session=ended&" } else { "" };
+        format!("/login?{ended}next={}", percent_encode(&self.0))
+    }
+}
+
+impl fmt::Display for ReturnPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Encodes everything but unreserved characters and `/`, which stay readable.
+fn percent_encode(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for byte in raw.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_on_this_site_are_kept() {
+        for good in [
+            "/profile",
+            "/",
+            "/spots/kirkjufell",
+            "/?page=2",
+            "/how-it-works#lab",
+        ] {
+            assert_eq!(ReturnPath::parse(good).unwrap().as_str(), good);
+        }
+    }
+
+    #[test]
+    fn anything_that_could_leave_the_site_is_refused() {
+        for bad in [
+            "",
+            "profile",
+            "//evil.example",
+            "//evil.example/profile",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "https://evil.example",
+            "http:/evil.example",
+            "javascript:alert(1)",
+            " /profile",
+            "\\\\evil.example",
+            "/login",
+            "/login?next=/profile",
+        ] {
+            assert_eq!(ReturnPath::parse(bad), None, "{bad:?}");
+        }
+        assert_eq!(ReturnPath::parse(&format!("/{}", "a".repeat(600))), None);
+    }
+
+    #[test]
+    fn a_refused_or_missing_next_goes_to_the_profile() {
+        assert_eq!(ReturnPath::after_login(None).as_str(), "/profile");
+        assert_eq!(
+            ReturnPath::after_login(Some("//evil.example")).as_str(),
+            "/profile"
+        );
+        assert_eq!(ReturnPath::after_login(Some("/admin")).as_str(), "/admin");
+    }
+
+    #[test]
+    fn the_login_url_carries_the_path_encoded() {
+        let page = ReturnPath::parse("/?page=2&sort=new").unwrap();
+        assert_eq!(
+            page.login_url(false),
+            "/login?next=/%3Fpage%3D2%26sort%3Dnew"
+        );
+        let spot = ReturnPath::parse("/spots/kirkjufell").unwrap();
+        assert_eq!(
+            spot.login_url(true),
+            "/login?session=ended&next=/spots/kirkjufell"
+        );
+    }
+}

@@ -1,0 +1,170 @@
+use crate::{auth::TokenParts, client::session::Session, components::FlowDiagram};
+use leptos::{either::Either, prelude::*};
+use leptos_meta::{Meta, Title};
+use leptos_router::{LazyRoute, lazy_route};
+
+/// `/how-it-works`: the whole login-to-name-change flow on one page,
+/// explained with the reader's own token when they are logged in.
+///
+/// A lazy route (see `AdminPage`): its code is fetched when someone opens
+/// it. Its words stay in the main wasm file's data (wasm-split moves code,
+/// not data), which BENCHMARKS.md counts.
+pub struct HowItWorksPage;
+
+#[lazy_route]
+impl LazyRoute for HowItWorksPage {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let HowItWorksPage = this;
+        how_it_works().into_any()
+    }
+}
+
+/// Shown to readers who are not logged in. Its signature is made up, so no
+/// server accepts it.
+const SAMPLE_TOKEN: &str = "eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCIsImtpZCI6InNhbXBsZSJ9.\
+eyJzdWIiOiIxMjAiLCJuYW1lIjoiSm9obiIsImFkbWluIjpmYWxzZSwiaWF0IjoxNzY0MDAwMDAwLCJleHAiOjE3NjQwMDM2MDAsImlzcyI6InBob3RvLXNwb3RzIiwiYXVkIjpbInBob3RvLXNwb3RzIiwiZmF2b3JpdGVzIl0sImp0aSI6InNhbXBsZSIsInZlciI6MH0.\
+bWFkZS11cC1zaWduYXR1cmUtbm90LXNpZ25lZC1ieS1hbnkta2V5";
+
+fn how_it_works() -> impl IntoView {
+    let session = Session::get();
+    let own = move || session.token().and_then(|token| TokenParts::decode(&token));
+    let parts = move || own().or_else(|| TokenParts::decode(SAMPLE_TOKEN));
+    let whose = move || {
+        if own().is_some() {
+            "This is your own token, exactly as this browser holds it right now:"
+        } else {
+            "You are not logged in, so here is a sample token for John (log in to see your own):"
+        }
+    };
+    view! {
+        <Title text="How it works" />
+        <Meta name="description" content="How Photo Spots logs you in with a signed JWT: authentication, authorization, and what a token can and cannot do." />
+        <article class="how">
+            <h1>"How it works"</h1>
+            <p class="lead">
+                "Photo Spots logs you in with a JSON Web Token (JWT). Five minutes, one page: what "
+                "happens when you log in and change your name, and why it is safe."
+            </p>
+
+            <h2>"Authentication, then authorization"</h2>
+            <p>
+                <strong>"Authentication"</strong>" answers "<em>"who are you?"</em>" You send your "
+                "username and password once; the server checks the password against a slow argon2id "
+                "hash in its database and, if it matches, gives you a signed token that says who you are."
+            </p>
+            <p>
+                <strong>"Authorization"</strong>" answers "<em>"may you do this?"</em>" From then on "
+                "every call carries the token. Before the server changes your name, it checks the "
+                "token's signature and claims, and takes your user id from the verified token, never "
+                "from what the request says."
+            </p>
+            <FlowDiagram />
+
+            <h2>"Three parts: header, payload, signature"</h2>
+            <p>{whose}</p>
+            {move || parts().map(|parts| view! { <TokenParts3 parts /> })}
+            <p>
+                "The "<span class="jwt-header">"header"</span>" says how the token is signed. The "
+                <span class="jwt-payload">"payload"</span>" holds the claims: "<code>"sub"</code>
+                " (your user id), "<code>"name"</code>", "<code>"admin"</code>", when it was issued "
+                "and when it expires ("<code>"iat"</code>", "<code>"exp"</code>"). The "
+                <span class="jwt-signature">"signature"</span>" is computed over the other two with "
+                "a key only the server holds."
+            </p>
+
+            <h2>"Signed, not encrypted"</h2>
+            <p>
+                "Anyone who has the token can read the payload above: it is base64url, not "
+                "encryption. That is why a token never carries a password or anything secret. What "
+                "the signature gives is not secrecy but "<em>"integrity"</em>": nobody can change a "
+                "single character without the server noticing."
+            </p>
+
+            <h2>"What happens when you change it"</h2>
+            <p>
+                "If John (user 120) edits his token to say "<code>"\"sub\": \"121\""</code>" (Jack), "
+                "the payload no longer matches the signature, and making a new signature needs the "
+                "server's key. The server answers 401 and changes nothing. The same goes for "
+                <code>"\"admin\": true"</code>", a later "<code>"exp"</code>", a removed signature, "
+                "or a header saying "<code>"\"alg\": \"none\""</code>"."
+            </p>
+            {move || if session.token().is_some() {
+                Either::Left(view! { <p><a href="/profile#lab">"Try it in the tamper lab on your profile"</a>": edit your own token and send it to the real server."</p> })
+            } else {
+                Either::Right(view! { <p><a href="/login?next=/profile%23lab">"Log in"</a>" to try it in the tamper lab: edit your own token and send it to the real server."</p> })
+            }}
+
+            <h2>"No session on the server"</h2>
+            <p>
+                "The server keeps no record of your login. Everything it needs is in the token and "
+                "its signature, so any server holding the public key can check it on its own. Think "
+                "of a bank and its retirement-savings service: log in at the bank, and the retirement "
+                "server accepts the same token without asking the bank. Here, the favourites service "
+                "plays that part: it checks your token with the public key Photo Spots publishes at "
+                <code>"/.well-known/jwks.json"</code>", and never sees a password."
+            </p>
+
+            <h2>"Why localStorage, and what about XSS?"</h2>
+            <p>
+                "The token lives in your browser's localStorage and is sent as "
+                <code>"Authorization: Bearer …"</code>" with every call, so the same API serves the "
+                "web page and the mobile app, and a site in another tab cannot make your browser send "
+                "it (no cross-site request forgery). The price: any script running on this page could "
+                "read it. A cross-site scripting (XSS) bug would let an attacker steal the token and "
+                "use it until it expires."
+            </p>
+            <p>
+                "So this page runs no script it did not ship. Its Content-Security-Policy allows "
+                "scripts only from this site (the inline ones need a fresh random nonce), no plugins, "
+                "no framing, and connections only to this site and the favourites service. Names and "
+                "other text you type are always shown as text, never as HTML."
+            </p>
+
+            <h2>"Expiry and revocation: the trade-off"</h2>
+            <p>
+                "A token is valid until its "<code>"exp"</code>" time, an hour by default, and this "
+                "page ends your session by itself when it does. Because no session is stored, "
+                "there is nothing to delete when you log out: the browser forgets the token."
+            </p>
+            <p>
+                "To take tokens back early, Photo Spots keeps one number per user, a token version. "
+                "Changing your password or \"Log out of all devices\" raises it, and Photo Spots "
+                "refuses every older token at once. The favourites service only checks the signature "
+                "and expiry, so it accepts an old token until it expires. That is the trade-off: "
+                "services that check alone are fast and independent, and short-lived tokens bound "
+                "how long a stolen or revoked one keeps working."
+            </p>
+        </article>
+    }
+}
+
+/// A token's three parts, each with its decoded content.
+#[component]
+fn TokenParts3(parts: TokenParts) -> impl IntoView {
+    let [header, payload, signature] = parts.encoded.clone();
+    view! {
+        <p class="token-raw" data-testid="how-token">
+            <span class="jwt-header">{header}</span>"."
+            <span class="jwt-payload">{payload}</span>"."
+            <span class="jwt-signature">{signature}</span>
+        </p>
+        <div class="token-parts">
+            <figure class="part jwt-header">
+                <figcaption>"Header"</figcaption>
+                <pre>{parts.header}</pre>
+            </figure>
+            <figure class="part jwt-payload">
+                <figcaption>"Payload, decoded by this page without any key"</figcaption>
+                <pre data-testid="how-payload">{parts.payload}</pre>
+            </figure>
+            <figure class="part jwt-signature">
+                <figcaption>"Signature (binary, base64url)"</figcaption>
+                <pre>{parts.signature}</pre>
+            </figure>
+        </div>
+    }
+}
