@@ -65,8 +65,10 @@ impl Session {
         });
         // The page ends an expired session by itself, within a second of
         // its end, rather than waiting for a call to be refused.
+        // (Once ended, nothing is stored, so it ends once.)
         Effect::new(move |_| {
-            if session.remaining_secs().is_some_and(|left| left <= 0.0) {
+            let expired = session.remaining_secs().is_some_and(|left| left <= 0.0);
+            if expired && stored_token().is_some() {
                 end_session();
             }
         });
