@@ -1,6 +1,11 @@
 //! The Photo Spots server: configuration, start-up, and the axum router that
 //! serves the pages, the JSON API and the static files.
 
+// Rendering the whole app's view type (the profile with its tamper lab is
+// deeply nested) needs more query depth than the default 128, as in the
+// browser crate.
+#![recursion_limit = "256"]
+
 pub mod admins;
 mod api_middleware;
 mod assets;
