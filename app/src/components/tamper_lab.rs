@@ -125,14 +125,15 @@ pub fn TamperLab(token: String) -> impl IntoView {
                 {move || if sending.get() { "Sending…" } else { "Send it to the server" }}
             </button>
             <div aria-live="polite" data-testid="lab-result">
-                {move || sent.get().map(|sent| view! { <Answers sent server_alg=server_alg.clone() /> })}
+                {let server_alg = server_alg.clone();
+                 move || sent.get().map(|sent| view! { <Answers sent server_alg=server_alg.clone() /> })}
             </div>
             <h3>"Sign it yourself"</h3>
             <p class="explain">
                 "A changed payload needs a new signature. Guess the server's secret, and this page "
                 "signs the token with HS256 using your guess (with the browser's Web Crypto) and sends it."
             </p>
-            <p class="explain" data-testid="lab-guessing">{guessing_note(&original.with_value(|o| o.alg().to_owned()))}</p>
+            <p class="explain" data-testid="lab-guessing">{guessing_note(&server_alg)}</p>
             <div class="lab-guess">
                 <label for="lab-guess">"Your guess at the secret"</label>
                 <input id="lab-guess" autocomplete="off" spellcheck="false" maxlength=sign::MAX_GUESS_CHARS

@@ -31,10 +31,19 @@ impl LazyRoute for ProfilePage {
 fn profile_page() -> impl IntoView {
     let session = Session::get();
     let navigate = use_navigate();
-    Effect::new(move |_| {
-        if session.loaded() && session.token().is_none() {
-            navigate("/login?next=/profile", NavigateOptions::default());
+    // Opened without a session: log in, then come back here. A session
+    // that ends while the page is open (a log-out, here or in another tab)
+    // goes to the plain login page.
+    Effect::new(move |had_token: Option<bool>| {
+        let has_token = session.token().is_some();
+        if session.loaded() && !has_token {
+            let target = match had_token {
+                Some(true) => "/login",
+                _ => "/login?next=/profile",
+            };
+            navigate(target, NavigateOptions::default());
         }
+        has_token
     });
 
     let favorites = Favorites::load(session);
