@@ -40,11 +40,10 @@ impl ReturnPath {
         &self.0
     }
 
-    /// `/login?next=…` for this path (percent-encoded), so a login started
-    /// from here comes back here.
-    pub fn login_url(&self, session_ended: bool) -> String {
-        let ended = if session_ended { "session=ended&" } else { "" };
-        format!("/login?{ended}next={}", percent_encode(&self.0))
+    /// The login page saying the session ended, with this path as `next`
+    /// (percent-encoded), so logging in again comes back here.
+    pub fn session_ended_url(&self) -> String {
+        format!("/login?session=ended&next={}", percent_encode(&self.0))
     }
 }
 
@@ -120,15 +119,15 @@ mod tests {
     }
 
     #[test]
-    fn the_login_url_carries_the_path_encoded() {
+    fn the_ended_session_url_carries_the_path_encoded() {
         let page = ReturnPath::parse("/?page=2&sort=new").unwrap();
         assert_eq!(
-            page.login_url(false),
-            "/login?next=/%3Fpage%3D2%26sort%3Dnew"
+            page.session_ended_url(),
+            "/login?session=ended&next=/%3Fpage%3D2%26sort%3Dnew"
         );
         let spot = ReturnPath::parse("/spots/kirkjufell").unwrap();
         assert_eq!(
-            spot.login_url(true),
+            spot.session_ended_url(),
             "/login?session=ended&next=/spots/kirkjufell"
         );
     }

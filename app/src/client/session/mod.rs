@@ -7,8 +7,7 @@ mod tabs;
 
 pub use expiry::{describe_remaining, expires_at_ms, should_warn};
 pub use storage::{
-    ENDED_KEY, SESSION_ENDED_PATH, TOKEN_KEY, clear_token, end_session, go_to_login, store_token,
-    stored_token,
+    ENDED_KEY, SESSION_ENDED_PATH, TOKEN_KEY, clear_token, end_session, store_token, stored_token,
 };
 
 use crate::{auth::TokenParts, domain::User};

@@ -62,11 +62,12 @@ pub fn end_session() {
         let _ = gloo_storage::LocalStorage::set(ENDED_KEY, js_sys::Date::now());
     }
     clear_token();
-    go_to_login(true);
+    go_to_login_session_ended();
 }
 
-/// A full navigation to the login page, with this page as `next`.
-pub fn go_to_login(session_ended: bool) {
+/// A full navigation to the login page saying the session ended, with this
+/// page as `next`.
+pub fn go_to_login_session_ended() {
     #[cfg(feature = "hydrate")]
     if let Some(window) = web_sys::window() {
         let location = window.location();
@@ -75,15 +76,12 @@ pub fn go_to_login(session_ended: bool) {
             location.pathname().unwrap_or_default(),
             location.search().unwrap_or_default()
         );
-        let target = match ReturnPath::parse(&here) {
-            Some(path) => path.login_url(session_ended),
-            None if session_ended => SESSION_ENDED_PATH.to_owned(),
-            None => "/login".to_owned(),
-        };
+        let target = ReturnPath::parse(&here).map_or_else(
+            || SESSION_ENDED_PATH.to_owned(),
+            |path| path.session_ended_url(),
+        );
         let _ = location.set_href(&target);
     }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = session_ended;
 }
 
 /// Whether another tab ended the session a moment ago (rather than the

@@ -11,7 +11,7 @@ use super::Session;
 pub fn follow_other_tabs(session: Session) {
     #[cfg(feature = "hydrate")]
     {
-        use super::storage::{TOKEN_KEY, ended_just_now, go_to_login, stored_token};
+        use super::storage::{TOKEN_KEY, ended_just_now, go_to_login_session_ended, stored_token};
         use leptos::prelude::*;
 
         // Never removed: one session per page, for the page's life.
@@ -24,7 +24,7 @@ pub fn follow_other_tabs(session: Session) {
             let had_one = session.token.with_untracked(Option::is_some);
             if token.is_none() && had_one && ended_just_now() {
                 // Refused or expired over there: say so here too.
-                go_to_login(true);
+                go_to_login_session_ended();
                 return;
             }
             session.replace(token);
