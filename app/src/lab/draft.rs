@@ -1,3 +1,4 @@
+use crate::auth::TokenParts;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use serde_json::{Map, Value};
 use thiserror::Error;
@@ -17,15 +18,11 @@ pub struct Original {
 impl Original {
     /// `None` unless `token` is a JWT whose header and payload are JSON objects.
     pub fn parse(token: &str) -> Option<Self> {
-        let mut parts = token.split('.');
-        let encoded = [parts.next()?, parts.next()?, parts.next()?].map(str::to_owned);
-        if parts.next().is_some() {
-            return None;
-        }
+        let parts = TokenParts::decode(token)?;
         Some(Self {
-            header: decode_object(&encoded[0])?,
-            payload: decode_object(&encoded[1])?,
-            encoded,
+            header: into_object(parts.header_json()?)?,
+            payload: into_object(parts.payload_json()?)?,
+            encoded: parts.encoded,
         })
     }
 
@@ -169,9 +166,8 @@ impl Draft {
     }
 }
 
-fn decode_object(part: &str) -> Option<Object> {
-    let bytes = URL_SAFE_NO_PAD.decode(part).ok()?;
-    match serde_json::from_slice(&bytes).ok()? {
+fn into_object(value: Value) -> Option<Object> {
+    match value {
         Value::Object(object) => Some(object),
         _ => None,
     }

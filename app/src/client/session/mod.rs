@@ -39,15 +39,19 @@ pub struct Session {
     /// The browser's clock (ms since 1970), ticking once a second once the
     /// page is live: what the expiry check and the countdown read.
     now_ms: RwSignal<f64>,
+    /// The token's `exp` in ms, decoded once per token (not once per tick).
+    expires_at_ms: Memo<Option<f64>>,
 }
 
 impl Session {
     pub fn provide() -> Self {
+        let token = RwSignal::new(None::<String>);
         let session = Self {
-            token: RwSignal::new(None),
+            token,
             name: RwSignal::new(None),
             loaded: RwSignal::new(false),
             now_ms: RwSignal::new(0.0),
+            expires_at_ms: Memo::new(move |_| token.with(|t| t.as_deref().and_then(expires_at_ms))),
         };
         provide_context(session);
         // Effects only run in the browser. Hydration is asynchronous (lazy
@@ -120,9 +124,7 @@ impl Session {
         if now == 0.0 {
             return None; // not live yet
         }
-        let end = self
-            .token
-            .with(|token| token.as_deref().and_then(expires_at_ms))?;
+        let end = self.expires_at_ms.get()?;
         Some((end - now) / 1000.0)
     }
 
