@@ -65,9 +65,21 @@ pub fn end_session() {
     go_to_login_session_ended();
 }
 
+#[cfg(feature = "hydrate")]
+thread_local! {
+    /// Whether this page is already on its way to the login page. Several
+    /// things can end a session at once (the expiry clock, a refused call,
+    /// another tab); a second navigation would abort the first.
+    static LEAVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// A full navigation to the login page saying the session ended, with this
-/// page as `next`.
+/// page as `next`. Once per page.
 pub fn go_to_login_session_ended() {
+    #[cfg(feature = "hydrate")]
+    if LEAVING.with(|leaving| leaving.replace(true)) {
+        return;
+    }
     #[cfg(feature = "hydrate")]
     if let Some(window) = web_sys::window() {
         let location = window.location();
