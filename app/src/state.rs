@@ -2,7 +2,7 @@
 
 use crate::{
     api::ApiError,
-    auth::{LoginThrottle, Passwords, TokenService},
+    auth::{LoginThrottle, Passwords, TokenService, refresh::RefreshTokens},
     spots::store::SpotStore,
     users::UserStore,
 };
@@ -18,6 +18,8 @@ pub struct AppState {
     pub spots: SpotStore,
     pub photos: PhotoWork,
     pub tokens: Arc<TokenService>,
+    /// The refresh tokens that renew access tokens (one family per login).
+    pub refresh: RefreshTokens,
     pub passwords: Arc<Passwords>,
     pub throttle: Arc<LoginThrottle>,
     /// Where the browser reaches the favourites service (an origin).

@@ -4,6 +4,7 @@ use app::{
     auth::{
         JwtSecret, SecretError, ThrottleLimits,
         keys::{KeyEncryptionKey, SealError},
+        refresh::{DEFAULT_REFRESH_MAX_AGE, DEFAULT_REFRESH_TTL, RefreshSettings},
     },
     state::PhotoSettings,
     users::{DatabaseKind, DatabaseOptions},
@@ -24,6 +25,8 @@ pub const DEFAULT_FAVORITES_URL: &str = "http://127.0.0.1:3002";
 const DEFAULT_JWKS_MAX_AGE_SECONDS: u32 = 300;
 /// A token may live at most 30 days; longer is a configuration mistake.
 const MAX_TOKEN_TTL_SECONDS: u64 = 30 * 24 * 3600;
+/// Browsers cap a cookie's life at 400 days; a login can't outlive its cookie.
+const MAX_REFRESH_SECONDS: u32 = 400 * 86_400;
 /// Where a generated development signing key is kept, next to the database.
 const DEV_KEY_FILE: &str = "dev-jwt-ed25519.pem";
 /// How often instances reread keys kept in the database: a rotation is
@@ -73,6 +76,11 @@ pub enum ConfigError {
         "JWT_TTL_SECONDS must be a whole number of seconds from 1 to {MAX_TOKEN_TTL_SECONDS}, not {0:?}"
     )]
     BadTtl(String),
+    #[error(
+        "REFRESH_MAX_AGE_SECONDS ({max_age}) is shorter than REFRESH_TTL_SECONDS ({ttl}): the absolute \
+         end of a login must not come before its sliding end"
+    )]
+    RefreshMaxAgeBelowTtl { ttl: u64, max_age: u64 },
     #[error("{name} must be a whole number from 1 to {max}, not {value:?}")]
     BadNumber {
         name: &'static str,
@@ -128,6 +136,10 @@ pub struct Config {
     pub database: DatabaseOptions,
     pub signing: Signing,
     pub token_ttl: Duration,
+    /// How long refresh tokens last (`REFRESH_TTL_SECONDS`, sliding, and
+    /// `REFRESH_MAX_AGE_SECONDS`, absolute) and whether their cookie is
+    /// `Secure` (in production; plain-http development can't use it).
+    pub refresh: RefreshSettings,
     /// `Cache-Control: max-age` of the published JWKS.
     pub jwks_max_age: Duration,
     /// The favourites service's address as the browser reaches it; its
@@ -231,11 +243,30 @@ impl Config {
                 .into(),
             ),
         };
+        let seconds =
+            |name, default, max| number(name, default, max).map(|n| Duration::from_secs(n.into()));
+        let refresh = RefreshSettings {
+            ttl: seconds(
+                "REFRESH_TTL_SECONDS",
+                DEFAULT_REFRESH_TTL.as_secs() as u32,
+                MAX_REFRESH_SECONDS,
+            )?,
+            max_age: seconds(
+                "REFRESH_MAX_AGE_SECONDS",
+                DEFAULT_REFRESH_MAX_AGE.as_secs() as u32,
+                MAX_REFRESH_SECONDS,
+            )?,
+            secure_cookie: production,
+        };
+        if refresh.max_age < refresh.ttl {
+            return Err(ConfigError::RefreshMaxAgeBelowTtl {
+                ttl: refresh.ttl.as_secs(),
+                max_age: refresh.max_age.as_secs(),
+            });
+        }
         let jwks_max_age = Duration::from_secs(
             number("JWKS_MAX_AGE_SECONDS", DEFAULT_JWKS_MAX_AGE_SECONDS, 86_400)?.into(),
         );
-        let seconds =
-            |name, default, max| number(name, default, max).map(|n| Duration::from_secs(n.into()));
         let signing = match (
             set("JWT_SECRET"),
             set("JWT_PRIVATE_KEY_FILE"),
@@ -313,6 +344,7 @@ impl Config {
             database,
             signing,
             token_ttl,
+            refresh,
             jwks_max_age,
             favorites_url,
             demo,
@@ -385,6 +417,53 @@ mod tests {
     }
 
     const GOOD_SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn refresh_lifetimes_default_to_30_days_sliding_and_90_absolute() {
+        let config = config(Env::PROD, &[("JWT_SECRET", GOOD_SECRET)]).unwrap();
+        assert_eq!(config.refresh.ttl, Duration::from_secs(30 * 86_400));
+        assert_eq!(config.refresh.max_age, Duration::from_secs(90 * 86_400));
+        let config = config_with_refresh("60", "3600").unwrap();
+        assert_eq!(config.refresh.ttl, Duration::from_secs(60));
+        assert_eq!(config.refresh.max_age, Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn refresh_lifetimes_must_make_sense() {
+        for (ttl, max_age) in [("0", "60"), ("60", "x"), ("60", "999999999")] {
+            assert!(matches!(
+                config_with_refresh(ttl, max_age).unwrap_err(),
+                ConfigError::BadNumber { .. }
+            ));
+        }
+        let error = config_with_refresh("7200", "3600").unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("shorter than REFRESH_TTL_SECONDS")
+        );
+    }
+
+    #[test]
+    fn the_refresh_cookie_is_secure_except_in_development() {
+        let prod = config(Env::PROD, &[("JWT_SECRET", GOOD_SECRET)]).unwrap();
+        assert!(prod.refresh.secure_cookie);
+        if cfg!(debug_assertions) {
+            let dev = config(Env::DEV, &[("JWT_SECRET", GOOD_SECRET)]).unwrap();
+            assert!(!dev.refresh.secure_cookie);
+        }
+    }
+
+    fn config_with_refresh(ttl: &str, max_age: &str) -> Result<Config, ConfigError> {
+        config(
+            Env::PROD,
+            &[
+                ("JWT_SECRET", GOOD_SECRET),
+                ("REFRESH_TTL_SECONDS", ttl),
+                ("REFRESH_MAX_AGE_SECONDS", max_age),
+            ],
+        )
+    }
 
     #[test]
     fn explicit_settings_are_used() {

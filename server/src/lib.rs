@@ -16,6 +16,7 @@ mod json_body;
 mod jwks;
 pub mod keys;
 pub mod process;
+pub mod refresh;
 pub mod router;
 mod security;
 pub mod spots;

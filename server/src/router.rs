@@ -1,6 +1,6 @@
 //! The HTTP surface: pages, `/api/*` server functions, static files.
 
-use crate::{api_middleware, assets, jwks, security, spots};
+use crate::{api_middleware, assets, jwks, refresh, security, spots};
 use app::{App, api::ApiError, shell, spots::PHOTOS_PATH, state::AppState};
 use axum::{
     Router,
@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         // server function answers POST at the same path.
         .route("/api/health", get(|| async { axum::Json("ok") }))
         .merge(spots::routes())
+        .merge(refresh::routes())
         .route("/api/{*rest}", any(|| async { ApiError::NotFound }))
         // Every route so far takes small bodies; the photo upload, merged
         // next, has its own limit (the outer one, in `harden`).

@@ -6,6 +6,7 @@ use crate::{
     demo,
 };
 use app::{
+    auth::refresh::{RefreshStore, RefreshTokens},
     auth::{
         LEEWAY_SECONDS, LoginThrottle, PasswordError, Passwords, TokenService,
         keys::{KeyRing, KeyRingError, StoredKeys, StoredKeysError},
@@ -70,6 +71,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
     Ok(AppState {
         leptos_options: config.leptos_options.clone(),
         spots: SpotStore::on(&users),
+        refresh: RefreshTokens::new(RefreshStore::on(&users), config.refresh),
         photos: PhotoWork::new(&config.photos),
         users,
         tokens,

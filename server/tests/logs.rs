@@ -1,4 +1,5 @@
-//! Logs never contain passwords or whole tokens: a token is logged by its `jti`.
+//! Logs never contain passwords or whole tokens: a token is logged by its
+//! `jti`, a refresh token by its family.
 
 mod common;
 
@@ -58,8 +59,27 @@ async fn logs_name_tokens_by_jti_and_never_show_secrets() {
     let jack = server.token_for("jack").await;
     let refused = server.post("/api/admin/spots", Some(&jack), spot).await;
     assert_eq!(refused.status(), 403);
+    // A refresh token renewed, then presented again (reuse).
+    let login = server.login("jack", "jack-password").await;
+    let set_cookie = login.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    let refresh = || {
+        server
+            .http
+            .post(format!("{}/api/refresh", server.base))
+            .header("cookie", &cookie)
+            .header("x-photo-spots-csrf", "1")
+            .send()
+    };
+    assert_eq!(refresh().await.unwrap().status(), 200);
+    assert_eq!(refresh().await.unwrap().status(), 401);
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let reuse = logs
+        .lines()
+        .find(|line| line.contains("WARN") && line.contains("spent refresh token"))
+        .unwrap_or_else(|| panic!("reuse should be a warning: {logs}"));
+    assert!(reuse.contains("user=121"), "{reuse}");
     let jti = server.tokens().verify(&token).unwrap().jti;
     assert!(
         logs.contains(&jti),
@@ -86,7 +106,9 @@ async fn logs_name_tokens_by_jti_and_never_show_secrets() {
         "{refusal}"
     );
     let signature = token.rsplit('.').next().unwrap();
+    let refresh_token = cookie.split_once('=').unwrap().1;
     for secret in [
+        refresh_token,
         "john-password",
         "wrong-password-123",
         "secret-new-password",

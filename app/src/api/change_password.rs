@@ -5,7 +5,8 @@ use leptos::{prelude::*, server_fn::codec::Json};
 /// `POST /api/change_password` `{"current_password","new_password"}` with a
 /// bearer token → a fresh `{"token","user"}`.
 ///
-/// Every token issued before (on every device) stops working. A wrong
+/// Every token issued before (on every device) stops working, refresh
+/// tokens included; this device gets a new login. A wrong
 /// current password is 403 and changes nothing.
 #[server(prefix = "/api", endpoint = "change_password", input = Json, output = Json, client = AuthClient)]
 pub async fn change_password(
@@ -41,10 +42,11 @@ pub async fn change_password(
         .change_password(auth.user_id(), &hash)
         .await?
         .ok_or(ApiError::InvalidToken)?;
-    tracing::info!(user = %auth.user_id(), "password changed; older tokens revoked");
+    let logins = state.refresh.end_all(auth.user_id()).await?;
+    tracing::info!(user = %auth.user_id(), logins, "password changed; older tokens revoked");
     let holder = crate::users::CurrentUser {
         token_version: version,
         ..holder
     };
-    LoginResponse::issue(&state, holder)
+    LoginResponse::start_session(&state, holder).await
 }

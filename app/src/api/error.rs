@@ -22,6 +22,17 @@ pub enum ApiError {
     InvalidToken,
     #[error("Your session has expired. Please log in again.")]
     ExpiredToken,
+    /// `POST /api/refresh` without a refresh cookie.
+    #[error("There is no log-in to renew on this device. Please log in.")]
+    MissingRefreshToken,
+    /// The refresh token was spent, revoked, expired or never issued.
+    #[error("Your session is no longer valid. Please log in again.")]
+    InvalidRefreshToken,
+    /// A cookie-authenticated call without the header only our own pages send.
+    #[error(
+        "This call must carry the X-Photo-Spots-CSRF header, which Photo Spots' own pages send."
+    )]
+    CsrfHeaderMissing,
     #[error("Your current password is not right.")]
     WrongPassword,
     #[error("That username is taken. Please choose another.")]
@@ -64,8 +75,10 @@ impl ApiError {
             Self::InvalidCredentials
             | Self::MissingToken
             | Self::InvalidToken
-            | Self::ExpiredToken => 401,
-            Self::WrongPassword | Self::Forbidden => 403,
+            | Self::ExpiredToken
+            | Self::MissingRefreshToken
+            | Self::InvalidRefreshToken => 401,
+            Self::WrongPassword | Self::Forbidden | Self::CsrfHeaderMissing => 403,
             Self::UsernameTaken | Self::SlugTaken => 409,
             Self::TooManyAttempts { .. } => 429,
             Self::Validation { .. } => 422,
@@ -84,7 +97,11 @@ impl ApiError {
     pub fn ends_session(&self) -> bool {
         matches!(
             self,
-            Self::MissingToken | Self::InvalidToken | Self::ExpiredToken
+            Self::MissingToken
+                | Self::InvalidToken
+                | Self::ExpiredToken
+                | Self::MissingRefreshToken
+                | Self::InvalidRefreshToken
         )
     }
 
@@ -94,6 +111,9 @@ impl ApiError {
             Self::MissingToken => "missing_token",
             Self::InvalidToken => "invalid_token",
             Self::ExpiredToken => "expired_token",
+            Self::MissingRefreshToken => "missing_refresh_token",
+            Self::InvalidRefreshToken => "invalid_refresh_token",
+            Self::CsrfHeaderMissing => "csrf_header_missing",
             Self::WrongPassword => "wrong_password",
             Self::UsernameTaken => "username_taken",
             Self::TooManyAttempts { .. } => "too_many_attempts",
@@ -223,6 +243,9 @@ impl TryFrom<WireError> for ApiError {
             "method_not_allowed" => Self::MethodNotAllowed,
             "too_large" => Self::TooLarge,
             "headers_too_large" => Self::HeadersTooLarge,
+            "missing_refresh_token" => Self::MissingRefreshToken,
+            "invalid_refresh_token" => Self::InvalidRefreshToken,
+            "csrf_header_missing" => Self::CsrfHeaderMissing,
             "unavailable" => Self::Unavailable,
             "internal" => Self::Internal,
             "network" => Self::Network,
@@ -286,6 +309,9 @@ mod tests {
             ApiError::MissingToken,
             ApiError::InvalidToken,
             ApiError::ExpiredToken,
+            ApiError::MissingRefreshToken,
+            ApiError::InvalidRefreshToken,
+            ApiError::CsrfHeaderMissing,
             ApiError::Validation {
                 field: "name".into(),
                 message: "Name can't be empty.".into(),
@@ -334,6 +360,8 @@ mod tests {
             ApiError::MissingToken,
             ApiError::InvalidToken,
             ApiError::ExpiredToken,
+            ApiError::MissingRefreshToken,
+            ApiError::InvalidRefreshToken,
         ] {
             assert_eq!(error.status(), 401);
             assert!(error.ends_session());

@@ -13,7 +13,19 @@ pub struct LoginResponse {
 
 #[cfg(feature = "ssr")]
 impl LoginResponse {
-    /// Signs a token for `holder`.
+    /// A new login on this device: an access token for `holder`, and a
+    /// refresh family whose first token goes into this answer's cookie.
+    pub async fn start_session(
+        state: &crate::state::AppState,
+        holder: crate::users::CurrentUser,
+    ) -> Result<Self, ApiError> {
+        let grant = state.refresh.start(holder.user.id).await?;
+        super::response::set_cookie(state.refresh.cookie(&grant));
+        tracing::info!(user = %holder.user.id, family = %grant.family.id, "login started");
+        Self::issue(state, holder)
+    }
+
+    /// Signs an access token for `holder`.
     pub fn issue(
         state: &crate::state::AppState,
         holder: crate::users::CurrentUser,
@@ -65,7 +77,7 @@ pub async fn login(username: String, password: String) -> Result<LoginResponse, 
     match credentials {
         Some(credentials) if verified => {
             state.throttle.record_success(address).await?;
-            LoginResponse::issue(&state, credentials.holder())
+            LoginResponse::start_session(&state, credentials.holder()).await
         }
         _ => {
             state

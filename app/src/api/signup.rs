@@ -26,5 +26,5 @@ pub async fn signup(
         .await?
         .ok_or(ApiError::UsernameTaken)?;
     tracing::info!(user = %user.id, %username, "signed up");
-    LoginResponse::issue(&state, crate::users::CurrentUser::new_user(user))
+    LoginResponse::start_session(&state, crate::users::CurrentUser::new_user(user)).await
 }

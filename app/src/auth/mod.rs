@@ -16,6 +16,8 @@ pub mod keys;
 #[cfg(feature = "ssr")]
 mod password;
 #[cfg(feature = "ssr")]
+pub mod refresh;
+#[cfg(feature = "ssr")]
 mod secret;
 #[cfg(feature = "ssr")]
 mod throttle;

@@ -1,0 +1,162 @@
+//! Refresh tokens: how a login outlives its short access token.
+//!
+//! A login starts a *family*. Each `POST /api/refresh` exchanges the
+//! family's newest token for a successor and a fresh access token; the old
+//! one is spent (rotation). A spent token presented again means two parties
+//! hold the family's tokens, and the server can't tell which is the thief,
+//! so the whole family is revoked and both must log in again (reuse
+//! detection, RFC 9700 §4.14.2). Server only.
+
+pub mod cookie;
+mod store;
+mod token;
+
+pub use store::{Family, RefreshStore, Rotation};
+pub use token::RefreshToken;
+
+use crate::{api::ApiError, domain::UserId};
+use axum::http::HeaderValue;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Thirty days without a visit end a login (sliding).
+pub const DEFAULT_REFRESH_TTL: Duration = Duration::from_secs(30 * 86_400);
+/// Ninety days after logging in, a login ends however active (absolute).
+pub const DEFAULT_REFRESH_MAX_AGE: Duration = Duration::from_secs(90 * 86_400);
+
+/// `REFRESH_TTL_SECONDS`, `REFRESH_MAX_AGE_SECONDS` and whether the cookie
+/// is `Secure` (always, except in plain-http development).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RefreshSettings {
+    pub ttl: Duration,
+    pub max_age: Duration,
+    pub secure_cookie: bool,
+}
+
+/// A refresh token just handed out, and until when it works.
+pub struct Grant {
+    pub token: RefreshToken,
+    pub family: Family,
+    /// Unix seconds.
+    pub expires_at: i64,
+}
+
+/// The refresh tokens of every login, and the rules for them.
+#[derive(Clone)]
+pub struct RefreshTokens {
+    store: RefreshStore,
+    settings: RefreshSettings,
+}
+
+impl RefreshTokens {
+    pub fn new(store: RefreshStore, settings: RefreshSettings) -> Self {
+        Self { store, settings }
+    }
+
+    pub fn store(&self) -> &RefreshStore {
+        &self.store
+    }
+
+    /// A new family for a login by `user`, with its first token.
+    pub async fn start(&self, user: UserId) -> Result<Grant, ApiError> {
+        let now = unix_now();
+        // Logins are when families start, so also when ended ones go.
+        self.store.prune(now).await?;
+        let token = generate()?;
+        let family = Family {
+            id: token::family_id().map_err(no_randomness)?,
+            user,
+        };
+        let expires_at = now + secs(self.settings.ttl);
+        let family_expires_at = now + secs(self.settings.max_age);
+        self.store
+            .start_family(&family, &token.hash(), now, expires_at, family_expires_at)
+            .await?;
+        Ok(Grant {
+            token,
+            family,
+            expires_at: expires_at.min(family_expires_at),
+        })
+    }
+
+    /// Exchanges `presented` for a successor. A spent token revokes its
+    /// family and is logged as a warning: somebody else has a copy.
+    pub async fn rotate(&self, presented: &RefreshToken) -> Result<Grant, ApiError> {
+        let now = unix_now();
+        let successor = generate()?;
+        let rotation = self
+            .store
+            .rotate(store::Exchange {
+                presented_hash: &presented.hash(),
+                successor_hash: &successor.hash(),
+                now,
+                successor_expires_at: now + secs(self.settings.ttl),
+            })
+            .await?;
+        match rotation {
+            Rotation::Rotated { family, expires_at } => Ok(Grant {
+                token: successor,
+                family,
+                expires_at,
+            }),
+            Rotation::Reused(family) => {
+                tracing::warn!(
+                    user = %family.user,
+                    family = %family.id,
+                    "a spent refresh token was presented again: the login is revoked on every device that shares it"
+                );
+                Err(ApiError::InvalidRefreshToken)
+            }
+            refused => {
+                tracing::info!(reason = ?refused, "refresh refused");
+                Err(ApiError::InvalidRefreshToken)
+            }
+        }
+    }
+
+    /// Ends the login `presented` belongs to (log-out on this device).
+    pub async fn end(&self, presented: &RefreshToken) -> Result<Option<Family>, ApiError> {
+        Ok(self
+            .store
+            .revoke_family_of(&presented.hash(), unix_now())
+            .await?)
+    }
+
+    /// Ends every login of `user`.
+    pub async fn end_all(&self, user: UserId) -> Result<u64, ApiError> {
+        Ok(self.store.revoke_all(user, unix_now()).await?)
+    }
+
+    /// `Set-Cookie` for `grant`, expiring with it.
+    pub fn cookie(&self, grant: &Grant) -> HeaderValue {
+        let left = u64::try_from(grant.expires_at - unix_now()).unwrap_or_default();
+        cookie::set_cookie(
+            &grant.token,
+            Duration::from_secs(left),
+            self.settings.secure_cookie,
+        )
+    }
+
+    /// `Set-Cookie` that removes the cookie.
+    pub fn clear_cookie(&self) -> HeaderValue {
+        cookie::clear_cookie(self.settings.secure_cookie)
+    }
+}
+
+fn generate() -> Result<RefreshToken, ApiError> {
+    RefreshToken::generate().map_err(no_randomness)
+}
+
+fn no_randomness(error: getrandom::Error) -> ApiError {
+    tracing::error!(%error, "no randomness for a refresh token");
+    ApiError::Internal
+}
+
+fn secs(duration: Duration) -> i64 {
+    i64::try_from(duration.as_secs()).unwrap_or(i64::MAX / 2)
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, secs)
+}

@@ -1,0 +1,461 @@
+//! The refresh tokens' tables, on whichever database the users are.
+//!
+//! Every statement is written once (both databases read `$1` parameters
+//! and `RETURNING`), as in the spots' store. A rotation is one transaction
+//! whose first statement claims the presented token (`rotated_at IS NULL`):
+//! of two requests presenting the same token, on any instances, exactly one
+//! wins, and the other is seen as reuse.
+
+use crate::{domain::UserId, users::UserStore};
+use sqlx::{PgPool, SqlitePool};
+
+#[derive(Clone)]
+pub enum RefreshStore {
+    Sqlite {
+        reader: SqlitePool,
+        writer: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the pool for `$role` (reader or writer).
+macro_rules! on_pool {
+    ($store:expr, $role:ident, |$pool:ident| $body:expr) => {
+        match $store {
+            RefreshStore::Sqlite { $role: $pool, .. } => $body,
+            RefreshStore::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Why a presented token could not be claimed, inside the rotation's
+/// transaction `$tx`; revokes its family if it was claimed before (reuse).
+/// A macro, like `on_pool!`, so one text serves both databases' types.
+macro_rules! why_not {
+    ($tx:ident, $hash:expr, $now:expr) => {{
+        let found: Option<(Option<i64>, String, i64)> = sqlx::query_as(
+            "SELECT t.rotated_at, f.id, f.user_id FROM refresh_tokens t \
+             JOIN refresh_families f ON f.id = t.family_id WHERE t.hash = $1",
+        )
+        .bind($hash)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        match found {
+            None => Rotation::Unknown,
+            Some((None, _, _)) => Rotation::Expired,
+            Some((Some(_), family_id, user)) => {
+                sqlx::query(
+                    "UPDATE refresh_families SET revoked_at = $1 \
+                     WHERE id = $2 AND revoked_at IS NULL",
+                )
+                .bind($now)
+                .bind(&family_id)
+                .execute(&mut *$tx)
+                .await?;
+                Rotation::Reused(Family {
+                    id: family_id,
+                    user: stored_user_id(user)?,
+                })
+            }
+        }
+    }};
+}
+
+/// Which login a refresh token belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Family {
+    pub id: String,
+    pub user: UserId,
+}
+
+/// What presenting a refresh token came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rotation {
+    /// Exchanged: the successor (already stored) is good until `expires_at`.
+    Rotated { family: Family, expires_at: i64 },
+    /// No such token (never issued, or pruned after it ended).
+    Unknown,
+    /// Past its sliding or absolute end.
+    Expired,
+    /// Its family was revoked (log-out, log out everywhere, a password
+    /// change, or an earlier reuse).
+    Revoked,
+    /// Already exchanged once: somebody else holds a copy. The family is
+    /// revoked now, so the copy's successors stop working too.
+    Reused(Family),
+}
+
+/// The token being exchanged and its successor.
+pub struct Exchange<'a> {
+    pub presented_hash: &'a str,
+    pub successor_hash: &'a str,
+    pub now: i64,
+    /// The successor's sliding end; the family's end caps it.
+    pub successor_expires_at: i64,
+}
+
+impl RefreshStore {
+    /// Next to the users (the users' migrations made the tables).
+    pub fn on(users: &UserStore) -> Self {
+        match users {
+            UserStore::Sqlite(users) => {
+                let (reader, writer) = users.pools();
+                Self::Sqlite {
+                    reader: reader.clone(),
+                    writer: writer.clone(),
+                }
+            }
+            UserStore::Postgres(users) => Self::Postgres(users.pool().clone()),
+        }
+    }
+
+    /// Starts a family for a new login, with its first token.
+    pub async fn start_family(
+        &self,
+        family: &Family,
+        token_hash: &str,
+        now: i64,
+        token_expires_at: i64,
+        family_expires_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        on_pool!(self, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO refresh_families (id, user_id, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&family.id)
+            .bind(family.user.get())
+            .bind(now)
+            .bind(family_expires_at)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO refresh_tokens (hash, family_id, issued_at, expires_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(token_hash)
+            .bind(&family.id)
+            .bind(now)
+            .bind(token_expires_at.min(family_expires_at))
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await
+        })
+    }
+
+    /// Exchanges a presented token for its successor, or says why not
+    /// (revoking the family on reuse).
+    pub async fn rotate(&self, exchange: Exchange<'_>) -> Result<Rotation, sqlx::Error> {
+        let Exchange {
+            presented_hash,
+            successor_hash,
+            now,
+            successor_expires_at,
+        } = exchange;
+        on_pool!(self, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            let claimed: Option<String> = sqlx::query_scalar(
+                "UPDATE refresh_tokens SET rotated_at = $1 \
+                 WHERE hash = $2 AND rotated_at IS NULL AND expires_at > $1 \
+                 RETURNING family_id",
+            )
+            .bind(now)
+            .bind(presented_hash)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(family_id) = claimed else {
+                let rotation = why_not!(tx, presented_hash, now);
+                tx.commit().await?;
+                return Ok(rotation);
+            };
+            let (user, family_end, revoked_at): (i64, i64, Option<i64>) = sqlx::query_as(
+                "SELECT user_id, expires_at, revoked_at FROM refresh_families WHERE id = $1",
+            )
+            .bind(&family_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let rotation = if revoked_at.is_some() {
+                Rotation::Revoked
+            } else if family_end <= now {
+                Rotation::Expired
+            } else {
+                let expires_at = successor_expires_at.min(family_end);
+                sqlx::query(
+                    "INSERT INTO refresh_tokens (hash, family_id, issued_at, expires_at) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(successor_hash)
+                .bind(&family_id)
+                .bind(now)
+                .bind(expires_at)
+                .execute(&mut *tx)
+                .await?;
+                Rotation::Rotated {
+                    family: Family {
+                        id: family_id,
+                        user: stored_user_id(user)?,
+                    },
+                    expires_at,
+                }
+            };
+            tx.commit().await?;
+            Ok(rotation)
+        })
+    }
+
+    /// Revokes the family of the token `hash` (log-out on one device).
+    pub async fn revoke_family_of(
+        &self,
+        hash: &str,
+        now: i64,
+    ) -> Result<Option<Family>, sqlx::Error> {
+        let row: Option<(String, i64)> = on_pool!(self, writer, |pool| {
+            sqlx::query_as(
+                "UPDATE refresh_families SET revoked_at = COALESCE(revoked_at, $1) \
+                 WHERE id = (SELECT family_id FROM refresh_tokens WHERE hash = $2) \
+                 RETURNING id, user_id",
+            )
+            .bind(now)
+            .bind(hash)
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(|(id, user)| {
+            Ok(Family {
+                id,
+                user: stored_user_id(user)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Revokes every family of `user` (log out everywhere, a password
+    /// change); returns how many were live.
+    pub async fn revoke_all(&self, user: UserId, now: i64) -> Result<u64, sqlx::Error> {
+        on_pool!(self, writer, |pool| {
+            Ok(sqlx::query(
+                "UPDATE refresh_families SET revoked_at = $1 \
+                 WHERE user_id = $2 AND revoked_at IS NULL",
+            )
+            .bind(now)
+            .bind(user.get())
+            .execute(pool)
+            .await?
+            .rows_affected())
+        })
+    }
+
+    /// Forgets what can no longer be used: families past their absolute
+    /// end (with their tokens) and tokens past their own end.
+    pub async fn prune(&self, now: i64) -> Result<(), sqlx::Error> {
+        on_pool!(self, writer, |pool| {
+            sqlx::query("DELETE FROM refresh_tokens WHERE expires_at <= $1")
+                .bind(now)
+                .execute(pool)
+                .await?;
+            sqlx::query("DELETE FROM refresh_families WHERE expires_at <= $1")
+                .bind(now)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
+    }
+
+    /// Whether family `family_id` is revoked (`None`: no such family).
+    /// Tests read it; the app only ever acts on a token.
+    pub async fn is_revoked(&self, family_id: &str) -> Result<Option<bool>, sqlx::Error> {
+        let revoked: Option<Option<i64>> = on_pool!(self, reader, |pool| {
+            sqlx::query_scalar("SELECT revoked_at FROM refresh_families WHERE id = $1")
+                .bind(family_id)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(revoked.map(|at| at.is_some()))
+    }
+}
+
+fn stored_user_id(id: i64) -> Result<UserId, sqlx::Error> {
+    UserId::new(id).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        auth::refresh::RefreshToken,
+        domain::{User, UserName, Username},
+        users::test_databases::on_both_databases,
+    };
+
+    const NOW: i64 = 1_800_000_000;
+    const DAY: i64 = 86_400;
+
+    async fn john(users: &UserStore) -> UserId {
+        let id = UserId::new(120).unwrap();
+        let user = User {
+            id,
+            username: Username::parse("john").unwrap(),
+            name: UserName::parse("John").unwrap(),
+        };
+        users.insert_if_absent(&user, "$hash").await.unwrap();
+        id
+    }
+
+    /// A family started at NOW (30-day tokens, 90-day family) and its first token.
+    async fn login(store: &RefreshStore, user: UserId, id: &str) -> (Family, RefreshToken) {
+        let family = Family {
+            id: id.to_owned(),
+            user,
+        };
+        let token = RefreshToken::generate().unwrap();
+        store
+            .start_family(&family, &token.hash(), NOW, NOW + 30 * DAY, NOW + 90 * DAY)
+            .await
+            .unwrap();
+        (family, token)
+    }
+
+    async fn exchange(
+        store: &RefreshStore,
+        presented: &RefreshToken,
+        at: i64,
+    ) -> (Rotation, RefreshToken) {
+        let successor = RefreshToken::generate().unwrap();
+        let rotation = store
+            .rotate(Exchange {
+                presented_hash: &presented.hash(),
+                successor_hash: &successor.hash(),
+                now: at,
+                successor_expires_at: at + 30 * DAY,
+            })
+            .await
+            .unwrap();
+        (rotation, successor)
+    }
+
+    async fn rotation_replaces_the_token_and_slides_its_end(users: UserStore) {
+        let store = RefreshStore::on(&users);
+        let (family, first) = login(&store, john(&users).await, "f1").await;
+        let (rotation, second) = exchange(&store, &first, NOW + 10 * DAY).await;
+        assert_eq!(
+            rotation,
+            Rotation::Rotated {
+                family: family.clone(),
+                expires_at: NOW + 40 * DAY
+            }
+        );
+        let (rotation, _) = exchange(&store, &second, NOW + 20 * DAY).await;
+        assert!(
+            matches!(rotation, Rotation::Rotated { expires_at, .. } if expires_at == NOW + 50 * DAY)
+        );
+    }
+
+    async fn reuse_of_a_spent_token_revokes_the_whole_family(users: UserStore) {
+        let store = RefreshStore::on(&users);
+        let user = john(&users).await;
+        let (family, first) = login(&store, user, "stolen").await;
+        let (_, other_device) = login(&store, user, "other-device").await;
+        let (_, newest) = exchange(&store, &first, NOW + 60).await;
+        // The thief (or the victim) presents the spent token.
+        let (rotation, _) = exchange(&store, &first, NOW + 120).await;
+        assert_eq!(rotation, Rotation::Reused(family.clone()));
+        assert_eq!(store.is_revoked(&family.id).await.unwrap(), Some(true));
+        // The newest token of that family is refused from now on...
+        let (rotation, _) = exchange(&store, &newest, NOW + 180).await;
+        assert_eq!(rotation, Rotation::Revoked);
+        // ...and the user's other logins are untouched.
+        let (rotation, _) = exchange(&store, &other_device, NOW + 180).await;
+        assert!(matches!(rotation, Rotation::Rotated { .. }));
+    }
+
+    async fn a_token_past_its_end_is_refused(users: UserStore) {
+        let store = RefreshStore::on(&users);
+        let (_, token) = login(&store, john(&users).await, "idle").await;
+        let (rotation, _) = exchange(&store, &token, NOW + 30 * DAY).await;
+        assert_eq!(rotation, Rotation::Expired);
+    }
+
+    async fn no_renewal_goes_past_the_familys_absolute_end(users: UserStore) {
+        let store = RefreshStore::on(&users);
+        let (_, mut token) = login(&store, john(&users).await, "busy").await;
+        // Renewed every 20 days: each successor would slide 30 days on...
+        for day in [20, 40, 60, 80] {
+            let (rotation, next) = exchange(&store, &token, NOW + day * DAY).await;
+            let Rotation::Rotated { expires_at, .. } = rotation else {
+                panic!("day {day}: {rotation:?}");
+            };
+            assert!(expires_at <= NOW + 90 * DAY, "capped at the family's end");
+            token = next;
+        }
+        // ...but on day 90 the login ends, however active.
+        let (rotation, _) = exchange(&store, &token, NOW + 90 * DAY).await;
+        assert_eq!(rotation, Rotation::Expired);
+    }
+
+    async fn revoked_families_refuse_their_tokens(users: UserStore) {
+        let store = RefreshStore::on(&users);
+        let user = john(&users).await;
+        let (family, one) = login(&store, user, "one").await;
+        let (_, two) = login(&store, user, "two").await;
+        let (_, three) = login(&store, user, "three").await;
+        assert_eq!(
+            store.revoke_family_of(&one.hash(), NOW).await.unwrap(),
+            Some(family)
+        );
+        assert_eq!(exchange(&store, &one, NOW + 1).await.0, Rotation::Revoked);
+        assert!(matches!(
+            exchange(&store, &two, NOW + 1).await.0,
+            Rotation::Rotated { .. }
+        ));
+        // Everywhere: the two live families.
+        assert_eq!(store.revoke_all(user, NOW + 2).await.unwrap(), 2);
+        assert_eq!(exchange(&store, &three, NOW + 3).await.0, Rotation::Revoked);
+        let unknown = RefreshToken::generate().unwrap();
+        assert_eq!(exchange(&store, &unknown, NOW).await.0, Rotation::Unknown);
+        assert_eq!(
+            store.revoke_family_of(&unknown.hash(), NOW).await.unwrap(),
+            None
+        );
+    }
+
+    async fn the_table_holds_hashes_never_tokens(users: UserStore) {
+        let store = RefreshStore::on(&users);
+        let (_, first) = login(&store, john(&users).await, "f").await;
+        let (_, second) = exchange(&store, &first, NOW + 1).await;
+        let stored: Vec<String> = on_pool!(&store, reader, |pool| {
+            sqlx::query_scalar("SELECT hash FROM refresh_tokens")
+                .fetch_all(pool)
+                .await
+                .unwrap()
+        });
+        assert_eq!(stored.len(), 2);
+        for token in [&first, &second] {
+            assert!(stored.contains(&token.hash()));
+            assert!(!stored.iter().any(|hash| hash.contains(token.as_str())));
+        }
+    }
+
+    async fn pruning_forgets_only_what_has_ended(users: UserStore) {
+        let store = RefreshStore::on(&users);
+        let (family, token) = login(&store, john(&users).await, "f").await;
+        store.prune(NOW + DAY).await.unwrap();
+        assert_eq!(store.is_revoked(&family.id).await.unwrap(), Some(false));
+        assert!(matches!(
+            exchange(&store, &token, NOW + 2 * DAY).await.0,
+            Rotation::Rotated { .. }
+        ));
+        store.prune(NOW + 90 * DAY).await.unwrap();
+        assert_eq!(store.is_revoked(&family.id).await.unwrap(), None);
+    }
+
+    on_both_databases!(
+        rotation_replaces_the_token_and_slides_its_end,
+        reuse_of_a_spent_token_revokes_the_whole_family,
+        a_token_past_its_end_is_refused,
+        no_renewal_goes_past_the_familys_absolute_end,
+        revoked_families_refuse_their_tokens,
+        the_table_holds_hashes_never_tokens,
+        pruning_forgets_only_what_has_ended,
+    );
+}

@@ -1,0 +1,98 @@
+//! `POST /api/refresh` and `POST /api/refresh/logout`: the two endpoints
+//! the refresh cookie is sent to (its `Path`).
+//!
+//! A cookie travels with every request the browser makes to its path, also
+//! one a hostile page starts, so both endpoints also require a header only
+//! script on our own origin can add ([`CSRF_HEADER`]): a cross-site form
+//! can't set headers, and a cross-site `fetch` with one needs a CORS
+//! preflight this server never grants. `SameSite=Strict` is the second
+//! lock on the same door; `Sec-Fetch-Site: cross-site` the third.
+
+use app::{
+    api::{ApiError, LoginResponse},
+    auth::refresh::cookie,
+    state::AppState,
+};
+use axum::{
+    Json, Router,
+    extract::State,
+    http::{HeaderMap, HeaderValue, header::SET_COOKIE},
+    response::{IntoResponse, Response},
+    routing::post,
+};
+
+/// The header every call to the refresh endpoints must carry (any value;
+/// the page sends `1`).
+pub const CSRF_HEADER: &str = "x-photo-spots-csrf";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/refresh", post(refresh))
+        .route("/api/refresh/logout", post(logout))
+}
+
+/// No body, the cookie → `{"token","user"}` and a new cookie; the
+/// presented refresh token is spent.
+async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match renew(&state, &headers).await {
+        Ok((answer, cookie)) => ([(SET_COOKIE, cookie)], Json(answer)).into_response(),
+        Err(error) => {
+            let refused = error.ends_session();
+            let mut response = error.into_response();
+            if refused {
+                // A dead cookie is of no use to keep sending.
+                response
+                    .headers_mut()
+                    .insert(SET_COOKIE, state.refresh.clear_cookie());
+            }
+            response
+        }
+    }
+}
+
+async fn renew(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(LoginResponse, HeaderValue), ApiError> {
+    require_same_site_script(headers)?;
+    let presented = cookie::from_headers(headers).ok_or(ApiError::MissingRefreshToken)?;
+    let grant = state.refresh.rotate(&presented).await?;
+    // The user as stored now: a rename, or admin rights taken away, shows
+    // in the new access token.
+    let holder = state
+        .users
+        .current_user(grant.family.user)
+        .await?
+        .ok_or(ApiError::InvalidRefreshToken)?;
+    let answer = LoginResponse::issue(state, holder)?;
+    Ok((answer, state.refresh.cookie(&grant)))
+}
+
+/// The cookie → `null`: this device's login ends (its refresh family is
+/// revoked) and the cookie is cleared. Answers the same with no cookie,
+/// so logging out twice is not an error.
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Err(error) = require_same_site_script(&headers) {
+        return error.into_response();
+    }
+    if let Some(presented) = cookie::from_headers(&headers) {
+        match state.refresh.end(&presented).await {
+            Ok(Some(family)) => {
+                tracing::info!(user = %family.user, family = %family.id, "logged out");
+            }
+            Ok(None) => {}
+            Err(error) => return error.into_response(),
+        }
+    }
+    ([(SET_COOKIE, state.refresh.clear_cookie())], Json(())).into_response()
+}
+
+fn require_same_site_script(headers: &HeaderMap) -> Result<(), ApiError> {
+    let cross_site = headers
+        .get("sec-fetch-site")
+        .is_some_and(|site| site.as_bytes() == b"cross-site");
+    if cross_site || !headers.contains_key(CSRF_HEADER) {
+        return Err(ApiError::CsrfHeaderMissing);
+    }
+    Ok(())
+}
