@@ -43,7 +43,7 @@ for step in "${steps[@]}"; do
       say "the API tests again, every server on PostgreSQL"
       PHOTO_SPOTS_TEST_DATABASE=postgres bounded 20m cargo test -p server --features app/ssr \
         --test api --test accounts --test durability --test throttle --test token_attacks --test admins --test spots --test admin_spots \
-        --test sso --test key_rotation --test favorites
+        --test sso --test key_rotation --test favorites --test refresh
       ;;
     e2e)
       say "building the favourites service"

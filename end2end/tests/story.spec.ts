@@ -56,7 +56,7 @@ test('john logs in: token in localStorage, profile with the token taken apart', 
 
   const payload = JSON.parse(await page.getByTestId('token-payload').innerText());
   expect(payload).toMatchObject({ sub: '120', name: 'John', admin: false, iss: 'photo-spots', aud: ['photo-spots', 'favorites'] });
-  expect(payload.exp - payload.iat).toBe(3600);
+  expect(payload.exp - payload.iat).toBe(600);
   expect(JSON.parse(await page.getByTestId('token-header').innerText())).toMatchObject({ alg: 'EdDSA', kid: server().kid() });
   await expect(page.getByTestId('token-signature')).toHaveText(token.split('.')[2]);
   await expect(page.getByText('not encrypted', { exact: false })).toBeVisible();
@@ -96,11 +96,21 @@ test('an invalid name gets instant feedback and is never sent', async ({ page })
   expect(updates).toBe(0);
 });
 
-test('log out removes the token and returns to the login page', async ({ page }) => {
+test('log out removes the token and the refresh cookie, and returns to the login page', async ({ page, context }) => {
   await logInAs(page, 'jack');
+  const refreshCookie = async () => (await context.cookies()).filter((c) => c.name === 'photo_spots_refresh');
+  const [cookie] = await refreshCookie();
+  expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/refresh' });
   await page.getByRole('button', { name: 'Log out', exact: true }).click();
   await expect(page).toHaveURL(url('/login'));
   expect(await storedToken(page)).toBeNull();
+  await expect.poll(refreshCookie).toEqual([]);
+  // The server ended that login too: the old refresh token renews nothing.
+  const renewed = await fetch(url('/api/refresh'), {
+    method: 'POST',
+    headers: { cookie: `photo_spots_refresh=${cookie.value}`, 'x-photo-spots-csrf': '1' },
+  });
+  expect(renewed.status).toBe(401);
   await expect(page.getByRole('link', { name: 'Log in' })).toBeVisible();
   await page.goto(url('/profile'));
   await expect(page).toHaveURL(url('/login?next=/profile'));

@@ -17,7 +17,10 @@ use std::{
 use thiserror::Error;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/photo-spots.db?mode=rwc";
-pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(3600);
+/// Ten minutes: how long a stolen access token works, and how long other
+/// services (which can't see revocations) keep accepting a revoked one. The
+/// page renews it before then with the refresh cookie.
+pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(600);
 /// Where the browser finds the favourites service unless `FAVORITES_URL` says.
 pub const DEFAULT_FAVORITES_URL: &str = "http://127.0.0.1:3002";
 /// How long other services may cache the JWKS: long enough to spare the

@@ -3,13 +3,13 @@
 //!
 //! A cookie travels with every request the browser makes to its path, also
 //! one a hostile page starts, so both endpoints also require a header only
-//! script on our own origin can add ([`CSRF_HEADER`]): a cross-site form
+//! script on our own origin can add (`CSRF_HEADER`, the page sends `1`): a cross-site form
 //! can't set headers, and a cross-site `fetch` with one needs a CORS
 //! preflight this server never grants. `SameSite=Strict` is the second
 //! lock on the same door; `Sec-Fetch-Site: cross-site` the third.
 
 use app::{
-    api::{ApiError, LoginResponse},
+    api::{ApiError, CSRF_HEADER, LoginResponse, REFRESH_LOGOUT_PATH, REFRESH_PATH},
     auth::refresh::cookie,
     state::AppState,
 };
@@ -21,14 +21,10 @@ use axum::{
     routing::post,
 };
 
-/// The header every call to the refresh endpoints must carry (any value;
-/// the page sends `1`).
-pub const CSRF_HEADER: &str = "x-photo-spots-csrf";
-
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/refresh", post(refresh))
-        .route("/api/refresh/logout", post(logout))
+        .route(REFRESH_PATH, post(refresh))
+        .route(REFRESH_LOGOUT_PATH, post(logout))
 }
 
 /// No body, the cookie → `{"token","user"}` and a new cookie; the

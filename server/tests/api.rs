@@ -21,7 +21,11 @@ async fn login_returns_a_signed_token_and_the_user() {
     let claims = server.tokens().verify(token).unwrap();
     assert_eq!(claims.sub.get(), 120);
     assert_eq!(claims.name.as_str(), "John");
-    assert_eq!(claims.exp - claims.iat, 3600);
+    assert_eq!(
+        claims.exp - claims.iat,
+        600,
+        "ten-minute access tokens by default"
+    );
 }
 
 #[tokio::test]

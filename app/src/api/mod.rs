@@ -13,6 +13,15 @@ mod update_name;
 #[cfg(feature = "ssr")]
 mod response;
 
+/// `POST` here with the refresh cookie: a new access token and a new
+/// refresh token. The cookie's `Path`, so the browser sends it nowhere else.
+pub const REFRESH_PATH: &str = "/api/refresh";
+/// `POST` here with the refresh cookie: this device's login ends.
+pub const REFRESH_LOGOUT_PATH: &str = "/api/refresh/logout";
+/// The header both must carry (any value): only script on our own origin
+/// can add it, so a cross-site form or link can't make the browser call them.
+pub const CSRF_HEADER: &str = "x-photo-spots-csrf";
+
 pub use change_password::{ChangePassword, change_password};
 pub use error::ApiError;
 pub use health::{Health, health};

@@ -8,6 +8,9 @@ use axum::{
 /// What a refused bearer token gets, per RFC 6750. The browser client looks
 /// for this challenge to tell "your session is over" apart from "wrong password".
 const INVALID_TOKEN_CHALLENGE: &str = r#"Bearer realm="photo-spots", error="invalid_token""#;
+/// An expired token is also `invalid_token` (RFC 6750); the description
+/// tells the browser client that renewing it may help.
+const EXPIRED_TOKEN_CHALLENGE: &str = r#"Bearer realm="photo-spots", error="invalid_token", error_description="The access token expired""#;
 const LOGIN_CHALLENGE: &str = r#"Bearer realm="photo-spots""#;
 
 impl IntoResponse for ApiError {
@@ -20,7 +23,8 @@ impl IntoResponse for ApiError {
         };
         let challenge = match self {
             ApiError::MissingToken => Some(LOGIN_CHALLENGE),
-            ApiError::InvalidToken | ApiError::ExpiredToken => Some(INVALID_TOKEN_CHALLENGE),
+            ApiError::InvalidToken => Some(INVALID_TOKEN_CHALLENGE),
+            ApiError::ExpiredToken => Some(EXPIRED_TOKEN_CHALLENGE),
             _ => None,
         };
         let mut response = (status, Json(self)).into_response();

@@ -62,43 +62,62 @@ async fn send<T: serde::de::DeserializeOwned>(
 ) -> Result<T, ApiError> {
     #[cfg(feature = "hydrate")]
     {
-        use gloo_net::http::{Method, RequestBuilder};
-        let method = match method {
-            "POST" => Method::POST,
-            "PUT" => Method::PUT,
-            "DELETE" => Method::DELETE,
-            _ => Method::GET,
-        };
-        let mut request = RequestBuilder::new(url).method(method);
-        if let Some(token) = super::session::stored_token() {
-            request = request.header("Authorization", &format!("Bearer {token}"));
+        use super::session::{Renewal, end_session, fresh_token, renew};
+        let token = fresh_token().await;
+        let mut answer = attempt(method, url, &body, token.as_deref()).await;
+        // Expired after all (the browser's clock is off): renew, and once more.
+        if matches!(answer, Err(ApiError::ExpiredToken))
+            && let Renewal::Renewed(fresh) = renew(token).await
+        {
+            answer = attempt(method, url, &body, Some(&fresh)).await;
         }
-        let request = match body {
-            Body::None => request.build(),
-            Body::Json(json) => request
-                .header("Content-Type", "application/json")
-                .body(json),
-            // The browser writes the multipart boundary into Content-Type.
-            Body::Form(form) => request.body(form),
+        if answer.as_ref().is_err_and(ApiError::ends_session) {
+            end_session();
         }
-        .map_err(|_| ApiError::Internal)?;
-        let response = request.send().await.map_err(|_| ApiError::Network)?;
-        let status = response.status();
-        let text = response.text().await.map_err(|_| ApiError::Network)?;
-        if (200..300).contains(&status) {
-            // 204 has no body; `null` stands in for it.
-            let text = if text.is_empty() { "null" } else { &text };
-            return serde_json::from_str(text).map_err(|_| ApiError::Internal);
-        }
-        let error = serde_json::from_str::<ApiError>(&text).unwrap_or(ApiError::Internal);
-        if error.ends_session() {
-            super::session::end_session();
-        }
-        Err(error)
+        answer
     }
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = (method, url, body);
         Err(ApiError::Network)
     }
+}
+
+/// One request, and its answer decoded.
+#[cfg(feature = "hydrate")]
+async fn attempt<T: serde::de::DeserializeOwned>(
+    method: &str,
+    url: &str,
+    body: &Body,
+    token: Option<&str>,
+) -> Result<T, ApiError> {
+    use gloo_net::http::{Method, RequestBuilder};
+    let method = match method {
+        "POST" => Method::POST,
+        "PUT" => Method::PUT,
+        "DELETE" => Method::DELETE,
+        _ => Method::GET,
+    };
+    let mut request = RequestBuilder::new(url).method(method);
+    if let Some(token) = token {
+        request = request.header("Authorization", &format!("Bearer {token}"));
+    }
+    let request = match body {
+        Body::None => request.build(),
+        Body::Json(json) => request
+            .header("Content-Type", "application/json")
+            .body(json.as_str()),
+        // The browser writes the multipart boundary into Content-Type.
+        Body::Form(form) => request.body(form),
+    }
+    .map_err(|_| ApiError::Internal)?;
+    let response = request.send().await.map_err(|_| ApiError::Network)?;
+    let status = response.status();
+    let text = response.text().await.map_err(|_| ApiError::Network)?;
+    if (200..300).contains(&status) {
+        // 204 has no body; `null` stands in for it.
+        let text = if text.is_empty() { "null" } else { &text };
+        return serde_json::from_str(text).map_err(|_| ApiError::Internal);
+    }
+    Err(serde_json::from_str::<ApiError>(&text).unwrap_or(ApiError::Internal))
 }

@@ -9,11 +9,14 @@ use std::future::Future;
 
 /// The server function client every Photo Spots call goes through.
 ///
-/// It wraps Leptos' browser `fetch` client to do two things:
-/// - attach the stored token as `Authorization: Bearer <token>` to every call;
-/// - when the server answers 401 with a bearer `invalid_token` challenge (the
-///   token was refused, not the password), end the session: drop the token
-///   and go to the login page.
+/// It wraps Leptos' browser `fetch` client to:
+/// - attach the stored access token as `Authorization: Bearer <token>`,
+///   renewing it first if it is about to expire;
+/// - when the server answers that the token expired (the browser's clock
+///   may be off), renew it and send the call once more, once;
+/// - when the server refuses the token for any other reason (a bearer
+///   `invalid_token` challenge: the token was refused, not the password),
+///   end the session: drop the token and go to the login page.
 pub struct AuthClient;
 
 impl<E, IS, OS> Client<E, IS, OS> for AuthClient
@@ -26,18 +29,13 @@ where
     type Response = BrowserResponse;
 
     fn send(req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
-        if let Some(token) = super::session::stored_token() {
-            req.headers()
-                .set("Authorization", &format!("Bearer {token}"));
+        #[cfg(feature = "hydrate")]
+        {
+            send_wrapper::SendWrapper::new(browser::send::<E, IS, OS>(req))
         }
-        let sent = <BrowserClient as Client<E, IS, OS>>::send(req);
-        async move {
-            let response = sent.await?;
-            if token_was_refused::<E>(&response) {
-                super::session::end_session();
-            }
-            Ok(response)
-        }
+        // Server builds never call it, but the trait needs a body.
+        #[cfg(not(feature = "hydrate"))]
+        <BrowserClient as Client<E, IS, OS>>::send(req)
     }
 
     fn open_websocket(
@@ -59,12 +57,96 @@ where
     }
 }
 
-fn token_was_refused<E: FromServerFnError>(response: &BrowserResponse) -> bool {
-    use leptos::server_fn::response::ClientRes;
-    <BrowserResponse as ClientRes<E>>::status(response) == 401
-        && response
-            .generate_headers()
-            .get("www-authenticate")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|challenge| challenge.starts_with("Bearer"))
+#[cfg(feature = "hydrate")]
+mod browser {
+    use super::super::session::{Renewal, end_session, fresh_token, renew};
+    use leptos::server_fn::{
+        client::{Client, browser::BrowserClient},
+        error::FromServerFnError,
+        request::{ClientReq, browser::BrowserRequest},
+        response::{ClientRes, browser::BrowserResponse},
+    };
+
+    pub async fn send<E, IS, OS>(mut req: BrowserRequest) -> Result<BrowserResponse, E>
+    where
+        E: FromServerFnError,
+        IS: FromServerFnError,
+        OS: FromServerFnError,
+    {
+        let token = fresh_token().await;
+        let spare = spare_copy::<E>(&mut req);
+        set_bearer(&req, token.as_deref());
+        let response = <BrowserClient as Client<E, IS, OS>>::send(req).await?;
+        match refusal::<E>(&response) {
+            None => Ok(response),
+            Some(Refusal::Expired) => {
+                let Some(spare) = spare else {
+                    return Ok(response);
+                };
+                let Renewal::Renewed(fresh) = renew(token).await else {
+                    return Ok(response);
+                };
+                set_bearer(&spare, Some(&fresh));
+                // Once: whatever this answer is, it is the answer.
+                let retried = <BrowserClient as Client<E, IS, OS>>::send(spare).await?;
+                if refusal::<E>(&retried).is_some() {
+                    end_session();
+                }
+                Ok(retried)
+            }
+            Some(Refusal::Invalid) => {
+                end_session();
+                Ok(response)
+            }
+        }
+    }
+
+    fn set_bearer(req: &BrowserRequest, token: Option<&str>) {
+        if let Some(token) = token {
+            req.headers()
+                .set("Authorization", &format!("Bearer {token}"));
+        }
+    }
+
+    /// A copy of `req` to send again after a renewal.
+    ///
+    /// A sent request's body is gone, so the copy is made first, with the
+    /// Fetch API's `Request.clone()`. `BrowserRequest` can't be cloned or
+    /// built from a `fetch` request, so the copy goes into the shell of a
+    /// new (unsent) request, whose own contents are dropped.
+    fn spare_copy<E: FromServerFnError>(req: &mut BrowserRequest) -> Option<BrowserRequest> {
+        use gloo_net::http::Request;
+        let placeholder = Request::get("/").build().ok()?;
+        let original: web_sys::Request = std::mem::replace(&mut **req, placeholder).into();
+        let copy = web_sys::Request::clone(&original);
+        **req = original.into();
+        let mut spare = <BrowserRequest as ClientReq<E>>::try_new_get("/", "", "", "").ok()?;
+        *spare = copy.ok()?.into();
+        Some(spare)
+    }
+
+    enum Refusal {
+        /// Expired: a renewal may help.
+        Expired,
+        /// Forged, revoked, unknown: the session is over.
+        Invalid,
+    }
+
+    /// Reads the `WWW-Authenticate` challenge of a 401 (the body stays for
+    /// the caller to decode).
+    fn refusal<E: FromServerFnError>(response: &BrowserResponse) -> Option<Refusal> {
+        if <BrowserResponse as ClientRes<E>>::status(response) != 401 {
+            return None;
+        }
+        let headers = response.generate_headers();
+        let challenge = headers.get("www-authenticate")?.to_str().ok()?;
+        if !challenge.starts_with("Bearer") {
+            return None;
+        }
+        Some(if challenge.contains("expired") {
+            Refusal::Expired
+        } else {
+            Refusal::Invalid
+        })
+    }
 }

@@ -42,8 +42,11 @@ pub struct Favorites {
 impl Favorites {
     pub fn load(session: Session) -> Self {
         let state = RwSignal::new(FavoritesState::Loading);
+        // Whether someone is logged in, not which token: a renewed token
+        // is the same person and needs no reload.
+        let logged_in = Memo::new(move |_| session.loaded() && session.token().is_some());
         let loaded = LocalResource::new(move || {
-            let logged_in = session.loaded() && session.token().is_some();
+            let logged_in = logged_in.get();
             async move { if logged_in { Some(list().await) } else { None } }
         });
         Effect::new(move |_| {
@@ -171,10 +174,36 @@ async fn send(
     method: gloo_net::http::Method,
     path: &str,
 ) -> Result<gloo_net::http::Response, FavoritesError> {
-    let base = service_url().ok_or(FavoritesError::Unavailable)?;
-    let token = super::session::stored_token().ok_or(FavoritesError::Refused)?;
+    use super::session::{Renewal, fresh_token, renew};
+    let url = format!(
+        "{}{path}",
+        service_url().ok_or(FavoritesError::Unavailable)?
+    );
+    let token = fresh_token().await.ok_or(FavoritesError::Refused)?;
+    let response = attempt(method.clone(), &url, &token).await?;
+    if response.status() != 401 {
+        return Ok(response);
+    }
+    // This service can't tell us why (it only checks signatures and
+    // times): renew, which the main app answers, and try once more.
+    match renew(Some(token)).await {
+        Renewal::Renewed(fresh) => match attempt(method, &url, &fresh).await? {
+            response if response.status() == 401 => Err(FavoritesError::Refused),
+            response => Ok(response),
+        },
+        _ => Err(FavoritesError::Refused),
+    }
+}
+
+/// One call; any status but 2xx and 401 means "unavailable".
+#[cfg(feature = "hydrate")]
+async fn attempt(
+    method: gloo_net::http::Method,
+    url: &str,
+    token: &str,
+) -> Result<gloo_net::http::Response, FavoritesError> {
     let timeout = web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS);
-    let response = gloo_net::http::RequestBuilder::new(&format!("{base}{path}"))
+    let response = gloo_net::http::RequestBuilder::new(url)
         .method(method)
         .header("Authorization", &format!("Bearer {token}"))
         .abort_signal(Some(&timeout))
@@ -182,8 +211,7 @@ async fn send(
         .await
         .map_err(|_| FavoritesError::Unavailable)?;
     match response.status() {
-        200..=299 => Ok(response),
-        401 => Err(FavoritesError::Refused),
+        200..=299 | 401 => Ok(response),
         _ => Err(FavoritesError::Unavailable),
     }
 }

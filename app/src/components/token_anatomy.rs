@@ -54,7 +54,7 @@ pub fn TokenAnatomy(token: String) -> impl IntoView {
                 "the signature and the expiry time. So when you change your password or log out "
                 "everywhere, Photo Spots refuses this token at once, but the favourites service "
                 "accepts it until it expires (at the \"exp\" time above). That is why tokens are "
-                "short-lived: an hour by default."
+                "short-lived: ten minutes by default. This page renews yours before then."
             </p>
             <div class="token-parts">
                 <figure class="part jwt-header">

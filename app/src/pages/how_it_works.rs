@@ -100,8 +100,9 @@ fn how_it_works() -> impl IntoView {
 
             <h2>"No session on the server"</h2>
             <p>
-                "The server keeps no record of your login. Everything it needs is in the token and "
-                "its signature, so any server holding the public key can check it on its own. Think "
+                "Checking a token needs no record of your login. Everything the server needs is in "
+                "the token and its signature, so any server holding the public key can check it on "
+                "its own. Think "
                 "of a bank and its retirement-savings service: log in at the bank, and the retirement "
                 "server accepts the same token without asking the bank. Here, the favourites service "
                 "plays that part: it checks your token with the public key Photo Spots publishes at "
@@ -115,7 +116,8 @@ fn how_it_works() -> impl IntoView {
                 "web page and the mobile app, and a site in another tab cannot make your browser send "
                 "it (no cross-site request forgery). The price: any script running on this page could "
                 "read it. A cross-site scripting (XSS) bug would let an attacker steal the token and "
-                "use it until it expires."
+                "use it until it expires, ten minutes at most. The longer-lived refresh token (below) "
+                "is kept where script can't reach it."
             </p>
             <p>
                 "So this page runs no script it did not ship. Its Content-Security-Policy allows "
@@ -126,17 +128,29 @@ fn how_it_works() -> impl IntoView {
 
             <h2>"Expiry and revocation: the trade-off"</h2>
             <p>
-                "A token is valid until its "<code>"exp"</code>" time, an hour by default, and this "
-                "page ends your session by itself when it does. Because no session is stored, "
-                "there is nothing to delete when you log out: the browser forgets the token."
+                "A token is valid until its "<code>"exp"</code>" time, ten minutes by default. You "
+                "don't log in every ten minutes because logging in also gave your browser a "
+                <em>"refresh token"</em>": 256 random bits in a cookie that no script can read "
+                "("<code>"HttpOnly"</code>"), that the browser sends only to "
+                <code>"/api/refresh"</code>" and never on a request another site starts "
+                "("<code>"SameSite=Strict"</code>"). Shortly before the token expires, the page "
+                "trades the refresh token for a new token and a new refresh token; the old one is "
+                "spent. Photo Spots stores only a hash of each refresh token. A login ends after 30 "
+                "days without a visit, or 90 days after you logged in."
+            </p>
+            <p>
+                "If a spent refresh token comes back, two parties hold copies of it, and Photo Spots "
+                "can't tell which is you: it ends that login on every device that shares it, and "
+                "both must log in again. Open tabs take turns to renew (the Web Locks API), so your "
+                "own tabs never look like a thief."
             </p>
             <p>
                 "To take tokens back early, Photo Spots keeps one number per user, a token version. "
-                "Changing your password or \"Log out of all devices\" raises it, and Photo Spots "
-                "refuses every older token at once. The favourites service only checks the signature "
-                "and expiry, so it accepts an old token until it expires. That is the trade-off: "
-                "services that check alone are fast and independent, and short-lived tokens bound "
-                "how long a stolen or revoked one keeps working."
+                "Changing your password or \"Log out of all devices\" raises it and ends every refresh "
+                "token, and Photo Spots refuses every older token at once. The favourites service only "
+                "checks the signature and expiry, so it accepts an old token until it expires, ten "
+                "minutes at most. That is the trade-off: services that check alone are fast and "
+                "independent, and short-lived tokens bound how long a stolen or revoked one keeps working."
             </p>
         </article>
     }

@@ -156,7 +156,5 @@ fn secs(duration: Duration) -> i64 {
 }
 
 fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, secs)
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, secs)
 }

@@ -1,12 +1,11 @@
-//! When the session ends, as the token says (`exp`), and how the page puts
-//! it in words.
+//! When the access token ends, as the token says (`exp`), and how the page
+//! puts it in words.
 //!
 //! The token carries its own end: `exp`, in seconds since 1970. The page
 //! reads it (unverified, like the name: only the server's check decides)
-//! to warn before it ends and to end the session on time by itself,
-//! instead of waiting for a call to fail. The browser's clock is assumed
-//! to be right to within a few seconds; if it is far off, the server's own
-//! check still ends the session on the first refused call.
+//! to renew it on time and, when renewing fails, to warn before it ends.
+//! The browser's clock is assumed to be right to within a few seconds; if
+//! it is far off, the server says "expired" and the page renews then.
 
 use crate::auth::TokenParts;
 

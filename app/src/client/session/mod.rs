@@ -1,11 +1,16 @@
-//! The session in the browser: the token in localStorage, kept in step
-//! across tabs, and ended on time when the token expires.
+//! The session in the browser: the access token in localStorage, kept in
+//! step across tabs, and renewed before it expires with the refresh cookie
+//! (which the page never sees).
 
 mod expiry;
+#[cfg(feature = "hydrate")]
+mod lock;
+mod renew;
 mod storage;
 mod tabs;
 
 pub use expiry::{describe_remaining, expires_at_ms, should_warn};
+pub use renew::{Renewal, fresh_token, is_due, renew, renew_at_ms};
 pub use storage::{
     ENDED_KEY, SESSION_ENDED_PATH, TOKEN_KEY, clear_token, end_session, store_token, stored_token,
 };
@@ -41,7 +46,17 @@ pub struct Session {
     now_ms: RwSignal<f64>,
     /// The token's `exp` in ms, decoded once per token (not once per tick).
     expires_at_ms: Memo<Option<f64>>,
+    /// When the token falls due for renewal (ms), decoded once per token.
+    renew_at_ms: Memo<Option<f64>>,
+    /// A renewal is under way (one at a time per tab).
+    renewing: RwSignal<bool>,
+    /// The last renewal got no answer; the next try is not before `retry_at_ms`.
+    renewal_failing: RwSignal<bool>,
+    retry_at_ms: RwSignal<f64>,
 }
+
+/// After a renewal that got no answer, the next try waits this long.
+const RETRY_AFTER_MS: f64 = 5_000.0;
 
 impl Session {
     pub fn provide() -> Self {
@@ -52,6 +67,10 @@ impl Session {
             loaded: RwSignal::new(false),
             now_ms: RwSignal::new(0.0),
             expires_at_ms: Memo::new(move |_| token.with(|t| t.as_deref().and_then(expires_at_ms))),
+            renew_at_ms: Memo::new(move |_| token.with(|t| t.as_deref().and_then(renew_at_ms))),
+            renewing: RwSignal::new(false),
+            renewal_failing: RwSignal::new(false),
+            retry_at_ms: RwSignal::new(0.0),
         };
         provide_context(session);
         // Effects only run in the browser. Hydration is asynchronous (lazy
@@ -66,16 +85,52 @@ impl Session {
             tabs::follow_other_tabs(session);
             session.tick();
         });
-        // The page ends an expired session by itself, within a second of
-        // its end, rather than waiting for a call to be refused.
-        // (Once ended, nothing is stored, so it ends once.)
+        // The page renews its token before it expires (and at once after a
+        // reload that finds it expired), so an open tab never meets the
+        // login page while its refresh token is good.
         Effect::new(move |_| {
-            let expired = session.remaining_secs().is_some_and(|left| left <= 0.0);
-            if expired && stored_token().is_some() {
-                end_session();
+            let now = session.now_ms.get();
+            let due = session.renew_at_ms.get().is_some_and(|at| now >= at);
+            if now == 0.0 || !due || session.renewing.get_untracked() {
+                return;
             }
+            if now < session.retry_at_ms.get_untracked() {
+                return;
+            }
+            session.renew_now();
         });
         session
+    }
+
+    /// Renews the token in the background and shows the outcome.
+    fn renew_now(&self) {
+        let session = *self;
+        let stale = self.token.get_untracked();
+        self.renewing.set(true);
+        leptos::task::spawn_local(async move {
+            let renewal = renew(stale).await;
+            session.after_renewal(renewal);
+        });
+    }
+
+    fn after_renewal(&self, renewal: Renewal) {
+        match renewal {
+            Renewal::Renewed(token) => {
+                self.renewal_failing.set(false);
+                if self.token.with_untracked(|t| t.as_deref() != Some(&token)) {
+                    self.replace(Some(token));
+                }
+            }
+            // The page is on its way to the login page.
+            Renewal::Refused => return,
+            Renewal::LoggedOut => self.replace(None),
+            Renewal::Unreachable => {
+                self.renewal_failing.set(true);
+                let now = self.now_ms.get_untracked();
+                self.retry_at_ms.set(now + RETRY_AFTER_MS);
+            }
+        }
+        self.renewing.set(false);
     }
 
     pub fn get() -> Self {
@@ -89,10 +144,18 @@ impl Session {
         self.name.set(Some(user.name.to_string()));
     }
 
-    /// Log out: forget the token here and in localStorage.
+    /// Log out: forget the token here and in localStorage, and end this
+    /// device's login on the server (its refresh family; the cookie goes).
     pub fn end(&self) {
         clear_token();
         self.replace(None);
+        leptos::task::spawn_local(renew::end_login_on_server());
+    }
+
+    /// Whether renewing the token is failing (no answer from the server),
+    /// so the session will end when the token does unless that changes.
+    pub fn renewal_failing(&self) -> bool {
+        self.renewal_failing.get()
     }
 
     /// Shows `token` (read from localStorage) as the session.
