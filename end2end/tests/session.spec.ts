@@ -92,6 +92,25 @@ test.describe('renewal', () => {
     expect((await server().api('/api/me', {}, (await storedToken(page))!)).status).toBe(200);
   });
 
+  test('a call refused as expired is renewed and sent once more, once', async ({ page }) => {
+    // The device's clock is a minute slow: the page believes its token is
+    // fresh long after the server has let it expire.
+    await page.clock.install({ time: new Date(Date.now() - 60_000) });
+    await logInAs(page, url(''), 'john');
+    const seen: string[] = [];
+    page.on('response', (response) => {
+      const path = new URL(response.url()).pathname;
+      if (path === '/api/update_name' || path === '/api/refresh') seen.push(`${path} ${response.status()}`);
+    });
+    // Past the token's end and the server's 5-second leeway.
+    await page.waitForTimeout(TTL_MS + 6_000);
+    await page.getByLabel('Name', { exact: true }).fill('Johnny');
+    await page.getByRole('button', { name: 'Save name' }).click();
+    await expect(page.getByTestId('profile-name')).toHaveText('Johnny');
+    expect(seen).toEqual(['/api/update_name 401', '/api/refresh 200', '/api/update_name 200']);
+    expect(page.url()).toBe(url('/profile'));
+  });
+
   test('two tabs renewing at the same time both stay logged in', async ({ context }) => {
     const [first, second] = [await context.newPage(), await context.newPage()];
     await logInAs(first, url(''), 'john');
