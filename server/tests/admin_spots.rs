@@ -5,7 +5,7 @@
 
 mod common;
 
-use app::spots::store::SpotStore;
+use app::users::Pools;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use common::{TestServer, answer};
 use image::{ImageEncoder, Rgb, RgbImage, codecs::png::PngEncoder};
@@ -362,9 +362,9 @@ async fn an_admin_whose_rights_were_taken_is_refused() {
     // Taken in the database by hand, without touching her token version:
     // the token still verifies and still says admin, the database decides.
     let sql = "UPDATE users SET is_admin = false WHERE username = 'ada'";
-    match &server.state.spots {
-        SpotStore::Sqlite { writer, .. } => sqlx::query(sql).execute(writer).await.map(drop),
-        SpotStore::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(drop),
+    match server.state.spots.pools() {
+        Pools::Sqlite { writer, .. } => sqlx::query(sql).execute(writer).await.map(drop),
+        Pools::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(drop),
     }
     .unwrap();
     let (status, answer) = call(&server, Method::GET, "/api/admin/spots", Some(&ada), None).await;

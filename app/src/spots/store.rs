@@ -7,29 +7,11 @@
 use super::{PAGE_SIZE, Photo, Spot, SpotDraft, SpotList};
 use crate::{
     domain::{SpotSlug, UserId},
-    users::UserStore,
+    users::{Pools, UserStore, on_pool},
 };
-use sqlx::{PgPool, SqlitePool};
 
 #[derive(Clone)]
-pub enum SpotStore {
-    /// Reads share SQLite's reader connections; writes queue for the writer.
-    Sqlite {
-        reader: SqlitePool,
-        writer: SqlitePool,
-    },
-    Postgres(PgPool),
-}
-
-/// Runs `$body` with `$pool` bound to the pool for `$role` (reader or writer).
-macro_rules! on_pool {
-    ($store:expr, $role:ident, |$pool:ident| $body:expr) => {
-        match $store {
-            SpotStore::Sqlite { $role: $pool, .. } => $body,
-            SpotStore::Postgres($pool) => $body,
-        }
-    };
-}
+pub struct SpotStore(Pools);
 
 /// Binds a draft's fields, in the order both writes list them.
 macro_rules! bind_draft {
@@ -71,16 +53,12 @@ impl SpotStore {
     /// The spots of the main database, next to its users (the users'
     /// migrations made the table).
     pub fn on(users: &UserStore) -> Self {
-        match users {
-            UserStore::Sqlite(users) => {
-                let (reader, writer) = users.pools();
-                Self::Sqlite {
-                    reader: reader.clone(),
-                    writer: writer.clone(),
-                }
-            }
-            UserStore::Postgres(users) => Self::Postgres(users.pool().clone()),
-        }
+        Self(Pools::of(users))
+    }
+
+    /// The pools underneath, for tests that change rows by hand.
+    pub fn pools(&self) -> &Pools {
+        &self.0
     }
 
     /// Page `page` (from 1) of the visible spots, newest first.
@@ -89,14 +67,14 @@ impl SpotStore {
         let sql = format!(
             "{SELECT} WHERE NOT s.hidden ORDER BY s.added_at DESC, s.id DESC LIMIT $1 OFFSET $2"
         );
-        let rows: Vec<SpotRow> = on_pool!(self, reader, |pool| {
+        let rows: Vec<SpotRow> = on_pool!(&self.0, reader, |pool| {
             sqlx::query_as(&sql)
                 .bind(i64::from(PAGE_SIZE))
                 .bind(offset)
                 .fetch_all(pool)
                 .await?
         });
-        let total: i64 = on_pool!(self, reader, |pool| {
+        let total: i64 = on_pool!(&self.0, reader, |pool| {
             sqlx::query_scalar("SELECT COUNT(*) FROM spots WHERE NOT hidden")
                 .fetch_one(pool)
                 .await?
@@ -116,7 +94,7 @@ impl SpotStore {
     /// Every spot, hidden ones included, newest first: the admin area's list.
     pub async fn list_all(&self) -> Result<Vec<Spot>, sqlx::Error> {
         let sql = format!("{SELECT} ORDER BY s.added_at DESC, s.id DESC");
-        let rows: Vec<SpotRow> = on_pool!(self, reader, |pool| sqlx::query_as(&sql)
+        let rows: Vec<SpotRow> = on_pool!(&self.0, reader, |pool| sqlx::query_as(&sql)
             .fetch_all(pool)
             .await?);
         rows.into_iter().map(SpotRow::into_spot).collect()
@@ -125,7 +103,7 @@ impl SpotStore {
     /// The spot named `slug`, hidden or not.
     pub async fn find(&self, slug: &SpotSlug) -> Result<Option<Spot>, sqlx::Error> {
         let sql = format!("{SELECT} WHERE s.slug = $1");
-        let row: Option<SpotRow> = on_pool!(self, reader, |pool| {
+        let row: Option<SpotRow> = on_pool!(&self.0, reader, |pool| {
             sqlx::query_as(&sql)
                 .bind(slug.as_str())
                 .fetch_optional(pool)
@@ -147,7 +125,7 @@ impl SpotStore {
         admin: UserId,
         now: i64,
     ) -> Result<Spot, CreateError> {
-        let inserted = on_pool!(self, writer, |pool| {
+        let inserted = on_pool!(&self.0, writer, |pool| {
             let query = sqlx::query(
                 "INSERT INTO spots (slug, name, place, latitude, longitude, best_light, note, \
                  hidden, added_by, added_at, updated_at) \
@@ -176,7 +154,7 @@ impl SpotStore {
         draft: &SpotDraft,
         now: i64,
     ) -> Result<Option<Spot>, sqlx::Error> {
-        let updated = on_pool!(self, writer, |pool| {
+        let updated = on_pool!(&self.0, writer, |pool| {
             let query = sqlx::query(
                 "UPDATE spots SET name = $2, place = $3, latitude = $4, longitude = $5, \
                  best_light = $6, note = $7, hidden = $8, updated_at = $9 WHERE slug = $1",
@@ -200,7 +178,7 @@ impl SpotStore {
         photo: &StoredPhoto,
         now: i64,
     ) -> Result<Option<Spot>, sqlx::Error> {
-        let updated = on_pool!(self, writer, |pool| {
+        let updated = on_pool!(&self.0, writer, |pool| {
             sqlx::query(
                 "UPDATE spots SET photo_key = $2, photo_width = $3, photo_height = $4, \
                  thumb_width = $5, thumb_height = $6, updated_at = $7 WHERE slug = $1",
@@ -230,7 +208,7 @@ impl SpotStore {
 
     /// Deletes `slug`; false if there was no such spot.
     pub async fn delete(&self, slug: &SpotSlug) -> Result<bool, sqlx::Error> {
-        let deleted = on_pool!(self, writer, |pool| {
+        let deleted = on_pool!(&self.0, writer, |pool| {
             sqlx::query("DELETE FROM spots WHERE slug = $1")
                 .bind(slug.as_str())
                 .execute(pool)
@@ -243,7 +221,7 @@ impl SpotStore {
     /// The keys of every photo some spot shows: any other photo file is
     /// garbage.
     pub async fn photo_keys(&self) -> Result<Vec<String>, sqlx::Error> {
-        on_pool!(self, reader, |pool| {
+        on_pool!(&self.0, reader, |pool| {
             sqlx::query_scalar("SELECT DISTINCT photo_key FROM spots WHERE photo_key IS NOT NULL")
                 .fetch_all(pool)
                 .await

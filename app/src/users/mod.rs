@@ -3,6 +3,7 @@
 
 mod database;
 mod groups;
+mod pools;
 mod postgres;
 mod sqlite;
 mod store;
@@ -10,6 +11,8 @@ mod store;
 pub(crate) mod test_databases;
 
 pub use database::{DatabaseKind, DatabaseOptions, is_outage};
+pub use pools::Pools;
+pub(crate) use pools::on_pool;
 /// What a store call can fail with.
 pub use sqlx::Error as StoreError;
 pub use store::UserStore;

@@ -6,27 +6,13 @@
 //! of two requests presenting the same token, on any instances, exactly one
 //! wins, and the other is seen as reuse.
 
-use crate::{domain::UserId, users::UserStore};
-use sqlx::{PgPool, SqlitePool};
+use crate::{
+    domain::UserId,
+    users::{Pools, UserStore, on_pool},
+};
 
 #[derive(Clone)]
-pub enum RefreshStore {
-    Sqlite {
-        reader: SqlitePool,
-        writer: SqlitePool,
-    },
-    Postgres(PgPool),
-}
-
-/// Runs `$body` with `$pool` bound to the pool for `$role` (reader or writer).
-macro_rules! on_pool {
-    ($store:expr, $role:ident, |$pool:ident| $body:expr) => {
-        match $store {
-            RefreshStore::Sqlite { $role: $pool, .. } => $body,
-            RefreshStore::Postgres($pool) => $body,
-        }
-    };
-}
+pub struct RefreshStore(Pools);
 
 /// Why a presented token could not be claimed, inside the rotation's
 /// transaction `$tx`; revokes its family if it was claimed before (reuse).
@@ -97,16 +83,7 @@ pub struct Exchange<'a> {
 impl RefreshStore {
     /// Next to the users (the users' migrations made the tables).
     pub fn on(users: &UserStore) -> Self {
-        match users {
-            UserStore::Sqlite(users) => {
-                let (reader, writer) = users.pools();
-                Self::Sqlite {
-                    reader: reader.clone(),
-                    writer: writer.clone(),
-                }
-            }
-            UserStore::Postgres(users) => Self::Postgres(users.pool().clone()),
-        }
+        Self(Pools::of(users))
     }
 
     /// Starts a family for a new login, with its first token.
@@ -118,7 +95,7 @@ impl RefreshStore {
         token_expires_at: i64,
         family_expires_at: i64,
     ) -> Result<(), sqlx::Error> {
-        on_pool!(self, writer, |pool| {
+        on_pool!(&self.0, writer, |pool| {
             let mut tx = pool.begin().await?;
             sqlx::query(
                 "INSERT INTO refresh_families (id, user_id, created_at, expires_at) \
@@ -153,7 +130,7 @@ impl RefreshStore {
             now,
             successor_expires_at,
         } = exchange;
-        on_pool!(self, writer, |pool| {
+        on_pool!(&self.0, writer, |pool| {
             let mut tx = pool.begin().await?;
             let claimed: Option<String> = sqlx::query_scalar(
                 "UPDATE refresh_tokens SET rotated_at = $1 \
@@ -210,7 +187,7 @@ impl RefreshStore {
         hash: &str,
         now: i64,
     ) -> Result<Option<Family>, sqlx::Error> {
-        let row: Option<(String, i64)> = on_pool!(self, writer, |pool| {
+        let row: Option<(String, i64)> = on_pool!(&self.0, writer, |pool| {
             sqlx::query_as(
                 "UPDATE refresh_families SET revoked_at = COALESCE(revoked_at, $1) \
                  WHERE id = (SELECT family_id FROM refresh_tokens WHERE hash = $2) \
@@ -233,7 +210,7 @@ impl RefreshStore {
     /// Revokes every family of `user` (log out everywhere, a password
     /// change); returns how many were live.
     pub async fn revoke_all(&self, user: UserId, now: i64) -> Result<u64, sqlx::Error> {
-        on_pool!(self, writer, |pool| {
+        on_pool!(&self.0, writer, |pool| {
             Ok(sqlx::query(
                 "UPDATE refresh_families SET revoked_at = $1 \
                  WHERE user_id = $2 AND revoked_at IS NULL",
@@ -249,7 +226,7 @@ impl RefreshStore {
     /// Forgets what can no longer be used: families past their absolute
     /// end (with their tokens) and tokens past their own end.
     pub async fn prune(&self, now: i64) -> Result<(), sqlx::Error> {
-        on_pool!(self, writer, |pool| {
+        on_pool!(&self.0, writer, |pool| {
             sqlx::query("DELETE FROM refresh_tokens WHERE expires_at <= $1")
                 .bind(now)
                 .execute(pool)
@@ -265,7 +242,7 @@ impl RefreshStore {
     /// Whether family `family_id` is revoked (`None`: no such family).
     /// Tests read it; the app only ever acts on a token.
     pub async fn is_revoked(&self, family_id: &str) -> Result<Option<bool>, sqlx::Error> {
-        let revoked: Option<Option<i64>> = on_pool!(self, reader, |pool| {
+        let revoked: Option<Option<i64>> = on_pool!(&self.0, reader, |pool| {
             sqlx::query_scalar("SELECT revoked_at FROM refresh_families WHERE id = $1")
                 .bind(family_id)
                 .fetch_optional(pool)
@@ -423,7 +400,7 @@ mod tests {
         let store = RefreshStore::on(&users);
         let (_, first) = login(&store, john(&users).await, "f").await;
         let (_, second) = exchange(&store, &first, NOW + 1).await;
-        let stored: Vec<String> = on_pool!(&store, reader, |pool| {
+        let stored: Vec<String> = on_pool!(&store.0, reader, |pool| {
             sqlx::query_scalar("SELECT hash FROM refresh_tokens")
                 .fetch_all(pool)
                 .await
