@@ -19,8 +19,9 @@ pub struct RefreshStore(Pools);
 /// A macro, like `on_pool!`, so one text serves both databases' types.
 macro_rules! why_not {
     ($tx:ident, $hash:expr, $now:expr) => {{
-        let found: Option<(Option<i64>, String, i64)> = sqlx::query_as(
-            "SELECT t.rotated_at, f.id, f.user_id FROM refresh_tokens t \
+        type Found = (Option<i64>, Option<i64>, String, i64);
+        let found: Option<Found> = sqlx::query_as(
+            "SELECT t.rotated_at, f.revoked_at, f.id, f.user_id FROM refresh_tokens t \
              JOIN refresh_families f ON f.id = t.family_id WHERE t.hash = $1",
         )
         .bind($hash)
@@ -28,8 +29,9 @@ macro_rules! why_not {
         .await?;
         match found {
             None => Rotation::Unknown,
-            Some((None, _, _)) => Rotation::Expired,
-            Some((Some(_), family_id, user)) => {
+            Some((None, Some(_), _, _)) => Rotation::Revoked,
+            Some((None, None, _, _)) => Rotation::Expired,
+            Some((Some(_), _, family_id, user)) => {
                 sqlx::query(
                     "UPDATE refresh_families SET revoked_at = $1 \
                      WHERE id = $2 AND revoked_at IS NULL",
@@ -132,48 +134,46 @@ impl RefreshStore {
         } = exchange;
         on_pool!(&self.0, writer, |pool| {
             let mut tx = pool.begin().await?;
+            // Only a live token of a live family is claimed: a dead one
+            // stays as it was, so presenting it again is not taken for reuse.
             let claimed: Option<String> = sqlx::query_scalar(
                 "UPDATE refresh_tokens SET rotated_at = $1 \
                  WHERE hash = $2 AND rotated_at IS NULL AND expires_at > $1 \
+                 AND family_id IN (SELECT id FROM refresh_families \
+                                   WHERE revoked_at IS NULL AND expires_at > $1) \
                  RETURNING family_id",
             )
             .bind(now)
             .bind(presented_hash)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some(family_id) = claimed else {
-                let rotation = why_not!(tx, presented_hash, now);
-                tx.commit().await?;
-                return Ok(rotation);
-            };
-            let (user, family_end, revoked_at): (i64, i64, Option<i64>) = sqlx::query_as(
-                "SELECT user_id, expires_at, revoked_at FROM refresh_families WHERE id = $1",
-            )
-            .bind(&family_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            let rotation = if revoked_at.is_some() {
-                Rotation::Revoked
-            } else if family_end <= now {
-                Rotation::Expired
-            } else {
-                let expires_at = successor_expires_at.min(family_end);
-                sqlx::query(
-                    "INSERT INTO refresh_tokens (hash, family_id, issued_at, expires_at) \
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(successor_hash)
-                .bind(&family_id)
-                .bind(now)
-                .bind(expires_at)
-                .execute(&mut *tx)
-                .await?;
-                Rotation::Rotated {
-                    family: Family {
-                        id: family_id,
-                        user: stored_user_id(user)?,
-                    },
-                    expires_at,
+            let rotation = match claimed {
+                None => why_not!(tx, presented_hash, now),
+                Some(family_id) => {
+                    let (user, family_end): (i64, i64) = sqlx::query_as(
+                        "SELECT user_id, expires_at FROM refresh_families WHERE id = $1",
+                    )
+                    .bind(&family_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let expires_at = successor_expires_at.min(family_end);
+                    sqlx::query(
+                        "INSERT INTO refresh_tokens (hash, family_id, issued_at, expires_at) \
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(successor_hash)
+                    .bind(&family_id)
+                    .bind(now)
+                    .bind(expires_at)
+                    .execute(&mut *tx)
+                    .await?;
+                    Rotation::Rotated {
+                        family: Family {
+                            id: family_id,
+                            user: stored_user_id(user)?,
+                        },
+                        expires_at,
+                    }
                 }
             };
             tx.commit().await?;
@@ -388,6 +388,9 @@ mod tests {
         // Everywhere: the two live families.
         assert_eq!(store.revoke_all(user, NOW + 2).await.unwrap(), 2);
         assert_eq!(exchange(&store, &three, NOW + 3).await.0, Rotation::Revoked);
+        // Presented again, a dead family's token is still only "revoked":
+        // it was never spent, so it is no sign of theft.
+        assert_eq!(exchange(&store, &three, NOW + 4).await.0, Rotation::Revoked);
         let unknown = RefreshToken::generate().unwrap();
         assert_eq!(exchange(&store, &unknown, NOW).await.0, Rotation::Unknown);
         assert_eq!(
