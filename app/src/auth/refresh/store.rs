@@ -346,6 +346,22 @@ mod tests {
         assert!(matches!(rotation, Rotation::Rotated { .. }));
     }
 
+    async fn of_two_exchanges_of_one_token_at_once_exactly_one_wins(users: UserStore) {
+        let store = RefreshStore::on(&users);
+        let (family, token) = login(&store, john(&users).await, "raced").await;
+        let (one, two) = tokio::join!(
+            exchange(&store, &token, NOW + 60),
+            exchange(&store, &token, NOW + 60)
+        );
+        let mut outcomes = [one.0, two.0];
+        outcomes.sort_by_key(|rotation| matches!(rotation, Rotation::Reused(_)));
+        assert!(
+            matches!(outcomes[0], Rotation::Rotated { .. }),
+            "{outcomes:?}"
+        );
+        assert_eq!(outcomes[1], Rotation::Reused(family));
+    }
+
     async fn a_token_past_its_end_is_refused(users: UserStore) {
         let store = RefreshStore::on(&users);
         let (_, token) = login(&store, john(&users).await, "idle").await;
@@ -432,6 +448,7 @@ mod tests {
     on_both_databases!(
         rotation_replaces_the_token_and_slides_its_end,
         reuse_of_a_spent_token_revokes_the_whole_family,
+        of_two_exchanges_of_one_token_at_once_exactly_one_wins,
         a_token_past_its_end_is_refused,
         no_renewal_goes_past_the_familys_absolute_end,
         revoked_families_refuse_their_tokens,
