@@ -153,7 +153,7 @@ impl Session {
     }
 
     /// Whether renewing the token is failing (no answer from the server),
-    /// so the session will end when the token does unless that changes.
+    /// so the token may run out before a renewal gets through.
     pub fn renewal_failing(&self) -> bool {
         self.renewal_failing.get()
     }
