@@ -57,6 +57,10 @@ async fn run() -> Result<(), StartError> {
     // Photo files no spot shows (replaced, deleted, or left by a crash) go
     // at start and every hour, besides right after each admin photo change.
     server::spots::sweep_photos_every(&state, std::time::Duration::from_secs(3600));
+    // Ended logins' rows, likewise at start and every hour.
+    state
+        .refresh
+        .prune_every(std::time::Duration::from_secs(3600));
     // Connection info gives the client address that login throttling keys on.
     let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)

@@ -25,4 +25,6 @@ CREATE TABLE refresh_tokens (
     rotated_at BIGINT
 );
 CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id);
+-- For pruning what has ended.
 CREATE INDEX refresh_families_ends ON refresh_families (expires_at);
+CREATE INDEX refresh_tokens_ends ON refresh_tokens (expires_at);

@@ -62,15 +62,12 @@ async fn send<T: serde::de::DeserializeOwned>(
 ) -> Result<T, ApiError> {
     #[cfg(feature = "hydrate")]
     {
-        use super::session::{Renewal, end_session, fresh_token, renew};
-        let token = fresh_token().await;
-        let mut answer = attempt(method, url, &body, token.as_deref()).await;
-        // Expired after all (the browser's clock is off): renew, and once more.
-        if matches!(answer, Err(ApiError::ExpiredToken))
-            && let Renewal::Renewed(fresh) = renew(token).await
-        {
-            answer = attempt(method, url, &body, Some(&fresh)).await;
-        }
+        use super::session::{end_session, with_fresh_token};
+        let answer = with_fresh_token(
+            |token| attempt(method, url, &body, token),
+            |answer| matches!(answer, Err(ApiError::ExpiredToken)),
+        )
+        .await;
         if answer.as_ref().is_err_and(ApiError::ends_session) {
             end_session();
         }
@@ -89,7 +86,7 @@ async fn attempt<T: serde::de::DeserializeOwned>(
     method: &str,
     url: &str,
     body: &Body,
-    token: Option<&str>,
+    token: Option<String>,
 ) -> Result<T, ApiError> {
     use gloo_net::http::{Method, RequestBuilder};
     let method = match method {
@@ -111,13 +108,5 @@ async fn attempt<T: serde::de::DeserializeOwned>(
         Body::Form(form) => request.body(form),
     }
     .map_err(|_| ApiError::Internal)?;
-    let response = request.send().await.map_err(|_| ApiError::Network)?;
-    let status = response.status();
-    let text = response.text().await.map_err(|_| ApiError::Network)?;
-    if (200..300).contains(&status) {
-        // 204 has no body; `null` stands in for it.
-        let text = if text.is_empty() { "null" } else { &text };
-        return serde_json::from_str(text).map_err(|_| ApiError::Internal);
-    }
-    Err(serde_json::from_str::<ApiError>(&text).unwrap_or(ApiError::Internal))
+    super::http::send_json(request).await
 }

@@ -174,24 +174,27 @@ async fn send(
     method: gloo_net::http::Method,
     path: &str,
 ) -> Result<gloo_net::http::Response, FavoritesError> {
-    use super::session::{Renewal, fresh_token, renew};
     let url = format!(
         "{}{path}",
         service_url().ok_or(FavoritesError::Unavailable)?
     );
-    let token = fresh_token().await.ok_or(FavoritesError::Refused)?;
-    let response = attempt(method.clone(), &url, &token).await?;
-    if response.status() != 401 {
-        return Ok(response);
-    }
-    // This service can't tell us why (it only checks signatures and
-    // times): renew, which the main app answers, and try once more.
-    match renew(Some(token)).await {
-        Renewal::Renewed(fresh) => match attempt(method, &url, &fresh).await? {
-            response if response.status() == 401 => Err(FavoritesError::Refused),
-            response => Ok(response),
+    let url = url.as_str();
+    // This service can't say why it refuses (it only checks signatures and
+    // times): a 401 may be an expired token, so it is renewed and tried once more.
+    let answer = super::session::with_fresh_token(
+        |token| {
+            let method = method.clone();
+            async move {
+                let token = token.ok_or(FavoritesError::Refused)?;
+                attempt(method, url, &token).await
+            }
         },
-        _ => Err(FavoritesError::Refused),
+        |answer| matches!(answer, Ok(response) if response.status() == 401),
+    )
+    .await?;
+    match answer.status() {
+        401 => Err(FavoritesError::Refused),
+        _ => Ok(answer),
     }
 }
 

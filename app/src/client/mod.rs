@@ -4,6 +4,8 @@
 pub mod admin;
 mod auth_client;
 pub mod favorites;
+#[cfg(feature = "hydrate")]
+mod http;
 pub mod session;
 
 pub use auth_client::AuthClient;

@@ -52,15 +52,9 @@ impl RefreshTokens {
         Self { store, settings }
     }
 
-    pub fn store(&self) -> &RefreshStore {
-        &self.store
-    }
-
     /// A new family for a login by `user`, with its first token.
     pub async fn start(&self, user: UserId) -> Result<Grant, ApiError> {
         let now = unix_now();
-        // Logins are when families start, so also when ended ones go.
-        self.store.prune(now).await?;
         let token = generate()?;
         let family = Family {
             id: token::family_id().map_err(no_randomness)?,
@@ -124,6 +118,22 @@ impl RefreshTokens {
     /// Ends every login of `user`.
     pub async fn end_all(&self, user: UserId) -> Result<u64, ApiError> {
         Ok(self.store.revoke_all(user, unix_now()).await?)
+    }
+
+    /// Forgets ended families and tokens now and then every `period`, for
+    /// as long as the process runs (several instances each doing so is
+    /// harmless: a row is deleted once).
+    pub fn prune_every(&self, period: Duration) {
+        let store = self.store.clone();
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(period);
+            loop {
+                ticks.tick().await;
+                if let Err(error) = store.prune(unix_now()).await {
+                    tracing::warn!(%error, "refresh token pruning skipped");
+                }
+            }
+        });
     }
 
     /// `Set-Cookie` for `grant`, expiring with it.

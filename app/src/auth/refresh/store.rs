@@ -240,8 +240,8 @@ impl RefreshStore {
     }
 
     /// Whether family `family_id` is revoked (`None`: no such family).
-    /// Tests read it; the app only ever acts on a token.
-    pub async fn is_revoked(&self, family_id: &str) -> Result<Option<bool>, sqlx::Error> {
+    #[cfg(test)]
+    async fn is_revoked(&self, family_id: &str) -> Result<Option<bool>, sqlx::Error> {
         let revoked: Option<Option<i64>> = on_pool!(&self.0, reader, |pool| {
             sqlx::query_scalar("SELECT revoked_at FROM refresh_families WHERE id = $1")
                 .bind(family_id)

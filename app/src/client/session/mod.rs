@@ -10,6 +10,8 @@ mod storage;
 mod tabs;
 
 pub use expiry::{describe_remaining, expires_at_ms, should_warn};
+#[cfg(feature = "hydrate")]
+pub use renew::with_fresh_token;
 pub use renew::{Renewal, fresh_token, is_due, renew, renew_at_ms};
 pub use storage::{
     ENDED_KEY, SESSION_ENDED_PATH, TOKEN_KEY, clear_token, end_session, store_token, stored_token,

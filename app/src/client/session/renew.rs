@@ -67,6 +67,28 @@ pub async fn fresh_token() -> Option<String> {
     Some(token)
 }
 
+/// Runs `call` with a fresh token and, if its answer says the token expired
+/// after all (`expired`; the browser's clock may be off), renews the token
+/// and runs `call` once more: once, never in a loop.
+#[cfg(feature = "hydrate")]
+pub async fn with_fresh_token<R, Fut>(
+    call: impl Fn(Option<String>) -> Fut,
+    expired: impl Fn(&R) -> bool,
+) -> R
+where
+    Fut: std::future::Future<Output = R>,
+{
+    let token = fresh_token().await;
+    let answer = call(token.clone()).await;
+    if !expired(&answer) {
+        return answer;
+    }
+    match renew(token).await {
+        Renewal::Renewed(fresh) => call(Some(fresh)).await,
+        _ => answer,
+    }
+}
+
 /// Whether `token` should be renewed at `now_ms`: from a third of its
 /// lifetime before its end (at most a minute before), so a 10-minute token
 /// is renewed at 9 minutes, and a 6-second one (in tests) at 4 seconds.
@@ -104,30 +126,21 @@ pub async fn end_login_on_server() {
 /// One `POST /api/refresh`.
 #[cfg(feature = "hydrate")]
 async fn exchange_refresh_token() -> Renewal {
-    use crate::api::{ApiError, CSRF_HEADER, LoginResponse, REFRESH_PATH};
-    let sent = gloo_net::http::Request::post(REFRESH_PATH)
+    use crate::api::{CSRF_HEADER, LoginResponse, REFRESH_PATH};
+    let request = gloo_net::http::Request::post(REFRESH_PATH)
         .header(CSRF_HEADER, "1")
-        .send()
-        .await;
-    let Ok(response) = sent else {
+        .build();
+    let Ok(request) = request else {
         return Renewal::Unreachable;
     };
-    let ok = response.ok();
-    let Ok(text) = response.text().await else {
-        return Renewal::Unreachable;
-    };
-    if ok {
-        return match serde_json::from_str::<LoginResponse>(&text) {
-            Ok(LoginResponse { token, .. }) => {
-                store_token(&token);
-                Renewal::Renewed(token)
-            }
-            Err(_) => Renewal::Unreachable,
-        };
-    }
-    match serde_json::from_str::<ApiError>(&text) {
-        Ok(error) if error.ends_session() => Renewal::Refused,
-        _ => Renewal::Unreachable,
+    match crate::client::http::send_json::<LoginResponse>(request).await {
+        Ok(LoginResponse { token, .. }) => {
+            store_token(&token);
+            Renewal::Renewed(token)
+        }
+        Err(error) if error.ends_session() => Renewal::Refused,
+        // No answer, or the server can't answer now (503, 500).
+        Err(_) => Renewal::Unreachable,
     }
 }
 

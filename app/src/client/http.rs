@@ -1,0 +1,20 @@
+//! One JSON call from the browser to our own API, its answer decoded the
+//! way every endpoint writes it.
+
+use crate::api::ApiError;
+
+/// Sends `request`: a 2xx answer is decoded as `T` (an empty body, as 204
+/// sends, as `null`), any other as our `ApiError`. No answer is `Network`;
+/// an answer that is not what the API writes is `Internal`.
+pub async fn send_json<T: serde::de::DeserializeOwned>(
+    request: gloo_net::http::Request,
+) -> Result<T, ApiError> {
+    let response = request.send().await.map_err(|_| ApiError::Network)?;
+    let status = response.status();
+    let text = response.text().await.map_err(|_| ApiError::Network)?;
+    if (200..300).contains(&status) {
+        let text = if text.is_empty() { "null" } else { &text };
+        return serde_json::from_str(text).map_err(|_| ApiError::Internal);
+    }
+    Err(serde_json::from_str::<ApiError>(&text).unwrap_or(ApiError::Internal))
+}
