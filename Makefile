@@ -7,7 +7,7 @@
 SHELL := bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 
-.PHONY: run favorites cluster release test setup lint unit e2e
+.PHONY: run favorites cluster release test setup lint unit fuzz e2e
 
 run:
 	scripts/run.sh
@@ -38,6 +38,11 @@ lint:
 
 unit:
 	scripts/test.sh unit
+
+# The fuzz targets (server/fuzz) for ten minutes each; `make test` gives them 30 s.
+# One target, longer: scripts/fuzz.sh 3600 photo
+fuzz:
+	scripts/fuzz.sh 600
 
 e2e:
 	scripts/test.sh e2e

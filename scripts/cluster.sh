@@ -3,7 +3,10 @@
 # several: a throw-away PostgreSQL, three identical app instances, HAProxy in
 # front (health checks on /api/health), and the favourites service trusting
 # the cluster's JWKS. Prints the URL; Ctrl-C stops everything and deletes
-# the database.
+# the database. Nothing else does: each instance, HAProxy and the
+# favourites service run under scripts/supervise.sh, so one that dies (kill
+# -9 one instance to see it) is logged and started again while HAProxy sends
+# its requests to the other two.
 #
 #   CLUSTER_PORT=8080 scripts/cluster.sh             (HAProxy's port; default 8080)
 #   CLUSTER_PROFILE=release scripts/cluster.sh      (optimised build, for benchmarks)
@@ -37,6 +40,12 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# "${supervised[@]}" NAME COMMAND...: kept running by scripts/supervise.sh,
+# in a session of its own so that Ctrl-C reaches only this script, which then
+# stops each one in order (a supervisor would otherwise see its process end
+# and start it again). An array, not a function: `$!` must be the supervisor.
+supervised=(setsid scripts/supervise.sh)
+
 say "starting PostgreSQL"
 admin_url=$(scripts/postgres.sh start "$work/postgres")
 psql -q "$admin_url" -c "CREATE DATABASE photo_spots"
@@ -63,14 +72,16 @@ ports=()
 for n in 1 2 3; do
   port=$(free_port)
   ports+=("$port")
-  LEPTOS_SITE_ADDR="127.0.0.1:$port" "$bin/server" 2> >(sed -u "s/^/[app$n] /" >&2) &
+  LEPTOS_SITE_ADDR="127.0.0.1:$port" "${supervised[@]}" "app$n" "$bin/server" \
+    2> >(sed -u "s/^/[app$n] /" >&2) &
   pids+=($!)
 done
 for port in "${ports[@]}"; do wait_for "http://127.0.0.1:$port/api/health"; done
 
 say "starting HAProxy on $front"
 FRONT_PORT=$front_port APP1_PORT=${ports[0]} APP2_PORT=${ports[1]} APP3_PORT=${ports[2]} \
-  "$(command -v haproxy || echo /usr/sbin/haproxy)" -db -f scripts/haproxy.cfg 2> >(sed -u 's/^/[haproxy] /' >&2) &
+  "${supervised[@]}" haproxy "$(command -v haproxy || echo /usr/sbin/haproxy)" -db -f scripts/haproxy.cfg \
+  2> >(sed -u 's/^/[haproxy] /' >&2) &
 pids+=($!)
 wait_for "$front/api/health"
 
@@ -78,10 +89,11 @@ FAVORITES_ADDR="127.0.0.1:$favorites_port" \
   FAVORITES_DATABASE_URL="sqlite://$work/favorites.db?mode=rwc" \
   FAVORITES_ALLOWED_ORIGINS="$front" \
   JWT_JWKS_URL="$front/.well-known/jwks.json" \
-  "$bin/favorites" 2> >(sed -u 's/^/[favorites] /' >&2) &
+  "${supervised[@]}" favorites "$bin/favorites" 2> >(sed -u 's/^/[favorites] /' >&2) &
 pids+=($!)
 
 say "Photo Spots cluster: $front  (instances on ports ${ports[*]}; PostgreSQL $database_url)"
 say "log in as john / john-password; Ctrl-C stops everything"
 say "rotate the signing key on all three: DATABASE_URL=$database_url JWT_KEY_ENCRYPTION_KEY=$JWT_KEY_ENCRYPTION_KEY $bin/server keys rotate"
-wait -n "${pids[@]}" || true
+# Until Ctrl-C (or SIGTERM): the supervisors never end by themselves.
+wait

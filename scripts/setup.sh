@@ -8,21 +8,29 @@
 #   --browser    Chromium, for the end-to-end tests
 #   --postgres   PostgreSQL, for the PostgreSQL tests and the local cluster
 #   --haproxy    HAProxy, the load balancer of the local cluster
+# and for the fuzz targets (server/fuzz), only when asked for:
+#   --fuzz       the pinned nightly Rust that libFuzzer needs, and cargo-fuzz
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARGO_LEPTOS_VERSION=0.3.11
+# Fuzzing only (the product stays on stable): a dated nightly the rustup
+# mirror here has, so every run builds the fuzz targets with the same compiler.
+FUZZ_TOOLCHAIN=nightly-2026-10-15
+CARGO_FUZZ_VERSION=0.13.2
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pinned in Cargo.toml
 
 source scripts/common.sh
 
 debian_packages=()
+fuzz=false
 for flag in "$@"; do
   case "$flag" in
+    --fuzz) fuzz=true ;;
     --browser) [[ -x /usr/bin/chromium ]] || debian_packages+=(chromium) ;;
     --postgres) compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || debian_packages+=(postgresql) ;;
     --haproxy) command -v haproxy >/dev/null || [[ -x /usr/sbin/haproxy ]] || debian_packages+=(haproxy) ;;
-    *) echo "unknown flag: $flag (use --browser, --postgres, --haproxy)" >&2; exit 2 ;;
+    *) echo "unknown flag: $flag (use --browser, --postgres, --haproxy, --fuzz)" >&2; exit 2 ;;
   esac
 done
 
@@ -49,6 +57,17 @@ if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VER
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
   # Not --locked: its lock file names a webpki-roots version the registry no longer has.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if $fuzz; then
+  if ! rustup run "$FUZZ_TOOLCHAIN" rustc --version >/dev/null 2>&1; then
+    say "installing Rust $FUZZ_TOOLCHAIN (for the fuzz targets only)"
+    rustup toolchain install "$FUZZ_TOOLCHAIN" --profile minimal
+  fi
+  if [[ "$(cargo fuzz --version 2>/dev/null)" != *"$CARGO_FUZZ_VERSION"* ]]; then
+    say "installing cargo-fuzz $CARGO_FUZZ_VERSION"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+  fi
 fi
 
 if [[ ! -x end2end/node_modules/.bin/playwright || end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]]; then

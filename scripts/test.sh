@@ -4,14 +4,16 @@
 #   unit  unit and integration tests (a real server on a random port, real
 #         SQLite), the store and API tests again on a throw-away PostgreSQL,
 #         and the cluster tests (three instances, HAProxy, rolling restart)
+#   fuzz  every fuzz target (server/fuzz) for FUZZ_SECONDS (30) each, from the
+#         committed seeds, after replaying the inputs that once broke them
 #   e2e   the app built by cargo-leptos and the favourites service, driven by
 #         Playwright in Debian's Chromium; also Node's `jose` against the live JWKS
-# `scripts/test.sh` runs all three; `scripts/test.sh e2e` runs one.
+# `scripts/test.sh` runs all four; `scripts/test.sh e2e` runs one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 
-steps=("${@:-lint unit e2e}")
+steps=("${@:-lint unit fuzz e2e}")
 steps=(${steps[*]})
 
 scripts/setup.sh --browser --postgres --haproxy
@@ -23,6 +25,7 @@ for step in "${steps[@]}"; do
     lint)
       say "cargo fmt --check"
       cargo fmt --all -- --check
+      cargo fmt --manifest-path server/fuzz/Cargo.toml -- --check
       say "clippy (server)"
       cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
       say "clippy (browser, wasm32)"
@@ -45,6 +48,9 @@ for step in "${steps[@]}"; do
         --test api --test accounts --test durability --test throttle --test token_attacks --test admins --test spots --test admin_spots \
         --test sso --test key_rotation --test favorites --test refresh
       ;;
+    fuzz)
+      bounded 30m scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
+      ;;
     e2e)
       say "building the favourites service"
       cargo build -p server --bin favorites
@@ -54,7 +60,7 @@ for step in "${steps[@]}"; do
       (cd end2end && npx playwright test)
       ;;
     *)
-      echo "unknown step: $step (use lint, unit or e2e)" >&2
+      echo "unknown step: $step (use lint, unit, fuzz or e2e)" >&2
       exit 2
       ;;
   esac

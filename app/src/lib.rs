@@ -9,6 +9,7 @@ pub mod client;
 mod components;
 pub mod domain;
 pub mod lab;
+mod page_title;
 mod pages;
 mod root;
 pub mod spots;

@@ -52,7 +52,7 @@ pub fn App() -> impl IntoView {
     Session::provide();
 
     view! {
-        <Title formatter=|page: String| format!("{page} · Photo Spots") />
+        <Title formatter=crate::page_title::page_title />
         <Router>
             <Nav />
             <main>

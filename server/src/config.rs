@@ -188,9 +188,23 @@ impl Config {
         leptos_options: LeptosOptions,
         var: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, ConfigError> {
+        Self::for_build(!cfg!(debug_assertions), leptos_options, var)
+    }
+
+    /// As [`from_vars`](Self::from_vars), for a release build or not.
+    fn for_build(
+        release_build: bool,
+        mut leptos_options: LeptosOptions,
+        var: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
         let set = |name: &str| var(name).filter(|value| !value.is_empty());
         // A release build (or LEPTOS_ENV=PROD) is production.
-        let production = leptos_options.env == Env::PROD || !cfg!(debug_assertions);
+        let production = leptos_options.env == Env::PROD || release_build;
+        // One answer everywhere: what reads the Leptos options (the page's
+        // CSP, which allows the live-reload socket in development only)
+        // must not see "development" in a release build that cargo-leptos
+        // started with the workspace's `env = "DEV"`.
+        leptos_options.env = if production { Env::PROD } else { Env::DEV };
         // Development gets the demo users unless told otherwise; production
         // only when asked.
         let demo = match set("PHOTO_SPOTS_DEMO").as_deref() {
@@ -585,6 +599,18 @@ mod tests {
                 config(env, &[("JWT_SECRET", "short"), ("PHOTO_SPOTS_DEMO", "1")]).unwrap_err();
             assert!(matches!(error, ConfigError::WeakSecret(_)), "{error}");
         }
+    }
+
+    #[test]
+    fn a_release_build_is_production_whatever_leptos_env_says() {
+        let release = Config::for_build(true, options(Env::DEV), |name| {
+            (name == "JWT_SECRET").then(|| GOOD_SECRET.to_owned())
+        })
+        .unwrap();
+        assert_eq!(release.leptos_options.env, Env::PROD);
+        assert!(release.refresh.secure_cookie);
+        let debug = config(Env::DEV, &[("JWT_SECRET", GOOD_SECRET)]).unwrap();
+        assert_eq!(debug.leptos_options.env, Env::DEV);
     }
 
     #[test]

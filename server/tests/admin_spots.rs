@@ -467,7 +467,8 @@ async fn bad_photos_are_refused_with_a_reason_and_leave_no_files() {
     bomb[16..24].copy_from_slice(&[0, 1, 0x86, 0xA0, 0, 1, 0x86, 0xA0]); // 100000 × 100000
     let crc = crc32fast::hash(&bomb[12..29]);
     bomb[29..33].copy_from_slice(&crc.to_be_bytes());
-    let cases: [(Vec<u8>, StatusCode, &str); 5] = [
+    let camera = jpeg(1200, 900);
+    let cases: [(Vec<u8>, StatusCode, &str); 6] = [
         (
             form("photo", "notes.jpg", &text),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -476,7 +477,13 @@ async fn bad_photos_are_refused_with_a_reason_and_leave_no_files() {
         (
             form("photo", "cut.png", &whole[..whole.len() / 2]),
             StatusCode::UNPROCESSABLE_ENTITY,
-            "could not be read",
+            "The photo file is incomplete or damaged",
+        ),
+        // The first third of a camera's JPEG once came out as a grey-bottomed picture.
+        (
+            form("photo", "cut.jpg", &camera[..camera.len() / 3]),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The photo file is incomplete or damaged",
         ),
         (
             form("photo", "bomb.png", &bomb),

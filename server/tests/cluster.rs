@@ -245,6 +245,7 @@ async fn a_database_that_goes_away_means_503_and_the_app_recovers_by_itself() {
     let (status, body) = me(&server, &token).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(body["error"], "unavailable");
+    assert_eq!(body["outage"], "database", "says what failed: {body}");
     assert!(
         !body.to_string().contains("127.0.0.1"),
         "no internals: {body}"
@@ -255,6 +256,21 @@ async fn a_database_that_goes_away_means_503_and_the_app_recovers_by_itself() {
     );
     let (status, _) = answer(server.login("john", "john-password").await).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    let rename = server
+        .post(
+            "/api/update_name",
+            Some(&token),
+            json!({"name": "Lost John"}),
+        )
+        .await;
+    assert_eq!(rename.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(rename.headers()["retry-after"], "5", "when to try again");
+    let body: serde_json::Value = rename.json().await.unwrap();
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains("database") && !message.contains("log-in"),
+        "a rename is told the database is down, not that log-ins can't be checked: {message}"
+    );
 
     postgres.run("start");
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -504,6 +520,212 @@ async fn a_rolling_restart_behind_haproxy_loses_no_request_and_no_write() {
         me["name"], last_name,
         "the last answered write is the one kept"
     );
+}
+
+/// One instance kept running by `scripts/supervise.sh`, as `make cluster`
+/// runs it; the supervisor's log goes to a file.
+struct Supervised {
+    port: u16,
+    supervisor: Option<Child>,
+    log: PathBuf,
+}
+
+impl Supervised {
+    async fn start(name: &str, port: u16, database: &str, key_file: &Path, dir: &Path) -> Self {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/supervise.sh");
+        let log = dir.join(format!("{name}.log"));
+        let supervisor = Command::new("bash")
+            .arg(script)
+            .arg(name)
+            .arg(env!("CARGO_BIN_EXE_server"))
+            .env("LEPTOS_OUTPUT_NAME", "photo-spots")
+            .env("LEPTOS_SITE_ROOT", dir)
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("DATABASE_URL", database)
+            .env("JWT_PRIVATE_KEY_FILE", key_file)
+            .env("TRUSTED_PROXY_ADDRESSES", "127.0.0.1")
+            .env("PHOTO_SPOTS_DEMO", "1")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        wait_until_healthy(&format!("http://127.0.0.1:{port}")).await;
+        Self {
+            port,
+            supervisor: Some(supervisor),
+            log,
+        }
+    }
+
+    /// The process id of the instance the supervisor runs now.
+    fn instance_pid(&self) -> Option<u32> {
+        let supervisor = self.supervisor.as_ref()?.id();
+        children_of(supervisor).into_iter().next()
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Ends the supervision: SIGTERM to the supervisor, which stops the instance.
+    fn stop(&mut self) {
+        if let Some(mut supervisor) = self.supervisor.take() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &supervisor.id().to_string()])
+                .status();
+            let _ = supervisor.wait();
+        }
+    }
+}
+
+impl Drop for Supervised {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Processes whose parent is `parent`, from /proc.
+fn children_of(parent: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            // "pid (comm) state ppid …"; comm may hold spaces, so read after the last ')'.
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|stat| {
+                    let rest = &stat[stat.rfind(')')? + 1..];
+                    rest.split_whitespace().nth(1)?.parse::<u32>().ok()
+                })
+                == Some(parent)
+        })
+        .collect()
+}
+
+async fn is_healthy(port: u16) -> bool {
+    reqwest::get(format!("http://127.0.0.1:{port}/api/health"))
+        .await
+        .is_ok_and(|answer| answer.status().is_success())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_instance_killed_under_load_is_restarted_and_no_request_is_lost() {
+    if !postgres_available() {
+        return;
+    }
+    let database = new_postgres_database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("signing.pem");
+    app::auth::keys::KeyRing::create_if_missing(&key_file).unwrap();
+    let ports = [free_port(), free_port(), free_port()];
+    let mut instances = Vec::new();
+    for (n, port) in ports.into_iter().enumerate() {
+        let name = format!("app{}", n + 1);
+        instances.push(Supervised::start(&name, port, &database, &key_file, dir.path()).await);
+    }
+    let front_port = free_port();
+    let _haproxy = LoadBalancer::start(front_port, &ports).await;
+    let front = format!("http://127.0.0.1:{front_port}");
+    let http = reqwest::Client::new();
+    let john = token_through(&http, &front, "john").await;
+    let jack = token_through(&http, &front, "jack").await;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let writer = tokio::spawn(keep_renaming(
+        http.clone(),
+        front.clone(),
+        john.clone(),
+        stopped.clone(),
+    ));
+    let reader = tokio::spawn(keep_reading(http.clone(), front.clone(), jack, stopped));
+
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let victim = &instances[1];
+    let killed_pid = victim
+        .instance_pid()
+        .expect("the supervisor runs an instance");
+    let killed = Command::new("kill")
+        .args(["-KILL", &killed_pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let killed_at = Instant::now();
+    let back_after = loop {
+        let restarted = victim.instance_pid().is_some_and(|pid| pid != killed_pid);
+        if restarted && is_healthy(victim.port).await {
+            break killed_at.elapsed();
+        }
+        assert!(
+            killed_at.elapsed() < Duration::from_secs(15),
+            "not restarted; supervisor log:\n{}",
+            victim.log()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    // HAProxy takes it back after two good health checks, under the same load.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    stop.send(true).unwrap();
+    let (writes, last_name) = writer.await.unwrap();
+    let reads = reader.await.unwrap();
+    eprintln!(
+        "killed app2: {} writes, {} reads; serving again on its port after {back_after:?}",
+        writes.len(),
+        reads.len()
+    );
+    assert!(
+        writes.len() > 20 && reads.len() > 20,
+        "load ran: {} writes, {} reads",
+        writes.len(),
+        reads.len()
+    );
+    let failed =
+        |statuses: &[StatusCode]| statuses.iter().filter(|s| **s != StatusCode::OK).count();
+    assert_eq!(failed(&writes), 0, "writes: {writes:?}");
+    assert_eq!(failed(&reads), 0, "reads: {reads:?}");
+    assert!(
+        back_after < Duration::from_secs(5),
+        "back within seconds, took {back_after:?}"
+    );
+    let log = victim.log();
+    assert!(
+        log.contains("supervise: app2 was killed by SIGKILL"),
+        "the supervisor says what happened: {log}"
+    );
+
+    // In the rotation: with the other two stopped, the restarted one alone
+    // answers every request HAProxy passes on (a server it counts as down
+    // would get none, and the answer would be 503).
+    instances[0].stop();
+    instances[2].stop();
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    for _ in 0..6 {
+        let (status, me) = answer(
+            http.post(format!("{front}/api/me"))
+                .bearer_auth(&john)
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{me}");
+        assert_eq!(me["name"], last_name, "the last answered write is kept");
+    }
+}
+
+async fn token_through(http: &reqwest::Client, front: &str, username: &str) -> String {
+    let body: serde_json::Value = http
+        .post(format!("{front}/api/login"))
+        .json(&json!({"username": username, "password": format!("{username}-password")}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["token"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]

@@ -59,13 +59,47 @@ pub enum ApiError {
     TooLarge,
     #[error("The request headers are too large.")]
     HeadersTooLarge,
-    #[error("This service can't check log-ins right now. Please try again in a moment.")]
-    Unavailable,
+    /// Something the answer needs is down for now; the answer says what,
+    /// and `Retry-After` when to try again.
+    #[error("{0}")]
+    Unavailable(Outage),
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     /// Only made in the browser: the request never got an answer.
     #[error("Could not reach Photo Spots. Check your connection and try again.")]
     Network,
+}
+
+/// What is down when the answer is 503 `unavailable`: on the wire as
+/// `"outage"`, so a person is told what failed.
+#[derive(Clone, Copy, Debug, Default, Error, PartialEq, Eq)]
+pub enum Outage {
+    #[default]
+    #[error("Photo Spots can't reach its database right now. Please try again in a few seconds.")]
+    Database,
+    #[error("This service can't check log-ins right now. Please try again in a few seconds.")]
+    SigningKeys,
+    #[error("Photos can't be processed right now. Please try again in a few seconds.")]
+    PhotoProcessing,
+}
+
+impl Outage {
+    /// How long a caller should wait before trying again (`Retry-After`).
+    pub const RETRY_AFTER_SECS: u64 = 5;
+
+    fn code(self) -> &'static str {
+        match self {
+            Self::Database => "database",
+            Self::SigningKeys => "signing_keys",
+            Self::PhotoProcessing => "photo_processing",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<Self> {
+        [Self::Database, Self::SigningKeys, Self::PhotoProcessing]
+            .into_iter()
+            .find(|outage| outage.code() == code)
+    }
 }
 
 impl ApiError {
@@ -87,7 +121,7 @@ impl ApiError {
             Self::MethodNotAllowed => 405,
             Self::TooLarge | Self::PhotoTooLarge { .. } => 413,
             Self::HeadersTooLarge => 431,
-            Self::Unavailable => 503,
+            Self::Unavailable(_) => 503,
             Self::Internal => 500,
             Self::Network => 503,
         }
@@ -127,7 +161,7 @@ impl ApiError {
             Self::MethodNotAllowed => "method_not_allowed",
             Self::TooLarge => "too_large",
             Self::HeadersTooLarge => "headers_too_large",
-            Self::Unavailable => "unavailable",
+            Self::Unavailable(_) => "unavailable",
             Self::Internal => "internal",
             Self::Network => "network",
         }
@@ -188,6 +222,8 @@ struct WireError {
     retry_after: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     max_mb: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    outage: Option<String>,
 }
 
 impl From<ApiError> for WireError {
@@ -204,8 +240,13 @@ impl From<ApiError> for WireError {
             ApiError::PhotoTooLarge { max_mb } => Some(*max_mb),
             _ => None,
         };
+        let outage = match &error {
+            ApiError::Unavailable(outage) => Some(outage.code().to_owned()),
+            _ => None,
+        };
         Self {
             max_mb,
+            outage,
             error: error.code().to_owned(),
             message: error.to_string(),
             field,
@@ -246,7 +287,12 @@ impl TryFrom<WireError> for ApiError {
             "missing_refresh_token" => Self::MissingRefreshToken,
             "invalid_refresh_token" => Self::InvalidRefreshToken,
             "csrf_header_missing" => Self::CsrfHeaderMissing,
-            "unavailable" => Self::Unavailable,
+            "unavailable" => Self::Unavailable(
+                wire.outage
+                    .as_deref()
+                    .and_then(Outage::from_code)
+                    .unwrap_or_default(),
+            ),
             "internal" => Self::Internal,
             "network" => Self::Network,
             other => return Err(format!("unknown error code {other:?}")),
@@ -261,7 +307,7 @@ impl From<crate::auth::TokenError> for ApiError {
         match error {
             TokenError::Missing => Self::MissingToken,
             TokenError::Expired => Self::ExpiredToken,
-            TokenError::KeysUnavailable => Self::Unavailable,
+            TokenError::KeysUnavailable => Self::Unavailable(Outage::SigningKeys),
             TokenError::Malformed
             | TokenError::Invalid(_)
             | TokenError::UnknownKey(_)
@@ -290,7 +336,7 @@ impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
         if crate::users::is_outage(&error) {
             tracing::warn!(%error, "database unavailable");
-            Self::Unavailable
+            Self::Unavailable(Outage::Database)
         } else {
             tracing::error!(%error, "database error");
             Self::Internal
@@ -325,7 +371,9 @@ mod tests {
             ApiError::TooLarge,
             ApiError::MethodNotAllowed,
             ApiError::HeadersTooLarge,
-            ApiError::Unavailable,
+            ApiError::Unavailable(Outage::Database),
+            ApiError::Unavailable(Outage::SigningKeys),
+            ApiError::Unavailable(Outage::PhotoProcessing),
             ApiError::WrongPassword,
             ApiError::UsernameTaken,
             ApiError::TooManyAttempts {
@@ -342,6 +390,16 @@ mod tests {
                 "{json}"
             );
         }
+    }
+
+    #[test]
+    fn an_outage_says_what_failed() {
+        let json = serde_json::to_value(ApiError::Unavailable(Outage::Database)).unwrap();
+        assert_eq!(json["error"], "unavailable");
+        assert_eq!(json["outage"], "database");
+        let message = json["message"].as_str().unwrap();
+        assert!(message.contains("database"), "{message}");
+        assert!(!message.contains("log-in"), "{message}");
     }
 
     #[test]

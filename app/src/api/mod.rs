@@ -23,7 +23,7 @@ pub const REFRESH_LOGOUT_PATH: &str = "/api/refresh/logout";
 pub const CSRF_HEADER: &str = "x-photo-spots-csrf";
 
 pub use change_password::{ChangePassword, change_password};
-pub use error::ApiError;
+pub use error::{ApiError, Outage};
 pub use health::{Health, health};
 pub use login::{Login, LoginResponse, login};
 pub use logout_all::{LogoutAll, logout_all};

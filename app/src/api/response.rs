@@ -19,6 +19,7 @@ impl IntoResponse for ApiError {
             StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let retry_after = match self {
             ApiError::TooManyAttempts { retry_after_secs } => Some(retry_after_secs),
+            ApiError::Unavailable(_) => Some(super::Outage::RETRY_AFTER_SECS),
             _ => None,
         };
         let challenge = match self {

@@ -403,7 +403,37 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Any user, any name the domain allows, admin or not, any token
+        /// version: what is signed is what verification gives back.
+        #[test]
+        fn a_token_signed_then_verified_gives_the_same_claims(
+            id in 1i64..=i64::MAX,
+            name in "[^\\p{Cc}]{1,50}",
+            username in "[a-z][a-z0-9_]{2,29}",
+            admin: bool,
+            version: u32,
+        ) {
+            let Ok(name) = UserName::parse(&name) else {
+                return Err(proptest::test_runner::TestCaseError::reject("not a name"));
+            };
+            let holder = CurrentUser {
+                user: User {
+                    id: UserId::new(id).unwrap(),
+                    username: Username::parse(&username).unwrap(),
+                    name,
+                },
+                token_version: version,
+                is_admin: admin,
+            };
+            let (token, issued) = service().issue(&holder).unwrap();
+            let verified = service().verify(&token).unwrap();
+            proptest::prop_assert_eq!(&verified, &issued);
+            proptest::prop_assert_eq!(verified.sub, holder.user.id);
+            proptest::prop_assert_eq!(&verified.name, &holder.user.name);
+            proptest::prop_assert_eq!((verified.admin, verified.ver), (admin, version));
+        }
 
         /// Whatever single character of a valid token is changed, to whatever
         /// other printable character, the token is refused.

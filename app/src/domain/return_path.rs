@@ -118,6 +118,39 @@ mod tests {
         assert_eq!(ReturnPath::after_login(Some("/admin")).as_str(), "/admin");
     }
 
+    /// `next` values an attacker would try (slashes, backslashes, schemes,
+    /// whitespace browsers drop, encodings), and any string at all.
+    fn next_values() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            "[/\\\\\t\n\r :@.a-z%?#\u{3000}\u{ff0f}]{0,16}",
+            "/[/\\\\\t\n\r :@.a-z%?#\u{3000}\u{ff0f}]{0,16}",
+            any::<String>(),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+
+        /// Whatever `next` holds, the address a browser would go to after
+        /// the login (resolved as browsers do, by the WHATWG URL rules) is
+        /// on this site, and the session-ended link brings the same path back.
+        #[test]
+        fn no_next_ever_leads_off_the_site(raw in next_values()) {
+            let login = url::Url::parse("https://photo-spots.example/login?next=x").unwrap();
+            let path = ReturnPath::after_login(Some(&raw));
+            let target = login.join(path.as_str());
+            proptest::prop_assert!(target.is_ok(), "{:?} does not resolve", path);
+            proptest::prop_assert_eq!(target.unwrap().origin(), login.origin(), "from {:?}", raw);
+            let ended = login.join(&path.session_ended_url()).unwrap();
+            let next = ended
+                .query_pairs()
+                .find(|(name, _)| name == "next")
+                .map(|(_, value)| value.into_owned());
+            proptest::prop_assert_eq!(next.as_deref(), Some(path.as_str()));
+        }
+    }
+
     #[test]
     fn the_ended_session_url_carries_the_path_encoded() {
         let page = ReturnPath::parse("/?page=2&sort=new").unwrap();

@@ -108,6 +108,38 @@ mod tests {
         assert_eq!(UserName::parse(name).unwrap().as_str(), name);
     }
 
+    /// Names as people type them, odd whitespace and markup included, and
+    /// any string at all.
+    fn typed_names() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            "[ \t\na-zA-Z<>\"'&\u{7f}\u{85}\u{a0}\u{2028}\u{3000}\u{feff}é📷]{0,60}",
+            any::<String>(),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+
+        /// The page checks a name with `UserName::parse` before it sends
+        /// `{"name": typed}`; the server parses what arrives. They agree on
+        /// every input, and an accepted name read back (from the database,
+        /// from a token's `name` claim) is accepted again, unchanged.
+        #[test]
+        fn the_page_and_the_server_agree_on_every_name(typed in typed_names()) {
+            let in_the_page = UserName::parse(&typed);
+            let body = serde_json::json!({ "name": typed }).to_string();
+            let arrived: serde_json::Value = serde_json::from_str(&body).unwrap();
+            let on_the_server = UserName::parse(arrived["name"].as_str().unwrap());
+            proptest::prop_assert_eq!(&in_the_page, &on_the_server);
+            if let Ok(name) = in_the_page {
+                proptest::prop_assert_eq!(UserName::parse(name.as_str()), Ok(name.clone()));
+                let json = serde_json::to_value(&name).unwrap();
+                proptest::prop_assert_eq!(serde_json::from_value::<UserName>(json).unwrap(), name);
+            }
+        }
+    }
+
     #[test]
     fn json_goes_through_the_constructor() {
         assert!(serde_json::from_str::<UserName>("\"\"").is_err());

@@ -2,7 +2,7 @@
 //! writes (`admin`, `photos`), and the photo files they point at.
 
 mod admin;
-mod photos;
+pub mod photos;
 mod public;
 
 use app::state::AppState;

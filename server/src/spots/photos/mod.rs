@@ -2,10 +2,15 @@
 //! replaces a spot's photo (the files are served by `spots::files`).
 
 mod files;
-mod process;
+pub mod process;
 
 use super::admin::{existing, now};
-use app::{api::ApiError, auth::Admin, spots::Spot, state::AppState};
+use app::{
+    api::{ApiError, Outage},
+    auth::Admin,
+    spots::Spot,
+    state::AppState,
+};
 use axum::{
     Json,
     extract::{Multipart, Path, State, multipart::MultipartRejection},
@@ -69,7 +74,7 @@ async fn decode_and_store(state: &AppState, bytes: Vec<u8>) -> Result<files::Wri
         .clone()
         .acquire_owned()
         .await
-        .map_err(|_| ApiError::Unavailable)?;
+        .map_err(|_| ApiError::Unavailable(Outage::PhotoProcessing))?;
     let dir = state.photos.dir.clone();
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
@@ -87,8 +92,9 @@ async fn decode_and_store(state: &AppState, bytes: Vec<u8>) -> Result<files::Wri
 }
 
 /// The bytes of the `photo` field, refused past [`MAX_BYTES`] as they
-/// arrive (nothing larger is buffered).
-async fn photo_field(
+/// arrive (nothing larger is buffered). Public for the fuzz target
+/// (`server/fuzz`), which feeds it hostile multipart bodies.
+pub async fn photo_field(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Vec<u8>, ApiError> {
     let form_error = || {
@@ -120,6 +126,10 @@ async fn photo_field(
 }
 
 fn refused(error: PhotoError) -> ApiError {
+    if error == PhotoError::Encoding {
+        tracing::error!("a decoded photo could not be re-encoded");
+        return ApiError::Internal;
+    }
     ApiError::Validation {
         field: "photo".into(),
         message: error.to_string(),

@@ -24,10 +24,13 @@ const JPEG_QUALITY: u8 = 82;
 pub enum PhotoError {
     #[error("That file is not a JPEG, PNG or WebP image.")]
     NotAnImage,
-    #[error("That image could not be read: it may be damaged or cut short.")]
-    Undecodable,
+    #[error("The photo file is incomplete or damaged. Please upload the whole file again.")]
+    Damaged,
     #[error("That image is {width}×{height} pixels; photos can have at most 40 megapixels.")]
     TooManyPixels { width: u32, height: u32 },
+    /// Our own JPEG encoder failed on pixels we decoded: a bug, not the upload's fault.
+    #[error("The photo could not be saved.")]
+    Encoding,
 }
 
 /// One re-encoded copy.
@@ -60,15 +63,13 @@ fn decode(bytes: &[u8]) -> Result<DynamicImage, PhotoError> {
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|_| PhotoError::NotAnImage)?;
-    if !matches!(
-        reader.format(),
-        Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)
-    ) {
-        return Err(PhotoError::NotAnImage);
-    }
+    let format = match reader.format() {
+        Some(format @ (ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) => format,
+        _ => return Err(PhotoError::NotAnImage),
+    };
     // Only the header is read here, so a small file claiming a huge
     // picture (a decompression bomb) is refused before any allocation.
-    let mut decoder = reader.into_decoder().map_err(|_| PhotoError::Undecodable)?;
+    let mut decoder = reader.into_decoder().map_err(|_| PhotoError::Damaged)?;
     let (width, height) = decoder.dimensions();
     if u64::from(width) * u64::from(height) > MAX_PIXELS || width == 0 || height == 0 {
         return Err(PhotoError::TooManyPixels { width, height });
@@ -79,11 +80,34 @@ fn decode(bytes: &[u8]) -> Result<DynamicImage, PhotoError> {
         .set_limits(limits)
         .map_err(|_| PhotoError::TooManyPixels { width, height })?;
     let orientation = decoder.orientation().ok();
-    let mut image = DynamicImage::from_decoder(decoder).map_err(|_| PhotoError::Undecodable)?;
+    let mut image = match format {
+        ImageFormat::Jpeg => decode_jpeg_strictly(bytes, width, height)?,
+        _ => DynamicImage::from_decoder(decoder).map_err(|_| PhotoError::Damaged)?,
+    };
     if let Some(orientation) = orientation {
         image.apply_orientation(orientation);
     }
     Ok(DynamicImage::ImageRgb8(flatten(image)))
+}
+
+/// The JPEG's pixels, or `Damaged` if any are missing. The image crate
+/// runs zune-jpeg leniently, as browsers decode: a file cut short or
+/// corrupt in its compressed data comes out with the rest painted grey, and
+/// that grey picture would be kept. In strict mode the same decoder refuses
+/// it. Only the header was read before this, so the pixels are decoded once.
+fn decode_jpeg_strictly(bytes: &[u8], width: u32, height: u32) -> Result<DynamicImage, PhotoError> {
+    use zune_core::{bytestream::ZCursor, colorspace::ColorSpace, options::DecoderOptions};
+    let options = DecoderOptions::default()
+        .set_strict_mode(true)
+        .jpeg_set_out_colorspace(ColorSpace::RGB)
+        .set_max_width(width as usize)
+        .set_max_height(height as usize);
+    let pixels = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options)
+        .decode()
+        .map_err(|_| PhotoError::Damaged)?;
+    RgbImage::from_raw(width, height, pixels)
+        .map(DynamicImage::ImageRgb8)
+        .ok_or(PhotoError::Damaged)
 }
 
 fn flatten(image: DynamicImage) -> RgbImage {
@@ -119,7 +143,7 @@ fn encode(image: &DynamicImage) -> Result<Encoded, PhotoError> {
     let mut jpeg = Vec::new();
     image
         .write_with_encoder(JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY))
-        .map_err(|_| PhotoError::Undecodable)?;
+        .map_err(|_| PhotoError::Encoding)?;
     Ok(Encoded {
         jpeg,
         width: image.width(),
@@ -184,12 +208,7 @@ mod tests {
 
     #[test]
     fn webp_is_taken_too() {
-        let image = gradient(640, 480);
-        let mut bytes = Vec::new();
-        image::codecs::webp::WebPEncoder::new_lossless(&mut bytes)
-            .write_image(image.as_raw(), 640, 480, image::ExtendedColorType::Rgb8)
-            .unwrap();
-        let processed = process(&bytes).unwrap();
+        let processed = process(&webp(&gradient(640, 480))).unwrap();
         assert_eq!((processed.small.width, processed.small.height), (400, 300));
     }
 
@@ -220,13 +239,56 @@ mod tests {
         );
     }
 
+    fn webp(image: &RgbImage) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        image::codecs::webp::WebPEncoder::new_lossless(&mut bytes)
+            .write_image(
+                image.as_raw(),
+                image.width(),
+                image.height(),
+                image::ExtendedColorType::Rgb8,
+            )
+            .unwrap();
+        bytes
+    }
+
     #[test]
-    fn a_truncated_image_is_refused() {
-        let whole = png(&gradient(400, 300));
-        let cut = &whole[..whole.len() / 2];
-        assert_eq!(process(cut).unwrap_err(), PhotoError::Undecodable);
-        let whole = jpeg(&gradient(400, 300));
-        assert_eq!(process(&whole[..40]).unwrap_err(), PhotoError::Undecodable);
+    fn the_first_third_of_a_photo_is_refused_as_incomplete_in_every_format() {
+        let photo = gradient(400, 300);
+        for (format, whole) in [
+            ("JPEG", jpeg(&photo)),
+            ("PNG", png(&photo)),
+            ("WebP", webp(&photo)),
+        ] {
+            for cut in [whole.len() / 3, whole.len() * 2 / 3, 40] {
+                assert_eq!(
+                    process(&whole[..cut]).unwrap_err(),
+                    PhotoError::Damaged,
+                    "{format} cut at {cut} of {} bytes",
+                    whole.len()
+                );
+            }
+            assert!(process(&whole).is_ok(), "the whole {format} is taken");
+        }
+    }
+
+    #[test]
+    fn a_jpeg_with_garbage_in_its_compressed_data_is_refused() {
+        let mut damaged = jpeg(&gradient(400, 300));
+        let middle = damaged.len() / 2;
+        // A marker that has no place inside the entropy-coded data.
+        damaged[middle..middle + 2].copy_from_slice(&[0xFF, 0xC4]);
+        assert_eq!(process(&damaged).unwrap_err(), PhotoError::Damaged);
+    }
+
+    #[test]
+    fn a_greyscale_jpeg_still_decodes_in_strict_mode() {
+        let grey = image::GrayImage::from_fn(64, 48, |x, y| image::Luma([((x * y) % 256) as u8]));
+        let mut bytes = Vec::new();
+        grey.write_with_encoder(JpegEncoder::new_with_quality(&mut bytes, 90))
+            .unwrap();
+        let processed = process(&bytes).unwrap();
+        assert_eq!((processed.large.width, processed.large.height), (64, 48));
     }
 
     #[test]
