@@ -55,7 +55,9 @@ async function write(fields: Fields, token: string, create: boolean): Promise<vo
 
 /**
  * The shape of a server-rendered page as Chromium parses it: every element
- * with its attribute names, and every comment, in document order.
+ * with its attribute names, and every comment, in document order. Leptos'
+ * preloads of the bundle's own chunks are left out: how many it writes
+ * depends on what the server has served before, not on the page's data.
  */
 async function ssrShape(page: Page, path: string): Promise<{ shape: string[]; title: string; h1: string[] }> {
   const html = await (await fetch(url(path))).text();
@@ -68,6 +70,11 @@ async function ssrShape(page: Page, path: string): Promise<{ shape: string[]; ti
         shape.push(`<!--${node.textContent === '' ? '' : '…'}-->`);
       } else {
         const element = node as Element;
+        const bundlePreload =
+          element.tagName === 'LINK' &&
+          /^(modulepreload|preload)$/.test(element.getAttribute('rel') ?? '') &&
+          (element.getAttribute('href') ?? '').startsWith('/pkg/');
+        if (bundlePreload) continue;
         shape.push(`<${element.tagName.toLowerCase()} ${element.getAttributeNames().sort().join(' ')}>`);
       }
     }
@@ -106,7 +113,7 @@ test('hostile spot fields and a hostile name are text on every page, never marku
   const actual = await Promise.all(pages.map((path) => ssrShape(page, path)));
 
   pages.forEach((path, n) => {
-    expect(actual[n].shape, `the elements and attributes of ${path}`).toEqual(expected[n].shape);
+    expect.soft(actual[n].shape, `the elements and attributes of ${path}`).toEqual(expected[n].shape);
   });
   const spotPage = actual[1];
   expect(spotPage.title).toBe(`${hostile.name} · Photo Spots`);
