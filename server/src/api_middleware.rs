@@ -110,8 +110,12 @@ pub async fn json_objects_only(request: Request<Body>, next: Next) -> Response {
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, crate::security::MAX_BODY_BYTES).await else {
-        return ApiError::TooLarge.into_response();
+    let bytes = match to_bytes(body, crate::security::MAX_BODY_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(error) if crate::serve::is_body_timeout(&error) => {
+            return ApiError::RequestTimeout.into_response();
+        }
+        Err(_) => return ApiError::TooLarge.into_response(),
     };
     match bytes.iter().find(|byte| !byte.is_ascii_whitespace()) {
         None | Some(b'{') => {

@@ -1,5 +1,6 @@
 //! Configuration from environment variables, validated before anything starts.
 
+use crate::serve::ServeLimits;
 use app::{
     auth::{
         JwtSecret, SecretError, ThrottleLimits,
@@ -159,6 +160,9 @@ pub struct Config {
     /// Create the demo users (john and jack) if they are missing: set by
     /// `PHOTO_SPOTS_DEMO`, on by default in development only.
     pub demo: bool,
+    /// How long a client may take to send a request, and how many
+    /// connections are served at once (`HTTP_*`).
+    pub serve: ServeLimits,
 }
 
 impl Config {
@@ -353,7 +357,26 @@ impl Config {
             }),
             workers: number("PHOTO_WORKERS", DEFAULT_PHOTO_WORKERS, 64)? as usize,
         };
+        let defaults = ServeLimits::default();
+        let serve = ServeLimits {
+            header_timeout: seconds(
+                "HTTP_HEADER_TIMEOUT_SECONDS",
+                defaults.header_timeout.as_secs() as u32,
+                300,
+            )?,
+            body_timeout: seconds(
+                "HTTP_BODY_TIMEOUT_SECONDS",
+                defaults.body_timeout.as_secs() as u32,
+                3600,
+            )?,
+            max_connections: number(
+                "HTTP_MAX_CONNECTIONS",
+                defaults.max_connections as u32,
+                1_000_000,
+            )? as usize,
+        };
         Ok(Self {
+            serve,
             photos,
             trusted_proxies,
             login_limits,

@@ -19,6 +19,7 @@ pub mod process;
 pub mod refresh;
 pub mod router;
 mod security;
+pub mod serve;
 pub mod spots;
 pub mod startup;
 

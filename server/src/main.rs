@@ -1,10 +1,8 @@
 //! The Photo Spots server. `server` serves the app; `server keys …` manages
 //! the signing keys (see `keys`), `server users …` the admins (see `admins`).
 
-use axum::serve::ListenerExt;
 use server::{Config, StartError, admins, build_state, keys, process, router};
-use std::{net::SocketAddr, process::ExitCode};
-use tokio::net::TcpListener;
+use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -43,16 +41,8 @@ async fn run() -> Result<(), StartError> {
     let state = build_state(&config).await?;
     let users = state.users.clone();
     let addr = config.leptos_options.site_addr;
-    let listener = TcpListener::bind(addr)
-        .await
-        .map_err(|source| StartError::Listen { addr, source })?
-        // Without it a response written in two parts (headers, then a file's
-        // body) waits out the client's delayed ACK: ~40 ms per static file.
-        .tap_io(|tcp| {
-            if let Err(error) = tcp.set_nodelay(true) {
-                tracing::debug!("could not set TCP_NODELAY: {error}");
-            }
-        });
+    let listener =
+        server::serve::bind(addr).map_err(|source| StartError::Listen { addr, source })?;
     tracing::info!("Photo Spots is listening on http://{addr}");
     // Photo files no spot shows (replaced, deleted, or left by a crash) go
     // at start and every hour, besides right after each admin photo change.
@@ -61,12 +51,14 @@ async fn run() -> Result<(), StartError> {
     state
         .refresh
         .prune_every(std::time::Duration::from_secs(3600));
-    // Connection info gives the client address that login throttling keys on.
-    let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(process::shutdown_signal())
-        .await
-        .map_err(StartError::Serve)?;
+    // Handlers see the client's address (login throttling keys on it).
+    server::serve::serve(
+        listener,
+        router(state),
+        config.serve,
+        process::shutdown_signal(),
+    )
+    .await;
     // In-flight requests are done: close the pool so SQLite checkpoints the WAL.
     users.close().await;
     tracing::info!("Photo Spots stopped");

@@ -44,8 +44,6 @@ pub enum StartError {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
-    #[error("server error: {0}")]
-    Serve(std::io::Error),
 }
 
 /// Opens and migrates the database, sets up tokens and password hashing, and

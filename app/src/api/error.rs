@@ -59,6 +59,10 @@ pub enum ApiError {
     TooLarge,
     #[error("The request headers are too large.")]
     HeadersTooLarge,
+    /// The body did not arrive within the server's time limit (a stalled
+    /// or deliberately slow client).
+    #[error("The request took too long to arrive. Please try again.")]
+    RequestTimeout,
     /// Something the answer needs is down for now; the answer says what,
     /// and `Retry-After` when to try again.
     #[error("{0}")]
@@ -121,6 +125,7 @@ impl ApiError {
             Self::MethodNotAllowed => 405,
             Self::TooLarge | Self::PhotoTooLarge { .. } => 413,
             Self::HeadersTooLarge => 431,
+            Self::RequestTimeout => 408,
             Self::Unavailable(_) => 503,
             Self::Internal => 500,
             Self::Network => 503,
@@ -161,6 +166,7 @@ impl ApiError {
             Self::MethodNotAllowed => "method_not_allowed",
             Self::TooLarge => "too_large",
             Self::HeadersTooLarge => "headers_too_large",
+            Self::RequestTimeout => "request_timeout",
             Self::Unavailable(_) => "unavailable",
             Self::Internal => "internal",
             Self::Network => "network",
@@ -284,6 +290,7 @@ impl TryFrom<WireError> for ApiError {
             "method_not_allowed" => Self::MethodNotAllowed,
             "too_large" => Self::TooLarge,
             "headers_too_large" => Self::HeadersTooLarge,
+            "request_timeout" => Self::RequestTimeout,
             "missing_refresh_token" => Self::MissingRefreshToken,
             "invalid_refresh_token" => Self::InvalidRefreshToken,
             "csrf_header_missing" => Self::CsrfHeaderMissing,
@@ -371,6 +378,7 @@ mod tests {
             ApiError::TooLarge,
             ApiError::MethodNotAllowed,
             ApiError::HeadersTooLarge,
+            ApiError::RequestTimeout,
             ApiError::Unavailable(Outage::Database),
             ApiError::Unavailable(Outage::SigningKeys),
             ApiError::Unavailable(Outage::PhotoProcessing),

@@ -1,13 +1,12 @@
 //! The favourites service: `cargo run -p server --bin favorites`.
 //! Configuration in `server::favorites::config` and the README.
 
-use axum::serve::ListenerExt;
 use server::{
     favorites::{FavoritesConfig, FavoritesStartError, build_state, router},
     process,
+    serve::ServeLimits,
 };
 use std::process::ExitCode;
-use tokio::net::TcpListener;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -26,19 +25,16 @@ async fn run() -> Result<(), FavoritesStartError> {
     let state = build_state(&config).await?;
     let store = state.store.clone();
     let addr = config.addr;
-    let listener = TcpListener::bind(addr)
-        .await
-        .map_err(|source| FavoritesStartError::Listen { addr, source })?
-        .tap_io(|tcp| {
-            if let Err(error) = tcp.set_nodelay(true) {
-                tracing::debug!("could not set TCP_NODELAY: {error}");
-            }
-        });
+    let listener =
+        server::serve::bind(addr).map_err(|source| FavoritesStartError::Listen { addr, source })?;
     tracing::info!("the favourites service is listening on http://{addr}");
-    axum::serve(listener, router(state, &config.allowed_origins))
-        .with_graceful_shutdown(process::shutdown_signal())
-        .await
-        .map_err(FavoritesStartError::Serve)?;
+    server::serve::serve(
+        listener,
+        router(state, &config.allowed_origins),
+        ServeLimits::default(),
+        process::shutdown_signal(),
+    )
+    .await;
     store.close().await;
     tracing::info!("the favourites service stopped");
     Ok(())

@@ -43,8 +43,6 @@ pub enum FavoritesStartError {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
-    #[error("server error: {0}")]
-    Serve(std::io::Error),
 }
 
 /// Opens the database and sets up token checking. In public-key mode the

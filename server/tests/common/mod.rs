@@ -6,7 +6,7 @@ use leptos::config::LeptosOptions;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use server::{Config, build_state, router};
-use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+use std::{path::PathBuf, sync::Arc, time::Duration};
 use tempfile::TempDir;
 
 pub const SECRET: &str = "integration-test-secret-0123456789abcdef";
@@ -127,16 +127,18 @@ impl TestServer {
             .site_root(dir.path().display().to_string())
             .hash_files(hashed_bundle)
             .build();
-        let state = build_state(&Config::from_vars(options, vars).unwrap())
-            .await
-            .unwrap();
+        let config = Config::from_vars(options, vars).unwrap();
+        let state = build_state(&config).await.unwrap();
         let bind = vars_of(&env, BIND).unwrap_or_else(|| "127.0.0.1:0".to_owned());
         let listener = tokio::net::TcpListener::bind(bind).await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
-        });
+        // The connection loop the binary runs, with its limits.
+        let task = tokio::spawn(server::serve::serve(
+            listener,
+            router(state.clone()),
+            config.serve,
+            std::future::pending(),
+        ));
         let mut env = env;
         // A restart must find the same database, even a fresh PostgreSQL one.
         if vars_of(&env, "DATABASE_URL").is_none() {

@@ -111,6 +111,8 @@ pub async fn photo_field(
         while let Some(chunk) = field.chunk().await.map_err(|error| {
             if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 photo_too_large()
+            } else if crate::serve::is_body_timeout(&error) {
+                ApiError::RequestTimeout
             } else {
                 form_error()
             }
