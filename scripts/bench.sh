@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs the whole benchmark suite and prints the numbers BENCHMARKS.md quotes:
 #   1. criterion micro-benchmarks: HS256 sign/verify, the raw HMAC and parsing floors,
-#      argon2id verify
+#      argon2id verify, one DPoP proof check and its P-256 floor
 #   2. the release build (wasm-opt'd, precompressed) and its page weight, raw / gzip / brotli
-#   3. wrk load tests against the release server: health, me, update_name, refused tokens,
-#      a static file
+#   3. wrk load tests against the release server: health, me (bearer and DPoP), update_name,
+#      refused tokens, a static file
 #   4. time to an interactive /login in headless Chromium, median of 10 (cold and returning)
 # Usage: scripts/bench.sh [seconds per load test, default 30]
 set -euo pipefail
@@ -58,6 +58,13 @@ run() { # name, path, tokens file, body, method
 }
 run "health (floor)" /api/health "" '{}'
 run "me" /api/me "$work/tokens" '{}'
+# The same call with a DPoP-bound token and a fresh proof each time (made
+# ahead, enough for the whole run at the bearer rate; the replay cache keeps
+# at most 500 000).
+proofs=$(( DURATION * 15000 ))
+(cd end2end && node bench/dpop-proofs.mjs "$base" "$proofs" "$work/proofs")
+printf '%-28s ' "me, DPoP"
+PROOFS_FILE="$work/proofs" THREADS=2 wrk -t2 -c32 -d"${DURATION}s" -s scripts/bench/dpop.lua "$base/api/me" | grep RESULT
 run "update_name" /api/update_name "$work/tokens" '{"name":"Bench {n}"}'
 run "me, refused (bad signature)" /api/me "$work/bad-tokens" '{}'
 css=$(cd target/site/pkg && ls photo-spots.*.css)

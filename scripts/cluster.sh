@@ -66,6 +66,9 @@ export FAVORITES_URL="http://127.0.0.1:$favorites_port"
 # HAProxy connects from 127.0.0.1 and passes the client's address in
 # X-Forwarded-For; only a proxy named here is believed.
 export TRUSTED_PROXY_ADDRESSES=127.0.0.1
+# Browsers reach every instance through HAProxy: DPoP proofs name its
+# address, whatever port an instance listens on.
+export PUBLIC_ORIGIN="$front"
 export LEPTOS_OUTPUT_NAME=photo-spots LEPTOS_SITE_ROOT="$PWD/target/site" LEPTOS_SITE_PKG_DIR=pkg
 
 ports=()

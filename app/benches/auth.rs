@@ -12,6 +12,10 @@
 //!   the price of a second service that can verify but not mint tokens.
 //! - `argon2id/verify`: one login's password check, which bounds login
 //!   throughput by design.
+//! - `dpop/proof_check`: one DPoP proof checked against its request (header,
+//!   ES256 signature, thumbprint, claims; not the replay cache, which is a
+//!   map insert or one PostgreSQL statement), beside `dpop/p256_verify_floor`,
+//!   the bare ECDSA P-256 verification any proof check must do.
 
 use app::{
     auth::{Claims, JwtSecret, Passwords, TokenService, keys::KeyRing},
@@ -93,5 +97,40 @@ fn passwords(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, tokens, eddsa, passwords);
+fn dpop(c: &mut Criterion) {
+    use app::auth::dpop::{ProofCheck, ProofKey, proof};
+    use ring::signature::{ECDSA_P256_SHA256_FIXED, UnparsedPublicKey};
+    let key = ProofKey::generate().unwrap();
+    let token = "header.payload.signature";
+    let url = url::Url::parse("https://photos.example/api/me").unwrap();
+    let proof_jwt = key.proof("POST", url.as_str(), Some(token)).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let check = ProofCheck {
+        method: "POST",
+        url: &url,
+        access_token: Some(token),
+        now,
+    };
+    c.bench_function("dpop/proof_check", |b| {
+        b.iter(|| proof::verify(black_box(&proof_jwt), &check).unwrap())
+    });
+    let (signed, signature) = proof_jwt.rsplit_once('.').unwrap();
+    let signature = URL_SAFE_NO_PAD.decode(signature).unwrap();
+    let jwk = serde_json::to_value(key.public_jwk()).unwrap();
+    let coordinate = |name: &str| URL_SAFE_NO_PAD.decode(jwk[name].as_str().unwrap()).unwrap();
+    let point = [vec![4u8], coordinate("x"), coordinate("y")].concat();
+    let public = UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, point);
+    c.bench_function("dpop/p256_verify_floor", |b| {
+        b.iter(|| {
+            public
+                .verify(black_box(signed.as_bytes()), &signature)
+                .unwrap()
+        })
+    });
+}
+
+criterion_group!(benches, tokens, eddsa, passwords, dpop);
 criterion_main!(benches);

@@ -2,7 +2,7 @@
 
 use crate::{
     api::ApiError,
-    auth::{LoginThrottle, Passwords, TokenService, refresh::RefreshTokens},
+    auth::{LoginThrottle, Passwords, TokenService, dpop::DpopPolicy, refresh::RefreshTokens},
     spots::store::SpotStore,
     users::UserStore,
 };
@@ -18,6 +18,9 @@ pub struct AppState {
     pub spots: SpotStore,
     pub photos: PhotoWork,
     pub tokens: Arc<TokenService>,
+    /// How DPoP proofs are checked here: this app's public origin (`htu`),
+    /// the proof ids seen lately, and whether bearer tokens are refused.
+    pub dpop: DpopPolicy,
     /// The refresh tokens that renew access tokens (one family per login).
     pub refresh: RefreshTokens,
     pub passwords: Arc<Passwords>,

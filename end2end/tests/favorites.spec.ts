@@ -18,7 +18,11 @@ test('star a spot on the home page, see it on the profile, reload, still there',
     (request) => request.url() === `${server().favoritesURL}/api/favorites/kirkjufell` && request.method() === 'PUT',
   );
   await star.click();
-  expect((await saved).headers()['authorization']).toBe(`Bearer ${token}`);
+  // Bound to this browser's key: presented as DPoP, with a proof for this call.
+  const sent = (await saved).headers();
+  expect(sent['authorization']).toBe(`DPoP ${token}`);
+  const proof = JSON.parse(Buffer.from(sent['dpop'].split('.')[1], 'base64url').toString());
+  expect(proof).toMatchObject({ htm: 'PUT', htu: `${server().favoritesURL}/api/favorites/kirkjufell` });
   const starred = page.getByRole('button', { name: 'Remove Kirkjufell from your favourites' });
   await expect(starred).toHaveAttribute('aria-pressed', 'true');
   await expect(starred).toBeEnabled();

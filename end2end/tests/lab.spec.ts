@@ -2,7 +2,7 @@
 // to the real server, is refused with the status and the reason shown, and
 // the real session goes on untouched.
 import { expect, Page, test } from '@playwright/test';
-import { logInAs, storedToken, useServer } from './helpers';
+import { apiFromPage, logInAs, storedToken, useServer } from './helpers';
 
 const server = useServer();
 const url = (path: string) => `${server().baseURL}${path}`;
@@ -16,7 +16,7 @@ async function send(page: Page): Promise<void> {
 async function expectRealSessionStillWorks(page: Page, token: string, name: string): Promise<void> {
   expect(await storedToken(page)).toBe(token);
   await expect(page).toHaveURL(url('/profile'));
-  expect((await server().api('/api/me', {}, token)).status).toBe(200);
+  expect((await apiFromPage(page, '/api/me', {}, token)).status).toBe(200);
   await page.reload();
   await expect(page.getByTestId('profile-name')).toHaveText(name);
 }
@@ -102,7 +102,7 @@ test('signing with a guessed secret is refused, and the page says why guessing f
   await page.getByLabel('Your guess at the secret').fill('secret');
   const answered = page.waitForResponse((r) => r.url().endsWith('/api/me'));
   await page.getByTestId('lab-sign').click();
-  const sent = (await answered).request().headers().authorization.replace('Bearer ', '');
+  const sent = (await answered).request().headers().authorization.replace(/^(Bearer|DPoP) /, '');
   const [header, , signature] = sent.split('.');
   expect(JSON.parse(Buffer.from(header, 'base64url').toString()).alg).toBe('HS256');
   // A real HMAC-SHA256 (32 bytes), made by the browser's Web Crypto.

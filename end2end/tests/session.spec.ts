@@ -2,7 +2,7 @@
 // token renewed before it ends (in every tab, without tripping reuse
 // detection), and a login that returns to where it started (on this site only).
 import { expect, Page, test } from '@playwright/test';
-import { expectSessionEnded, logInAs, storedToken, useServer } from './helpers';
+import { apiFromPage, expectSessionEnded, logInAs, storedToken, useServer } from './helpers';
 
 /** Logs in as John on the login page already open. */
 async function submitLogin(page: Page): Promise<void> {
@@ -44,7 +44,7 @@ test.describe('tabs', () => {
     await expect(second.getByTestId('profile-name')).toHaveText('John');
     // Revoked elsewhere (another device logged out everywhere): the next
     // call in the first tab is refused.
-    expect((await server().api('/api/logout_all', {}, token)).status).toBe(200);
+    expect((await apiFromPage(first, '/api/logout_all', {}, token)).status).toBe(200);
     await first.reload();
     await expectSessionEnded(first, url(''), '/profile');
     await expectSessionEnded(second, url(''), '/profile');
@@ -84,12 +84,14 @@ test.describe('renewal', () => {
     // past its end and the server's 5-second leeway.
     await page.goto(url('/favicon.svg'));
     await page.waitForTimeout(TTL_MS + 6_000);
-    expect((await server().api('/api/me', {}, token)).status).toBe(401);
+    const expired = await apiFromPage(page, '/api/me', {}, token);
+    expect(expired.status).toBe(401);
+    expect(expired.body.error).toBe('expired_token');
     expect(await storedToken(page)).toBe(token);
     await page.goto(url('/profile'));
     await expect(page.getByTestId('profile-name')).toHaveText('John');
     await expect.poll(() => storedToken(page)).not.toBe(token);
-    expect((await server().api('/api/me', {}, (await storedToken(page))!)).status).toBe(200);
+    expect((await apiFromPage(page, '/api/me', {})).status).toBe(200);
   });
 
   test('a call refused as expired is renewed and sent once more, once', async ({ page }) => {

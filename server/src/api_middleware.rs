@@ -80,7 +80,7 @@ pub async fn authenticate_first(
         return next.run(request).await;
     };
     let (mut parts, body) = request.into_parts();
-    let auth = match Authenticated::check(&parts.headers, &state).await {
+    let auth = match Authenticated::check(&parts, &state).await {
         Ok(auth) => auth,
         Err(error) => return error.into_response(),
     };

@@ -100,6 +100,8 @@ pub enum ConfigError {
     BadProxyAddress(String),
     #[error("PHOTO_SPOTS_DEMO must be 1 or 0, not {0:?}")]
     BadDemoFlag(String),
+    #[error("DPOP_REQUIRED must be 1 or 0, not {0:?}")]
+    BadDpopFlag(String),
 }
 
 /// What the main app signs tokens with.
@@ -163,6 +165,15 @@ pub struct Config {
     /// How long a client may take to send a request, and how many
     /// connections are served at once (`HTTP_*`).
     pub serve: ServeLimits,
+    /// `PUBLIC_ORIGIN`: where browsers reach this app (behind a load
+    /// balancer, its address). DPoP proofs must name it in `htu`; the
+    /// `Host` header, which clients and proxies write, decides nothing.
+    /// `http://` + the Leptos site address by default.
+    pub public_origin: String,
+    /// `DPOP_REQUIRED=1`: only sender-constrained tokens; logins without a
+    /// DPoP proof and bearer tokens are refused (401). Off by default, so
+    /// curl and simple clients get bearer tokens.
+    pub dpop_required: bool,
 }
 
 impl Config {
@@ -227,6 +238,15 @@ impl Config {
         let token_ttl = match set("JWT_TTL_SECONDS") {
             None => DEFAULT_TOKEN_TTL,
             Some(raw) => parse_ttl(&raw)?,
+        };
+        let public_origin = match set("PUBLIC_ORIGIN") {
+            None => format!("http://{}", leptos_options.site_addr),
+            Some(url) => parse_origin("PUBLIC_ORIGIN", &url)?,
+        };
+        let dpop_required = match set("DPOP_REQUIRED").as_deref() {
+            None | Some("0") => false,
+            Some("1") => true,
+            Some(other) => return Err(ConfigError::BadDpopFlag(other.to_owned())),
         };
         let favorites_url = match set("FAVORITES_URL") {
             None => DEFAULT_FAVORITES_URL.to_owned(),
@@ -376,6 +396,8 @@ impl Config {
             )? as usize,
         };
         Ok(Self {
+            public_origin,
+            dpop_required,
             serve,
             photos,
             trusted_proxies,

@@ -9,14 +9,15 @@
 //! lock on the same door; `Sec-Fetch-Site: cross-site` the third.
 
 use app::{
-    api::{ApiError, CSRF_HEADER, LoginResponse, REFRESH_LOGOUT_PATH, REFRESH_PATH},
-    auth::refresh::cookie,
+    api::{ApiError, CSRF_HEADER, DpopProblem, LoginResponse, REFRESH_LOGOUT_PATH, REFRESH_PATH},
+    auth::{refresh::cookie, single_proof},
     state::AppState,
 };
 use axum::{
     Json, Router,
+    body::Body,
     extract::State,
-    http::{HeaderMap, HeaderValue, header::SET_COOKIE},
+    http::{HeaderMap, HeaderValue, Request, header::SET_COOKIE, request::Parts},
     response::{IntoResponse, Response},
     routing::post,
 };
@@ -29,8 +30,9 @@ pub fn routes() -> Router<AppState> {
 
 /// No body, the cookie → `{"token","user"}` and a new cookie; the
 /// presented refresh token is spent.
-async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    match renew(&state, &headers).await {
+async fn refresh(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let (parts, _) = request.into_parts();
+    match renew(&state, &parts).await {
         Ok((answer, cookie)) => ([(SET_COOKIE, cookie)], Json(answer)).into_response(),
         Err(error) => {
             let refused = error.ends_session();
@@ -46,13 +48,30 @@ async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> Response 
     }
 }
 
-async fn renew(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<(LoginResponse, HeaderValue), ApiError> {
+async fn renew(state: &AppState, parts: &Parts) -> Result<(LoginResponse, HeaderValue), ApiError> {
+    let headers = &parts.headers;
     require_same_site_script(headers)?;
     let presented = cookie::from_headers(headers).ok_or(ApiError::MissingRefreshToken)?;
-    let grant = state.refresh.rotate(&presented).await?;
+    // A bound login is renewed only with a proof by its key (checked
+    // against the family in the rotation); a bearer login stays bearer.
+    let proof_jkt = match single_proof(headers)? {
+        None => None,
+        Some(proof) => {
+            let path = parts.uri.path();
+            let verified = state
+                .dpop
+                .check(Some(proof), "POST", path, None, None)
+                .await?;
+            Some(verified.jkt)
+        }
+    };
+    let grant = state
+        .refresh
+        .rotate(&presented, proof_jkt.as_deref())
+        .await?;
+    if grant.jkt.is_none() && state.dpop.required() {
+        return Err(DpopProblem::Required.into());
+    }
     // The user as stored now: a rename, or admin rights taken away, shows
     // in the new access token.
     let holder = state
@@ -60,7 +79,7 @@ async fn renew(
         .current_user(grant.family.user)
         .await?
         .ok_or(ApiError::InvalidRefreshToken)?;
-    let answer = LoginResponse::issue(state, holder)?;
+    let answer = LoginResponse::issue(state, holder, grant.jkt.clone())?;
     Ok((answer, state.refresh.cookie(&grant)))
 }
 

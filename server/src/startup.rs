@@ -9,6 +9,7 @@ use app::{
     auth::refresh::{RefreshStore, RefreshTokens},
     auth::{
         LEEWAY_SECONDS, LoginThrottle, PasswordError, Passwords, TokenService,
+        dpop::{DpopPolicy, ReplayCache},
         keys::{KeyRing, KeyRingError, StoredKeys, StoredKeysError},
     },
     spots::store::SpotStore,
@@ -62,6 +63,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
         Some(pool) => LoginThrottle::shared(pool.clone(), config.login_limits),
         None => LoginThrottle::in_memory(config.login_limits),
     };
+    let dpop = dpop_policy(config, &users)?;
     let passwords = Arc::new(Passwords::new()?);
     if config.demo {
         demo::ensure_demo_users(&users, &passwords).await?;
@@ -73,12 +75,33 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
         photos: PhotoWork::new(&config.photos),
         users,
         tokens,
+        dpop,
         passwords,
         throttle: Arc::new(throttle),
         favorites_url: config.favorites_url.as_str().into(),
         jwks_max_age: config.jwks_max_age,
         trusted_proxies: config.trusted_proxies.clone().into(),
     })
+}
+
+/// DPoP for this app: proofs name `PUBLIC_ORIGIN`; the ids of proofs seen
+/// are shared in PostgreSQL (a proof used on one instance is refused on
+/// every other), kept in memory on SQLite (one instance).
+fn dpop_policy(config: &Config, users: &UserStore) -> Result<DpopPolicy, StartError> {
+    let replay = match users.postgres_pool() {
+        Some(pool) => ReplayCache::shared(pool.clone()),
+        None => ReplayCache::in_memory(),
+    };
+    let policy =
+        DpopPolicy::new(&config.public_origin, replay, config.dpop_required).map_err(|_| {
+            crate::config::ConfigError::BadUrl {
+                name: "PUBLIC_ORIGIN",
+                value: config.public_origin.clone(),
+            }
+        })?;
+    policy.prune_every(std::time::Duration::from_secs(30));
+    tracing::info!(origin = %config.public_origin, required = config.dpop_required, "DPoP proofs accepted");
+    Ok(policy)
 }
 
 /// How long a retired key must stay trusted: a token it signed just before

@@ -48,5 +48,8 @@ pub async fn change_password(
         token_version: version,
         ..holder
     };
-    LoginResponse::start_session(&state, holder).await
+    // This device's new login is bound to the key its current one was
+    // (the call's proof was checked against it).
+    let jkt = auth.claims().cnf.as_ref().map(|cnf| cnf.jkt.clone());
+    LoginResponse::start_session(&state, holder, jkt).await
 }

@@ -28,6 +28,10 @@ pub enum ApiError {
     /// The refresh token was spent, revoked, expired or never issued.
     #[error("Your session is no longer valid. Please log in again.")]
     InvalidRefreshToken,
+    /// A DPoP-bound token without a good proof, or a proof refused (RFC 9449);
+    /// the problem says which check failed.
+    #[error("{0}")]
+    Dpop(DpopProblem),
     /// A cookie-authenticated call without the header only our own pages send.
     #[error(
         "This call must carry the X-Photo-Spots-CSRF header, which Photo Spots' own pages send."
@@ -87,6 +91,81 @@ pub enum Outage {
     PhotoProcessing,
 }
 
+/// Why a sender-constrained (DPoP) call was refused: on the wire as
+/// `"dpop"`, and as the challenge's `error_description`.
+#[derive(Clone, Copy, Debug, Error, PartialEq, Eq)]
+pub enum DpopProblem {
+    #[error(
+        "This token is bound to a key (DPoP): send it as 'Authorization: DPoP' with a DPoP proof."
+    )]
+    Missing,
+    #[error("The DPoP proof is not a valid ES256 proof signed by the public key in its header.")]
+    Invalid,
+    #[error("The DPoP proof's key includes private parameters; send only the public key.")]
+    PrivateKey,
+    #[error("The DPoP proof was made for another request (method or URL).")]
+    WrongRequest,
+    #[error("The DPoP proof is too old or dated in the future. Check this device's clock.")]
+    Stale,
+    #[error("The DPoP proof was made for another access token.")]
+    WrongToken,
+    #[error("The DPoP proof was signed by another key than the one this token is bound to.")]
+    WrongKey,
+    #[error("This DPoP proof was used before; every call needs a new one.")]
+    Replayed,
+    #[error("A DPoP token must be sent as 'Authorization: DPoP', not as a bearer token.")]
+    BoundTokenAsBearer,
+    #[error("This token is not bound to a key; send it as a bearer token.")]
+    UnboundTokenAsDpop,
+    #[error("This service accepts only sender-constrained tokens: log in with a DPoP proof.")]
+    Required,
+}
+
+impl DpopProblem {
+    const ALL: [Self; 11] = [
+        Self::Missing,
+        Self::Invalid,
+        Self::PrivateKey,
+        Self::WrongRequest,
+        Self::Stale,
+        Self::WrongToken,
+        Self::WrongKey,
+        Self::Replayed,
+        Self::BoundTokenAsBearer,
+        Self::UnboundTokenAsDpop,
+        Self::Required,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Missing => "missing",
+            Self::Invalid => "invalid",
+            Self::PrivateKey => "private_key",
+            Self::WrongRequest => "wrong_request",
+            Self::Stale => "stale",
+            Self::WrongToken => "wrong_token",
+            Self::WrongKey => "wrong_key",
+            Self::Replayed => "replayed",
+            Self::BoundTokenAsBearer => "bound_token_as_bearer",
+            Self::UnboundTokenAsDpop => "unbound_token_as_dpop",
+            Self::Required => "required",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|problem| problem.code() == code)
+    }
+
+    /// RFC 9449 §7.1: a problem with the token itself is `invalid_token`,
+    /// one with the proof `invalid_dpop_proof`.
+    pub fn oauth_error(self) -> &'static str {
+        match self {
+            Self::BoundTokenAsBearer | Self::UnboundTokenAsDpop | Self::Required => "invalid_token",
+            _ => "invalid_dpop_proof",
+        }
+    }
+}
+
 impl Outage {
     /// How long a caller should wait before trying again (`Retry-After`).
     pub const RETRY_AFTER_SECS: u64 = 5;
@@ -115,7 +194,8 @@ impl ApiError {
             | Self::InvalidToken
             | Self::ExpiredToken
             | Self::MissingRefreshToken
-            | Self::InvalidRefreshToken => 401,
+            | Self::InvalidRefreshToken
+            | Self::Dpop(_) => 401,
             Self::WrongPassword | Self::Forbidden | Self::CsrfHeaderMissing => 403,
             Self::UsernameTaken | Self::SlugTaken => 409,
             Self::TooManyAttempts { .. } => 429,
@@ -141,6 +221,7 @@ impl ApiError {
                 | Self::ExpiredToken
                 | Self::MissingRefreshToken
                 | Self::InvalidRefreshToken
+                | Self::Dpop(_)
         )
     }
 
@@ -152,6 +233,7 @@ impl ApiError {
             Self::ExpiredToken => "expired_token",
             Self::MissingRefreshToken => "missing_refresh_token",
             Self::InvalidRefreshToken => "invalid_refresh_token",
+            Self::Dpop(problem) => problem.oauth_error(),
             Self::CsrfHeaderMissing => "csrf_header_missing",
             Self::WrongPassword => "wrong_password",
             Self::UsernameTaken => "username_taken",
@@ -171,6 +253,12 @@ impl ApiError {
             Self::Internal => "internal",
             Self::Network => "network",
         }
+    }
+}
+
+impl From<DpopProblem> for ApiError {
+    fn from(problem: DpopProblem) -> Self {
+        Self::Dpop(problem)
     }
 }
 
@@ -230,6 +318,8 @@ struct WireError {
     max_mb: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     outage: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    dpop: Option<String>,
 }
 
 impl From<ApiError> for WireError {
@@ -250,9 +340,14 @@ impl From<ApiError> for WireError {
             ApiError::Unavailable(outage) => Some(outage.code().to_owned()),
             _ => None,
         };
+        let dpop = match &error {
+            ApiError::Dpop(problem) => Some(problem.code().to_owned()),
+            _ => None,
+        };
         Self {
             max_mb,
             outage,
+            dpop,
             error: error.code().to_owned(),
             message: error.to_string(),
             field,
@@ -268,6 +363,12 @@ impl TryFrom<WireError> for ApiError {
         Ok(match wire.error.as_str() {
             "invalid_credentials" => Self::InvalidCredentials,
             "missing_token" => Self::MissingToken,
+            "invalid_token" | "invalid_dpop_proof" if wire.dpop.is_some() => Self::Dpop(
+                wire.dpop
+                    .as_deref()
+                    .and_then(DpopProblem::from_code)
+                    .unwrap_or(DpopProblem::Invalid),
+            ),
             "invalid_token" => Self::InvalidToken,
             "expired_token" => Self::ExpiredToken,
             "wrong_password" => Self::WrongPassword,
@@ -390,7 +491,8 @@ mod tests {
             ApiError::Internal,
             ApiError::Network,
         ];
-        for error in all {
+        let dpop = DpopProblem::ALL.map(ApiError::Dpop);
+        for error in all.into_iter().chain(dpop) {
             let json = serde_json::to_string(&error).unwrap();
             assert_eq!(
                 serde_json::from_str::<ApiError>(&json).unwrap(),

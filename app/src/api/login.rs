@@ -4,39 +4,99 @@ use leptos::{prelude::*, server_fn::codec::Json};
 use serde::{Deserialize, Serialize};
 
 /// What a successful login (or sign-up, or password change) returns: the
-/// signed token and who it is for.
+/// signed token, how it must be presented, and who it is for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginResponse {
     pub token: String,
+    /// `DPoP` when the request carried a proof (the token is bound to its
+    /// key), else `Bearer`.
+    #[serde(default)]
+    pub token_type: TokenType,
     pub user: User,
+}
+
+/// How a token is presented (`Authorization: <type> <token>`), as OAuth's
+/// `token_type` says it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TokenType {
+    #[default]
+    Bearer,
+    #[serde(rename = "DPoP")]
+    Dpop,
 }
 
 #[cfg(feature = "ssr")]
 impl LoginResponse {
     /// A new login on this device: an access token for `holder`, and a
-    /// refresh family whose first token goes into this answer's cookie.
+    /// refresh family whose first token goes into this answer's cookie;
+    /// both bound to the DPoP key `jkt` if the request carried a proof.
     pub async fn start_session(
         state: &crate::state::AppState,
         holder: crate::users::CurrentUser,
+        jkt: Option<String>,
     ) -> Result<Self, ApiError> {
-        let grant = state.refresh.start(holder.user.id).await?;
+        let grant = state.refresh.start(holder.user.id, jkt.clone()).await?;
         super::response::set_cookie(state.refresh.cookie(&grant));
-        tracing::info!(user = %holder.user.id, family = %grant.family.id, "login started");
-        Self::issue(state, holder)
+        tracing::info!(user = %holder.user.id, family = %grant.family.id, bound = jkt.is_some(), "login started");
+        Self::issue(state, holder, jkt)
     }
 
-    /// Signs an access token for `holder`.
+    /// Signs an access token for `holder`, bound to `jkt` if given.
     pub fn issue(
         state: &crate::state::AppState,
         holder: crate::users::CurrentUser,
+        jkt: Option<String>,
     ) -> Result<Self, ApiError> {
-        let (token, claims) = state.tokens.issue(&holder)?;
-        tracing::info!(user = %claims.sub, jti = %claims.jti, admin = claims.admin, "token issued");
+        let token_type = match jkt {
+            Some(_) => TokenType::Dpop,
+            None => TokenType::Bearer,
+        };
+        let (token, claims) = state.tokens.issue_bound(&holder, jkt)?;
+        tracing::info!(user = %claims.sub, jti = %claims.jti, admin = claims.admin, ?token_type, "token issued");
         Ok(Self {
             token,
+            token_type,
             user: holder.user,
         })
     }
+}
+
+/// The key a login's tokens will be bound to: the thumbprint of the DPoP
+/// proof's key when the request carried one (it must then be valid for
+/// this request), `None` when it carried none (a bearer login, unless the
+/// service requires DPoP). Server functions only: it reads the request
+/// from the context.
+#[cfg(feature = "ssr")]
+pub async fn key_of_login_proof(
+    state: &crate::state::AppState,
+) -> Result<Option<String>, ApiError> {
+    let parts = leptos::prelude::use_context::<axum::http::request::Parts>().ok_or_else(|| {
+        tracing::error!("request parts missing from the server function context");
+        ApiError::Internal
+    })?;
+    key_of_proof(state, &parts).await
+}
+
+/// As [`key_of_login_proof`], for a request's `parts`.
+#[cfg(feature = "ssr")]
+pub async fn key_of_proof(
+    state: &crate::state::AppState,
+    parts: &axum::http::request::Parts,
+) -> Result<Option<String>, ApiError> {
+    let Some(proof) = crate::auth::single_proof(&parts.headers)? else {
+        if state.dpop.required() {
+            return Err(super::DpopProblem::Required.into());
+        }
+        return Ok(None);
+    };
+    let path = parts.uri.path();
+    let method = parts.method.as_str();
+    let verified = state
+        .dpop
+        .check(Some(proof), method, path, None, None)
+        .await
+        .inspect_err(|error| tracing::info!(%error, "login's DPoP proof refused"))?;
+    Ok(Some(verified.jkt))
 }
 
 /// `POST /api/login` `{"username","password"}` → `{"token","user"}`.
@@ -54,6 +114,8 @@ pub async fn login(username: String, password: String) -> Result<LoginResponse, 
     let state = AppState::from_context()?;
     let username = Username::parse(&username)?;
     let password = Password::parse(&password)?;
+    // Before the password is checked: a bad proof costs no hashing.
+    let jkt = key_of_login_proof(&state).await?;
     let address = state.client_address();
     if let Some(wait) = state
         .throttle
@@ -77,7 +139,7 @@ pub async fn login(username: String, password: String) -> Result<LoginResponse, 
     match credentials {
         Some(credentials) if verified => {
             state.throttle.record_success(address).await?;
-            LoginResponse::start_session(&state, credentials.holder()).await
+            LoginResponse::start_session(&state, credentials.holder(), jkt).await
         }
         _ => {
             state

@@ -23,9 +23,11 @@ pub const REFRESH_LOGOUT_PATH: &str = "/api/refresh/logout";
 pub const CSRF_HEADER: &str = "x-photo-spots-csrf";
 
 pub use change_password::{ChangePassword, change_password};
-pub use error::{ApiError, Outage};
+pub use error::{ApiError, DpopProblem, Outage};
 pub use health::{Health, health};
-pub use login::{Login, LoginResponse, login};
+pub use login::{Login, LoginResponse, TokenType, login};
+#[cfg(feature = "ssr")]
+pub use login::{key_of_login_proof, key_of_proof};
 pub use logout_all::{LogoutAll, logout_all};
 pub use me::{Me, me};
 pub use signup::{Signup, signup};

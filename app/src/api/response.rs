@@ -12,6 +12,9 @@ const INVALID_TOKEN_CHALLENGE: &str = r#"Bearer realm="photo-spots", error="inva
 /// tells the browser client that renewing it may help.
 const EXPIRED_TOKEN_CHALLENGE: &str = r#"Bearer realm="photo-spots", error="invalid_token", error_description="The access token expired""#;
 const LOGIN_CHALLENGE: &str = r#"Bearer realm="photo-spots""#;
+/// Sent beside the bearer challenges: this server also takes DPoP-bound
+/// tokens, with ES256 proofs (RFC 9449 §7.1).
+const DPOP_CHALLENGE: &str = r#"DPoP algs="ES256""#;
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -22,18 +25,20 @@ impl IntoResponse for ApiError {
             ApiError::Unavailable(_) => Some(super::Outage::RETRY_AFTER_SECS),
             _ => None,
         };
-        let challenge = match self {
-            ApiError::MissingToken => Some(LOGIN_CHALLENGE),
-            ApiError::InvalidToken => Some(INVALID_TOKEN_CHALLENGE),
-            ApiError::ExpiredToken => Some(EXPIRED_TOKEN_CHALLENGE),
-            _ => None,
+        let challenges: Vec<String> = match self {
+            ApiError::MissingToken => vec![LOGIN_CHALLENGE.into(), DPOP_CHALLENGE.into()],
+            ApiError::InvalidToken => vec![INVALID_TOKEN_CHALLENGE.into(), DPOP_CHALLENGE.into()],
+            ApiError::ExpiredToken => vec![EXPIRED_TOKEN_CHALLENGE.into(), DPOP_CHALLENGE.into()],
+            ApiError::Dpop(problem) => vec![dpop_challenge(problem)],
+            _ => vec![],
         };
         let mut response = (status, Json(self)).into_response();
-        if let Some(challenge) = challenge {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static(challenge),
-            );
+        for challenge in challenges {
+            if let Ok(value) = HeaderValue::from_str(&challenge) {
+                response
+                    .headers_mut()
+                    .append(header::WWW_AUTHENTICATE, value);
+            }
         }
         if let Some(seconds) = retry_after {
             response
@@ -42,6 +47,15 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+/// `DPoP error="invalid_dpop_proof", error_description="…", algs="ES256"`.
+fn dpop_challenge(problem: super::DpopProblem) -> String {
+    let description = problem.to_string().replace('"', "'");
+    format!(
+        r#"DPoP error="{}", error_description="{description}", algs="ES256""#,
+        problem.oauth_error()
+    )
 }
 
 /// Adds `Set-Cookie: cookie` to the answer of the server function being run.

@@ -19,6 +19,7 @@ pub async fn signup(
     let username = Username::parse(&username)?;
     let name = UserName::parse(&name)?;
     let password = Password::new_for(&password, &username)?;
+    let jkt = super::login::key_of_login_proof(&state).await?;
     let hash = state.passwords.clone().hash_off_thread(password).await?;
     let user = state
         .users
@@ -26,5 +27,5 @@ pub async fn signup(
         .await?
         .ok_or(ApiError::UsernameTaken)?;
     tracing::info!(user = %user.id, %username, "signed up");
-    LoginResponse::start_session(&state, crate::users::CurrentUser::new_user(user)).await
+    LoginResponse::start_session(&state, crate::users::CurrentUser::new_user(user), jkt).await
 }

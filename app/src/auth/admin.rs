@@ -52,6 +52,6 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        Self::check(Authenticated::check(&parts.headers, &state).await?)
+        Self::check(Authenticated::check(parts, &state).await?)
     }
 }

@@ -43,6 +43,17 @@ pub struct Claims {
     /// password or logging out everywhere bumps the stored version, which
     /// refuses every older token.
     pub ver: u32,
+    /// For a sender-constrained token, the key it is bound to (RFC 9449
+    /// §6: `{"jkt": "<thumbprint>"}`); absent for a bearer token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cnf: Option<Confirmation>,
+}
+
+/// `cnf`: which key must sign a proof for the token to be used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confirmation {
+    /// The RFC 7638 SHA-256 thumbprint of the public key, base64url.
+    pub jkt: String,
 }
 
 fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
@@ -88,6 +99,7 @@ mod tests {
             aud: AUDIENCES.map(String::from).to_vec(),
             jti: "abc".into(),
             ver: 0,
+            cnf: None,
         };
         let json = serde_json::to_value(&claims).unwrap();
         assert_eq!(json["sub"], "120");

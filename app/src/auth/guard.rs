@@ -1,9 +1,8 @@
-use super::{Claims, TokenError, TokenService};
+use super::{Claims, TokenError, TokenService, dpop::DpopPolicy};
 use crate::{
-    api::ApiError,
+    api::{ApiError, DpopProblem},
     domain::{User, UserId},
     state::AppState,
-    users::StoreError,
 };
 use axum::{
     extract::{FromRef, FromRequestParts},
@@ -15,17 +14,39 @@ use std::sync::Arc;
 /// without being parsed.
 const MAX_AUTHORIZATION_BYTES: usize = 4096;
 
-/// A bearer token whose signature and claims check out, and nothing more.
+/// How the caller presented its token (`Authorization: <scheme> <token>`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    /// Whoever holds it may use it (RFC 6750).
+    Bearer,
+    /// Bound to a key; each call carries a proof by that key (RFC 9449).
+    Dpop,
+}
+
+/// A token as presented: its scheme and the token itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Presented<'a> {
+    pub scheme: Scheme,
+    pub token: &'a str,
+}
+
+/// A token whose signature and claims check out, and nothing more.
 ///
 /// This is what a second service holding only the verification key can know
 /// (the "retirement server"): it accepts the token until it expires. Photo
 /// Spots itself uses [`Authenticated`], which also refuses revoked tokens.
+/// A service that checks no DPoP proofs refuses bound tokens: their holder
+/// would otherwise need no key.
 #[derive(Clone, Debug)]
 pub struct VerifiedClaims(pub Claims);
 
 impl VerifiedClaims {
-    pub fn from_headers(headers: &HeaderMap, tokens: &TokenService) -> Result<Self, TokenError> {
-        tokens.verify(bearer_token(headers)?).map(Self)
+    pub fn from_headers(headers: &HeaderMap, tokens: &TokenService) -> Result<Self, ApiError> {
+        let claims = tokens.verify(bearer_token(headers)?).map_err(refused)?;
+        if claims.cnf.is_some() {
+            return Err(dpop_refused(DpopProblem::BoundTokenAsBearer));
+        }
+        Ok(Self(claims))
     }
 }
 
@@ -38,16 +59,63 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let tokens = Arc::<TokenService>::from_ref(state);
-        Self::from_headers(&parts.headers, &tokens).map_err(refused)
+        Self::from_headers(&parts.headers, &tokens)
     }
+}
+
+/// Checks that `claims`, verified, were presented as their binding asks:
+/// a bearer token as `Bearer` (unless `policy` requires DPoP); a bound
+/// token as `DPoP`, with a fresh proof by its key for this very request.
+pub async fn check_binding(
+    presented: Presented<'_>,
+    claims: &Claims,
+    parts: &Parts,
+    policy: &DpopPolicy,
+) -> Result<(), ApiError> {
+    let problem = match (presented.scheme, &claims.cnf) {
+        (Scheme::Bearer, Some(_)) => DpopProblem::BoundTokenAsBearer,
+        (Scheme::Bearer, None) if policy.required() => DpopProblem::Required,
+        (Scheme::Bearer, None) => return Ok(()),
+        (Scheme::Dpop, None) => DpopProblem::UnboundTokenAsDpop,
+        (Scheme::Dpop, Some(cnf)) => {
+            let proof = single_proof(&parts.headers).map_err(dpop_refused)?;
+            return policy
+                .check(
+                    proof,
+                    parts.method.as_str(),
+                    parts.uri.path(),
+                    Some(presented.token),
+                    Some(&cnf.jkt),
+                )
+                .await
+                .map(drop)
+                .inspect_err(
+                    |error| tracing::info!(%error, jti = %claims.jti, "DPoP proof refused"),
+                );
+        }
+    };
+    Err(dpop_refused(problem))
+}
+
+/// The `DPoP` header's value; more than one is refused (§4.3).
+pub fn single_proof(headers: &HeaderMap) -> Result<Option<&str>, DpopProblem> {
+    let mut proofs = headers.get_all(super::dpop::HEADER).iter();
+    let first = proofs.next();
+    if proofs.next().is_some() {
+        return Err(DpopProblem::Invalid);
+    }
+    first
+        .map(|proof| proof.to_str().map_err(|_| DpopProblem::Invalid))
+        .transpose()
 }
 
 /// Proof that the request carried a valid, current Photo Spots token.
 ///
 /// This is the single choke point for authorization: it can only be built by
-/// verifying the bearer token and checking that the user still exists and
-/// has not revoked it (password change, "log out of all devices"). Protected
-/// code takes the user id from it, never from the request body.
+/// verifying the token (and, for a bound token, its DPoP proof) and
+/// checking that the user still exists and has not revoked it (password
+/// change, "log out of all devices"). Protected code takes the user id from
+/// it, never from the request body.
 #[derive(Clone, Debug)]
 pub struct Authenticated {
     claims: Claims,
@@ -82,23 +150,18 @@ impl Authenticated {
         self.is_admin
     }
 
-    /// Verifies the bearer token in `headers`, then reads the user and their
-    /// token version: one primary-key lookup, the price of revocable tokens
-    /// (and all that `me` needs).
-    pub async fn check(headers: &HeaderMap, state: &AppState) -> Result<Self, ApiError> {
-        Self::check_token(headers, state)
-            .await
-            .map_err(|error| match error {
-                CheckError::Token(error) => refused(error),
-                CheckError::Store(error) => ApiError::from(error),
-            })
-    }
-
-    async fn check_token(headers: &HeaderMap, state: &AppState) -> Result<Self, CheckError> {
-        let VerifiedClaims(claims) = VerifiedClaims::from_headers(headers, &state.tokens)?;
+    /// Verifies the token in the request (and its DPoP proof, if bound),
+    /// then reads the user and their token version: one primary-key
+    /// lookup, the price of revocable tokens (and all that `me` needs).
+    pub async fn check(parts: &Parts, state: &AppState) -> Result<Self, ApiError> {
+        let presented = presented_token(&parts.headers).map_err(refused)?;
+        let claims = state.tokens.verify(presented.token).map_err(refused)?;
+        check_binding(presented, &claims, parts, &state.dpop).await?;
         match state.users.current_user(claims.sub).await? {
-            None => Err(TokenError::UnknownUser.into()),
-            Some(current) if current.token_version != claims.ver => Err(TokenError::Revoked.into()),
+            None => Err(refused(TokenError::UnknownUser)),
+            Some(current) if current.token_version != claims.ver => {
+                Err(refused(TokenError::Revoked))
+            }
             Some(current) => {
                 tracing::debug!(user = %claims.sub, jti = %claims.jti, "token accepted");
                 Ok(Self {
@@ -124,7 +187,7 @@ impl Authenticated {
             return Ok(checked.clone());
         }
         let state = AppState::from_context()?;
-        Self::check(&parts.headers, &state).await
+        Self::check(&parts, &state).await
     }
 }
 
@@ -135,24 +198,7 @@ impl FromRequestParts<AppState> for Authenticated {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Self::check(&parts.headers, state).await
-    }
-}
-
-enum CheckError {
-    Token(TokenError),
-    Store(StoreError),
-}
-
-impl From<TokenError> for CheckError {
-    fn from(error: TokenError) -> Self {
-        Self::Token(error)
-    }
-}
-
-impl From<StoreError> for CheckError {
-    fn from(error: StoreError) -> Self {
-        Self::Store(error)
+        Self::check(parts, state).await
     }
 }
 
@@ -161,9 +207,14 @@ fn refused(error: TokenError) -> ApiError {
     ApiError::from(error)
 }
 
-/// The token from `Authorization: Bearer <token>` (the scheme is
-/// case-insensitive, as RFC 7235 says).
-pub fn bearer_token(headers: &HeaderMap) -> Result<&str, TokenError> {
+fn dpop_refused(problem: DpopProblem) -> ApiError {
+    tracing::info!(reason = %problem, "request refused: DPoP");
+    ApiError::Dpop(problem)
+}
+
+/// The token from `Authorization: Bearer <token>` or `Authorization: DPoP
+/// <token>` (the scheme is case-insensitive, as RFC 7235 says).
+pub fn presented_token(headers: &HeaderMap) -> Result<Presented<'_>, TokenError> {
     let value = headers.get(AUTHORIZATION).ok_or(TokenError::Missing)?;
     if value.len() > MAX_AUTHORIZATION_BYTES {
         return Err(TokenError::Malformed);
@@ -171,10 +222,28 @@ pub fn bearer_token(headers: &HeaderMap) -> Result<&str, TokenError> {
     let value = value.to_str().map_err(|_| TokenError::Malformed)?;
     let (scheme, token) = value.split_once(' ').ok_or(TokenError::Malformed)?;
     let token = token.trim();
-    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
+    let scheme = if scheme.eq_ignore_ascii_case("bearer") {
+        Scheme::Bearer
+    } else if scheme.eq_ignore_ascii_case("dpop") {
+        Scheme::Dpop
+    } else {
+        return Err(TokenError::Malformed);
+    };
+    if token.is_empty() {
         return Err(TokenError::Malformed);
     }
-    Ok(token)
+    Ok(Presented { scheme, token })
+}
+
+/// The token from `Authorization: Bearer <token>` only.
+pub fn bearer_token(headers: &HeaderMap) -> Result<&str, TokenError> {
+    match presented_token(headers)? {
+        Presented {
+            scheme: Scheme::Bearer,
+            token,
+        } => Ok(token),
+        _ => Err(TokenError::Malformed),
+    }
 }
 
 #[cfg(test)]
@@ -198,6 +267,28 @@ mod tests {
             bearer_token(&headers("bearer abc.def.ghi")),
             Ok("abc.def.ghi")
         );
+    }
+
+    #[test]
+    fn a_dpop_token_is_taken_with_its_scheme() {
+        let headers = headers("DPoP abc.def.ghi");
+        assert_eq!(
+            presented_token(&headers),
+            Ok(Presented {
+                scheme: Scheme::Dpop,
+                token: "abc.def.ghi"
+            })
+        );
+        assert_eq!(bearer_token(&headers), Err(TokenError::Malformed));
+    }
+
+    #[test]
+    fn two_proofs_are_refused() {
+        let mut headers = HeaderMap::new();
+        headers.append("dpop", HeaderValue::from_static("a.b.c"));
+        assert_eq!(single_proof(&headers), Ok(Some("a.b.c")));
+        headers.append("dpop", HeaderValue::from_static("d.e.f"));
+        assert_eq!(single_proof(&headers), Err(DpopProblem::Invalid));
     }
 
     #[test]

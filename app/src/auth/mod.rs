@@ -4,11 +4,13 @@
 mod claims;
 mod token_parts;
 
-pub use claims::{AUDIENCE, AUDIENCES, Claims, FAVORITES_AUDIENCE, ISSUER};
+pub use claims::{AUDIENCE, AUDIENCES, Claims, Confirmation, FAVORITES_AUDIENCE, ISSUER};
 pub use token_parts::TokenParts;
 
 #[cfg(feature = "ssr")]
 mod admin;
+#[cfg(feature = "ssr")]
+pub mod dpop;
 #[cfg(feature = "ssr")]
 mod guard;
 #[cfg(feature = "ssr")]
@@ -27,7 +29,10 @@ mod token;
 #[cfg(feature = "ssr")]
 pub use admin::Admin;
 #[cfg(feature = "ssr")]
-pub use guard::{Authenticated, VerifiedClaims, bearer_token};
+pub use guard::{
+    Authenticated, Presented, Scheme, VerifiedClaims, bearer_token, check_binding, presented_token,
+    single_proof,
+};
 #[cfg(feature = "ssr")]
 pub use password::{PasswordError, Passwords};
 #[cfg(feature = "ssr")]

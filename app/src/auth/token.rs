@@ -182,11 +182,27 @@ impl TokenService {
     /// flag as the database has them), valid for the configured lifetime
     /// from now.
     pub fn issue(&self, holder: &CurrentUser) -> Result<(String, Claims), TokenError> {
-        self.issue_at(holder, unix_now())
+        self.issue_at(holder, unix_now(), None)
     }
 
-    /// As [`issue`](Self::issue), with "now" given (seconds since the epoch).
-    pub fn issue_at(&self, holder: &CurrentUser, now: u64) -> Result<(String, Claims), TokenError> {
+    /// As [`issue`](Self::issue), bound to the DPoP key whose thumbprint is
+    /// `jkt` (`cnf.jkt`): only a proof by that key makes it usable.
+    pub fn issue_bound(
+        &self,
+        holder: &CurrentUser,
+        jkt: Option<String>,
+    ) -> Result<(String, Claims), TokenError> {
+        self.issue_at(holder, unix_now(), jkt)
+    }
+
+    /// As [`issue_bound`](Self::issue_bound), with "now" given (seconds
+    /// since the epoch).
+    pub fn issue_at(
+        &self,
+        holder: &CurrentUser,
+        now: u64,
+        jkt: Option<String>,
+    ) -> Result<(String, Claims), TokenError> {
         let user = &holder.user;
         let claims = Claims {
             sub: user.id,
@@ -201,6 +217,7 @@ impl TokenService {
             aud: AUDIENCES.map(String::from).to_vec(),
             jti: random_token_id()?,
             ver: holder.token_version,
+            cnf: jkt.map(|jkt| super::Confirmation { jkt }),
         };
         let signed = match &self.signer {
             Signer::Secret(key) => encode(&Header::new(Algorithm::HS256), &claims, key),
@@ -358,7 +375,7 @@ mod tests {
     fn expired_token_is_refused_as_expired() {
         let long_ago = unix_now() - 2 * 3600;
         let (token, _) = service()
-            .issue_at(&CurrentUser::new_user(john()), long_ago)
+            .issue_at(&CurrentUser::new_user(john()), long_ago, None)
             .unwrap();
         assert_eq!(service().verify(&token), Err(TokenError::Expired));
     }

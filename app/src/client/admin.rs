@@ -95,9 +95,9 @@ async fn attempt<T: serde::de::DeserializeOwned>(
         "DELETE" => Method::DELETE,
         _ => Method::GET,
     };
-    let mut request = RequestBuilder::new(url).method(method);
-    if let Some(token) = token {
-        request = request.header("Authorization", &format!("Bearer {token}"));
+    let mut request = RequestBuilder::new(url).method(method.clone());
+    for (name, value) in super::dpop::authorization(method.as_str(), url, token.as_deref()).await {
+        request = request.header(name, &value);
     }
     let request = match body {
         Body::None => request.build(),

@@ -10,8 +10,12 @@ use std::future::Future;
 /// The server function client every Photo Spots call goes through.
 ///
 /// It wraps Leptos' browser `fetch` client to:
-/// - attach the stored access token as `Authorization: Bearer <token>`,
-///   renewing it first if it is about to expire;
+/// - attach the stored access token as `Authorization: Bearer <token>`, or
+///   for a token bound to this browser's key as `Authorization: DPoP
+///   <token>` with a fresh `DPoP` proof, renewing it first if it is about
+///   to expire;
+/// - make a new key pair before a log-in or sign-up, and send a proof by it
+///   so the new login is bound to it;
 /// - when the server answers that the token expired (the browser's clock
 ///   may be off), renew it and send the call once more, once;
 /// - when the server refuses the token for any other reason (a bearer
@@ -73,9 +77,12 @@ mod browser {
         IS: FromServerFnError,
         OS: FromServerFnError,
     {
+        if starts_a_login(&req) {
+            super::super::dpop::new_key().await;
+        }
         let token = fresh_token().await;
         let spare = spare_copy::<E>(&mut req);
-        set_bearer(&req, token.as_deref());
+        authorize(&req, token.as_deref()).await;
         let response = <BrowserClient as Client<E, IS, OS>>::send(req).await?;
         match refusal::<E>(&response) {
             None => Ok(response),
@@ -86,7 +93,7 @@ mod browser {
                 let Renewal::Renewed(fresh) = renew(token).await else {
                     return Ok(response);
                 };
-                set_bearer(&spare, Some(&fresh));
+                authorize(&spare, Some(&fresh)).await;
                 // Once: whatever this answer is, it is the answer.
                 let retried = <BrowserClient as Client<E, IS, OS>>::send(spare).await?;
                 if refusal::<E>(&retried).is_some() {
@@ -101,11 +108,24 @@ mod browser {
         }
     }
 
-    fn set_bearer(req: &BrowserRequest, token: Option<&str>) {
-        if let Some(token) = token {
-            req.headers()
-                .set("Authorization", &format!("Bearer {token}"));
+    /// Presents `token` (and a proof, see `dpop::authorization`).
+    async fn authorize(req: &BrowserRequest, token: Option<&str>) {
+        let (method, url) = (req.method(), req.url());
+        let headers = super::super::dpop::authorization(method.as_str(), &url, token).await;
+        for (name, value) in headers {
+            req.headers().set(name, &value);
         }
+    }
+
+    /// A log-in or sign-up: each starts a new login on this device.
+    fn starts_a_login(req: &BrowserRequest) -> bool {
+        use crate::api::{Login, Signup};
+        use leptos::server_fn::ServerFn;
+        let url = req.url();
+        let path = url.split('?').next().unwrap_or_default();
+        [<Login as ServerFn>::PATH, <Signup as ServerFn>::PATH]
+            .iter()
+            .any(|login| path.ends_with(login))
     }
 
     /// A copy of `req` to send again after a renewal.
@@ -140,7 +160,7 @@ mod browser {
         }
         let headers = response.generate_headers();
         let challenge = headers.get("www-authenticate")?.to_str().ok()?;
-        if !challenge.starts_with("Bearer") {
+        if !challenge.starts_with("Bearer") && !challenge.starts_with("DPoP") {
             return None;
         }
         Some(if challenge.contains("expired") {

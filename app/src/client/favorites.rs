@@ -206,9 +206,11 @@ async fn attempt(
     token: &str,
 ) -> Result<gloo_net::http::Response, FavoritesError> {
     let timeout = web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS);
-    let response = gloo_net::http::RequestBuilder::new(url)
-        .method(method)
-        .header("Authorization", &format!("Bearer {token}"))
+    let mut request = gloo_net::http::RequestBuilder::new(url).method(method.clone());
+    for (name, value) in super::dpop::authorization(method.as_str(), url, Some(token)).await {
+        request = request.header(name, &value);
+    }
+    let response = request
         .abort_signal(Some(&timeout))
         .send()
         .await

@@ -3,6 +3,7 @@
 
 pub mod admin;
 mod auth_client;
+pub mod dpop;
 pub mod favorites;
 #[cfg(feature = "hydrate")]
 mod http;

@@ -9,6 +9,7 @@ mod session_clock;
 mod session_starter;
 mod spot_card;
 mod spot_form;
+mod steal_token;
 mod tamper_lab;
 mod token_anatomy;
 
@@ -21,5 +22,6 @@ pub use session_clock::SessionClock;
 pub use session_starter::session_starter;
 pub use spot_card::SpotCard;
 pub use spot_form::SpotForm;
+pub use steal_token::StealToken;
 pub use tamper_lab::TamperLab;
 pub use token_anatomy::TokenAnatomy;

@@ -16,7 +16,7 @@ pub fn session_starter(
     let query = use_query_map();
     let navigate = leptos_router::hooks::use_navigate();
     Effect::new(move |_| {
-        if let Some(Ok(LoginResponse { token, user })) = result() {
+        if let Some(Ok(LoginResponse { token, user, .. })) = result() {
             session.start(&token, &user);
             let next = query.with_untracked(|query| query.get("next"));
             let target = ReturnPath::after_login(next.as_deref());

@@ -15,17 +15,37 @@ pub async fn to_admin(token: &str) -> Answer {
     call("GET", "/api/admin/spots", "GET /api/admin/spots", token).await
 }
 
+/// `POST /api/me` with exactly `headers` (a stolen token presented some
+/// way, with or without a proof), as another device would send it.
+pub async fn to_me_with(headers: Vec<(&'static str, String)>) -> Answer {
+    call_with("POST", "/api/me", "POST /api/me", headers).await
+}
+
+/// Presents the (forged) token as the page presents its real one: a token
+/// that names a key goes as `DPoP`, with a proof by this browser's key, so
+/// the server judges the forgery and not a missing proof.
 async fn call(method: &str, url: &str, endpoint: &'static str, token: &str) -> Answer {
+    let headers = crate::client::dpop::authorization(method, url, Some(token)).await;
+    call_with(method, url, endpoint, headers).await
+}
+
+async fn call_with(
+    method: &str,
+    url: &str,
+    endpoint: &'static str,
+    headers: Vec<(&'static str, String)>,
+) -> Answer {
     #[cfg(feature = "hydrate")]
     {
         use gloo_net::http::{Method, RequestBuilder};
-        let request = RequestBuilder::new(url)
-            .method(if method == "POST" {
-                Method::POST
-            } else {
-                Method::GET
-            })
-            .header("Authorization", &format!("Bearer {token}"));
+        let mut request = RequestBuilder::new(url).method(if method == "POST" {
+            Method::POST
+        } else {
+            Method::GET
+        });
+        for (name, value) in &headers {
+            request = request.header(name, value);
+        }
         let sent = if method == "POST" {
             match request
                 .header("Content-Type", "application/json")
@@ -52,7 +72,7 @@ async fn call(method: &str, url: &str, endpoint: &'static str, token: &str) -> A
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = (method, url, token);
+        let _ = (method, url, headers);
         unanswered(endpoint)
     }
 }

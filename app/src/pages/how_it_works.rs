@@ -126,6 +126,32 @@ fn how_it_works() -> impl IntoView {
                 "other text you type are always shown as text, never as HTML."
             </p>
 
+            <h2>"A copied token is worth nothing (DPoP)"</h2>
+            <p>
+                "Any script that runs in this page can read localStorage. A plain "<em>"bearer"</em>
+                " token works for whoever holds it, so a copy would work anywhere until it expires. "
+                "Photo Spots binds your token to a key instead (DPoP, RFC 9449). At login your "
+                "browser makes a key pair with Web Crypto that no script can export, and keeps it "
+                "in IndexedDB; the token names that key (its "<code>"cnf"</code>" claim), and every "
+                "call carries a fresh "<em>"proof"</em>", a small JWT signed with the key that names "
+                "the call's method and URL, the moment it was made, a unique id and a hash of the token."
+            </p>
+            <table class="threats" data-testid="how-threats">
+                <caption>"What someone who can read localStorage (or the network log) can do"</caption>
+                <thead><tr><th scope="col">"They copy…"</th><th scope="col">"…and can"</th></tr></thead>
+                <tbody>
+                    <tr><th scope="row">"a bearer token"</th><td>"be you, from any machine, until it expires (ten minutes)."</td></tr>
+                    <tr><th scope="row">"a DPoP token"</th><td>"nothing elsewhere: without the key there is no proof, and a proof seen in passing is refused a second time or for another call."</td></tr>
+                    <tr><th scope="row">"the refresh cookie"</th><td>"nothing: scripts can't read it (HttpOnly), and a bound login is renewed only with a proof by its key."</td></tr>
+                </tbody>
+            </table>
+            <p>
+                "What DPoP does not stop: a script running live in this page can still ask the browser "
+                "to sign with the key, and act as you while the page is open. That is why the page "
+                "also runs only the scripts it ships (its Content-Security-Policy). Try it on your "
+                "profile: \u{201c}Steal my token\u{201d}."
+            </p>
+
             <h2>"Expiry and revocation: the trade-off"</h2>
             <p>
                 "A token is valid until its "<code>"exp"</code>" time, ten minutes by default. You "

@@ -1,7 +1,9 @@
 use crate::{
     api::me,
     client::{favorites::Favorites, session::Session},
-    components::{AccountSecurity, FavoritesList, NameForm, SessionClock, TamperLab, TokenAnatomy},
+    components::{
+        AccountSecurity, FavoritesList, NameForm, SessionClock, StealToken, TamperLab, TokenAnatomy,
+    },
     domain::User,
 };
 use leptos::prelude::*;
@@ -89,6 +91,7 @@ fn profile_page() -> impl IntoView {
             {move || session.token().map(|token| view! {
                 <TokenAnatomy token=token.clone() />
                 <TamperLab token />
+                <StealToken />
             })}
         </Show>
     }

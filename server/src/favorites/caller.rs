@@ -1,9 +1,10 @@
-//! Who is calling: the verified `sub` of the bearer token, and nothing else.
+//! Who is calling: the verified `sub` of the token (and, for a bound token,
+//! of a fresh DPoP proof by its key), and nothing else.
 
 use super::FavoritesState;
 use app::{
     api::ApiError,
-    auth::{TokenError, bearer_token},
+    auth::{Claims, TokenError, check_binding, presented_token},
     domain::UserId,
 };
 use axum::{extract::FromRequestParts, http::request::Parts};
@@ -20,23 +21,24 @@ impl FromRequestParts<FavoritesState> for Caller {
         parts: &mut Parts,
         state: &FavoritesState,
     ) -> Result<Self, Self::Rejection> {
-        verify(parts, state).await.map(Self).map_err(|error| {
+        let refused = |error: TokenError| {
             tracing::info!(reason = %error, "request refused: bad or missing token");
             ApiError::from(error)
-        })
+        };
+        let presented = presented_token(&parts.headers).map_err(refused)?;
+        let claims = verify(presented.token, state).await.map_err(refused)?;
+        check_binding(presented, &claims, parts, &state.dpop).await?;
+        Ok(Self(claims.sub))
     }
 }
 
-async fn verify(parts: &Parts, state: &FavoritesState) -> Result<UserId, TokenError> {
-    let token = bearer_token(&parts.headers)?;
+async fn verify(token: &str, state: &FavoritesState) -> Result<Claims, TokenError> {
     match state.verifier.verify(token) {
         Err(TokenError::UnknownKey(kid)) => match &state.jwks {
             // Perhaps the issuer rotated in a new key: look once more.
-            Some(jwks) if jwks.refetch_for_unknown_kid().await => {
-                state.verifier.verify(token).map(|claims| claims.sub)
-            }
+            Some(jwks) if jwks.refetch_for_unknown_kid().await => state.verifier.verify(token),
             _ => Err(TokenError::UnknownKey(kid)),
         },
-        verified => verified.map(|claims| claims.sub),
+        verified => verified,
     }
 }

@@ -30,6 +30,8 @@ pub enum FavoritesConfigError {
     TwoKeys,
     #[error("{0}")]
     Main(#[from] ConfigError),
+    #[error("DPOP_REQUIRED must be 1 or 0, not {0:?}")]
+    BadDpopFlag(String),
 }
 
 /// Whom the favourites service trusts to have issued a token.
@@ -49,6 +51,11 @@ pub struct FavoritesConfig {
     /// Browser origins allowed to call this service (CORS).
     pub allowed_origins: Vec<String>,
     pub keys: TrustedKeys,
+    /// `FAVORITES_PUBLIC_ORIGIN`: where browsers reach this service, which
+    /// DPoP proofs must name (`htu`); `http://` + `FAVORITES_ADDR` by default.
+    pub public_origin: String,
+    /// `DPOP_REQUIRED=1`: bearer tokens are refused, as on the main app.
+    pub dpop_required: bool,
 }
 
 impl FavoritesConfig {
@@ -83,7 +90,18 @@ impl FavoritesConfig {
             (None, None) if production => return Err(FavoritesConfigError::NoKeys),
             (None, None) => TrustedKeys::Jwks(DEFAULT_JWKS_URL.to_owned()),
         };
+        let public_origin = match set("FAVORITES_PUBLIC_ORIGIN") {
+            None => format!("http://{addr}"),
+            Some(url) => parse_origin("FAVORITES_PUBLIC_ORIGIN", &url)?,
+        };
+        let dpop_required = match set("DPOP_REQUIRED").as_deref() {
+            None | Some("0") => false,
+            Some("1") => true,
+            Some(other) => return Err(FavoritesConfigError::BadDpopFlag(other.to_owned())),
+        };
         Ok(Self {
+            public_origin,
+            dpop_required,
             addr,
             database_url,
             allowed_origins,

@@ -15,7 +15,10 @@ pub use jwks_cache::{JwksCache, JwksError, UNKNOWN_KID_REFETCH};
 pub use routes::router;
 pub use store::{FavoritesStore, MAX_FAVORITES_PER_USER};
 
-use app::auth::{FAVORITES_AUDIENCE, TokenVerifier};
+use app::auth::{
+    FAVORITES_AUDIENCE, TokenVerifier,
+    dpop::{DpopPolicy, ReplayCache},
+};
 use std::sync::Arc;
 use thiserror::Error;
 
@@ -25,6 +28,9 @@ pub struct FavoritesState {
     pub verifier: Arc<TokenVerifier>,
     /// The key cache, in public-key mode.
     pub jwks: Option<Arc<JwksCache>>,
+    /// This service's own DPoP checks: its public origin and the proof ids
+    /// it has seen (one instance: in memory).
+    pub dpop: DpopPolicy,
 }
 
 #[derive(Debug, Error)]
@@ -74,9 +80,22 @@ pub async fn build_state(config: &FavoritesConfig) -> Result<FavoritesState, Fav
             )
         }
     };
+    let dpop = DpopPolicy::new(
+        &config.public_origin,
+        ReplayCache::in_memory(),
+        config.dpop_required,
+    )
+    .map_err(|_| {
+        FavoritesConfigError::Main(crate::config::ConfigError::BadUrl {
+            name: "FAVORITES_PUBLIC_ORIGIN",
+            value: config.public_origin.clone(),
+        })
+    })?;
+    dpop.prune_every(std::time::Duration::from_secs(30));
     Ok(FavoritesState {
         store,
         verifier: Arc::new(verifier),
         jwks,
+        dpop,
     })
 }

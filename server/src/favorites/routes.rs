@@ -4,8 +4,9 @@
 //! - `DELETE /api/favorites/{spot}` → 204 (idempotent)
 //! - `GET /api/health` → `"ok"`
 //!
-//! Every favourites call needs `Authorization: Bearer <Photo Spots token>`;
-//! the token is checked before anything else in the request is looked at.
+//! Every favourites call needs `Authorization: Bearer <Photo Spots token>`,
+//! or for a bound token `Authorization: DPoP <token>` and a `DPoP` proof;
+//! both are checked before anything else in the request is looked at.
 
 use super::{Caller, FavoritesState, store::FavoritesStoreError};
 use crate::{api_middleware, security};
@@ -17,7 +18,7 @@ use axum::{
     Json, Router,
     body::Body,
     extract::{Path, State, rejection::PathRejection},
-    http::{HeaderValue, Method, Request, StatusCode, header},
+    http::{HeaderName, HeaderValue, Method, Request, StatusCode, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::get,
@@ -98,7 +99,9 @@ fn slug(raw: Result<Path<String>, PathRejection>) -> Result<SpotSlug, ApiError> 
 }
 
 /// Browsers on the main app's origin may call; the token travels in a
-/// header, so no cookies and no credentials mode.
+/// header, so no cookies and no credentials mode. The `DPoP` proof is a
+/// request header too, and the page must read the refusal's
+/// `WWW-Authenticate` to tell a bad proof from an expired token.
 fn cors(allowed_origins: &[String]) -> CorsLayer {
     let origins: Vec<HeaderValue> = allowed_origins
         .iter()
@@ -107,7 +110,8 @@ fn cors(allowed_origins: &[String]) -> CorsLayer {
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::PUT, Method::DELETE])
-        .allow_headers([header::AUTHORIZATION])
+        .allow_headers([header::AUTHORIZATION, HeaderName::from_static("dpop")])
+        .expose_headers([header::WWW_AUTHENTICATE])
         .max_age(Duration::from_secs(600))
 }
 

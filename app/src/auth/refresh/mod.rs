@@ -38,6 +38,9 @@ pub struct Grant {
     pub family: Family,
     /// Unix seconds.
     pub expires_at: i64,
+    /// The DPoP key the login is bound to (its access tokens carry it as
+    /// `cnf.jkt`); `None` for a bearer login.
+    pub jkt: Option<String>,
 }
 
 /// The refresh tokens of every login, and the rules for them.
@@ -52,8 +55,9 @@ impl RefreshTokens {
         Self { store, settings }
     }
 
-    /// A new family for a login by `user`, with its first token.
-    pub async fn start(&self, user: UserId) -> Result<Grant, ApiError> {
+    /// A new family for a login by `user`, with its first token, bound to
+    /// the DPoP key `jkt` if the login carried a proof.
+    pub async fn start(&self, user: UserId, jkt: Option<String>) -> Result<Grant, ApiError> {
         let now = unix_now();
         let token = generate()?;
         let family = Family {
@@ -62,19 +66,27 @@ impl RefreshTokens {
         };
         let expires_at = now + secs(self.settings.ttl);
         let family_expires_at = now + secs(self.settings.max_age);
+        let ends = (expires_at, family_expires_at);
         self.store
-            .start_family(&family, &token.hash(), now, expires_at, family_expires_at)
+            .start_family(&family, jkt.as_deref(), &token.hash(), now, ends)
             .await?;
         Ok(Grant {
             token,
             family,
             expires_at: expires_at.min(family_expires_at),
+            jkt,
         })
     }
 
     /// Exchanges `presented` for a successor. A spent token revokes its
-    /// family and is logged as a warning: somebody else has a copy.
-    pub async fn rotate(&self, presented: &RefreshToken) -> Result<Grant, ApiError> {
+    /// family and is logged as a warning: somebody else has a copy. A bound
+    /// family needs `proof_jkt`, the key of the request's DPoP proof, to be
+    /// its own.
+    pub async fn rotate(
+        &self,
+        presented: &RefreshToken,
+        proof_jkt: Option<&str>,
+    ) -> Result<Grant, ApiError> {
         let now = unix_now();
         let successor = generate()?;
         let rotation = self
@@ -84,14 +96,24 @@ impl RefreshTokens {
                 successor_hash: &successor.hash(),
                 now,
                 successor_expires_at: now + secs(self.settings.ttl),
+                proof_jkt,
             })
             .await?;
         match rotation {
-            Rotation::Rotated { family, expires_at } => Ok(Grant {
+            Rotation::Rotated {
+                family,
+                expires_at,
+                jkt,
+            } => Ok(Grant {
                 token: successor,
                 family,
                 expires_at,
+                jkt,
             }),
+            Rotation::WrongKey => {
+                tracing::warn!("refresh refused: the login is bound to another DPoP key");
+                Err(ApiError::Dpop(crate::api::DpopProblem::WrongKey))
+            }
             Rotation::Reused(family) => {
                 tracing::warn!(
                     user = %family.user,

@@ -59,8 +59,16 @@ pub struct Family {
 /// What presenting a refresh token came to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Rotation {
-    /// Exchanged: the successor (already stored) is good until `expires_at`.
-    Rotated { family: Family, expires_at: i64 },
+    /// Exchanged: the successor (already stored) is good until `expires_at`;
+    /// the family's access tokens are bound to the DPoP key `jkt`, if any.
+    Rotated {
+        family: Family,
+        expires_at: i64,
+        jkt: Option<String>,
+    },
+    /// The family is bound to a DPoP key and the request's proof (if any)
+    /// was made by another: nothing changed, the token is not spent.
+    WrongKey,
     /// No such token (never issued, or pruned after it ended).
     Unknown,
     /// Past its sliding or absolute end.
@@ -80,6 +88,8 @@ pub struct Exchange<'a> {
     pub now: i64,
     /// The successor's sliding end; the family's end caps it.
     pub successor_expires_at: i64,
+    /// The thumbprint of the key that signed the request's DPoP proof.
+    pub proof_jkt: Option<&'a str>,
 }
 
 impl RefreshStore {
@@ -88,25 +98,27 @@ impl RefreshStore {
         Self(Pools::of(users))
     }
 
-    /// Starts a family for a new login, with its first token.
+    /// Starts a family for a new login, with its first token; bound to the
+    /// DPoP key `jkt` if the login carried a proof.
     pub async fn start_family(
         &self,
         family: &Family,
+        jkt: Option<&str>,
         token_hash: &str,
         now: i64,
-        token_expires_at: i64,
-        family_expires_at: i64,
+        (token_expires_at, family_expires_at): (i64, i64),
     ) -> Result<(), sqlx::Error> {
         on_pool!(&self.0, writer, |pool| {
             let mut tx = pool.begin().await?;
             sqlx::query(
-                "INSERT INTO refresh_families (id, user_id, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4)",
+                "INSERT INTO refresh_families (id, user_id, created_at, expires_at, dpop_jkt) \
+                 VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(&family.id)
             .bind(family.user.get())
             .bind(now)
             .bind(family_expires_at)
+            .bind(jkt)
             .execute(&mut *tx)
             .await?;
             sqlx::query(
@@ -131,6 +143,7 @@ impl RefreshStore {
             successor_hash,
             now,
             successor_expires_at,
+            proof_jkt,
         } = exchange;
         on_pool!(&self.0, writer, |pool| {
             let mut tx = pool.begin().await?;
@@ -150,12 +163,18 @@ impl RefreshStore {
             let rotation = match claimed {
                 None => why_not!(tx, presented_hash, now),
                 Some(family_id) => {
-                    let (user, family_end): (i64, i64) = sqlx::query_as(
-                        "SELECT user_id, expires_at FROM refresh_families WHERE id = $1",
+                    let (user, family_end, jkt): (i64, i64, Option<String>) = sqlx::query_as(
+                        "SELECT user_id, expires_at, dpop_jkt FROM refresh_families WHERE id = $1",
                     )
                     .bind(&family_id)
                     .fetch_one(&mut *tx)
                     .await?;
+                    if jkt.is_some() && jkt.as_deref() != proof_jkt {
+                        // Dropped uncommitted: the claim is undone, so a
+                        // copy of the cookie without the key can't spend
+                        // (and so end) the login.
+                        return Ok(Rotation::WrongKey);
+                    }
                     let expires_at = successor_expires_at.min(family_end);
                     sqlx::query(
                         "INSERT INTO refresh_tokens (hash, family_id, issued_at, expires_at) \
@@ -173,6 +192,7 @@ impl RefreshStore {
                             user: stored_user_id(user)?,
                         },
                         expires_at,
+                        jkt,
                     }
                 }
             };
@@ -281,13 +301,23 @@ mod tests {
 
     /// A family started at NOW (30-day tokens, 90-day family) and its first token.
     async fn login(store: &RefreshStore, user: UserId, id: &str) -> (Family, RefreshToken) {
+        bound_login(store, user, id, None).await
+    }
+
+    async fn bound_login(
+        store: &RefreshStore,
+        user: UserId,
+        id: &str,
+        jkt: Option<&str>,
+    ) -> (Family, RefreshToken) {
         let family = Family {
             id: id.to_owned(),
             user,
         };
         let token = RefreshToken::generate().unwrap();
+        let ends = (NOW + 30 * DAY, NOW + 90 * DAY);
         store
-            .start_family(&family, &token.hash(), NOW, NOW + 30 * DAY, NOW + 90 * DAY)
+            .start_family(&family, jkt, &token.hash(), NOW, ends)
             .await
             .unwrap();
         (family, token)
@@ -298,6 +328,15 @@ mod tests {
         presented: &RefreshToken,
         at: i64,
     ) -> (Rotation, RefreshToken) {
+        exchange_with_key(store, presented, at, None).await
+    }
+
+    async fn exchange_with_key(
+        store: &RefreshStore,
+        presented: &RefreshToken,
+        at: i64,
+        proof_jkt: Option<&str>,
+    ) -> (Rotation, RefreshToken) {
         let successor = RefreshToken::generate().unwrap();
         let rotation = store
             .rotate(Exchange {
@@ -305,10 +344,28 @@ mod tests {
                 successor_hash: &successor.hash(),
                 now: at,
                 successor_expires_at: at + 30 * DAY,
+                proof_jkt,
             })
             .await
             .unwrap();
         (rotation, successor)
+    }
+
+    async fn a_bound_family_is_renewed_only_with_its_keys_proof(users: UserStore) {
+        let store = RefreshStore::on(&users);
+        let user = john(&users).await;
+        let (_, token) = bound_login(&store, user, "bound", Some("key-a")).await;
+        for wrong in [None, Some("key-b")] {
+            let (rotation, _) = exchange_with_key(&store, &token, NOW + 1, wrong).await;
+            assert_eq!(rotation, Rotation::WrongKey, "{wrong:?}");
+        }
+        // Refused without being spent: the right key still renews it, and
+        // the successor stays bound to the same key.
+        let (rotation, _) = exchange_with_key(&store, &token, NOW + 2, Some("key-a")).await;
+        assert!(
+            matches!(&rotation, Rotation::Rotated { jkt: Some(jkt), .. } if jkt == "key-a"),
+            "{rotation:?}"
+        );
     }
 
     async fn rotation_replaces_the_token_and_slides_its_end(users: UserStore) {
@@ -319,7 +376,8 @@ mod tests {
             rotation,
             Rotation::Rotated {
                 family: family.clone(),
-                expires_at: NOW + 40 * DAY
+                expires_at: NOW + 40 * DAY,
+                jkt: None,
             }
         );
         let (rotation, _) = exchange(&store, &second, NOW + 20 * DAY).await;
@@ -446,6 +504,7 @@ mod tests {
     }
 
     on_both_databases!(
+        a_bound_family_is_renewed_only_with_its_keys_proof,
         rotation_replaces_the_token_and_slides_its_end,
         reuse_of_a_spent_token_revokes_the_whole_family,
         of_two_exchanges_of_one_token_at_once_exactly_one_wins,

@@ -146,12 +146,16 @@ impl Session {
         self.name.set(Some(user.name.to_string()));
     }
 
-    /// Log out: forget the token here and in localStorage, and end this
-    /// device's login on the server (its refresh family; the cookie goes).
+    /// Log out: forget the token here and in localStorage, end this
+    /// device's login on the server (its refresh family; the cookie goes),
+    /// and delete the key its tokens were bound to.
     pub fn end(&self) {
         clear_token();
         self.replace(None);
-        leptos::task::spawn_local(renew::end_login_on_server());
+        leptos::task::spawn_local(async {
+            renew::end_login_on_server().await;
+            crate::client::dpop::forget_key().await;
+        });
     }
 
     /// Whether renewing the token is failing (no answer from the server),

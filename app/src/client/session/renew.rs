@@ -127,9 +127,12 @@ pub async fn end_login_on_server() {
 #[cfg(feature = "hydrate")]
 async fn exchange_refresh_token() -> Renewal {
     use crate::api::{CSRF_HEADER, LoginResponse, REFRESH_PATH};
-    let request = gloo_net::http::Request::post(REFRESH_PATH)
-        .header(CSRF_HEADER, "1")
-        .build();
+    let mut request = gloo_net::http::Request::post(REFRESH_PATH).header(CSRF_HEADER, "1");
+    // A bound login is renewed only with a proof by its key.
+    for (name, value) in crate::client::dpop::authorization("POST", REFRESH_PATH, None).await {
+        request = request.header(name, &value);
+    }
+    let request = request.build();
     let Ok(request) = request else {
         return Renewal::Unreachable;
     };
