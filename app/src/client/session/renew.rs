@@ -138,6 +138,12 @@ async fn exchange_refresh_token() -> Renewal {
     };
     match crate::client::http::send_json::<LoginResponse>(request).await {
         Ok(LoginResponse { token, .. }) => {
+            // The session may have ended while the request was out (a call
+            // refused an edited token, another tab logged out): a late
+            // answer must not bring it back.
+            if stored_token().is_none() || super::storage::is_leaving() {
+                return Renewal::LoggedOut;
+            }
             store_token(&token);
             Renewal::Renewed(token)
         }

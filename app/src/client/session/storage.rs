@@ -73,6 +73,12 @@ thread_local! {
     static LEAVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+/// Whether this page has ended its session and is on its way to log in.
+#[cfg(feature = "hydrate")]
+pub fn is_leaving() -> bool {
+    LEAVING.with(std::cell::Cell::get)
+}
+
 /// A full navigation to the login page saying the session ended, with this
 /// page as `next`. Once per page.
 pub fn go_to_login_session_ended() {
