@@ -10,6 +10,9 @@
 //! - `eddsa/sign` and `eddsa/verify`: the default (Ed25519) mode. Its
 //!   verify is an elliptic-curve check, an order of magnitude above HMAC:
 //!   the price of a second service that can verify but not mint tokens.
+//! - `*/verify` checks the signature every time (no verified tokens kept);
+//!   `*/verify_remembered` is the same token again with the cache on, what
+//!   every call after a token's first costs a running service.
 //! - `argon2id/verify`: one login's password check, which bounds login
 //!   throughput by design.
 //! - `dpop/proof_check`: one DPoP proof checked against its request (header,
@@ -39,7 +42,9 @@ fn john() -> User {
 }
 
 fn tokens(c: &mut Criterion) {
-    let service = TokenService::new(&JwtSecret::new(SECRET).unwrap(), Duration::from_secs(3600));
+    let secret = JwtSecret::new(SECRET).unwrap();
+    let service = TokenService::new(&secret, Duration::from_secs(3600)).remembering(0);
+    let remembering = TokenService::new(&secret, Duration::from_secs(3600));
     let user = CurrentUser::new_user(john());
     let (token, _) = service.issue(&user).unwrap();
     let (signed_part, _) = token.rsplit_once('.').unwrap();
@@ -49,6 +54,9 @@ fn tokens(c: &mut Criterion) {
     });
     c.bench_function("hs256/verify", |b| {
         b.iter(|| service.verify(black_box(&token)).unwrap())
+    });
+    c.bench_function("hs256/verify_remembered", |b| {
+        b.iter(|| remembering.verify(black_box(&token)).unwrap())
     });
     c.bench_function("hmac_sha256_floor", |b| {
         b.iter(|| {
@@ -74,7 +82,9 @@ fn eddsa(c: &mut Criterion) {
     let path = dir.path().join("signing.pem");
     KeyRing::create_if_missing(&path).unwrap();
     let ring = std::sync::Arc::new(KeyRing::open(&path, Duration::from_secs(3600)).unwrap());
-    let service = TokenService::with_key_ring(ring, Duration::from_secs(3600));
+    let service =
+        TokenService::with_key_ring(ring.clone(), Duration::from_secs(3600)).remembering(0);
+    let remembering = TokenService::with_key_ring(ring, Duration::from_secs(3600));
     let user = CurrentUser::new_user(john());
     let (token, _) = service.issue(&user).unwrap();
     c.bench_function("eddsa/sign", |b| {
@@ -82,6 +92,9 @@ fn eddsa(c: &mut Criterion) {
     });
     c.bench_function("eddsa/verify", |b| {
         b.iter(|| service.verify(black_box(&token)).unwrap())
+    });
+    c.bench_function("eddsa/verify_remembered", |b| {
+        b.iter(|| remembering.verify(black_box(&token)).unwrap())
     });
 }
 

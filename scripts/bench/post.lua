@@ -19,12 +19,13 @@ end
 
 request = function()
   counter = counter + 1
-  local headers = { ["content-type"] = "application/json" }
+  local headers = {}
   if #tokens > 0 then
     headers["authorization"] = "Bearer " .. tokens[(counter % #tokens) + 1]
   end
+  if method == "GET" then return wrk.format("GET", nil, headers, nil) end
+  headers["content-type"] = "application/json"
   local this_body = body:gsub("{n}", tostring(counter)):gsub("{u}", tostring(math.random(users)))
-  if method == "GET" then return wrk.format("GET", nil, {}, nil) end
   return wrk.format(method, nil, headers, this_body)
 end
 

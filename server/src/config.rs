@@ -102,6 +102,26 @@ pub enum ConfigError {
     BadDemoFlag(String),
     #[error("DPOP_REQUIRED must be 1 or 0, not {0:?}")]
     BadDpopFlag(String),
+    #[error(
+        "VERIFIED_TOKENS must be a whole number from 0 (check every signature) to \
+         {MAX_VERIFIED_TOKENS}, not {0:?}"
+    )]
+    BadVerifiedTokens(String),
+}
+
+/// The most verified tokens a service may be told to remember (about 1.5 GB).
+pub const MAX_VERIFIED_TOKENS: usize = 1_000_000;
+
+/// `VERIFIED_TOKENS`: how many verified tokens each service remembers so
+/// that their signature is checked once (see `app::auth::verified_cache`).
+pub fn parse_verified_tokens(value: Option<String>) -> Result<usize, ConfigError> {
+    let Some(value) = value else {
+        return Ok(app::auth::DEFAULT_VERIFIED_TOKENS);
+    };
+    match value.trim().parse::<usize>() {
+        Ok(n) if n <= MAX_VERIFIED_TOKENS => Ok(n),
+        _ => Err(ConfigError::BadVerifiedTokens(value)),
+    }
 }
 
 /// What the main app signs tokens with.
@@ -174,6 +194,8 @@ pub struct Config {
     /// DPoP proof and bearer tokens are refused (401). Off by default, so
     /// curl and simple clients get bearer tokens.
     pub dpop_required: bool,
+    /// `VERIFIED_TOKENS`: how many verified tokens to remember.
+    pub verified_tokens: usize,
 }
 
 impl Config {
@@ -248,6 +270,7 @@ impl Config {
             Some("1") => true,
             Some(other) => return Err(ConfigError::BadDpopFlag(other.to_owned())),
         };
+        let verified_tokens = parse_verified_tokens(set("VERIFIED_TOKENS"))?;
         let favorites_url = match set("FAVORITES_URL") {
             None => DEFAULT_FAVORITES_URL.to_owned(),
             Some(url) => parse_origin("FAVORITES_URL", &url)?,
@@ -398,6 +421,7 @@ impl Config {
         Ok(Self {
             public_origin,
             dpop_required,
+            verified_tokens,
             serve,
             photos,
             trusted_proxies,
@@ -733,6 +757,26 @@ mod tests {
             &[("JWT_SECRET", GOOD_SECRET), ("PHOTO_SPOTS_DEMO", "yes")],
         );
         assert!(matches!(result, Err(ConfigError::BadDemoFlag(_))));
+    }
+
+    #[test]
+    fn remembered_tokens_default_to_ten_thousand_and_may_be_turned_off() {
+        let with = |value: &str| {
+            config(
+                Env::DEV,
+                &[("JWT_SECRET", GOOD_SECRET), ("VERIFIED_TOKENS", value)],
+            )
+        };
+        let default = config(Env::DEV, &[("JWT_SECRET", GOOD_SECRET)]).unwrap();
+        assert_eq!(default.verified_tokens, 10_000);
+        assert_eq!(with("0").unwrap().verified_tokens, 0);
+        assert_eq!(with(" 500 ").unwrap().verified_tokens, 500);
+        for bad in ["-1", "many", "1000001", "1e6"] {
+            assert!(
+                matches!(with(bad), Err(ConfigError::BadVerifiedTokens(_))),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

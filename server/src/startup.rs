@@ -115,11 +115,14 @@ async fn token_service(config: &Config, users: &UserStore) -> Result<TokenServic
         Signing::Database { kek, refresh } => {
             let stored = stored_keys(config, users, kek.clone(), *refresh)?;
             let ring = database_key_ring(config, stored).await?;
-            return Ok(TokenService::with_key_ring(ring, config.token_ttl));
+            return Ok(TokenService::with_key_ring(ring, config.token_ttl)
+                .remembering(config.verified_tokens));
         }
         Signing::SharedSecret(secret) => {
             tracing::info!("signing HS256 with the shared JWT_SECRET (no JWKS published)");
-            return Ok(TokenService::new(secret, config.token_ttl));
+            return Ok(
+                TokenService::new(secret, config.token_ttl).remembering(config.verified_tokens)
+            );
         }
         Signing::KeyFile(path) => path,
         Signing::DevKeyFile(path) => {
@@ -138,7 +141,7 @@ async fn token_service(config: &Config, users: &UserStore) -> Result<TokenServic
         kid = ring.current().signing.kid(),
         "signing EdDSA (Ed25519); public keys at /.well-known/jwks.json"
     );
-    Ok(TokenService::with_key_ring(ring, config.token_ttl))
+    Ok(TokenService::with_key_ring(ring, config.token_ttl).remembering(config.verified_tokens))
 }
 
 /// Keys from the database: creates the first one on a new database, loads

@@ -25,6 +25,8 @@ mod secret;
 mod throttle;
 #[cfg(feature = "ssr")]
 mod token;
+#[cfg(feature = "ssr")]
+mod verified_cache;
 
 #[cfg(feature = "ssr")]
 pub use admin::Admin;
@@ -41,3 +43,5 @@ pub use secret::{JwtSecret, SecretError};
 pub use throttle::{LoginThrottle, ThrottleLimits};
 #[cfg(feature = "ssr")]
 pub use token::{LEEWAY_SECONDS, TokenError, TokenService, TokenVerifier};
+#[cfg(feature = "ssr")]
+pub use verified_cache::DEFAULT_ENTRIES as DEFAULT_VERIFIED_TOKENS;

@@ -1,6 +1,7 @@
 use super::{
     AUDIENCE, AUDIENCES, Claims, ISSUER, JwtSecret,
     keys::{KeyRing, KeySet, PublicKey},
+    verified_cache::{DEFAULT_ENTRIES, VerifiedTokens},
 };
 use crate::users::CurrentUser;
 use jsonwebtoken::{
@@ -49,6 +50,7 @@ pub enum TokenError {
 pub struct TokenVerifier {
     keys: VerifyingKeys,
     validation: Validation,
+    verified: VerifiedTokens,
 }
 
 enum VerifyingKeys {
@@ -64,6 +66,7 @@ impl TokenVerifier {
         Self {
             keys: VerifyingKeys::Secret(DecodingKey::from_secret(secret.as_bytes())),
             validation: validation(Algorithm::HS256, audience),
+            verified: VerifiedTokens::new(DEFAULT_ENTRIES),
         }
     }
 
@@ -72,12 +75,44 @@ impl TokenVerifier {
         Self {
             keys: VerifyingKeys::Public(keys),
             validation: validation(Algorithm::EdDSA, audience),
+            verified: VerifiedTokens::new(DEFAULT_ENTRIES),
         }
+    }
+
+    /// Remembers at most `entries` verified tokens (0: none, every call
+    /// checks the signature).
+    pub fn remembering(mut self, entries: usize) -> Self {
+        self.verified = VerifiedTokens::new(entries);
+        self
+    }
+
+    /// How many verified tokens are remembered now.
+    pub fn remembered(&self) -> usize {
+        self.verified.len()
     }
 
     /// Checks the header, the signature with the key the service trusts,
     /// `exp`, `nbf`, `iss` and `aud`, and only then returns the claims.
+    ///
+    /// A token seen before with these exact bytes skips the signature: its
+    /// expiry and its key are checked again instead (see `verified_cache`).
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+        if let Some(hit) = self.verified.get(token) {
+            if let (VerifyingKeys::Public(keys), Some(kid)) = (&self.keys, &hit.kid)
+                && let Err(error) = keys.find(kid)
+            {
+                self.verified.forget(token);
+                return Err(error);
+            }
+            return Ok(Claims::clone(&hit.claims));
+        }
+        let (claims, kid) = self.verify_signature(token)?;
+        self.verified.insert(token, &claims, kid.as_deref());
+        Ok(claims)
+    }
+
+    /// The full check, and the `kid` of the key that passed it.
+    fn verify_signature(&self, token: &str) -> Result<(Claims, Option<String>), TokenError> {
         let header = decode_header(token).map_err(|e| invalid(e.kind()))?;
         // The token may not choose its own key (a `jwk` in the header, or a
         // URL to fetch one from) or demand extensions we don't implement.
@@ -103,7 +138,7 @@ impl TokenVerifier {
             }
         };
         decode::<Claims>(token, key, &self.validation)
-            .map(|data| data.claims)
+            .map(|data| (data.claims, header.kid))
             .map_err(|e| match e.kind() {
                 ErrorKind::ExpiredSignature => TokenError::Expired,
                 kind => invalid(kind),
@@ -163,6 +198,17 @@ impl TokenService {
             signer: Signer::KeyRing(ring),
             ttl,
         }
+    }
+
+    /// Remembers at most `entries` verified tokens (0: none).
+    pub fn remembering(mut self, entries: usize) -> Self {
+        self.verifier = self.verifier.remembering(entries);
+        self
+    }
+
+    /// How many verified tokens are remembered now.
+    pub fn remembered(&self) -> usize {
+        self.verifier.remembered()
     }
 
     pub fn ttl(&self) -> Duration {
@@ -388,6 +434,73 @@ mod tests {
     }
 
     #[test]
+    fn a_remembered_token_is_refused_the_second_after_its_expiry() {
+        let service = service();
+        // Signed so that this very second is its last (exp plus the leeway);
+        // retried if the clock ticks between signing and the first check.
+        let mut attempts = 0;
+        let (token, start) = loop {
+            attempts += 1;
+            assert!(
+                attempts < 50,
+                "a token in its last second is refused outright"
+            );
+            let start = unix_now();
+            let mut claims = valid_claims();
+            claims["exp"] = (start - LEEWAY_SECONDS).into();
+            let token = sign(Algorithm::HS256, &claims);
+            let accepted = service.verify(&token).is_ok();
+            if accepted && unix_now() == start {
+                break (token, start);
+            }
+        };
+        assert_eq!(service.remembered(), 1);
+        while unix_now() == start {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(service.verify(&token), Err(TokenError::Expired));
+        assert_eq!(service.remembered(), 0, "the expired entry is dropped");
+    }
+
+    #[test]
+    fn refused_and_forged_tokens_are_never_remembered() {
+        let service = service();
+        let good = token_for_john();
+        assert!(service.verify(&good).is_ok());
+        assert_eq!(service.remembered(), 1);
+        for position in (0..good.len()).step_by(7) {
+            let mut bytes = good.clone().into_bytes();
+            bytes[position] = if bytes[position] == b'A' { b'B' } else { b'A' };
+            let forged = String::from_utf8(bytes).unwrap();
+            // Still refused right after the real token was remembered.
+            assert!(service.verify(&forged).is_err(), "position {position}");
+        }
+        let mut expired = valid_claims();
+        expired["exp"] = (unix_now() - 3600).into();
+        assert!(service.verify(&sign(Algorithm::HS256, &expired)).is_err());
+        assert_eq!(service.remembered(), 1);
+    }
+
+    #[test]
+    fn remembered_tokens_stay_within_the_bound() {
+        let service = service().remembering(64);
+        for id in 1..=1_000 {
+            let mut claims = valid_claims();
+            claims["jti"] = format!("token-{id}").into();
+            let token = sign(Algorithm::HS256, &claims);
+            assert!(service.verify(&token).is_ok());
+            assert!(service.remembered() <= 64);
+        }
+    }
+
+    #[test]
+    fn a_service_told_to_remember_nothing_checks_every_time() {
+        let service = service().remembering(0);
+        assert!(service.verify(&token_for_john()).is_ok());
+        assert_eq!(service.remembered(), 0);
+    }
+
+    #[test]
     fn wrong_issuer_or_audience_is_refused() {
         for (claim, value) in [("iss", "someone-else"), ("aud", "another-app")] {
             let mut claims = valid_claims();
@@ -469,7 +582,10 @@ mod tests {
     /// Public-key mode: what the main app does by default.
     mod eddsa {
         use super::*;
-        use crate::auth::{FAVORITES_AUDIENCE, keys::PrivateKey};
+        use crate::auth::{
+            FAVORITES_AUDIENCE,
+            keys::{PrivateKey, RingKeys},
+        };
 
         struct Fixture {
             _dir: tempfile::TempDir,
@@ -619,6 +735,31 @@ mod tests {
             assert!(favorites.verify(&token).is_err());
             let (issued, _) = f.service.issue(&CurrentUser::new_user(john())).unwrap();
             assert!(favorites.verify(&issued).is_ok());
+        }
+
+        #[test]
+        fn a_remembered_token_is_refused_once_its_key_is_no_longer_trusted() {
+            let old = PrivateKey::generate().unwrap();
+            let ring = Arc::new(KeyRing::pushed(
+                RingKeys::new(old.clone(), vec![], vec![]),
+                Duration::from_secs(3600),
+            ));
+            let service = TokenService::with_key_ring(ring.clone(), Duration::from_secs(3600));
+            let (token, _) = service.issue(&CurrentUser::new_user(john())).unwrap();
+            assert!(service.verify(&token).is_ok());
+            assert_eq!(service.remembered(), 1);
+            // Retired and past its window (or removed outright): gone from the ring.
+            let retired_long_ago = unix_now() - 7200;
+            ring.replace(RingKeys::new(
+                PrivateKey::generate().unwrap(),
+                vec![(old.public().clone(), retired_long_ago)],
+                vec![],
+            ));
+            assert!(matches!(
+                service.verify(&token),
+                Err(TokenError::UnknownKey(_))
+            ));
+            assert_eq!(service.remembered(), 0);
         }
 
         #[test]

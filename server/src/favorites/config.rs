@@ -1,7 +1,7 @@
 //! The favourites service's configuration, from environment variables,
 //! validated before anything starts.
 
-use crate::config::{ConfigError, parse_origin};
+use crate::config::{ConfigError, parse_origin, parse_verified_tokens};
 use app::auth::JwtSecret;
 use std::{net::SocketAddr, path::PathBuf};
 use thiserror::Error;
@@ -56,6 +56,8 @@ pub struct FavoritesConfig {
     pub public_origin: String,
     /// `DPOP_REQUIRED=1`: bearer tokens are refused, as on the main app.
     pub dpop_required: bool,
+    /// `VERIFIED_TOKENS`: how many verified tokens to remember.
+    pub verified_tokens: usize,
 }
 
 impl FavoritesConfig {
@@ -99,9 +101,11 @@ impl FavoritesConfig {
             Some("1") => true,
             Some(other) => return Err(FavoritesConfigError::BadDpopFlag(other.to_owned())),
         };
+        let verified_tokens = parse_verified_tokens(set("VERIFIED_TOKENS"))?;
         Ok(Self {
             public_origin,
             dpop_required,
+            verified_tokens,
             addr,
             database_url,
             allowed_origins,

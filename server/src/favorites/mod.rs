@@ -66,7 +66,8 @@ pub async fn build_state(config: &FavoritesConfig) -> Result<FavoritesState, Fav
                 "trusting tokens by the shared JWT_SECRET: this service could also mint tokens"
             );
             (
-                TokenVerifier::shared_secret(secret, FAVORITES_AUDIENCE),
+                TokenVerifier::shared_secret(secret, FAVORITES_AUDIENCE)
+                    .remembering(config.verified_tokens),
                 None,
             )
         }
@@ -75,7 +76,8 @@ pub async fn build_state(config: &FavoritesConfig) -> Result<FavoritesState, Fav
             let cache = Arc::new(JwksCache::new(url.clone()));
             cache.spawn_refresher();
             (
-                TokenVerifier::public_keys(cache.clone(), FAVORITES_AUDIENCE),
+                TokenVerifier::public_keys(cache.clone(), FAVORITES_AUDIENCE)
+                    .remembering(config.verified_tokens),
                 Some(cache),
             )
         }
