@@ -109,7 +109,7 @@ pub enum ConfigError {
     BadVerifiedTokens(String),
 }
 
-/// The most verified tokens a service may be told to remember (about 1.5 GB).
+/// The most verified tokens a service may be told to remember (about 1.2 GB).
 pub const MAX_VERIFIED_TOKENS: usize = 1_000_000;
 
 /// `VERIFIED_TOKENS`: how many verified tokens each service remembers so

@@ -22,7 +22,7 @@ use std::{
 
 /// How many verified tokens a verifier remembers unless told otherwise. An
 /// entry is one token as we sign it (about 500 bytes) and its claims, so the
-/// cache stays under about 15 MB however many tokens it is shown.
+/// cache stays near 12 MB however many tokens it is shown (BENCHMARKS.md).
 pub const DEFAULT_ENTRIES: usize = 10_000;
 
 /// What a hit hands back: the claims as first verified and the key that
