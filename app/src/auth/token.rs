@@ -97,7 +97,7 @@ impl TokenVerifier {
     /// A token seen before with these exact bytes skips the signature: its
     /// expiry and its key are checked again instead (see `verified_cache`).
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
-        if let Some(hit) = self.verified.get(token) {
+        if let Some(hit) = self.verified.get(token, unix_now()) {
             if let (VerifyingKeys::Public(keys), Some(kid)) = (&self.keys, &hit.kid)
                 && let Err(error) = keys.find(kid)
             {

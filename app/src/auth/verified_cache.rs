@@ -15,10 +15,7 @@
 
 use super::{Claims, LEEWAY_SECONDS};
 use quick_cache::sync::Cache;
-use std::{
-    sync::Arc,
-    time::{SystemTime, UNIX_EPOCH},
-};
+use std::sync::Arc;
 
 /// How many verified tokens a verifier remembers unless told otherwise. An
 /// entry is one token as we sign it (about 500 bytes) and its claims, so the
@@ -46,12 +43,12 @@ impl VerifiedTokens {
     }
 
     /// The claims remembered for exactly `token`, if it has not expired by
-    /// now (with the same leeway as the full check). An expired entry is
-    /// dropped.
-    pub fn get(&self, token: &str) -> Option<Remembered> {
+    /// `now` (seconds since the epoch; the same leeway as the full check).
+    /// An expired entry is dropped.
+    pub fn get(&self, token: &str, now: u64) -> Option<Remembered> {
         let cache = self.cache.as_ref()?;
         let hit = cache.get(token)?;
-        if hit.claims.exp.saturating_add(LEEWAY_SECONDS) < unix_now() {
+        if hit.claims.exp.saturating_add(LEEWAY_SECONDS) < now {
             cache.remove(token);
             return None;
         }
@@ -80,11 +77,4 @@ impl VerifiedTokens {
     pub fn len(&self) -> usize {
         self.cache.as_ref().map_or(0, Cache::len)
     }
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default()
 }
