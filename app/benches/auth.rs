@@ -18,7 +18,10 @@
 //! - `dpop/proof_check`: one DPoP proof checked against its request (header,
 //!   ES256 signature, thumbprint, claims; not the replay cache, which is a
 //!   map insert or one PostgreSQL statement), beside `dpop/p256_verify_floor`,
-//!   the bare ECDSA P-256 verification any proof check must do.
+//!   the bare ECDSA P-256 verification (ring) any proof check must do, and
+//!   `dpop/p256_verify_rust_crypto`, the same signature checked by
+//!   `jsonwebtoken`'s `rust_crypto` backend (pure-Rust `p256`), which the
+//!   proof check used before and the access tokens' backend still is.
 
 use app::{
     auth::{Claims, JwtSecret, Passwords, TokenService, keys::KeyRing},
@@ -141,6 +144,21 @@ fn dpop(c: &mut Criterion) {
             public
                 .verify(black_box(signed.as_bytes()), &signature)
                 .unwrap()
+        })
+    });
+    let decoding = jsonwebtoken::DecodingKey::from_jwk(&key.public_jwk()).unwrap();
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::ES256);
+    validation.required_spec_claims.clear();
+    validation.validate_exp = false;
+    validation.validate_aud = false;
+    c.bench_function("dpop/p256_verify_rust_crypto", |b| {
+        b.iter(|| {
+            jsonwebtoken::decode::<serde_json::Value>(
+                black_box(&proof_jwt),
+                &decoding,
+                &validation,
+            )
+            .unwrap()
         })
     });
 }
