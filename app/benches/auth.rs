@@ -153,12 +153,8 @@ fn dpop(c: &mut Criterion) {
     validation.validate_aud = false;
     c.bench_function("dpop/p256_verify_rust_crypto", |b| {
         b.iter(|| {
-            jsonwebtoken::decode::<serde_json::Value>(
-                black_box(&proof_jwt),
-                &decoding,
-                &validation,
-            )
-            .unwrap()
+            jsonwebtoken::decode::<serde_json::Value>(black_box(&proof_jwt), &decoding, &validation)
+                .unwrap()
         })
     });
 }

@@ -37,7 +37,10 @@ fn signed_by_its_header_key(text: &str) -> bool {
     let Ok(header) = jsonwebtoken::decode_header(text) else {
         return false;
     };
-    let Some(key) = header.jwk.as_ref().and_then(|jwk: &Jwk| DecodingKey::from_jwk(jwk).ok())
+    let Some(key) = header
+        .jwk
+        .as_ref()
+        .and_then(|jwk: &Jwk| DecodingKey::from_jwk(jwk).ok())
     else {
         return false;
     };

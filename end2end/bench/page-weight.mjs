@@ -1,0 +1,64 @@
+// What a cold first visit to each page downloads in Chromium: the bytes of
+// wasm and JavaScript over the wire (brotli, as the release server sends
+// them), the main module plus every lazy file the page fetches. The signed-in
+// pages are visited after logging in through the login page, with the HTTP
+// cache cleared first, so the visit downloads everything anew.
+// Usage: node bench/page-weight.mjs http://127.0.0.1:3077
+// A benchmark, not a test: scripts/bench.sh runs it against the release server.
+import { chromium } from '@playwright/test';
+
+const base = process.argv[2] ?? 'http://127.0.0.1:3000';
+const pages = [
+  ['/login', null],
+  ['/', null],
+  ['/spots/lake-bled', null],
+  ['/how-it-works', null],
+  ['/profile', ['john', 'john-password']],
+  ['/admin', ['ada', 'ada-password']],
+];
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+
+async function logIn(page, [username, password]) {
+  await page.goto(`${base}/login`, { waitUntil: 'networkidle' });
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(`${base}/profile`);
+}
+
+async function weigh(path, account) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  if (account) await logIn(page, account);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.clearBrowserCache');
+  const bytes = { wasm: 0, js: 0, files: [] };
+  const sized = [];
+  page.on('requestfinished', (request) => {
+    const name = new URL(request.url()).pathname;
+    const kind = name.endsWith('.wasm') ? 'wasm' : name.endsWith('.js') ? 'js' : null;
+    if (!kind) return;
+    sized.push(request.sizes().then(({ responseBodySize }) => {
+      bytes[kind] += responseBodySize;
+      bytes.files.push(`${name.replace('/pkg/', '')} ${responseBodySize}`);
+    }));
+  });
+  await page.goto(`${base}${path}`, { waitUntil: 'networkidle' });
+  if (new URL(page.url()).pathname !== path) throw new Error(`${path} went to ${page.url()}`);
+  await Promise.all(sized);
+  await context.close();
+  return bytes;
+}
+
+console.log('page                 wasm (br)    js (br)   wasm + js');
+for (const [path, account] of pages) {
+  const { wasm, js, files } = await weigh(path, account);
+  console.log(`${path.padEnd(18)}${String(wasm).padStart(11)}${String(js).padStart(11)}${String(wasm + js).padStart(12)}`);
+  if (process.env.VERBOSE) for (const file of files.sort()) console.log(`    ${file}`);
+}
+await browser.close();
