@@ -5,9 +5,11 @@
 #      resident memory after a million distinct tokens
 #   2. the release build (wasm-opt'd, precompressed) and its page weight, raw / gzip / brotli
 #   3. wrk load tests against the release server: health, me (bearer and DPoP), update_name,
-#      refused tokens, a static file in the shared-secret mode; me and update_name in the default
-#      (EdDSA) mode with and without remembered tokens; the favourites service's list and health
-#   4. time to an interactive /login in headless Chromium, median of 10 (cold and returning)
+#      refused tokens, a static file in the shared-secret mode; then ratios measured in turns
+#      (A, B, A, B…): me and update_name in the default (EdDSA) mode, with and without remembered
+#      tokens, against HS256; the favourites service's list against its health
+#   4. what a cold first visit to each page downloads (wasm + JS, brotli), and the time to an
+#      interactive /login in headless Chromium, median of 10 (cold and returning)
 # Usage: scripts/bench.sh [seconds per load test, default 30]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,28 +41,27 @@ RUSTFLAGS="--cfg erase_components" cargo build --release -p server --bin favorit
 
 say "load tests: wrk -t2 -c32 -d${DURATION}s against the release server"
 work=$(mktemp -d)
-port=3077
 favorites_port=3078
-base="http://127.0.0.1:$port"
-server=""
+servers=()
 favorites=""
 stop() { # pid...
   for pid in "$@"; do
     [[ -n "$pid" ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
   done
 }
-trap 'stop $server $favorites; rm -rf "$work"' EXIT
+trap 'stop "${servers[@]}" $favorites; rm -rf "$work"' EXIT
 
-# start_app NAME [VAR=value...]: a release server on a fresh SQLite file and
-# 50 signed-up users, one token each, in $work/NAME.tokens.
+# start_app NAME PORT [VAR=value...]: a release server on a fresh SQLite file
+# and 50 signed-up users, one token each, in $work/NAME.tokens. Servers wait
+# idle while another is measured, so modes can be measured in turns.
 start_app() {
-  local name=$1
-  shift
-  stop $server
+  local name=$1 port=$2
+  shift 2
   env LEPTOS_SITE_ADDR=127.0.0.1:$port LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
     DATABASE_URL="sqlite://$work/$name.db?mode=rwc" PHOTO_SPOTS_DEMO=1 \
     LOGIN_MAX_FAILURES_PER_ADDRESS=1000 "$@" target/release/server &
-  server=$!
+  servers+=($!)
+  local base="http://127.0.0.1:$port"
   until curl -s -o /dev/null "$base/"; do sleep 0.2; done
   for i in $(seq 1 50); do
     curl -s "$base/api/signup" -H 'content-type: application/json' \
@@ -73,57 +74,89 @@ start_app() {
   fi
 }
 
-# start_favorites [VAR=value...]: the favourites service trusting the running app's JWKS.
+# start_favorites [VAR=value...]: the favourites service trusting the EdDSA app's JWKS.
 start_favorites() {
   stop $favorites
   env FAVORITES_ADDR=127.0.0.1:$favorites_port RUST_LOG=warn \
     FAVORITES_DATABASE_URL="sqlite://$work/favorites-$RANDOM.db?mode=rwc" \
-    JWT_JWKS_URL="$base/.well-known/jwks.json" "$@" target/release/favorites &
+    JWT_JWKS_URL="$eddsa/.well-known/jwks.json" "$@" target/release/favorites &
   favorites=$!
   until curl -s -o /dev/null "http://127.0.0.1:$favorites_port/api/health"; do sleep 0.2; done
 }
 
-run() { # name, URL path or full URL, tokens file, body, method
-  local url=$2
-  [[ "$url" == http* ]] || url="$base$url"
-  printf '%-40s ' "$1"
-  METHOD="${5:-POST}" TOKENS_FILE="$3" BODY="$4" wrk -t2 -c32 -d"${DURATION}s" -s scripts/bench/post.lua "$url" | grep RESULT
+# run NAME URL TOKENS BODY [METHOD [SECONDS]]: prints wrk's RESULT line, and
+# the requests/s alone on stdout.
+run() {
+  printf '%-44s ' "$1" >&2
+  METHOD="${5:-POST}" TOKENS_FILE="$3" BODY="$4" wrk -t2 -c32 -d"${6:-$DURATION}s" \
+    -s scripts/bench/post.lua "$2" | grep RESULT | tee /dev/stderr | sed 's/.*rps=\([0-9]*\).*/\1/'
 }
 
+# in_turns LABEL A B: the ratio of two measurements (functions taking the
+# seconds per run), run in turns, ROUNDS times each (A, B, A, B…), so the
+# VM's drift over minutes falls on both alike; prints the median ratio.
+ROUNDS=3
+in_turns() {
+  local label=$1 a=$2 b=$3 seconds=$(( (DURATION + ROUNDS - 1) / ROUNDS )) ratios=()
+  for _ in $(seq "$ROUNDS"); do
+    local ra rb
+    ra=$("$a" "$seconds")
+    rb=$("$b" "$seconds")
+    ratios+=("$(awk -v a="$ra" -v b="$rb" 'BEGIN { printf "%.3f", a / b }')")
+  done
+  printf '%s: median ratio %s (rounds: %s)\n' "$label" \
+    "$(printf '%s\n' "${ratios[@]}" | sort -n | sed -n "$(( (ROUNDS + 1) / 2 ))p")" "${ratios[*]}"
+}
+
+hs256=http://127.0.0.1:3077
+eddsa=http://127.0.0.1:3079
+unremembered=http://127.0.0.1:3080
+start_app hs256 3077 JWT_SECRET="benchmark-secret-0123456789abcdef0123"
+start_app eddsa 3079
+start_app unremembered 3080 VERIFIED_TOKENS=0
+
 say "shared secret (HS256)"
-start_app hs256 JWT_SECRET="benchmark-secret-0123456789abcdef0123"
 sed 's/\.[^.]*$/.AAAA/' "$work/hs256.tokens" >"$work/bad-tokens"
-run "health (floor)" /api/health "" '{}'
-run "me, HS256" /api/me "$work/hs256.tokens" '{}'
+run "health (floor)" "$hs256/api/health" "" '{}' >/dev/null
+run "me, HS256" "$hs256/api/me" "$work/hs256.tokens" '{}' >/dev/null
 # The same call with a DPoP-bound token and a fresh proof each time (made
 # ahead, enough for the whole run at the bearer rate; the replay cache keeps
 # at most 500 000).
 proofs=$(( DURATION * 15000 ))
-(cd end2end && node bench/dpop-proofs.mjs "$base" "$proofs" "$work/proofs")
-printf '%-40s ' "me, HS256, DPoP"
-PROOFS_FILE="$work/proofs" THREADS=2 wrk -t2 -c32 -d"${DURATION}s" -s scripts/bench/dpop.lua "$base/api/me" | grep RESULT
-run "update_name, HS256" /api/update_name "$work/hs256.tokens" '{"name":"Bench {n}"}'
-run "me, refused (bad signature)" /api/me "$work/bad-tokens" '{}'
+(cd end2end && node bench/dpop-proofs.mjs "$hs256" "$proofs" "$work/proofs")
+printf '%-44s ' "me, HS256, DPoP"
+PROOFS_FILE="$work/proofs" THREADS=2 wrk -t2 -c32 -d"${DURATION}s" -s scripts/bench/dpop.lua "$hs256/api/me" | grep RESULT
+run "update_name, HS256" "$hs256/api/update_name" "$work/hs256.tokens" '{"name":"Bench {n}"}' >/dev/null
+run "me, refused (bad signature)" "$hs256/api/me" "$work/bad-tokens" '{}' >/dev/null
 css=$(cd target/site/pkg && ls photo-spots.*.css)
-run "static css (hashed name)" "/pkg/$css" "" '' GET
+run "static css (hashed name)" "$hs256/pkg/$css" "" '' GET >/dev/null
 
-say "public keys (EdDSA, the default)"
-start_app eddsa
-run "me, EdDSA" /api/me "$work/eddsa.tokens" '{}'
-run "update_name, EdDSA" /api/update_name "$work/eddsa.tokens" '{"name":"Bench {n}"}'
+say "public keys (EdDSA, the default) against HS256, in turns"
+me_hs256() { run "me, HS256" "$hs256/api/me" "$work/hs256.tokens" '{}' POST "$1"; }
+me_eddsa() { run "me, EdDSA" "$eddsa/api/me" "$work/eddsa.tokens" '{}' POST "$1"; }
+me_unremembered() { run "me, EdDSA, every signature checked" "$unremembered/api/me" "$work/unremembered.tokens" '{}' POST "$1"; }
+rename_hs256() { run "update_name, HS256" "$hs256/api/update_name" "$work/hs256.tokens" '{"name":"Bench {n}"}' POST "$1"; }
+rename_eddsa() { run "update_name, EdDSA" "$eddsa/api/update_name" "$work/eddsa.tokens" '{"name":"Bench {n}"}' POST "$1"; }
+rename_unremembered() { run "update_name, EdDSA, every signature checked" "$unremembered/api/update_name" "$work/unremembered.tokens" '{"name":"Bench {n}"}' POST "$1"; }
+in_turns "me, EdDSA / HS256" me_eddsa me_hs256
+in_turns "update_name, EdDSA / HS256" rename_eddsa rename_hs256
+say "public keys, every signature checked (VERIFIED_TOKENS=0) against HS256, in turns"
+in_turns "me, EdDSA unremembered / HS256" me_unremembered me_hs256
+in_turns "update_name, EdDSA unremembered / HS256" rename_unremembered rename_hs256
+
+say "the favourites service (trusting the EdDSA app's JWKS) against its own health, in turns"
 favorites_base="http://127.0.0.1:$favorites_port"
+favorites_health() { run "favourites health (floor)" "$favorites_base/api/health" "" '' GET "$1"; }
+favorites_list() { run "favourites list, EdDSA" "$favorites_base/api/favorites" "$work/eddsa.tokens" '' GET "$1"; }
 start_favorites
-run "favourites health (floor)" "$favorites_base/api/health" "" '' GET
-run "favourites list, EdDSA" "$favorites_base/api/favorites" "$work/eddsa.tokens" '' GET
+in_turns "favourites list / health" favorites_list favorites_health
 start_favorites VERIFIED_TOKENS=0
-run "favourites list, every signature checked" "$favorites_base/api/favorites" "$work/eddsa.tokens" '' GET
+in_turns "favourites list, every signature checked / health" favorites_list favorites_health
 stop $favorites
 favorites=""
 
-say "public keys, every signature checked (VERIFIED_TOKENS=0)"
-start_app eddsa-unremembered VERIFIED_TOKENS=0
-run "me, EdDSA, every signature checked" /api/me "$work/eddsa-unremembered.tokens" '{}'
-run "update_name, EdDSA, every signature checked" /api/update_name "$work/eddsa-unremembered.tokens" '{"name":"Bench {n}"}'
+say "page weight of a cold first visit (headless Chromium, brotli over the wire)"
+(cd end2end && node bench/page-weight.mjs "$hs256")
 
 say "time to an interactive /login (headless Chromium)"
-(cd end2end && node bench/interactive.mjs "$base" 10)
+(cd end2end && node bench/interactive.mjs "$hs256" 10)

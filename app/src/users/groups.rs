@@ -1,6 +1,7 @@
 //! Store calls that run in groups: a single task takes every call waiting
-//! at that moment and runs them as one statement. Both stores use it for
-//! their hottest read; the queries themselves stay plain, in the stores.
+//! at that moment and runs them as one statement. Both user stores use it
+//! for their hottest read, the favourites service for its list; the queries
+//! themselves stay plain, in the stores.
 //!
 //! With sqlx's SQLite driver each statement is a round trip to the
 //! connection's worker thread, plus a ping when the connection goes back to

@@ -2,7 +2,7 @@
 //! PostgreSQL (several instances sharing one database). Server only.
 
 mod database;
-mod groups;
+pub mod groups;
 mod pools;
 mod postgres;
 mod sqlite;

@@ -1,16 +1,21 @@
 //! The favourites table (SQLite, its own database file).
 
-use app::domain::{SpotSlug, UserId};
+use app::{
+    domain::{SpotSlug, UserId},
+    users::groups::{Answer, Groups, together_or_alone},
+};
 use sqlx::{
     SqlitePool,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
-use std::{str::FromStr, time::Duration};
+use std::{collections::HashMap, str::FromStr, time::Duration};
 use thiserror::Error;
 
 /// How many favourites one person may keep: far more than anyone stars by
 /// hand, and a bound on what one token can make us store.
 pub const MAX_FAVORITES_PER_USER: i64 = 1000;
+/// Bounds one grouped read: at most this many lists in one statement.
+const MAX_LISTS_PER_READ: usize = 32;
 
 #[derive(Debug, Error)]
 pub enum FavoritesStoreError {
@@ -23,6 +28,7 @@ pub enum FavoritesStoreError {
 #[derive(Clone)]
 pub struct FavoritesStore {
     pool: SqlitePool,
+    lists: Groups<UserId, Answer<Vec<SpotSlug>>>,
 }
 
 impl FavoritesStore {
@@ -33,12 +39,31 @@ impl FavoritesStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5));
+        // No ping before lending a connection: an SQLite connection is a
+        // file handle, and the ping is a round trip to its worker thread.
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/favorites").run(&pool).await?;
-        Ok(Self { pool })
+        let reader = pool.clone();
+        let lists = Groups::start(
+            MAX_LISTS_PER_READ,
+            |_, _| false,
+            move |group| {
+                let reader = reader.clone();
+                async move {
+                    together_or_alone(
+                        group,
+                        |user| *user,
+                        |users| read_lists(reader.clone(), users),
+                    )
+                    .await;
+                }
+            },
+        );
+        Ok(Self { pool, lists })
     }
 
     pub async fn close(&self) {
@@ -46,19 +71,15 @@ impl FavoritesStore {
     }
 
     /// `user`'s favourites, oldest first.
+    ///
+    /// Every authenticated call of the service's hottest endpoint reads one
+    /// list, so the lists asked for at the same moment are read with one
+    /// statement (`app::users::groups`, as the app reads its users), paying
+    /// the driver's thread hand-offs once per group. A group runs after every
+    /// write answered before it was queued, so an answered add or remove is
+    /// always seen. Nothing is cached.
     pub async fn list(&self, user: UserId) -> Result<Vec<SpotSlug>, sqlx::Error> {
-        let rows: Vec<String> = sqlx::query_scalar(
-            "SELECT spot FROM favorites WHERE user_id = ? ORDER BY created_at, spot",
-        )
-        .bind(user.get())
-        .fetch_all(&self.pool)
-        .await?;
-        // Only valid slugs are ever written; a row that isn't one was not
-        // written by us and is left out rather than served.
-        Ok(rows
-            .into_iter()
-            .filter_map(|raw| SpotSlug::parse(&raw).ok())
-            .collect())
+        Ok(self.lists.call(user).await??.unwrap_or_default())
     }
 
     /// Adds `spot` to `user`'s favourites; adding it again changes nothing.
@@ -102,6 +123,30 @@ impl FavoritesStore {
                 .await?;
         Ok(found.is_some())
     }
+}
+
+/// The favourites of every user in `users` that has any, oldest first.
+async fn read_lists(
+    reader: SqlitePool,
+    users: Vec<UserId>,
+) -> Result<HashMap<UserId, Vec<SpotSlug>>, sqlx::Error> {
+    let sql = format!(
+        "SELECT user_id, spot FROM favorites WHERE user_id IN ({}) ORDER BY user_id, created_at, spot",
+        vec!["?"; users.len()].join(", ")
+    );
+    let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+    for user in users {
+        query = query.bind(user.get());
+    }
+    let mut lists: HashMap<UserId, Vec<SpotSlug>> = HashMap::new();
+    for (user, spot) in query.fetch_all(&reader).await? {
+        // Only valid ids and slugs are ever written; a row that isn't one
+        // was not written by us and is left out rather than served.
+        if let (Ok(user), Ok(spot)) = (UserId::new(user), SpotSlug::parse(&spot)) {
+            lists.entry(user).or_default().push(spot);
+        }
+    }
+    Ok(lists)
 }
 
 #[cfg(test)]
@@ -154,6 +199,36 @@ mod tests {
             store.list(user(121)).await.unwrap(),
             vec![slug("moraine-lake")]
         );
+    }
+
+    #[tokio::test]
+    async fn lists_read_together_each_go_to_their_own_user() {
+        let (_dir, store) = store().await;
+        for id in 1..=40 {
+            store
+                .add(user(id), &slug(&format!("a-spot-of-{id}")))
+                .await
+                .unwrap();
+            store.add(user(id), &slug("z-shared")).await.unwrap();
+        }
+        // 80 calls at once: more than one group, some users asked twice,
+        // one with no favourites.
+        let calls: Vec<_> = (1..=80)
+            .map(|n| {
+                let store = store.clone();
+                tokio::spawn(async move { (n, store.list(user(n % 41 + 1)).await.unwrap()) })
+            })
+            .collect();
+        for call in calls {
+            let (n, list) = call.await.unwrap();
+            let id = n % 41 + 1;
+            let expected = if id == 41 {
+                vec![]
+            } else {
+                vec![slug(&format!("a-spot-of-{id}")), slug("z-shared")]
+            };
+            assert_eq!(list, expected, "user {id}");
+        }
     }
 
     #[tokio::test]
