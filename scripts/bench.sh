@@ -11,6 +11,7 @@
 #   4. what a cold first visit to each page downloads (wasm + JS, brotli), and the time to an
 #      interactive /login in headless Chromium, median of 10 (cold and returning)
 # Usage: scripts/bench.sh [seconds per load test, default 30]
+#   BENCH_SKIP_MICRO=1 scripts/bench.sh   skips step 1 (when only the server or the pages changed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
@@ -22,10 +23,12 @@ if ! command -v wrk >/dev/null; then
 fi
 source scripts/common.sh
 
-say "micro-benchmarks (criterion)"
-cargo bench -p app --features ssr --bench auth 2>&1 | grep -E '^[a-z0-9_/]+ +time:|^[a-z0-9_/]+$|^ +time:' || true
-say "memory under a flood of distinct tokens"
-cargo bench -p app --features ssr --bench token_flood
+if [[ -z "${BENCH_SKIP_MICRO:-}" ]]; then
+  say "micro-benchmarks (criterion)"
+  cargo bench -p app --features ssr --bench auth 2>&1 | grep -E '^[a-z0-9_/]+ +time:|^[a-z0-9_/]+$|^ +time:' || true
+  say "memory under a flood of distinct tokens"
+  cargo bench -p app --features ssr --bench token_flood
+fi
 
 say "release build"
 cargo leptos build --release --precompress --split 2>&1 | tail -1
