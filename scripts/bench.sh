@@ -56,13 +56,14 @@ trap 'stop "${servers[@]}" $favorites; rm -rf "$work"' EXIT
 
 # start_app NAME PORT [VAR=value...]: a release server on a fresh SQLite file
 # and 50 signed-up users, one token each, in $work/NAME.tokens. Servers wait
-# idle while another is measured, so modes can be measured in turns.
+# idle while another is measured, so modes can be measured in turns; their
+# tokens live two hours, longer than the whole run.
 start_app() {
   local name=$1 port=$2
   shift 2
   env LEPTOS_SITE_ADDR=127.0.0.1:$port LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
     DATABASE_URL="sqlite://$work/$name.db?mode=rwc" PHOTO_SPOTS_DEMO=1 \
-    LOGIN_MAX_FAILURES_PER_ADDRESS=1000 "$@" target/release/server &
+    LOGIN_MAX_FAILURES_PER_ADDRESS=1000 JWT_TTL_SECONDS=7200 "$@" target/release/server &
   servers+=($!)
   local base="http://127.0.0.1:$port"
   until curl -s -o /dev/null "$base/"; do sleep 0.2; done
@@ -90,15 +91,23 @@ start_favorites() {
 # run NAME URL TOKENS BODY [METHOD [SECONDS]]: prints wrk's RESULT line, and
 # the requests/s alone on stdout.
 run() {
-  printf '%-44s ' "$1" >&2
-  METHOD="${5:-POST}" TOKENS_FILE="$3" BODY="$4" wrk -t2 -c32 -d"${6:-$DURATION}s" \
-    -s scripts/bench/post.lua "$2" | grep RESULT | tee /dev/stderr | sed 's/.*rps=\([0-9]*\).*/\1/'
+  local result
+  result=$(METHOD="${5:-POST}" TOKENS_FILE="$3" BODY="$4" wrk -t2 -c32 -d"${6:-$DURATION}s" \
+    -s scripts/bench/post.lua "$2" | grep RESULT)
+  printf '%-44s %s\n' "$1" "$result" >&2
+  # Refusals measure something else: a run meant to succeed that got them
+  # (an expired token, a server fault) has no figure to give.
+  if [[ "$1" != *refused* && "$result" != *non2xx=0* ]]; then
+    echo "  ^ answers other than 2xx: this figure is not valid" >&2
+    exit 1
+  fi
+  sed 's/.*rps=\([0-9]*\).*/\1/' <<<"$result"
 }
 
 # in_turns LABEL A B: the ratio of two measurements (functions taking the
 # seconds per run), run in turns, ROUNDS times each (A, B, A, B…), so the
 # VM's drift over minutes falls on both alike; prints the median ratio.
-ROUNDS=3
+ROUNDS=5
 in_turns() {
   local label=$1 a=$2 b=$3 seconds=$(( (DURATION + ROUNDS - 1) / ROUNDS )) ratios=()
   for _ in $(seq "$ROUNDS"); do
