@@ -54,18 +54,17 @@ stop() { # pid...
 }
 trap 'stop "${servers[@]}" $favorites; rm -rf "$work"' EXIT
 
-# start_app NAME PORT [VAR=value...]: a release server on a fresh SQLite file
-# and 50 signed-up users, one token each, in $work/NAME.tokens. Servers wait
+# start_app NAME URL [VAR=value...]: a release server at URL on a fresh SQLite
+# file and 50 signed-up users, one token each, in $work/NAME.tokens. Servers wait
 # idle while another is measured, so modes can be measured in turns; their
 # tokens live two hours, longer than the whole run.
 start_app() {
-  local name=$1 port=$2
+  local name=$1 base=$2
   shift 2
-  env LEPTOS_SITE_ADDR=127.0.0.1:$port LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
+  env LEPTOS_SITE_ADDR="${base#http://}" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
     DATABASE_URL="sqlite://$work/$name.db?mode=rwc" PHOTO_SPOTS_DEMO=1 \
     LOGIN_MAX_FAILURES_PER_ADDRESS=1000 JWT_TTL_SECONDS=7200 "$@" target/release/server &
   servers+=($!)
-  local base="http://127.0.0.1:$port"
   until curl -s -o /dev/null "$base/"; do sleep 0.2; done
   for i in $(seq 1 50); do
     curl -s "$base/api/signup" -H 'content-type: application/json' \
@@ -123,9 +122,9 @@ in_turns() {
 hs256=http://127.0.0.1:3077
 eddsa=http://127.0.0.1:3079
 unremembered=http://127.0.0.1:3080
-start_app hs256 3077 JWT_SECRET="benchmark-secret-0123456789abcdef0123"
-start_app eddsa 3079
-start_app unremembered 3080 VERIFIED_TOKENS=0
+start_app hs256 "$hs256" JWT_SECRET="benchmark-secret-0123456789abcdef0123"
+start_app eddsa "$eddsa"
+start_app unremembered "$unremembered" VERIFIED_TOKENS=0
 
 say "shared secret (HS256)"
 sed 's/\.[^.]*$/.AAAA/' "$work/hs256.tokens" >"$work/bad-tokens"

@@ -504,6 +504,11 @@ mod tests {
 
     const GOOD_SECRET: &str = "0123456789abcdef0123456789abcdef";
 
+    /// Development settings with a good secret and one more variable.
+    fn dev_with(name: &str, value: &str) -> Result<Config, ConfigError> {
+        config(Env::DEV, &[("JWT_SECRET", GOOD_SECRET), (name, value)])
+    }
+
     #[test]
     fn refresh_lifetimes_default_to_30_days_sliding_and_90_absolute() {
         let config = config(Env::PROD, &[("JWT_SECRET", GOOD_SECRET)]).unwrap();
@@ -634,12 +639,7 @@ mod tests {
 
     #[test]
     fn favorites_url_must_be_an_origin() {
-        let dev = |url: &str| {
-            config(
-                Env::DEV,
-                &[("JWT_SECRET", GOOD_SECRET), ("FAVORITES_URL", url)],
-            )
-        };
+        let dev = |url: &str| dev_with("FAVORITES_URL", url);
         assert_eq!(
             dev("https://fav.example.com/").unwrap().favorites_url,
             "https://fav.example.com"
@@ -746,27 +746,16 @@ mod tests {
     #[test]
     fn bad_ttl_and_demo_flag_are_refused() {
         for ttl in ["0", "-5", "abc", "99999999999"] {
-            let result = config(
-                Env::DEV,
-                &[("JWT_SECRET", GOOD_SECRET), ("JWT_TTL_SECONDS", ttl)],
-            );
+            let result = dev_with("JWT_TTL_SECONDS", ttl);
             assert!(matches!(result, Err(ConfigError::BadTtl(_))), "{ttl}");
         }
-        let result = config(
-            Env::DEV,
-            &[("JWT_SECRET", GOOD_SECRET), ("PHOTO_SPOTS_DEMO", "yes")],
-        );
+        let result = dev_with("PHOTO_SPOTS_DEMO", "yes");
         assert!(matches!(result, Err(ConfigError::BadDemoFlag(_))));
     }
 
     #[test]
     fn remembered_tokens_default_to_ten_thousand_and_may_be_turned_off() {
-        let with = |value: &str| {
-            config(
-                Env::DEV,
-                &[("JWT_SECRET", GOOD_SECRET), ("VERIFIED_TOKENS", value)],
-            )
-        };
+        let with = |value: &str| dev_with("VERIFIED_TOKENS", value);
         let default = config(Env::DEV, &[("JWT_SECRET", GOOD_SECRET)]).unwrap();
         assert_eq!(default.verified_tokens, 10_000);
         assert_eq!(with("0").unwrap().verified_tokens, 0);
@@ -798,18 +787,9 @@ mod tests {
             Duration::from_millis(1500)
         );
         assert_eq!(config.database.connect_timeout, Duration::from_secs(2));
-        let mysql = self::config(
-            Env::DEV,
-            &[("JWT_SECRET", GOOD_SECRET), ("DATABASE_URL", "mysql://x/y")],
-        );
+        let mysql = dev_with("DATABASE_URL", "mysql://x/y");
         assert!(matches!(mysql, Err(ConfigError::BadDatabaseUrl(scheme)) if scheme == "mysql"));
-        let zero_pool = self::config(
-            Env::DEV,
-            &[
-                ("JWT_SECRET", GOOD_SECRET),
-                ("DATABASE_MAX_CONNECTIONS", "0"),
-            ],
-        );
+        let zero_pool = dev_with("DATABASE_MAX_CONNECTIONS", "0");
         assert!(matches!(zero_pool, Err(ConfigError::BadNumber { .. })));
     }
 

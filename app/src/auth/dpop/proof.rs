@@ -70,8 +70,8 @@ pub fn verify(proof: &str, check: &ProofCheck) -> Result<VerifiedProof, DpopProb
     }
     let (signed, signature) = proof.rsplit_once('.').ok_or(DpopProblem::Invalid)?;
     let (header, payload) = signed.split_once('.').ok_or(DpopProblem::Invalid)?;
-    let jwk = public_key_in_header(header)?;
-    check_signature(&jwk, signed, signature)?;
+    let (jwk, point) = public_key_in_header(header)?;
+    check_signature(&point, signed, signature)?;
     let claims: ProofClaims =
         serde_json::from_slice(&base64url(payload)?).map_err(|_| DpopProblem::Invalid)?;
     check_claims(&claims, check)?;
@@ -82,10 +82,12 @@ pub fn verify(proof: &str, check: &ProofCheck) -> Result<VerifiedProof, DpopProb
     })
 }
 
-/// The header's `jwk`, once the header is what a DPoP proof's must be.
-/// The algorithm is fixed here, never taken from the proof: `none`, HS256
-/// with the public key as the secret, and every other are refused.
-fn public_key_in_header(header: &str) -> Result<Jwk, DpopProblem> {
+/// The header's key, once the header is what a DPoP proof's must be: as a
+/// JWK (for its thumbprint) and as the uncompressed SEC1 point ring checks
+/// the signature with. The algorithm is fixed here, never taken from the
+/// proof: `none`, HS256 with the public key as the secret, and every other
+/// are refused.
+fn public_key_in_header(header: &str) -> Result<(Jwk, Vec<u8>), DpopProblem> {
     let header: ProofHeader =
         serde_json::from_slice(&base64url(header)?).map_err(|_| DpopProblem::Invalid)?;
     if header.typ != "dpop+jwt" || header.alg != ALGORITHM {
@@ -99,26 +101,23 @@ fn public_key_in_header(header: &str) -> Result<Jwk, DpopProblem> {
     }
     let jwk: Jwk = serde_json::from_value(serde_json::Value::Object(header.jwk))
         .map_err(|_| DpopProblem::Invalid)?;
-    match &jwk.algorithm {
-        AlgorithmParameters::EllipticCurve(ec) if ec.curve == EllipticCurve::P256 => Ok(jwk),
-        _ => Err(DpopProblem::Invalid),
+    let AlgorithmParameters::EllipticCurve(ec) = &jwk.algorithm else {
+        return Err(DpopProblem::Invalid);
+    };
+    let (x, y) = (base64url(&ec.x)?, base64url(&ec.y)?);
+    if ec.curve != EllipticCurve::P256 || x.len() != 32 || y.len() != 32 {
+        return Err(DpopProblem::Invalid);
     }
+    // Whether the point is on the curve is ring's check, with the signature.
+    let point = [&[0x04][..], &x, &y].concat();
+    Ok((jwk, point))
 }
 
 /// ES256 (RFC 7518 §3.4): an ECDSA P-256 signature over `header.payload`,
 /// as the 64 bytes r ‖ s. Checked with ring, whose P-256 is about six times
 /// faster than the pure-Rust one behind `jsonwebtoken`'s `rust_crypto`
 /// backend (BENCHMARKS.md), and runs on every DPoP call.
-fn check_signature(jwk: &Jwk, signed: &str, signature: &str) -> Result<(), DpopProblem> {
-    let AlgorithmParameters::EllipticCurve(ec) = &jwk.algorithm else {
-        return Err(DpopProblem::Invalid);
-    };
-    let (x, y) = (base64url(&ec.x)?, base64url(&ec.y)?);
-    if x.len() != 32 || y.len() != 32 {
-        return Err(DpopProblem::Invalid);
-    }
-    // An uncompressed SEC1 point; ring refuses one that is not on the curve.
-    let point = [&[0x04][..], &x, &y].concat();
+fn check_signature(point: &[u8], signed: &str, signature: &str) -> Result<(), DpopProblem> {
     UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, point)
         .verify(signed.as_bytes(), &base64url(signature)?)
         .map_err(|_| DpopProblem::Invalid)
