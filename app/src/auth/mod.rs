@@ -3,9 +3,11 @@
 
 mod claims;
 mod token_parts;
+mod unverified;
 
 pub use claims::{AUDIENCE, AUDIENCES, Claims, Confirmation, FAVORITES_AUDIENCE, ISSUER};
 pub use token_parts::TokenParts;
+pub use unverified::UnverifiedClaims;
 
 #[cfg(feature = "ssr")]
 mod admin;

@@ -12,15 +12,13 @@ mod key_store;
 #[cfg(feature = "hydrate")]
 mod proof;
 
-use crate::auth::TokenParts;
+use crate::auth::UnverifiedClaims;
 
 /// Whether `token` is bound to a key (its payload has `cnf`), so it must
 /// travel as `Authorization: DPoP` with a proof. Read, not verified: the
 /// server decides.
 pub fn is_bound(token: &str) -> bool {
-    TokenParts::decode(token)
-        .and_then(|parts| parts.payload_json())
-        .is_some_and(|payload| payload.get("cnf").is_some())
+    UnverifiedClaims::read(token).is_some_and(|claims| claims.is_bound())
 }
 
 /// The headers that present `token` on a `method` call to `url` (absolute,

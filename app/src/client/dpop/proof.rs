@@ -3,7 +3,7 @@
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use js_sys::{Object, Reflect, Uint8Array};
-use serde_json::json;
+use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::CryptoKey;
@@ -42,28 +42,38 @@ async fn sign_proof(
     let private: CryptoKey = Reflect::get(pair, &"privateKey".into())?.dyn_into()?;
     let public: CryptoKey = Reflect::get(pair, &"publicKey".into())?.dyn_into()?;
     let jwk = JsFuture::from(subtle.export_key("jwk", &public)?).await?;
-    let member = |name: &str| Reflect::get(&jwk, &name.into()).map(|v| v.as_string());
+    let member = |name: &str| {
+        Reflect::get(&jwk, &name.into())?
+            .as_string()
+            .ok_or_else(|| JsValue::from_str("the exported key has no coordinates"))
+    };
     // Only the members RFC 7638 hashes: the server's thumbprint is the same.
-    let header = json!({
-        "typ": "dpop+jwt",
-        "alg": "ES256",
-        "jwk": {"kty": "EC", "crv": "P-256", "x": member("x")?, "y": member("y")?},
-    });
-    let mut claims = json!({
-        "jti": random_id()?,
-        "htm": method,
-        "htu": endpoint(url)?,
-        "iat": (js_sys::Date::now() / 1000.0).floor() as u64,
-    });
+    let header = ProofHeader {
+        typ: "dpop+jwt",
+        alg: "ES256",
+        jwk: PublicJwk {
+            kty: "EC",
+            crv: "P-256",
+            x: member("x")?,
+            y: member("y")?,
+        },
+    };
+    let mut claims = ProofClaims {
+        jti: random_id()?,
+        htm: method,
+        htu: endpoint(url)?,
+        iat: (js_sys::Date::now() / 1000.0).floor() as u64,
+        ath: None,
+    };
     if let Some(token) = token {
         let digest = subtle.digest_with_str_and_u8_array("SHA-256", token.as_bytes())?;
         let digest = Uint8Array::new(&JsFuture::from(digest).await?).to_vec();
-        claims["ath"] = URL_SAFE_NO_PAD.encode(digest).into();
+        claims.ath = Some(URL_SAFE_NO_PAD.encode(digest));
     }
     let signed = format!(
         "{}.{}",
-        URL_SAFE_NO_PAD.encode(header.to_string()),
-        URL_SAFE_NO_PAD.encode(claims.to_string())
+        URL_SAFE_NO_PAD.encode(json(&header)?),
+        URL_SAFE_NO_PAD.encode(json(&claims)?)
     );
     let algorithm = Object::new();
     Reflect::set(&algorithm, &"name".into(), &"ECDSA".into())?;
@@ -73,6 +83,37 @@ async fn sign_proof(
         subtle.sign_with_object_and_u8_array(&algorithm, &private, signed.as_bytes())?;
     let signature = Uint8Array::new(&JsFuture::from(signature).await?).to_vec();
     Ok(format!("{signed}.{}", URL_SAFE_NO_PAD.encode(signature)))
+}
+
+// Typed rather than `serde_json::json!`: every page carries this code, and
+// a `Value` would bring its map and serializer along.
+#[derive(Serialize)]
+struct ProofHeader {
+    typ: &'static str,
+    alg: &'static str,
+    jwk: PublicJwk,
+}
+
+#[derive(Serialize)]
+struct PublicJwk {
+    kty: &'static str,
+    crv: &'static str,
+    x: String,
+    y: String,
+}
+
+#[derive(Serialize)]
+struct ProofClaims<'a> {
+    jti: String,
+    htm: &'a str,
+    htu: String,
+    iat: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ath: Option<String>,
+}
+
+fn json(value: &impl Serialize) -> Result<String, JsValue> {
+    serde_json::to_string(value).map_err(|_| JsValue::from_str("could not write the proof"))
 }
 
 /// `url` resolved against this page, without its query and fragment (`htu`).

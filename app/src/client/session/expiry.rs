@@ -7,18 +7,14 @@
 //! The browser's clock is assumed to be right to within a few seconds; if
 //! it is far off, the server says "expired" and the page renews then.
 
-use crate::auth::TokenParts;
+use crate::auth::UnverifiedClaims;
 
 /// From how far ahead of the end the profile warns.
 pub const WARN_BEFORE_SECS: f64 = 5.0 * 60.0;
 
 /// The token's `exp`, in milliseconds since 1970 (JavaScript's clock).
 pub fn expires_at_ms(token: &str) -> Option<f64> {
-    let exp = TokenParts::decode(token)?
-        .payload_json()?
-        .get("exp")?
-        .as_f64()?;
-    Some(exp * 1000.0)
+    Some(UnverifiedClaims::read(token)?.exp? * 1000.0)
 }
 
 /// "Your session ends in 2 minutes." for `remaining_secs` left.

@@ -17,7 +17,7 @@ pub use storage::{
     ENDED_KEY, SESSION_ENDED_PATH, TOKEN_KEY, clear_token, end_session, store_token, stored_token,
 };
 
-use crate::{auth::TokenParts, domain::User};
+use crate::{auth::UnverifiedClaims, domain::User};
 use leptos::prelude::*;
 
 thread_local! {
@@ -204,8 +204,8 @@ impl Session {
         self.token.with(|token| {
             token
                 .as_deref()
-                .and_then(|token| TokenParts::decode(token)?.payload_json())
-                .is_some_and(|payload| payload["admin"] == true)
+                .and_then(UnverifiedClaims::read)
+                .is_some_and(|claims| claims.admin)
         })
     }
 
@@ -228,6 +228,5 @@ impl Session {
 
 /// The `name` claim, read (not verified) for display only.
 fn name_in_token(token: &str) -> Option<String> {
-    let payload = TokenParts::decode(token)?.payload_json()?;
-    payload.get("name")?.as_str().map(str::to_owned)
+    UnverifiedClaims::read(token)?.name
 }

@@ -99,9 +99,8 @@ pub fn is_due(token: &str, now_ms: f64) -> bool {
 /// When `token` falls due (ms since 1970); `None` if it has no readable
 /// `iat` and `exp` (then it is due at once: only the server can say more).
 pub fn renew_at_ms(token: &str) -> Option<f64> {
-    let payload = crate::auth::TokenParts::decode(token)?.payload_json()?;
-    let issued = payload.get("iat")?.as_f64()?;
-    let expires = payload.get("exp")?.as_f64()?;
+    let claims = crate::auth::UnverifiedClaims::read(token)?;
+    let (issued, expires) = (claims.iat?, claims.exp?);
     let margin = ((expires - issued) / 3.0).clamp(0.0, 60.0);
     Some((expires - margin) * 1000.0)
 }
