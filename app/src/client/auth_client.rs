@@ -1,10 +1,12 @@
 use leptos::server_fn::{
     Bytes,
     client::{Client, browser::BrowserClient},
-    error::FromServerFnError,
+    error::{FromServerFnError, IntoAppError, ServerFnErrorErr},
+    redirect::REDIRECT_HEADER,
     request::browser::BrowserRequest,
-    response::browser::BrowserResponse,
+    response::{ClientRes, browser::Response},
 };
+use send_wrapper::SendWrapper;
 use std::future::Future;
 
 /// The server function client every Photo Spots call goes through.
@@ -30,16 +32,21 @@ where
     OS: FromServerFnError,
 {
     type Request = BrowserRequest;
-    type Response = BrowserResponse;
+    type Response = AuthResponse;
 
     fn send(req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
         #[cfg(feature = "hydrate")]
         {
-            send_wrapper::SendWrapper::new(browser::send::<E, IS, OS>(req))
+            SendWrapper::new(browser::send::<E>(req))
         }
         // Server builds never call it, but the trait needs a body.
         #[cfg(not(feature = "hydrate"))]
-        <BrowserClient as Client<E, IS, OS>>::send(req)
+        {
+            drop(req);
+            SendWrapper::new(std::future::ready(Err(failed(
+                "server functions are called from the browser",
+            ))))
+        }
     }
 
     fn open_websocket(
@@ -61,29 +68,94 @@ where
     }
 }
 
+/// The answer to one call: the `fetch` response, read without converting
+/// its headers into an `http::HeaderMap` (Leptos's own response type does,
+/// and the header-name table alone is 12 KB of every page's wasm).
+///
+/// It keeps the requests it answers until its body is read: each carries
+/// the `AbortController` that cancels the call when the caller stops
+/// waiting, and aborts on drop, so it may only go once the body is in.
+pub struct AuthResponse {
+    response: SendWrapper<Response>,
+    requests: Vec<BrowserRequest>,
+}
+
+impl AuthResponse {
+    fn header(&self, name: &str) -> Option<String> {
+        self.response.headers().get(name)
+    }
+}
+
+impl<E: FromServerFnError> ClientRes<E> for AuthResponse {
+    fn try_into_string(self) -> impl Future<Output = Result<String, E>> + Send {
+        SendWrapper::new(async move {
+            let text = self.response.text().await;
+            drop(self.requests);
+            text.map_err(|_| failed("the answer could not be read"))
+        })
+    }
+
+    fn try_into_bytes(self) -> impl Future<Output = Result<Bytes, E>> + Send {
+        SendWrapper::new(async move {
+            let bytes = self.response.binary().await;
+            drop(self.requests);
+            bytes
+                .map(Bytes::from)
+                .map_err(|_| failed("the answer could not be read"))
+        })
+    }
+
+    /// No Photo Spots server function streams its answer.
+    fn try_into_stream(
+        self,
+    ) -> Result<impl futures::Stream<Item = Result<Bytes, Bytes>> + Send + Sync + 'static, E> {
+        Err::<futures::stream::Empty<Result<Bytes, Bytes>>, E>(failed(
+            "streamed answers are not supported",
+        ))
+    }
+
+    fn status(&self) -> u16 {
+        self.response.status()
+    }
+
+    fn status_text(&self) -> String {
+        self.response.status_text()
+    }
+
+    fn location(&self) -> String {
+        self.header("Location")
+            .unwrap_or_else(|| self.response.url())
+    }
+
+    fn has_redirect(&self) -> bool {
+        self.header(REDIRECT_HEADER).is_some()
+    }
+}
+
+fn failed<E: FromServerFnError>(why: &str) -> E {
+    ServerFnErrorErr::Request(why.to_owned()).into_app_error()
+}
+
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::super::session::{Renewal, end_session, fresh_token, renew};
+    use super::{AuthResponse, failed};
+    use gloo_net::http::Request;
     use leptos::server_fn::{
-        client::{Client, browser::BrowserClient},
         error::FromServerFnError,
         request::{ClientReq, browser::BrowserRequest},
-        response::{ClientRes, browser::BrowserResponse},
+        response::ClientRes,
     };
+    use send_wrapper::SendWrapper;
 
-    pub async fn send<E, IS, OS>(mut req: BrowserRequest) -> Result<BrowserResponse, E>
-    where
-        E: FromServerFnError,
-        IS: FromServerFnError,
-        OS: FromServerFnError,
-    {
+    pub async fn send<E: FromServerFnError>(mut req: BrowserRequest) -> Result<AuthResponse, E> {
         if starts_a_login(&req) {
             super::super::dpop::new_key().await;
         }
         let token = fresh_token().await;
         let spare = spare_copy::<E>(&mut req);
         authorize(&req, token.as_deref()).await;
-        let response = <BrowserClient as Client<E, IS, OS>>::send(req).await?;
+        let response = fetch::<E>(req).await?;
         match refusal::<E>(&response) {
             None => Ok(response),
             Some(Refusal::Expired) => {
@@ -95,10 +167,12 @@ mod browser {
                 };
                 authorize(&spare, Some(&fresh)).await;
                 // Once: whatever this answer is, it is the answer.
-                let retried = <BrowserClient as Client<E, IS, OS>>::send(spare).await?;
+                let mut retried = fetch::<E>(spare).await?;
                 if refusal::<E>(&retried).is_some() {
                     end_session();
                 }
+                // The copy follows the first request's abort signal.
+                retried.requests.extend(response.requests);
                 Ok(retried)
             }
             Some(Refusal::Invalid) => {
@@ -106,6 +180,28 @@ mod browser {
                 Ok(response)
             }
         }
+    }
+
+    /// Sends `req` with the Fetch API, keeping `req` (and so its abort
+    /// controller) with the answer.
+    async fn fetch<E: FromServerFnError>(mut req: BrowserRequest) -> Result<AuthResponse, E> {
+        let request = take_request(&mut req).ok_or_else(|| failed("the call could not be made"))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|_| failed("the server could not be reached"))?;
+        Ok(AuthResponse {
+            response: SendWrapper::new(response),
+            requests: vec![req],
+        })
+    }
+
+    /// The `fetch` request inside `req`, leaving an unsent placeholder:
+    /// `BrowserRequest` only gives its request up by being dropped, which
+    /// would abort it.
+    fn take_request(req: &mut BrowserRequest) -> Option<Request> {
+        let placeholder = Request::get("/").build().ok()?;
+        Some(std::mem::replace(&mut **req, placeholder))
     }
 
     /// Presents `token` (and a proof, see `dpop::authorization`).
@@ -135,9 +231,7 @@ mod browser {
     /// built from a `fetch` request, so the copy goes into the shell of a
     /// new (unsent) request, whose own contents are dropped.
     fn spare_copy<E: FromServerFnError>(req: &mut BrowserRequest) -> Option<BrowserRequest> {
-        use gloo_net::http::Request;
-        let placeholder = Request::get("/").build().ok()?;
-        let original: web_sys::Request = std::mem::replace(&mut **req, placeholder).into();
+        let original: web_sys::Request = take_request(req)?.into();
         let copy = web_sys::Request::clone(&original);
         **req = original.into();
         let mut spare = <BrowserRequest as ClientReq<E>>::try_new_get("/", "", "", "").ok()?;
@@ -154,12 +248,11 @@ mod browser {
 
     /// Reads the `WWW-Authenticate` challenge of a 401 (the body stays for
     /// the caller to decode).
-    fn refusal<E: FromServerFnError>(response: &BrowserResponse) -> Option<Refusal> {
-        if <BrowserResponse as ClientRes<E>>::status(response) != 401 {
+    fn refusal<E: FromServerFnError>(response: &AuthResponse) -> Option<Refusal> {
+        if <AuthResponse as ClientRes<E>>::status(response) != 401 {
             return None;
         }
-        let headers = response.generate_headers();
-        let challenge = headers.get("www-authenticate")?.to_str().ok()?;
+        let challenge = response.header("www-authenticate")?;
         if !challenge.starts_with("Bearer") && !challenge.starts_with("DPoP") {
             return None;
         }
