@@ -65,7 +65,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/how-it-works") view={Lazy::<HowItWorksPage>::new()} />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/profile") view={Lazy::<ProfilePage>::new()} />
-                    <Route path=path!("/signup") view=SignupPage />
+                    <Route path=path!("/signup") view={Lazy::<SignupPage>::new()} />
                     <Route path=path!("/admin") view={Lazy::<AdminPage>::new()} />
                 </Routes>
             </main>

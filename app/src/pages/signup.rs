@@ -5,11 +5,27 @@ use crate::{
 };
 use leptos::{ev::SubmitEvent, html::Input, prelude::*};
 use leptos_meta::Title;
+use leptos_router::{LazyRoute, lazy_route};
 
 /// Create an account. Each field is checked as you type by the same domain
 /// types the server uses; the server's check is the one that counts.
-#[component]
-pub fn SignupPage() -> impl IntoView {
+/// `/signup`: a lazy route (see `AdminPage`). Its form is only on this page, so
+/// the other pages' first visit doesn't download it.
+pub struct SignupPage;
+
+#[lazy_route]
+impl LazyRoute for SignupPage {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let SignupPage = this; // no data
+        signup_page().into_any()
+    }
+}
+
+fn signup_page() -> impl IntoView {
     let username = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
