@@ -11,10 +11,12 @@ pub async fn send_json<T: serde::de::DeserializeOwned>(
 ) -> Result<T, ApiError> {
     let response = request.send().await.map_err(|_| ApiError::Network)?;
     let status = response.status();
-    let text = response.text().await.map_err(|_| ApiError::Network)?;
+    // Bytes, as server functions decode theirs: one copy of each type's
+    // JSON reader in the wasm, not one per input type.
+    let body = response.binary().await.map_err(|_| ApiError::Network)?;
     if (200..300).contains(&status) {
-        let text = if text.is_empty() { "null" } else { &text };
-        return serde_json::from_str(text).map_err(|_| ApiError::Internal);
+        let body = if body.is_empty() { b"null".as_slice() } else { &body };
+        return serde_json::from_slice(body).map_err(|_| ApiError::Internal);
     }
-    Err(serde_json::from_str::<ApiError>(&text).unwrap_or(ApiError::Internal))
+    Err(serde_json::from_slice::<ApiError>(&body).unwrap_or(ApiError::Internal))
 }
