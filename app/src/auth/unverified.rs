@@ -14,10 +14,10 @@ pub struct UnverifiedClaims {
     pub name: Option<String>,
     #[serde(default)]
     pub admin: bool,
+    /// Seconds since 1970 (whole, as RFC 7519's NumericDate is in ours).
+    pub iat: Option<u64>,
     /// Seconds since 1970.
-    pub iat: Option<f64>,
-    /// Seconds since 1970.
-    pub exp: Option<f64>,
+    pub exp: Option<u64>,
     cnf: Option<IgnoredAny>,
 }
 
@@ -56,7 +56,7 @@ mod tests {
         .unwrap();
         assert_eq!(claims.name.as_deref(), Some("John"));
         assert!(claims.admin);
-        assert_eq!((claims.iat, claims.exp), (Some(1000.0), Some(1600.0)));
+        assert_eq!((claims.iat, claims.exp), (Some(1000), Some(1600)));
         assert!(claims.is_bound());
     }
 

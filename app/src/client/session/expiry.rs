@@ -14,7 +14,7 @@ pub const WARN_BEFORE_SECS: f64 = 5.0 * 60.0;
 
 /// The token's `exp`, in milliseconds since 1970 (JavaScript's clock).
 pub fn expires_at_ms(token: &str) -> Option<f64> {
-    Some(UnverifiedClaims::read(token)?.exp? * 1000.0)
+    Some(UnverifiedClaims::read(token)?.exp? as f64 * 1000.0)
 }
 
 /// "Your session ends in 2 minutes." for `remaining_secs` left.

@@ -100,7 +100,7 @@ pub fn is_due(token: &str, now_ms: f64) -> bool {
 /// `iat` and `exp` (then it is due at once: only the server can say more).
 pub fn renew_at_ms(token: &str) -> Option<f64> {
     let claims = crate::auth::UnverifiedClaims::read(token)?;
-    let (issued, expires) = (claims.iat?, claims.exp?);
+    let (issued, expires) = (claims.iat? as f64, claims.exp? as f64);
     let margin = ((expires - issued) / 3.0).clamp(0.0, 60.0);
     Some((expires - margin) * 1000.0)
 }

@@ -59,7 +59,9 @@ pub fn end_session() {
     #[cfg(feature = "hydrate")]
     {
         use gloo_storage::Storage;
-        let _ = gloo_storage::LocalStorage::set(ENDED_KEY, js_sys::Date::now());
+        // Whole milliseconds: writing and reading a float would bring a
+        // float formatter and parser into every page's wasm.
+        let _ = gloo_storage::LocalStorage::set(ENDED_KEY, js_sys::Date::now() as u64);
     }
     clear_token();
     go_to_login_session_ended();
@@ -107,6 +109,6 @@ pub fn go_to_login_session_ended() {
 #[cfg(feature = "hydrate")]
 pub fn ended_just_now() -> bool {
     use gloo_storage::Storage;
-    gloo_storage::LocalStorage::get::<f64>(ENDED_KEY)
-        .is_ok_and(|at| js_sys::Date::now() - at < 5_000.0)
+    gloo_storage::LocalStorage::get::<u64>(ENDED_KEY)
+        .is_ok_and(|at| js_sys::Date::now() - (at as f64) < 5_000.0)
 }
