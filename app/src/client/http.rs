@@ -15,7 +15,11 @@ pub async fn send_json<T: serde::de::DeserializeOwned>(
     // JSON reader in the wasm, not one per input type.
     let body = response.binary().await.map_err(|_| ApiError::Network)?;
     if (200..300).contains(&status) {
-        let body = if body.is_empty() { b"null".as_slice() } else { &body };
+        let body = if body.is_empty() {
+            b"null".as_slice()
+        } else {
+            &body
+        };
         return serde_json::from_slice(body).map_err(|_| ApiError::Internal);
     }
     Err(serde_json::from_slice::<ApiError>(&body).unwrap_or(ApiError::Internal))

@@ -1,6 +1,7 @@
 //! The browser side of authentication: where the token lives and how it
 //! travels with every API call.
 
+mod action;
 pub mod admin;
 mod auth_client;
 pub mod dpop;
@@ -9,4 +10,5 @@ pub mod favorites;
 mod http;
 pub mod session;
 
+pub use action::server_action;
 pub use auth_client::AuthClient;

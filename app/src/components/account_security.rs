@@ -1,6 +1,6 @@
 use crate::{
     api::{ChangePassword, LogoutAll},
-    client::session::Session,
+    client::{server_action, session::Session},
 };
 use leptos::{ev::SubmitEvent, prelude::*};
 use leptos_router::{NavigateOptions, hooks::use_navigate};
@@ -12,8 +12,8 @@ pub fn AccountSecurity() -> impl IntoView {
     let session = Session::get();
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
-    let change = ServerAction::<ChangePassword>::new();
-    let logout_all = ServerAction::<LogoutAll>::new();
+    let change = server_action::<ChangePassword>();
+    let logout_all = server_action::<LogoutAll>();
 
     // The old token is now refused: keep this device logged in with the new one.
     Effect::new(move |_| {

@@ -1,6 +1,6 @@
 use crate::{
     api::UpdateName,
-    client::session::Session,
+    client::{server_action, session::Session},
     domain::{User, UserName},
 };
 use leptos::{ev::SubmitEvent, prelude::*};
@@ -16,7 +16,7 @@ pub fn NameForm(user: RwSignal<Option<User>>) -> impl IntoView {
             .unwrap_or_default(),
     );
     let edited = RwSignal::new(false);
-    let save = ServerAction::<UpdateName>::new();
+    let save = server_action::<UpdateName>();
 
     let problem = move || UserName::parse(&draft.get()).err().map(|e| e.to_string());
     let shown_problem = move || edited.get().then(problem).flatten();

@@ -1,4 +1,4 @@
-use crate::{api::Login, components::session_starter};
+use crate::{api::Login, client::server_action, components::session_starter};
 use leptos::{ev::SubmitEvent, html::Input, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -12,7 +12,7 @@ pub fn LoginPage() -> impl IntoView {
     // typed before the page became interactive must not be lost.
     let username = NodeRef::<Input>::new();
     let password = NodeRef::<Input>::new();
-    let login = ServerAction::<Login>::new();
+    let login = server_action::<Login>();
     // Until the page is live, a submit would be a plain form post; keep the
     // button off so a password never lands in a URL or a JSON endpoint.
     let live = RwSignal::new(false);

@@ -1,5 +1,6 @@
 use crate::{
     api::Signup,
+    client::server_action,
     components::session_starter,
     domain::{Password, UserName, Username},
 };
@@ -35,7 +36,7 @@ fn signup_page() -> impl IntoView {
         NodeRef::<Input>::new(),
         NodeRef::<Input>::new(),
     );
-    let signup = ServerAction::<Signup>::new();
+    let signup = server_action::<Signup>();
     session_starter(move || signup.value().get());
 
     let username_problem = move || {
