@@ -1,4 +1,4 @@
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use base64ct::{Base64UrlUnpadded, Encoding};
 
 /// A JWT taken apart for people to read: `header.payload.signature`.
 ///
@@ -44,7 +44,7 @@ impl TokenParts {
 }
 
 fn pretty_json(part: &str) -> Option<String> {
-    let bytes = URL_SAFE_NO_PAD.decode(part).ok()?;
+    let bytes = Base64UrlUnpadded::decode_vec(part).ok()?;
     let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
     serde_json::to_string_pretty(&value).ok()
 }
@@ -54,7 +54,7 @@ mod tests {
     use super::*;
 
     fn encode(json: &str) -> String {
-        URL_SAFE_NO_PAD.encode(json)
+        Base64UrlUnpadded::encode_string(json.as_bytes())
     }
 
     #[test]

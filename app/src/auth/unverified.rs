@@ -1,4 +1,4 @@
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use base64ct::{Base64UrlUnpadded, Encoding};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
@@ -30,7 +30,7 @@ impl UnverifiedClaims {
         if parts.next().is_some() {
             return None;
         }
-        let json = URL_SAFE_NO_PAD.decode(payload).ok()?;
+        let json = Base64UrlUnpadded::decode_vec(payload).ok()?;
         serde_json::from_slice(&json).ok()
     }
 
@@ -45,7 +45,10 @@ mod tests {
     use super::*;
 
     fn token(payload: &str) -> String {
-        format!("e30.{}.c2ln", URL_SAFE_NO_PAD.encode(payload))
+        format!(
+            "e30.{}.c2ln",
+            Base64UrlUnpadded::encode_string(payload.as_bytes())
+        )
     }
 
     #[test]

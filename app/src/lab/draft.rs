@@ -1,5 +1,5 @@
 use crate::auth::TokenParts;
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use base64ct::{Base64UrlUnpadded, Encoding};
 use serde_json::{Map, Value};
 use thiserror::Error;
 
@@ -192,7 +192,9 @@ fn encode_part(edited: &Object, original: &Object, encoded: &str) -> String {
     if edited == original {
         encoded.to_owned()
     } else {
-        URL_SAFE_NO_PAD.encode(serde_json::to_string(edited).unwrap_or_default())
+        Base64UrlUnpadded::encode_string(
+            serde_json::to_string(edited).unwrap_or_default().as_bytes(),
+        )
     }
 }
 
@@ -217,9 +219,9 @@ pub(super) mod tests {
 
     /// A token shaped like the server's, with a made-up signature.
     pub fn john() -> Original {
-        let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"EdDSA","typ":"JWT","kid":"k1"}"#);
-        let payload = URL_SAFE_NO_PAD.encode(
-            r#"{"sub":"120","name":"John","admin":false,"iat":1700000000,"exp":1700003600,"jti":"j"}"#,
+        let header = Base64UrlUnpadded::encode_string(br#"{"alg":"EdDSA","typ":"JWT","kid":"k1"}"#);
+        let payload = Base64UrlUnpadded::encode_string(
+            br#"{"sub":"120","name":"John","admin":false,"iat":1700000000,"exp":1700003600,"jti":"j"}"#,
         );
         Original::parse(&format!("{header}.{payload}.c2lnbmF0dXJl")).unwrap()
     }
@@ -242,7 +244,8 @@ pub(super) mod tests {
         assert_eq!(forged.changed, [false, true, false]);
         assert_eq!(forged.encoded[2], "c2lnbmF0dXJl");
         let payload: Value =
-            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(&forged.encoded[1]).unwrap()).unwrap();
+            serde_json::from_slice(&Base64UrlUnpadded::decode_vec(&forged.encoded[1]).unwrap())
+                .unwrap();
         assert_eq!(payload["sub"], "121");
         assert_eq!(payload["name"], "John");
         assert_eq!(
@@ -299,7 +302,7 @@ pub(super) mod tests {
     #[test]
     fn what_is_not_a_jwt_of_objects_is_not_an_original() {
         assert_eq!(Original::parse("a.b"), None);
-        let array = URL_SAFE_NO_PAD.encode("[1]");
+        let array = Base64UrlUnpadded::encode_string(b"[1]");
         assert_eq!(Original::parse(&format!("{array}.{array}.s")), None);
     }
 }

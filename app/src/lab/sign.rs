@@ -14,11 +14,11 @@ pub async fn hs256(guess: &str, input: &str) -> Result<String, String> {
     }
     #[cfg(feature = "hydrate")]
     {
-        use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+        use base64ct::{Base64UrlUnpadded, Encoding};
         let signature = web_crypto_hmac(guess.as_bytes(), input.as_bytes())
             .await
             .map_err(|_| "This browser could not sign (Web Crypto is unavailable).".to_owned())?;
-        Ok(URL_SAFE_NO_PAD.encode(signature))
+        Ok(Base64UrlUnpadded::encode_string(&signature))
     }
     #[cfg(not(feature = "hydrate"))]
     {

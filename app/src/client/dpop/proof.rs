@@ -1,7 +1,7 @@
 //! A DPoP proof made by WebCrypto: `{"typ":"dpop+jwt","alg":"ES256","jwk":…}`
 //! over `{"jti","htm","htu","iat","ath"}`, signed with the stored key.
 
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use base64ct::{Base64UrlUnpadded, Encoding};
 use js_sys::{Object, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
@@ -68,12 +68,12 @@ async fn sign_proof(
     if let Some(token) = token {
         let digest = subtle.digest_with_str_and_u8_array("SHA-256", token.as_bytes())?;
         let digest = Uint8Array::new(&JsFuture::from(digest).await?).to_vec();
-        claims.ath = Some(URL_SAFE_NO_PAD.encode(digest));
+        claims.ath = Some(Base64UrlUnpadded::encode_string(&digest));
     }
     let signed = format!(
         "{}.{}",
-        URL_SAFE_NO_PAD.encode(json(&header)?),
-        URL_SAFE_NO_PAD.encode(json(&claims)?)
+        Base64UrlUnpadded::encode_string(json(&header)?.as_bytes()),
+        Base64UrlUnpadded::encode_string(json(&claims)?.as_bytes())
     );
     let algorithm = Object::new();
     Reflect::set(&algorithm, &"name".into(), &"ECDSA".into())?;
@@ -82,7 +82,10 @@ async fn sign_proof(
     let signature =
         subtle.sign_with_object_and_u8_array(&algorithm, &private, signed.as_bytes())?;
     let signature = Uint8Array::new(&JsFuture::from(signature).await?).to_vec();
-    Ok(format!("{signed}.{}", URL_SAFE_NO_PAD.encode(signature)))
+    Ok(format!(
+        "{signed}.{}",
+        Base64UrlUnpadded::encode_string(&signature)
+    ))
 }
 
 // Typed rather than `serde_json::json!`: every page carries this code, and
@@ -130,7 +133,7 @@ fn random_id() -> Result<String, JsValue> {
         .ok_or(JsValue::NULL)?
         .crypto()?
         .get_random_values_with_u8_array(&mut bytes)?;
-    Ok(URL_SAFE_NO_PAD.encode(bytes))
+    Ok(Base64UrlUnpadded::encode_string(&bytes))
 }
 
 pub fn subtle() -> Result<web_sys::SubtleCrypto, JsValue> {
