@@ -13,7 +13,7 @@
 //! The task never waits to fill a group: an idle server runs a lone call at
 //! once, and groups only form while the previous group is running.
 
-use super::CurrentUser;
+use super::{CurrentUser, is_outage};
 use crate::domain::UserId;
 use std::{collections::HashMap, future::Future, hash::Hash};
 use tokio::sync::{mpsc, oneshot};
@@ -149,7 +149,9 @@ pub type Answer<V> = Result<Option<V>, sqlx::Error>;
 /// Answers `group` from one `run` over all its inputs: each caller gets the
 /// value `run` returned under its input's `key`, or `None`. If that fails,
 /// `run` goes again for each input alone, so one bad input can't fail the
-/// others and each caller gets its own error.
+/// others and each caller gets its own error; unless the database is away
+/// ([`is_outage`]): then every caller gets the outage at once, rather than
+/// each waiting in turn for a connection that won't come.
 pub async fn together_or_alone<T, K, V, R, F>(
     group: Vec<Call<T, Answer<V>>>,
     key: fn(&T) -> K,
@@ -171,6 +173,12 @@ pub async fn together_or_alone<T, K, V, R, F>(
                 }
                 return;
             }
+            Err(error) if is_outage(&error) => {
+                for call in group {
+                    call.answer(Err(same_outage(&error)));
+                }
+                return;
+            }
             Err(error) => {
                 tracing::warn!(%error, calls = group.len(), "a grouped statement failed; running each call alone");
             }
@@ -181,6 +189,17 @@ pub async fn together_or_alone<T, K, V, R, F>(
             .await
             .map(|mut found| found.remove(&key(&call.input)));
         call.answer(answer);
+    }
+}
+
+/// An outage like `error`, for one more caller (`sqlx::Error` can't be
+/// cloned); each maps to the same answer, 503.
+fn same_outage(error: &sqlx::Error) -> sqlx::Error {
+    match error {
+        sqlx::Error::Io(error) => sqlx::Error::Io(error.kind().into()),
+        sqlx::Error::PoolClosed => sqlx::Error::PoolClosed,
+        sqlx::Error::WorkerCrashed => sqlx::Error::WorkerCrashed,
+        _ => sqlx::Error::PoolTimedOut,
     }
 }
 
@@ -227,6 +246,38 @@ mod tests {
         assert_eq!(answers[0].as_ref().ok(), Some(&Some(2)));
         assert!(matches!(answers[1], Err(sqlx::Error::RowNotFound)));
         assert_eq!(answers[2].as_ref().ok(), Some(&Some(6)));
+    }
+
+    #[tokio::test]
+    async fn an_outage_answers_every_caller_at_once_without_running_each_alone() {
+        let statements = std::sync::atomic::AtomicUsize::new(0);
+        let (group, answers): (Vec<_>, Vec<_>) = (0..50)
+            .map(|input| {
+                let (reply, answer) = oneshot::channel();
+                (Call { input, reply }, answer)
+            })
+            .unzip();
+        // The database is away: a statement waits for a connection, then
+        // fails as sqlx's pool does when none comes.
+        together_or_alone(
+            group,
+            |n: &u32| *n,
+            |_inputs| {
+                statements.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                async { Err::<HashMap<u32, u32>, _>(sqlx::Error::PoolTimedOut) }
+            },
+        )
+        .await;
+
+        assert_eq!(
+            statements.into_inner(),
+            1,
+            "one statement for the whole group"
+        );
+        for answer in answers {
+            let answer = answer.await.expect("every call is answered");
+            assert!(answer.is_err_and(|error| is_outage(&error)));
+        }
     }
 
     #[tokio::test]
