@@ -270,12 +270,10 @@ mod tests {
     }
 
     /// A fresh PostgreSQL database with the migrations run, and its key table.
-    async fn stored(kek: KeyEncryptionKey) -> Option<(UserStore, StoredKeys)> {
-        let users = UserStore::connect(&postgres_options().await?)
-            .await
-            .unwrap();
+    async fn stored(kek: KeyEncryptionKey) -> (UserStore, StoredKeys) {
+        let users = UserStore::connect(&postgres_options().await).await.unwrap();
         let pool = users.postgres_pool().unwrap().clone();
-        Some((users, StoredKeys::new(pool, kek, KEEP, REFRESH)))
+        (users, StoredKeys::new(pool, kek, KEEP, REFRESH))
     }
 
     fn kids(keys: &[PublicKey]) -> Vec<String> {
@@ -295,10 +293,12 @@ mod tests {
     }
 
     #[tokio::test]
+    #[cfg_attr(
+        not(postgres_tests),
+        ignore = "needs PostgreSQL: scripts/test.sh runs it"
+    )]
     async fn instances_starting_together_create_one_first_key() {
-        let Some((_users, keys)) = stored(kek()).await else {
-            return;
-        };
+        let (_users, keys) = stored(kek()).await;
         let created = futures::future::join_all((0..4).map(|_| keys.create_if_missing())).await;
         let created: Vec<String> = created.into_iter().filter_map(|r| r.unwrap()).collect();
         assert_eq!(created.len(), 1, "{created:?}");
@@ -306,10 +306,12 @@ mod tests {
     }
 
     #[tokio::test]
+    #[cfg_attr(
+        not(postgres_tests),
+        ignore = "needs PostgreSQL: scripts/test.sh runs it"
+    )]
     async fn the_table_holds_no_private_key_in_the_clear() {
-        let Some((_users, keys)) = stored(kek()).await else {
-            return;
-        };
+        let (_users, keys) = stored(kek()).await;
         keys.create_if_missing().await.unwrap();
         let signing = keys.load().await.unwrap().signing;
         let sealed: Vec<u8> = sqlx::query_scalar("SELECT sealed_private_key FROM signing_keys")
@@ -320,10 +322,12 @@ mod tests {
     }
 
     #[tokio::test]
+    #[cfg_attr(
+        not(postgres_tests),
+        ignore = "needs PostgreSQL: scripts/test.sh runs it"
+    )]
     async fn another_kek_cannot_load_the_keys() {
-        let Some((users, keys)) = stored(kek()).await else {
-            return;
-        };
+        let (users, keys) = stored(kek()).await;
         keys.create_if_missing().await.unwrap();
         let pool = users.postgres_pool().unwrap().clone();
         let other = StoredKeys::new(pool, kek(), KEEP, REFRESH);
@@ -334,10 +338,12 @@ mod tests {
     }
 
     #[tokio::test]
+    #[cfg_attr(
+        not(postgres_tests),
+        ignore = "needs PostgreSQL: scripts/test.sh runs it"
+    )]
     async fn a_rotated_key_is_published_at_once_and_signs_after_the_delay() {
-        let Some((_users, keys)) = stored(kek()).await else {
-            return;
-        };
+        let (_users, keys) = stored(kek()).await;
         let first = keys.create_if_missing().await.unwrap().unwrap();
         let new = keys.rotate().await.unwrap();
         let loaded = keys.load().await.unwrap();
@@ -361,10 +367,12 @@ mod tests {
     }
 
     #[tokio::test]
+    #[cfg_attr(
+        not(postgres_tests),
+        ignore = "needs PostgreSQL: scripts/test.sh runs it"
+    )]
     async fn a_replaced_key_loses_its_private_half_and_leaves_after_its_window() {
-        let Some((_users, keys)) = stored(kek()).await else {
-            return;
-        };
+        let (_users, keys) = stored(kek()).await;
         let first = keys.create_if_missing().await.unwrap().unwrap();
         let new = keys.rotate().await.unwrap();
         keys.prune().await.unwrap();
@@ -407,11 +415,13 @@ mod tests {
     }
 
     #[tokio::test]
+    #[cfg_attr(
+        not(postgres_tests),
+        ignore = "needs PostgreSQL: scripts/test.sh runs it"
+    )]
     async fn a_token_naming_an_unknown_key_makes_the_ring_reload_at_once() {
         use super::super::KeySet;
-        let Some((users, _)) = stored(kek()).await else {
-            return;
-        };
+        let (users, _) = stored(kek()).await;
         let pool = users.postgres_pool().unwrap().clone();
         // Refreshes a minute apart: only the request can explain a reload.
         let keys = StoredKeys::new(pool, kek(), KEEP, Duration::from_secs(60));
@@ -429,10 +439,12 @@ mod tests {
     }
 
     #[tokio::test]
+    #[cfg_attr(
+        not(postgres_tests),
+        ignore = "needs PostgreSQL: scripts/test.sh runs it"
+    )]
     async fn a_running_ring_signs_with_a_rotated_key_after_the_delay() {
-        let Some((_users, keys)) = stored(kek()).await else {
-            return;
-        };
+        let (_users, keys) = stored(kek()).await;
         let ring = running_ring(&keys).await;
         let new = keys.rotate().await.unwrap();
         tokio::time::timeout(keys.activation_delay() + 2 * REFRESH, async {

@@ -208,19 +208,18 @@ mod tests {
                 use super::*;
                 $(
                     #[tokio::test]
+                    #[cfg_attr(not(postgres_tests), ignore = "needs PostgreSQL: scripts/test.sh runs it")]
                     async fn $test() {
-                        if let Some(store) = postgres_store().await {
-                            let pool = store.postgres_pool().unwrap().clone();
-                            super::$test(move |limits| LoginThrottle::shared(pool.clone(), limits)).await;
-                        }
+                        let pool = postgres_store().await.postgres_pool().unwrap().clone();
+                        super::$test(move |limits| LoginThrottle::shared(pool.clone(), limits)).await;
                     }
                 )*
 
                 #[tokio::test]
+                #[cfg_attr(not(postgres_tests), ignore = "needs PostgreSQL: scripts/test.sh runs it")]
                 async fn failures_on_two_instances_add_up() {
-                    if let Some(store) = postgres_store().await {
-                        super::failures_on_two_instances_add_up(store.postgres_pool().unwrap().clone()).await;
-                    }
+                    let pool = postgres_store().await.postgres_pool().unwrap().clone();
+                    super::failures_on_two_instances_add_up(pool).await;
                 }
             }
         };
