@@ -15,6 +15,8 @@ mod root;
 pub mod spots;
 
 #[cfg(feature = "ssr")]
+pub mod clock;
+#[cfg(feature = "ssr")]
 mod security;
 #[cfg(feature = "ssr")]
 pub mod state;

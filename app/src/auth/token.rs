@@ -3,15 +3,13 @@ use super::{
     keys::{KeyRing, KeySet, PublicKey},
     verified_cache::{DEFAULT_ENTRIES, VerifiedTokens},
 };
+use crate::clock::unix_now;
 use crate::users::CurrentUser;
 use jsonwebtoken::{
     Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode,
     errors::ErrorKind,
 };
-use std::{
-    sync::Arc,
-    time::{Duration, SystemTime, UNIX_EPOCH},
-};
+use std::{sync::Arc, time::Duration};
 use thiserror::Error;
 
 /// Clock skew tolerated between the services that check a token.
@@ -283,13 +281,6 @@ impl TokenService {
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
         self.verifier.verify(token)
     }
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default()
 }
 
 fn random_token_id() -> Result<String, TokenError> {

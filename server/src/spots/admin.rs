@@ -4,11 +4,13 @@
 //! runs before the body is read; every write is logged with the admin's id
 //! and the token's `jti`.
 
+use super::existing;
 use crate::json_body::JsonBody;
 use app::{
     api::ApiError,
     auth::Admin,
-    domain::{SpotSlug, ValidationError},
+    clock::unix_now_i64,
+    domain::ValidationError,
     spots::{Spot, SpotDraft, SpotInput, store::CreateError},
     state::AppState,
 };
@@ -45,7 +47,7 @@ pub async fn create(
     let draft = SpotDraft::parse(&input)?;
     let spot = state
         .spots
-        .create(&slug, &draft, admin.id(), now())
+        .create(&slug, &draft, admin.id(), unix_now_i64())
         .await
         .map_err(|error| match error {
             CreateError::SlugTaken => ApiError::SlugTaken,
@@ -70,7 +72,7 @@ pub async fn update(
         });
     }
     let draft = SpotDraft::parse(&input)?;
-    let spot = state.spots.update(&slug, &draft, now()).await?;
+    let spot = state.spots.update(&slug, &draft, unix_now_i64()).await?;
     let spot = spot.ok_or(ApiError::NoSuchSpot)?;
     tracing::info!(admin = %admin.id(), jti = %admin.jti(), spot = %slug, hidden = spot.hidden, "spot updated");
     Ok(Json(spot))
@@ -88,16 +90,4 @@ pub async fn delete(
     tracing::info!(admin = %admin.id(), jti = %admin.jti(), spot = %slug, "spot deleted");
     super::photos::sweep_soon(&state);
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// A slug from the path: one that can't exist names no spot.
-pub fn existing(raw: &str) -> Result<SpotSlug, ApiError> {
-    SpotSlug::parse(raw).map_err(|_| ApiError::NoSuchSpot)
-}
-
-/// Seconds since the Unix epoch.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs() as i64)
 }

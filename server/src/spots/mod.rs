@@ -5,7 +5,7 @@ mod admin;
 pub mod photos;
 mod public;
 
-use app::state::AppState;
+use app::{api::ApiError, domain::SpotSlug, state::AppState};
 use axum::{
     Router,
     extract::DefaultBodyLimit,
@@ -18,6 +18,11 @@ use std::path::Path;
 use tower_http::{limit::RequestBodyLimitLayer, services::ServeDir};
 
 pub use photos::sweep_photos_every;
+
+/// A slug from the path: one that can't exist names no spot.
+fn existing(raw: &str) -> Result<SpotSlug, ApiError> {
+    SpotSlug::parse(raw).map_err(|_| ApiError::NoSuchSpot)
+}
 
 /// Room for the multipart framing around the largest photo.
 const UPLOAD_OVERHEAD_BYTES: usize = 64 * 1024;

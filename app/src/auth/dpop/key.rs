@@ -68,7 +68,7 @@ impl ProofKey {
             "jti": URL_SAFE_NO_PAD.encode(jti),
             "htm": method,
             "htu": url,
-            "iat": super::proof::unix_now(),
+            "iat": crate::clock::unix_now(),
         });
         if let Some(token) = access_token {
             claims["ath"] = super::access_token_hash(token).into();

@@ -82,7 +82,7 @@ impl DpopPolicy {
                 method,
                 url: &url,
                 access_token,
-                now: proof::unix_now(),
+                now: crate::clock::unix_now(),
             },
         )?;
         if bound_to.is_some_and(|jkt| jkt != verified.jkt) {
@@ -99,7 +99,7 @@ impl DpopPolicy {
             let mut ticks = tokio::time::interval(period);
             loop {
                 ticks.tick().await;
-                if let Err(error) = replay.prune(proof::unix_now()).await {
+                if let Err(error) = replay.prune(crate::clock::unix_now()).await {
                     tracing::warn!(%error, "DPoP replay cache pruning skipped");
                 }
             }

@@ -8,7 +8,6 @@ use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, ThumbprintHash}
 use ring::signature::{ECDSA_P256_SHA256_FIXED, UnparsedPublicKey};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// How old a proof may be (its `iat`, by the browser's clock). A proof is
 /// used within a second of being made; the window is for devices whose
@@ -166,13 +165,6 @@ fn same_endpoint(htu: &str, url: &url::Url) -> bool {
 /// `ath`: the base64url SHA-256 of the access token a proof accompanies.
 pub fn access_token_hash(token: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
-}
-
-pub(super) fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -65,7 +65,7 @@ impl ReplayCache {
                     return Err(ReplayError::Replayed);
                 }
                 if seen.len() >= MAX_REMEMBERED {
-                    let now = super::proof::unix_now();
+                    let now = crate::clock::unix_now();
                     seen.retain(|_, until| *until > now);
                     if seen.len() >= MAX_REMEMBERED {
                         return Err(ReplayError::Full);
@@ -147,7 +147,7 @@ mod tests {
     #[tokio::test]
     async fn a_proof_is_good_once() {
         let cache = ReplayCache::in_memory();
-        let now = super::super::proof::unix_now();
+        let now = crate::clock::unix_now();
         cache.first_use(&proof("k", "a", now)).await.unwrap();
         assert!(matches!(
             cache.first_use(&proof("k", "a", now)).await,

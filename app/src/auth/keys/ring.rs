@@ -18,13 +18,14 @@
 
 use super::{KeySet, PrivateKey, PublicJwk, PublicKey, ed25519::KeyError};
 use crate::auth::TokenError;
+use crate::clock::unix_now;
 use jsonwebtoken::DecodingKey;
 use serde::{Deserialize, Serialize};
 use std::{
     io::Write,
     path::{Path, PathBuf},
     sync::{Arc, Mutex, RwLock},
-    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+    time::{Duration, Instant, SystemTime},
 };
 use thiserror::Error;
 
@@ -450,13 +451,6 @@ fn write_atomically(path: &Path, contents: &[u8], private: bool) -> Result<(), K
     file.write_all(contents).map_err(error)?;
     file.sync_all().map_err(error)?;
     std::fs::rename(&temporary, path).map_err(error)
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -14,9 +14,10 @@ mod token;
 pub use store::{Family, RefreshStore, Rotation};
 pub use token::RefreshToken;
 
+use crate::clock::unix_now_i64;
 use crate::{api::ApiError, domain::UserId};
 use axum::http::HeaderValue;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// Thirty days without a visit end a login (sliding).
 pub const DEFAULT_REFRESH_TTL: Duration = Duration::from_secs(30 * 86_400);
@@ -58,7 +59,7 @@ impl RefreshTokens {
     /// A new family for a login by `user`, with its first token, bound to
     /// the DPoP key `jkt` if the login carried a proof.
     pub async fn start(&self, user: UserId, jkt: Option<String>) -> Result<Grant, ApiError> {
-        let now = unix_now();
+        let now = unix_now_i64();
         let token = generate()?;
         let family = Family {
             id: token::family_id().map_err(no_randomness)?,
@@ -87,7 +88,7 @@ impl RefreshTokens {
         presented: &RefreshToken,
         proof_jkt: Option<&str>,
     ) -> Result<Grant, ApiError> {
-        let now = unix_now();
+        let now = unix_now_i64();
         let successor = generate()?;
         let rotation = self
             .store
@@ -133,13 +134,13 @@ impl RefreshTokens {
     pub async fn end(&self, presented: &RefreshToken) -> Result<Option<Family>, ApiError> {
         Ok(self
             .store
-            .revoke_family_of(&presented.hash(), unix_now())
+            .revoke_family_of(&presented.hash(), unix_now_i64())
             .await?)
     }
 
     /// Ends every login of `user`.
     pub async fn end_all(&self, user: UserId) -> Result<u64, ApiError> {
-        Ok(self.store.revoke_all(user, unix_now()).await?)
+        Ok(self.store.revoke_all(user, unix_now_i64()).await?)
     }
 
     /// Forgets ended families and tokens now and then every `period`, for
@@ -151,7 +152,7 @@ impl RefreshTokens {
             let mut ticks = tokio::time::interval(period);
             loop {
                 ticks.tick().await;
-                if let Err(error) = store.prune(unix_now()).await {
+                if let Err(error) = store.prune(unix_now_i64()).await {
                     tracing::warn!(%error, "refresh token pruning skipped");
                 }
             }
@@ -160,7 +161,7 @@ impl RefreshTokens {
 
     /// `Set-Cookie` for `grant`, expiring with it.
     pub fn cookie(&self, grant: &Grant) -> HeaderValue {
-        let left = u64::try_from(grant.expires_at - unix_now()).unwrap_or_default();
+        let left = u64::try_from(grant.expires_at - unix_now_i64()).unwrap_or_default();
         cookie::set_cookie(
             &grant.token,
             Duration::from_secs(left),
@@ -185,8 +186,4 @@ fn no_randomness(error: getrandom::Error) -> ApiError {
 
 fn secs(duration: Duration) -> i64 {
     i64::try_from(duration.as_secs()).unwrap_or(i64::MAX / 2)
-}
-
-fn unix_now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, secs)
 }

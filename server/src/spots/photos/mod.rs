@@ -4,10 +4,11 @@
 mod files;
 pub mod process;
 
-use super::admin::{existing, now};
+use super::existing;
 use app::{
     api::{ApiError, Outage},
     auth::Admin,
+    clock::unix_now_i64,
     spots::Spot,
     state::AppState,
 };
@@ -38,7 +39,11 @@ pub async fn upload(
     let bytes = photo_field(multipart).await?;
     let received = bytes.len();
     let written = decode_and_store(&state, bytes).await?;
-    match state.spots.set_photo(&slug, &written.photo, now()).await {
+    match state
+        .spots
+        .set_photo(&slug, &written.photo, unix_now_i64())
+        .await
+    {
         Ok(Some(spot)) => {
             tracing::info!(
                 admin = %admin.id(),
