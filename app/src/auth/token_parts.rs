@@ -19,11 +19,7 @@ pub struct TokenParts {
 impl TokenParts {
     /// Splits and decodes a compact JWT; `None` if it isn't one.
     pub fn decode(token: &str) -> Option<Self> {
-        let mut parts = token.split('.');
-        let (header, payload, signature) = (parts.next()?, parts.next()?, parts.next()?);
-        if parts.next().is_some() {
-            return None;
-        }
+        let [header, payload, signature] = compact_parts(token)?;
         Some(Self {
             header: pretty_json(header)?,
             payload: pretty_json(payload)?,
@@ -41,6 +37,14 @@ impl TokenParts {
     pub fn payload_json(&self) -> Option<serde_json::Value> {
         serde_json::from_str(&self.payload).ok()
     }
+}
+
+/// The three parts of a compact JWT, still encoded; `None` unless there
+/// are exactly three.
+pub(super) fn compact_parts(token: &str) -> Option<[&str; 3]> {
+    let mut parts = token.split('.');
+    let three = [parts.next()?, parts.next()?, parts.next()?];
+    parts.next().is_none().then_some(three)
 }
 
 fn pretty_json(part: &str) -> Option<String> {
