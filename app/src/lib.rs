@@ -17,6 +17,8 @@ pub mod spots;
 #[cfg(feature = "ssr")]
 pub mod clock;
 #[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
 mod security;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -7,8 +7,8 @@ use app::{
         keys::{KeyEncryptionKey, SealError},
         refresh::{DEFAULT_REFRESH_MAX_AGE, DEFAULT_REFRESH_TTL, RefreshSettings},
     },
+    db::{DatabaseKind, DatabaseOptions},
     state::PhotoSettings,
-    users::{DatabaseKind, DatabaseOptions},
 };
 use leptos::config::{Env, LeptosOptions, get_configuration};
 use std::{

@@ -20,7 +20,7 @@ pub enum DemoError {
     #[error(transparent)]
     Hash(#[from] app::auth::PasswordError),
     #[error("could not store a demo user: {0}")]
-    Database(#[from] app::users::StoreError),
+    Database(#[from] app::db::StoreError),
 }
 
 /// Creates each demo user whose id is free. Existing rows (a renamed John,

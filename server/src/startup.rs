@@ -12,9 +12,10 @@ use app::{
         dpop::{DpopPolicy, ReplayCache},
         keys::{KeyRing, KeyRingError, StoredKeys, StoredKeysError},
     },
+    db::{Pools, StoreError},
     spots::store::SpotStore,
     state::{AppState, PhotoWork},
-    users::{StoreError, UserStore},
+    users::UserStore,
 };
 use std::sync::Arc;
 use thiserror::Error;
@@ -54,12 +55,13 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
     if let Some(dir) = database_dir(&config.database.url) {
         std::fs::create_dir_all(&dir).map_err(|source| StartError::DataDir { dir, source })?;
     }
-    let users = UserStore::connect(&config.database).await?;
+    let pools = Pools::connect(&config.database).await?;
     tracing::info!(database = %config.database.display_target(), "database ready");
+    let users = UserStore::on(pools.clone());
     let tokens = Arc::new(token_service(config, &users).await?);
     // Several instances share one PostgreSQL: their throttle must be shared
     // too, or each would allow its own five failures.
-    let throttle = match users.postgres_pool() {
+    let throttle = match pools.postgres() {
         Some(pool) => LoginThrottle::shared(pool.clone(), config.login_limits),
         None => LoginThrottle::in_memory(config.login_limits),
     };
@@ -70,8 +72,8 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
     }
     Ok(AppState {
         leptos_options: config.leptos_options.clone(),
-        spots: SpotStore::on(&users),
-        refresh: RefreshTokens::new(RefreshStore::on(&users), config.refresh),
+        spots: SpotStore::on(pools.clone()),
+        refresh: RefreshTokens::new(RefreshStore::on(pools), config.refresh),
         photos: PhotoWork::new(&config.photos),
         users,
         tokens,

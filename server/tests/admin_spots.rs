@@ -5,7 +5,7 @@
 
 mod common;
 
-use app::users::Pools;
+use app::db::Pools;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use common::{TestServer, answer};
 use image::{ImageEncoder, Rgb, RgbImage, codecs::png::PngEncoder};

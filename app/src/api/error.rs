@@ -442,7 +442,7 @@ impl From<sqlx::Error> for ApiError {
     /// A database that is down or overloaded is 503 (try again); anything
     /// else is a bug, 500. The details go to the log, never to the caller.
     fn from(error: sqlx::Error) -> Self {
-        if crate::users::is_outage(&error) {
+        if crate::db::is_outage(&error) {
             tracing::warn!(%error, "database unavailable");
             Self::Unavailable(Outage::Database)
         } else {

@@ -6,8 +6,8 @@
 
 use super::{PAGE_SIZE, Photo, Spot, SpotDraft, SpotList};
 use crate::{
+    db::{Pools, on_pool},
     domain::{SpotSlug, UserId},
-    users::{Pools, UserStore, on_pool},
 };
 
 #[derive(Clone)]
@@ -50,10 +50,9 @@ const SELECT: &str = "SELECT s.slug, s.name, s.place, s.latitude, s.longitude, s
      FROM spots s LEFT JOIN users u ON u.id = s.added_by";
 
 impl SpotStore {
-    /// The spots of the main database, next to its users (the users'
-    /// migrations made the table).
-    pub fn on(users: &UserStore) -> Self {
-        Self(Pools::of(users))
+    /// The spots of the main database (its migrations made the table).
+    pub fn on(pools: Pools) -> Self {
+        Self(pools)
     }
 
     /// The pools underneath, for tests that change rows by hand.

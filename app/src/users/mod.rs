@@ -1,23 +1,14 @@
-//! Users and their credentials, in SQLite (the embedded default) or
-//! PostgreSQL (several instances sharing one database). Server only.
+//! Users and their credentials, in the main database (`db`). Server only.
 
-mod database;
-pub mod groups;
-mod pools;
-mod postgres;
-mod sqlite;
+mod lookups;
+mod renames;
 mod store;
 #[cfg(test)]
 pub(crate) mod test_databases;
 
-pub use database::{DatabaseKind, DatabaseOptions, is_outage};
-pub use pools::Pools;
-pub(crate) use pools::on_pool;
-/// What a store call can fail with.
-pub use sqlx::Error as StoreError;
 pub use store::UserStore;
 
-use crate::domain::{User, UserId, UserName, Username};
+use crate::domain::User;
 
 /// A user together with the stored password hash and token version, for
 /// logging in.
@@ -58,15 +49,4 @@ impl CurrentUser {
             is_admin: false,
         }
     }
-}
-
-/// Rows go through the domain constructors too: a row that breaks the rules
-/// (edited by hand, say) is an error, not a user.
-fn stored_user(id: i64, username: String, name: String) -> Result<User, sqlx::Error> {
-    let decode = |e: crate::domain::ValidationError| sqlx::Error::Decode(Box::new(e));
-    Ok(User {
-        id: UserId::new(id).map_err(decode)?,
-        username: Username::parse(&username).map_err(decode)?,
-        name: UserName::parse(&name).map_err(decode)?,
-    })
 }

@@ -1,89 +1,84 @@
-//! The one store interface the app uses, over either database.
+//! The users table, on whichever database this is. Every statement is
+//! written once: SQLite and PostgreSQL both read `$1` parameters,
+//! `RETURNING`, `ON CONFLICT … DO NOTHING`, `CASE` and `CURRENT_TIMESTAMP`,
+//! so [`on_pool!`] runs the same text on either pool. Every call is a single
+//! statement (one transaction for `insert_if_absent`), so each is atomic on
+//! its own.
 //!
-//! An enum rather than a trait object: both implementations are known, the
-//! calls stay plain `async fn`s with static types, and each arm is a single
-//! forwarding line.
+//! The two hot paths run in groups (see `db::groups`): the token check's
+//! read (`lookups`, on both databases) and, on SQLite, renames, the one
+//! write a signed-in user makes at will (`renames`).
 
-use super::{
-    Credentials, CurrentUser, DatabaseKind, DatabaseOptions, is_outage, postgres::PostgresUsers,
-    sqlite::SqliteUsers,
-};
+use super::{Credentials, CurrentUser, lookups::Lookups, renames::Renames};
+use crate::db::{DatabaseOptions, Pools, is_postgres, on_pool};
 use crate::domain::{User, UserId, UserName, Username};
-use std::time::{Duration, Instant};
 
 #[derive(Clone)]
-pub enum UserStore {
-    Sqlite(SqliteUsers),
-    Postgres(PostgresUsers),
+pub struct UserStore {
+    pools: Pools,
+    lookups: Lookups,
+    /// SQLite's grouped renames; `None` on PostgreSQL (see `renames`).
+    renames: Option<Renames>,
 }
 
-/// Forwards a call to whichever database this store is on.
-macro_rules! forward {
-    ($store:expr, $method:ident($($arg:expr),*)) => {
-        match $store {
-            UserStore::Sqlite(users) => users.$method($($arg),*).await,
-            UserStore::Postgres(users) => users.$method($($arg),*).await,
-        }
-    };
-}
+/// `id, username, name`.
+pub(super) type UserRow = (i64, String, String);
+/// `id, username, name, token_version, is_admin`.
+pub(super) type CurrentRow = (i64, String, String, i32, bool);
+/// `id, username, name, password_hash, token_version, is_admin`.
+type CredentialsRow = (i64, String, String, String, i32, bool);
+
+const CREDENTIALS: &str =
+    "SELECT id, username, name, password_hash, token_version, is_admin FROM users";
 
 impl UserStore {
-    /// Opens the database `options.url` names and runs its migrations. A
-    /// database that can't be reached is retried (with a log line each
-    /// time) for up to `options.start_timeout`, so instances may start
-    /// before it; any other error (a bad password, say) fails at once.
-    pub async fn connect(options: &DatabaseOptions) -> Result<Self, sqlx::Error> {
-        let started = Instant::now();
-        let mut pause = Duration::from_millis(250);
-        loop {
-            match Self::connect_once(options).await {
-                Err(error) if is_outage(&error) && started.elapsed() < options.start_timeout => {
-                    tracing::warn!(
-                        database = %options.display_target(),
-                        %error,
-                        "the database is not reachable yet; retrying in {pause:?}"
-                    );
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(Duration::from_secs(5));
-                }
-                other => return other,
-            }
+    /// The users of the database `pools` opened (its migrations made the table).
+    pub fn on(pools: Pools) -> Self {
+        let renames = match &pools {
+            Pools::Sqlite { writer, .. } => Some(Renames::start(writer.clone())),
+            Pools::Postgres(_) => None,
+        };
+        Self {
+            lookups: Lookups::start(pools.clone()),
+            renames,
+            pools,
         }
     }
 
-    async fn connect_once(options: &DatabaseOptions) -> Result<Self, sqlx::Error> {
-        match options.kind() {
-            Some(DatabaseKind::Sqlite) => {
-                Ok(Self::Sqlite(SqliteUsers::connect(&options.url).await?))
-            }
-            Some(DatabaseKind::Postgres) => {
-                Ok(Self::Postgres(PostgresUsers::connect(options).await?))
-            }
-            None => Err(sqlx::Error::Configuration(
-                "DATABASE_URL must start with sqlite:// or postgres://".into(),
-            )),
-        }
+    /// Opens (and migrates) the database `options` names, for a command that
+    /// needs only the users (`server users …`, `server keys …`).
+    pub async fn connect(options: &DatabaseOptions) -> Result<Self, sqlx::Error> {
+        Ok(Self::on(Pools::connect(options).await?))
+    }
+
+    /// The database underneath, for the stores beside the users.
+    pub fn pools(&self) -> &Pools {
+        &self.pools
     }
 
     /// The PostgreSQL pool, for other state every instance must share (the
     /// login throttle).
     pub fn postgres_pool(&self) -> Option<&sqlx::PgPool> {
-        match self {
-            Self::Postgres(users) => Some(users.pool()),
-            Self::Sqlite(_) => None,
-        }
+        self.pools.postgres()
     }
 
     /// Closes every connection (SQLite checkpoints its WAL).
     pub async fn close(&self) {
-        forward!(self, close())
+        self.pools.close().await;
     }
 
     pub async fn find_credentials(
         &self,
         username: &Username,
     ) -> Result<Option<Credentials>, sqlx::Error> {
-        forward!(self, find_credentials(username))
+        let sql = format!("{CREDENTIALS} WHERE username = $1");
+        let row: Option<CredentialsRow> = on_pool!(&self.pools, reader, |pool| {
+            sqlx::query_as(&sql)
+                .bind(username.as_str())
+                .fetch_optional(pool)
+                .await?
+        });
+        row.map(credentials).transpose()
     }
 
     /// Like [`find_credentials`](Self::find_credentials), by id.
@@ -91,18 +86,35 @@ impl UserStore {
         &self,
         id: UserId,
     ) -> Result<Option<Credentials>, sqlx::Error> {
-        forward!(self, find_credentials_by_id(id))
+        let sql = format!("{CREDENTIALS} WHERE id = $1");
+        let row: Option<CredentialsRow> = on_pool!(&self.pools, reader, |pool| {
+            sqlx::query_as(&sql)
+                .bind(id.get())
+                .fetch_optional(pool)
+                .await?
+        });
+        row.map(credentials).transpose()
     }
 
-    /// User `id` and their token version: the token check's read. Never
-    /// cached, so a revocation is seen by the next request on any instance.
+    /// User `id` and their token version: the token check's read, made in
+    /// one query with every other waiting at the moment. Never cached, so a
+    /// revocation is seen by the next request on any instance.
     pub async fn current_user(&self, id: UserId) -> Result<Option<CurrentUser>, sqlx::Error> {
-        forward!(self, current_user(id))
+        self.lookups.current_user(id).await
     }
 
     /// Refuses every token issued so far to user `id`; returns the new version.
     pub async fn bump_token_version(&self, id: UserId) -> Result<Option<u32>, sqlx::Error> {
-        forward!(self, bump_token_version(id))
+        let version: Option<i32> = on_pool!(&self.pools, writer, |pool| {
+            sqlx::query_scalar(
+                "UPDATE users SET token_version = token_version + 1 WHERE id = $1 \
+                 RETURNING token_version",
+            )
+            .bind(id.get())
+            .fetch_optional(pool)
+            .await?
+        });
+        version.map(token_version).transpose()
     }
 
     /// Makes `username` an admin or not. Taking admin away also refuses
@@ -113,7 +125,20 @@ impl UserStore {
         username: &Username,
         admin: bool,
     ) -> Result<Option<CurrentUser>, sqlx::Error> {
-        forward!(self, set_admin(username, admin))
+        // Every expression in SET sees the row as it was before the update.
+        let row: Option<CurrentRow> = on_pool!(&self.pools, writer, |pool| {
+            sqlx::query_as(
+                "UPDATE users SET token_version = token_version \
+                   + CASE WHEN is_admin AND NOT $1 THEN 1 ELSE 0 END, \
+                 is_admin = $1, updated_at = CURRENT_TIMESTAMP \
+                 WHERE username = $2 RETURNING id, username, name, token_version, is_admin",
+            )
+            .bind(admin)
+            .bind(username.as_str())
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(current_user).transpose()
     }
 
     /// Stores a new password hash and, in the same statement, refuses every
@@ -123,7 +148,17 @@ impl UserStore {
         id: UserId,
         password_hash: &str,
     ) -> Result<Option<u32>, sqlx::Error> {
-        forward!(self, change_password(id, password_hash))
+        let version: Option<i32> = on_pool!(&self.pools, writer, |pool| {
+            sqlx::query_scalar(
+                "UPDATE users SET password_hash = $1, token_version = token_version + 1, \
+                 updated_at = CURRENT_TIMESTAMP WHERE id = $2 RETURNING token_version",
+            )
+            .bind(password_hash)
+            .bind(id.get())
+            .fetch_optional(pool)
+            .await?
+        });
+        version.map(token_version).transpose()
     }
 
     /// Creates a user with a fresh id; `None` if the username is taken.
@@ -133,11 +168,28 @@ impl UserStore {
         name: &UserName,
         password_hash: &str,
     ) -> Result<Option<User>, sqlx::Error> {
-        forward!(self, create_user(username, name, password_hash))
+        let row: Option<UserRow> = on_pool!(&self.pools, writer, |pool| {
+            sqlx::query_as(
+                "INSERT INTO users (username, name, password_hash) VALUES ($1, $2, $3) \
+                 ON CONFLICT (username) DO NOTHING RETURNING id, username, name",
+            )
+            .bind(username.as_str())
+            .bind(name.as_str())
+            .bind(password_hash)
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(user).transpose()
     }
 
     pub async fn find_by_id(&self, id: UserId) -> Result<Option<User>, sqlx::Error> {
-        forward!(self, find_by_id(id))
+        let row: Option<UserRow> = on_pool!(&self.pools, reader, |pool| {
+            sqlx::query_as("SELECT id, username, name FROM users WHERE id = $1")
+                .bind(id.get())
+                .fetch_optional(pool)
+                .await?
+        });
+        row.map(user).transpose()
     }
 
     /// Renames user `id` if their token version is still `token_version`;
@@ -149,7 +201,21 @@ impl UserStore {
         token_version: u32,
         name: &UserName,
     ) -> Result<Option<User>, sqlx::Error> {
-        forward!(self, update_name(id, token_version, name))
+        if let Some(renames) = &self.renames {
+            return renames.rename(id, token_version, name).await;
+        }
+        let row: Option<UserRow> = on_pool!(&self.pools, writer, |pool| {
+            sqlx::query_as(
+                "UPDATE users SET name = $1, updated_at = CURRENT_TIMESTAMP \
+                 WHERE id = $2 AND token_version = $3 RETURNING id, username, name",
+            )
+            .bind(name.as_str())
+            .bind(id.get())
+            .bind(i64::from(token_version))
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(user).transpose()
     }
 
     /// Inserts `user` unless its id or username is taken. Returns whether it
@@ -159,8 +225,76 @@ impl UserStore {
         user: &User,
         password_hash: &str,
     ) -> Result<bool, sqlx::Error> {
-        forward!(self, insert_if_absent(user, password_hash))
+        on_pool!(&self.pools, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            let inserted = sqlx::query(
+                "INSERT INTO users (id, username, name, password_hash) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(user.id.get())
+            .bind(user.username.as_str())
+            .bind(user.name.as_str())
+            .bind(password_hash)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            // An explicit id doesn't move PostgreSQL's identity sequence
+            // (SQLite's AUTOINCREMENT follows the largest id by itself);
+            // without this the next sign-up would be handed a taken id.
+            if is_postgres(pool) {
+                sqlx::query(
+                    "SELECT setval(pg_get_serial_sequence('users', 'id'), \
+                     GREATEST((SELECT max(id) FROM users), 1))",
+                )
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(inserted)
+        })
     }
+}
+
+/// Rows go through the domain constructors too: a row that breaks the rules
+/// (edited by hand, say) is an error, not a user.
+pub(super) fn user((id, username, name): UserRow) -> Result<User, sqlx::Error> {
+    Ok(User {
+        id: UserId::new(id).map_err(decode)?,
+        username: Username::parse(&username).map_err(decode)?,
+        name: UserName::parse(&name).map_err(decode)?,
+    })
+}
+
+pub(super) fn current_user(
+    (id, username, name, version, is_admin): CurrentRow,
+) -> Result<CurrentUser, sqlx::Error> {
+    Ok(CurrentUser {
+        user: user((id, username, name))?,
+        token_version: token_version(version)?,
+        is_admin,
+    })
+}
+
+fn credentials(
+    (id, username, name, password_hash, version, is_admin): CredentialsRow,
+) -> Result<Credentials, sqlx::Error> {
+    Ok(Credentials {
+        user: user((id, username, name))?,
+        password_hash,
+        token_version: token_version(version)?,
+        is_admin,
+    })
+}
+
+/// The column is an `INTEGER` on both databases (PostgreSQL has no unsigned
+/// integers); it is never negative.
+fn token_version(version: i32) -> Result<u32, sqlx::Error> {
+    u32::try_from(version).map_err(decode)
+}
+
+fn decode(error: impl std::error::Error + Send + Sync + 'static) -> sqlx::Error {
+    sqlx::Error::Decode(Box::new(error))
 }
 
 #[cfg(test)]

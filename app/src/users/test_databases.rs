@@ -1,46 +1,18 @@
-//! Fresh databases for tests: an SQLite file, and a PostgreSQL database in
-//! the throw-away server that `scripts/test.sh` starts.
+//! User stores on fresh databases (`db::test_databases`), and a macro that
+//! runs a test on each database.
 
-use super::{DatabaseOptions, UserStore};
-
-/// The throw-away server's admin URL; each test gets its own database in it.
-pub const POSTGRES_VAR: &str = "PHOTO_SPOTS_TEST_POSTGRES";
+use super::UserStore;
+use crate::db::{Pools, test_databases};
 
 pub async fn sqlite_store() -> (tempfile::TempDir, UserStore) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
-    let store = UserStore::connect(&DatabaseOptions::new(url))
-        .await
-        .unwrap();
-    (dir, store)
-}
-
-/// A new, empty database in the test server `POSTGRES_VAR` names.
-pub async fn postgres_options() -> DatabaseOptions {
-    use sqlx::Connection;
-    let admin = std::env::var(POSTGRES_VAR).unwrap_or_else(|_| {
-        panic!("{POSTGRES_VAR} must name a PostgreSQL server (scripts/test.sh starts one)")
-    });
-    let name = format!("test_{:016x}", rand_u64());
-    let mut connection = sqlx::PgConnection::connect(&admin).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut connection)
-        .await
-        .unwrap();
-    let base = admin
-        .rsplit_once('/')
-        .map_or(admin.as_str(), |(base, _)| base);
-    DatabaseOptions::new(format!("{base}/{name}"))
+    let (dir, options) = test_databases::sqlite_options();
+    let pools = Pools::connect(&options).await.unwrap();
+    (dir, UserStore::on(pools))
 }
 
 pub async fn postgres_store() -> UserStore {
-    UserStore::connect(&postgres_options().await).await.unwrap()
-}
-
-fn rand_u64() -> u64 {
-    let mut bytes = [0; 8];
-    getrandom::getrandom(&mut bytes).unwrap();
-    u64::from_le_bytes(bytes)
+    let options = test_databases::postgres_options().await;
+    UserStore::on(Pools::connect(&options).await.unwrap())
 }
 
 /// Runs each listed `async fn(UserStore)` as two tests, `on_sqlite::name`

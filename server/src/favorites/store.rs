@@ -1,8 +1,8 @@
 //! The favourites table (SQLite, its own database file).
 
 use app::{
+    db::groups::{Answer, Groups, together_or_alone},
     domain::{SpotSlug, UserId},
-    users::groups::{Answer, Groups, together_or_alone},
 };
 use sqlx::{
     SqlitePool,
@@ -74,7 +74,7 @@ impl FavoritesStore {
     ///
     /// Every authenticated call of the service's hottest endpoint reads one
     /// list, so the lists asked for at the same moment are read with one
-    /// statement (`app::users::groups`, as the app reads its users), paying
+    /// statement (`app::db::groups`, as the app reads its users), paying
     /// the driver's thread hand-offs once per group. A group runs after every
     /// write answered before it was queued, so an answered add or remove is
     /// always seen. Nothing is cached.

@@ -260,7 +260,7 @@ fn ring_keys(keys: Vec<StoredKey>, now: i64) -> Result<RingKeys, StoredKeysError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::users::{UserStore, test_databases::postgres_options};
+    use crate::db::test_databases::postgres_pool;
 
     const KEEP: Duration = Duration::from_secs(3600);
     const REFRESH: Duration = Duration::from_secs(1);
@@ -270,10 +270,9 @@ mod tests {
     }
 
     /// A fresh PostgreSQL database with the migrations run, and its key table.
-    async fn stored(kek: KeyEncryptionKey) -> (UserStore, StoredKeys) {
-        let users = UserStore::connect(&postgres_options().await).await.unwrap();
-        let pool = users.postgres_pool().unwrap().clone();
-        (users, StoredKeys::new(pool, kek, KEEP, REFRESH))
+    async fn stored(kek: KeyEncryptionKey) -> (sqlx::PgPool, StoredKeys) {
+        let pool = postgres_pool().await;
+        (pool.clone(), StoredKeys::new(pool, kek, KEEP, REFRESH))
     }
 
     fn kids(keys: &[PublicKey]) -> Vec<String> {
@@ -298,7 +297,7 @@ mod tests {
         ignore = "needs PostgreSQL: scripts/test.sh runs it"
     )]
     async fn instances_starting_together_create_one_first_key() {
-        let (_users, keys) = stored(kek()).await;
+        let (_pool, keys) = stored(kek()).await;
         let created = futures::future::join_all((0..4).map(|_| keys.create_if_missing())).await;
         let created: Vec<String> = created.into_iter().filter_map(|r| r.unwrap()).collect();
         assert_eq!(created.len(), 1, "{created:?}");
@@ -311,7 +310,7 @@ mod tests {
         ignore = "needs PostgreSQL: scripts/test.sh runs it"
     )]
     async fn the_table_holds_no_private_key_in_the_clear() {
-        let (_users, keys) = stored(kek()).await;
+        let (_pool, keys) = stored(kek()).await;
         keys.create_if_missing().await.unwrap();
         let signing = keys.load().await.unwrap().signing;
         let sealed: Vec<u8> = sqlx::query_scalar("SELECT sealed_private_key FROM signing_keys")
@@ -327,9 +326,8 @@ mod tests {
         ignore = "needs PostgreSQL: scripts/test.sh runs it"
     )]
     async fn another_kek_cannot_load_the_keys() {
-        let (users, keys) = stored(kek()).await;
+        let (pool, keys) = stored(kek()).await;
         keys.create_if_missing().await.unwrap();
-        let pool = users.postgres_pool().unwrap().clone();
         let other = StoredKeys::new(pool, kek(), KEEP, REFRESH);
         assert!(matches!(
             other.load().await,
@@ -343,7 +341,7 @@ mod tests {
         ignore = "needs PostgreSQL: scripts/test.sh runs it"
     )]
     async fn a_rotated_key_is_published_at_once_and_signs_after_the_delay() {
-        let (_users, keys) = stored(kek()).await;
+        let (_pool, keys) = stored(kek()).await;
         let first = keys.create_if_missing().await.unwrap().unwrap();
         let new = keys.rotate().await.unwrap();
         let loaded = keys.load().await.unwrap();
@@ -372,7 +370,7 @@ mod tests {
         ignore = "needs PostgreSQL: scripts/test.sh runs it"
     )]
     async fn a_replaced_key_loses_its_private_half_and_leaves_after_its_window() {
-        let (_users, keys) = stored(kek()).await;
+        let (_pool, keys) = stored(kek()).await;
         let first = keys.create_if_missing().await.unwrap().unwrap();
         let new = keys.rotate().await.unwrap();
         keys.prune().await.unwrap();
@@ -421,8 +419,7 @@ mod tests {
     )]
     async fn a_token_naming_an_unknown_key_makes_the_ring_reload_at_once() {
         use super::super::KeySet;
-        let (users, _) = stored(kek()).await;
-        let pool = users.postgres_pool().unwrap().clone();
+        let (pool, _) = stored(kek()).await;
         // Refreshes a minute apart: only the request can explain a reload.
         let keys = StoredKeys::new(pool, kek(), KEEP, Duration::from_secs(60));
         let ring = running_ring(&keys).await;
@@ -444,7 +441,7 @@ mod tests {
         ignore = "needs PostgreSQL: scripts/test.sh runs it"
     )]
     async fn a_running_ring_signs_with_a_rotated_key_after_the_delay() {
-        let (_users, keys) = stored(kek()).await;
+        let (_pool, keys) = stored(kek()).await;
         let ring = running_ring(&keys).await;
         let new = keys.rotate().await.unwrap();
         tokio::time::timeout(keys.activation_delay() + 2 * REFRESH, async {

@@ -7,8 +7,8 @@
 //! wins, and the other is seen as reuse.
 
 use crate::{
+    db::{Pools, on_pool},
     domain::UserId,
-    users::{Pools, UserStore, on_pool},
 };
 
 #[derive(Clone)]
@@ -93,9 +93,9 @@ pub struct Exchange<'a> {
 }
 
 impl RefreshStore {
-    /// Next to the users (the users' migrations made the tables).
-    pub fn on(users: &UserStore) -> Self {
-        Self(Pools::of(users))
+    /// In the main database (its migrations made the tables).
+    pub fn on(pools: Pools) -> Self {
+        Self(pools)
     }
 
     /// Starts a family for a new login, with its first token; bound to the
@@ -282,7 +282,7 @@ mod tests {
     use crate::{
         auth::refresh::RefreshToken,
         domain::{User, UserName, Username},
-        users::test_databases::on_both_databases,
+        users::{UserStore, test_databases::on_both_databases},
     };
 
     const NOW: i64 = 1_800_000_000;
@@ -352,7 +352,7 @@ mod tests {
     }
 
     async fn a_bound_family_is_renewed_only_with_its_keys_proof(users: UserStore) {
-        let store = RefreshStore::on(&users);
+        let store = RefreshStore::on(users.pools().clone());
         let user = john(&users).await;
         let (_, token) = bound_login(&store, user, "bound", Some("key-a")).await;
         for wrong in [None, Some("key-b")] {
@@ -369,7 +369,7 @@ mod tests {
     }
 
     async fn rotation_replaces_the_token_and_slides_its_end(users: UserStore) {
-        let store = RefreshStore::on(&users);
+        let store = RefreshStore::on(users.pools().clone());
         let (family, first) = login(&store, john(&users).await, "f1").await;
         let (rotation, second) = exchange(&store, &first, NOW + 10 * DAY).await;
         assert_eq!(
@@ -387,7 +387,7 @@ mod tests {
     }
 
     async fn reuse_of_a_spent_token_revokes_the_whole_family(users: UserStore) {
-        let store = RefreshStore::on(&users);
+        let store = RefreshStore::on(users.pools().clone());
         let user = john(&users).await;
         let (family, first) = login(&store, user, "stolen").await;
         let (_, other_device) = login(&store, user, "other-device").await;
@@ -405,7 +405,7 @@ mod tests {
     }
 
     async fn of_two_exchanges_of_one_token_at_once_exactly_one_wins(users: UserStore) {
-        let store = RefreshStore::on(&users);
+        let store = RefreshStore::on(users.pools().clone());
         let (family, token) = login(&store, john(&users).await, "raced").await;
         let (one, two) = tokio::join!(
             exchange(&store, &token, NOW + 60),
@@ -421,14 +421,14 @@ mod tests {
     }
 
     async fn a_token_past_its_end_is_refused(users: UserStore) {
-        let store = RefreshStore::on(&users);
+        let store = RefreshStore::on(users.pools().clone());
         let (_, token) = login(&store, john(&users).await, "idle").await;
         let (rotation, _) = exchange(&store, &token, NOW + 30 * DAY).await;
         assert_eq!(rotation, Rotation::Expired);
     }
 
     async fn no_renewal_goes_past_the_familys_absolute_end(users: UserStore) {
-        let store = RefreshStore::on(&users);
+        let store = RefreshStore::on(users.pools().clone());
         let (_, mut token) = login(&store, john(&users).await, "busy").await;
         // Renewed every 20 days: each successor would slide 30 days on...
         for day in [20, 40, 60, 80] {
@@ -445,7 +445,7 @@ mod tests {
     }
 
     async fn revoked_families_refuse_their_tokens(users: UserStore) {
-        let store = RefreshStore::on(&users);
+        let store = RefreshStore::on(users.pools().clone());
         let user = john(&users).await;
         let (family, one) = login(&store, user, "one").await;
         let (_, two) = login(&store, user, "two").await;
@@ -474,7 +474,7 @@ mod tests {
     }
 
     async fn the_table_holds_hashes_never_tokens(users: UserStore) {
-        let store = RefreshStore::on(&users);
+        let store = RefreshStore::on(users.pools().clone());
         let (_, first) = login(&store, john(&users).await, "f").await;
         let (_, second) = exchange(&store, &first, NOW + 1).await;
         let stored: Vec<String> = on_pool!(&store.0, reader, |pool| {
@@ -491,7 +491,7 @@ mod tests {
     }
 
     async fn pruning_forgets_only_what_has_ended(users: UserStore) {
-        let store = RefreshStore::on(&users);
+        let store = RefreshStore::on(users.pools().clone());
         let (family, token) = login(&store, john(&users).await, "f").await;
         store.prune(NOW + DAY).await.unwrap();
         assert_eq!(store.is_revoked(&family.id).await.unwrap(), Some(false));

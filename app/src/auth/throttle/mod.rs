@@ -96,7 +96,7 @@ impl LoginThrottle {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::users::test_databases::postgres_store;
+    use crate::db::test_databases::postgres_pool;
 
     const HOME: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 1)));
     const CAFE: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 2)));
@@ -210,7 +210,7 @@ mod tests {
                     #[tokio::test]
                     #[cfg_attr(not(postgres_tests), ignore = "needs PostgreSQL: scripts/test.sh runs it")]
                     async fn $test() {
-                        let pool = postgres_store().await.postgres_pool().unwrap().clone();
+                        let pool = postgres_pool().await;
                         super::$test(move |limits| LoginThrottle::shared(pool.clone(), limits)).await;
                     }
                 )*
@@ -218,7 +218,7 @@ mod tests {
                 #[tokio::test]
                 #[cfg_attr(not(postgres_tests), ignore = "needs PostgreSQL: scripts/test.sh runs it")]
                 async fn failures_on_two_instances_add_up() {
-                    let pool = postgres_store().await.postgres_pool().unwrap().clone();
+                    let pool = postgres_pool().await;
                     super::failures_on_two_instances_add_up(pool).await;
                 }
             }

@@ -1,7 +1,7 @@
 //! Store calls that run in groups: a single task takes every call waiting
-//! at that moment and runs them as one statement. Both user stores use it
-//! for their hottest read, the favourites service for its list; the queries
-//! themselves stay plain, in the stores.
+//! at that moment and runs them as one statement. The user store uses it
+//! for its hottest read (and SQLite's renames), the favourites service for
+//! its list; the queries themselves stay plain, in the stores.
 //!
 //! With sqlx's SQLite driver each statement is a round trip to the
 //! connection's worker thread, plus a ping when the connection goes back to
@@ -13,8 +13,7 @@
 //! The task never waits to fill a group: an idle server runs a lone call at
 //! once, and groups only form while the previous group is running.
 
-use super::{CurrentUser, is_outage};
-use crate::domain::UserId;
+use super::is_outage;
 use std::{collections::HashMap, future::Future, hash::Hash};
 use tokio::sync::{mpsc, oneshot};
 
@@ -107,39 +106,6 @@ async fn run_forever<T, A, R, F>(
         if let Err(error) = tokio::spawn(run(group)).await {
             tracing::error!(%error, "a group of store calls panicked");
         }
-    }
-}
-
-/// Bounds one grouped read's statement.
-const MAX_LOOKUPS: usize = 64;
-
-/// The token check's read (every authenticated request reads its user and
-/// token version), in groups. Each store brings its own `read`, a plain
-/// query for every id it is given.
-#[derive(Clone)]
-pub struct Lookups(Groups<UserId, Answer<CurrentUser>>);
-
-impl Lookups {
-    pub fn start<P, F>(pool: P, read: fn(P, Vec<UserId>) -> F) -> Self
-    where
-        P: Clone + Send + Sync + 'static,
-        F: Future<Output = Result<HashMap<UserId, CurrentUser>, sqlx::Error>> + Send + 'static,
-    {
-        Self(Groups::start(
-            MAX_LOOKUPS,
-            |_, _| false,
-            move |group| {
-                let pool = pool.clone();
-                async move {
-                    together_or_alone(group, |id| *id, |ids| read(pool.clone(), ids)).await;
-                }
-            },
-        ))
-    }
-
-    /// User `id` and their token version.
-    pub async fn current_user(&self, id: UserId) -> Answer<CurrentUser> {
-        self.0.call(id).await?
     }
 }
 

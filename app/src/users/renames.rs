@@ -1,14 +1,18 @@
-//! Renames are committed in groups (see `groups`): one statement and one
-//! commit for every rename waiting, instead of one each (5,800 renames/s
-//! here before, BENCHMARKS.md).
+//! On SQLite, renames are committed in groups (see `db::groups`): one
+//! statement and one commit for every rename waiting, instead of one each
+//! (5,800 renames/s here before, BENCHMARKS.md). PostgreSQL renames stay
+//! plain: a grouped `UPDATE` from several instances would lock rows in no
+//! set order and could deadlock, and PostgreSQL already shares a WAL flush
+//! among commits that arrive together.
 //!
 //! Each caller is answered after the commit that holds its rename, so a 200
 //! still means "on disk" (up to `synchronous`, see the store). A group never
 //! holds two renames of one user, so they apply in the order they arrived,
 //! and each caller gets the user as their own rename left them.
 
+use super::store::{UserRow, user};
+use crate::db::groups::{Answer, Call, Groups, together_or_alone};
 use crate::domain::{User, UserId, UserName};
-use crate::users::groups::{Answer, Call, Groups, together_or_alone};
 use sqlx::SqlitePool;
 use std::collections::HashMap;
 
@@ -65,26 +69,29 @@ async fn apply(
     renames: Vec<Rename>,
 ) -> Result<HashMap<UserId, User>, sqlx::Error> {
     let sql = statement_for(renames.len());
-    let mut query = sqlx::query(&sql);
+    let mut query = sqlx::query_as::<_, UserRow>(&sql);
     for rename in renames {
         query = query
             .bind(rename.id.get())
-            .bind(rename.token_version)
+            .bind(i64::from(rename.token_version))
             .bind(String::from(rename.name));
     }
     let rows = query.fetch_all(&writer).await?;
-    rows.iter()
-        .map(|row| super::user_from_row(row).map(|user| (user.id, user)))
+    rows.into_iter()
+        .map(|row| user(row).map(|user| (user.id, user)))
         .collect()
 }
 
 /// The statement for `renames` rows (each size is prepared once and cached
 /// by sqlx).
 fn statement_for(renames: usize) -> String {
-    let rows = vec!["(?, ?, ?)"; renames].join(", ");
+    let rows: Vec<String> = (0..renames)
+        .map(|n| format!("(${}, ${}, ${})", 3 * n + 1, 3 * n + 2, 3 * n + 3))
+        .collect();
+    let rows = rows.join(", ");
     format!(
         "UPDATE users SET name = renames.column3, \
-         updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') \
+         updated_at = CURRENT_TIMESTAMP \
          FROM (VALUES {rows}) AS renames \
          WHERE users.id = renames.column1 AND users.token_version = renames.column2 \
          RETURNING id, username, name"
