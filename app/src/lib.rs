@@ -8,11 +8,13 @@ pub mod auth;
 pub mod client;
 mod components;
 pub mod domain;
+pub mod error;
 pub mod lab;
 mod page_title;
 mod pages;
 mod root;
 pub mod spots;
+pub mod wire;
 
 #[cfg(feature = "ssr")]
 pub mod clock;

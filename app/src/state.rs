@@ -1,8 +1,8 @@
 //! What every request handler and server function shares (server only).
 
 use crate::{
-    api::ApiError,
     auth::{LoginThrottle, Passwords, TokenService, dpop::DpopPolicy, refresh::RefreshTokens},
+    error::ApiError,
     spots::store::SpotStore,
     users::UserStore,
 };

@@ -7,8 +7,9 @@
 //! whether the error came from our code or from decoding a bad request body.
 
 use app::{
-    api::{ApiError, ChangePassword, LogoutAll, Me, UpdateName},
+    api::{ChangePassword, LogoutAll, Me, UpdateName},
     auth::Authenticated,
+    error::ApiError,
     state::AppState,
 };
 use axum::{

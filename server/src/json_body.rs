@@ -2,7 +2,7 @@
 //! understands, instead of axum's plain-text ones, and which takes only a
 //! JSON object (serde would also fill a struct from an array, by position).
 
-use app::api::ApiError;
+use app::error::ApiError;
 use axum::{
     Json,
     extract::{FromRequest, Request, rejection::JsonRejection},

@@ -2,7 +2,7 @@
 //! Photo Spots tokens with (RFC 7517). Public by design: a public key can
 //! check a signature but not make one.
 
-use app::{api::ApiError, auth::keys::JwkSet, state::AppState};
+use app::{auth::keys::JwkSet, error::ApiError, state::AppState};
 use axum::{
     Json,
     extract::State,

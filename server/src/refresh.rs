@@ -9,9 +9,10 @@
 //! lock on the same door; `Sec-Fetch-Site: cross-site` the third.
 
 use app::{
-    api::{ApiError, CSRF_HEADER, DpopProblem, LoginResponse, REFRESH_LOGOUT_PATH, REFRESH_PATH},
     auth::{refresh::cookie, single_proof},
+    error::{ApiError, DpopProblem},
     state::AppState,
+    wire::{CSRF_HEADER, LoginResponse, REFRESH_LOGOUT_PATH, REFRESH_PATH},
 };
 use axum::{
     Json, Router,

@@ -1,7 +1,7 @@
 //! The HTTP surface: pages, `/api/*` server functions, static files.
 
 use crate::{api_middleware, assets, jwks, refresh, security, spots};
-use app::{App, api::ApiError, shell, spots::PHOTOS_PATH, state::AppState};
+use app::{App, error::ApiError, shell, spots::PHOTOS_PATH, state::AppState};
 use axum::{
     Router,
     handler::Handler,

@@ -6,7 +6,7 @@
 //! from this origin and inline scripts carrying that response's nonce (see
 //! `app::security`); everything else gets the strictest policy.
 
-use app::api::ApiError;
+use app::error::ApiError;
 use axum::{
     Router,
     body::Body,

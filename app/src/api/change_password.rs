@@ -1,5 +1,5 @@
-use super::{ApiError, LoginResponse};
 use crate::client::AuthClient;
+use crate::{error::ApiError, wire::LoginResponse};
 use leptos::{prelude::*, server_fn::codec::Json};
 
 /// `POST /api/change_password` `{"current_password","new_password"}` with a

@@ -1,4 +1,4 @@
-use super::ApiError;
+use crate::error::ApiError;
 use leptos::{prelude::*, server_fn::codec::Json};
 
 /// `POST /api/health` (and `GET`, for load balancers) → `"ok"`: no token, no

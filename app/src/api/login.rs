@@ -1,29 +1,6 @@
-use super::ApiError;
-use crate::{client::AuthClient, domain::User};
+use crate::error::ApiError;
+use crate::{client::AuthClient, wire::LoginResponse};
 use leptos::{prelude::*, server_fn::codec::Json};
-use serde::{Deserialize, Serialize};
-
-/// What a successful login (or sign-up, or password change) returns: the
-/// signed token, how it must be presented, and who it is for.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LoginResponse {
-    pub token: String,
-    /// `DPoP` when the request carried a proof (the token is bound to its
-    /// key), else `Bearer`.
-    #[serde(default)]
-    pub token_type: TokenType,
-    pub user: User,
-}
-
-/// How a token is presented (`Authorization: <type> <token>`), as OAuth's
-/// `token_type` says it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TokenType {
-    #[default]
-    Bearer,
-    #[serde(rename = "DPoP")]
-    Dpop,
-}
 
 #[cfg(feature = "ssr")]
 impl LoginResponse {
@@ -48,8 +25,8 @@ impl LoginResponse {
         jkt: Option<String>,
     ) -> Result<Self, ApiError> {
         let token_type = match jkt {
-            Some(_) => TokenType::Dpop,
-            None => TokenType::Bearer,
+            Some(_) => crate::wire::TokenType::Dpop,
+            None => crate::wire::TokenType::Bearer,
         };
         let (token, claims) = state.tokens.issue_bound(&holder, jkt)?;
         tracing::info!(user = %claims.sub, jti = %claims.jti, admin = claims.admin, ?token_type, "token issued");
@@ -85,7 +62,7 @@ pub async fn key_of_proof(
 ) -> Result<Option<String>, ApiError> {
     let Some(proof) = crate::auth::single_proof(&parts.headers)? else {
         if state.dpop.required() {
-            return Err(super::DpopProblem::Required.into());
+            return Err(crate::error::DpopProblem::Required.into());
         }
         return Ok(None);
     };

@@ -1,5 +1,5 @@
-use super::ApiError;
 use crate::client::AuthClient;
+use crate::error::ApiError;
 use leptos::{prelude::*, server_fn::codec::Json};
 
 /// `POST /api/logout_all` with a bearer token → `null`: every token issued

@@ -1,4 +1,4 @@
-use super::ApiError;
+use crate::error::ApiError;
 use crate::{client::AuthClient, domain::User};
 use leptos::{prelude::*, server_fn::codec::Json};
 

@@ -1,4 +1,4 @@
-use super::ApiError;
+use crate::error::ApiError;
 use axum::{
     Json,
     http::{HeaderValue, StatusCode, header},
@@ -22,7 +22,7 @@ impl IntoResponse for ApiError {
             StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let retry_after = match self {
             ApiError::TooManyAttempts { retry_after_secs } => Some(retry_after_secs),
-            ApiError::Unavailable(_) => Some(super::Outage::RETRY_AFTER_SECS),
+            ApiError::Unavailable(_) => Some(crate::error::Outage::RETRY_AFTER_SECS),
             _ => None,
         };
         let challenges: Vec<String> = match self {
@@ -50,7 +50,7 @@ impl IntoResponse for ApiError {
 }
 
 /// `DPoP error="invalid_dpop_proof", error_description="…", algs="ES256"`.
-fn dpop_challenge(problem: super::DpopProblem) -> String {
+fn dpop_challenge(problem: crate::error::DpopProblem) -> String {
     let description = problem.to_string().replace('"', "'");
     format!(
         r#"DPoP error="{}", error_description="{description}", algs="ES256""#,

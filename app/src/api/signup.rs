@@ -1,5 +1,5 @@
-use super::{ApiError, LoginResponse};
 use crate::client::AuthClient;
+use crate::{error::ApiError, wire::LoginResponse};
 use leptos::{prelude::*, server_fn::codec::Json};
 
 /// `POST /api/signup` `{"username","password","name"}` → `{"token","user"}`:

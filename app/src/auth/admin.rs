@@ -1,5 +1,5 @@
 use super::Authenticated;
-use crate::{api::ApiError, domain::UserId, state::AppState};
+use crate::{domain::UserId, error::ApiError, state::AppState};
 use axum::{
     extract::{FromRef, FromRequestParts},
     http::request::Parts,

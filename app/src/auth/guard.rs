@@ -1,7 +1,7 @@
 use super::{Claims, TokenError, TokenService, dpop::DpopPolicy};
 use crate::{
-    api::{ApiError, DpopProblem},
     domain::{User, UserId},
+    error::{ApiError, DpopProblem},
     state::AppState,
 };
 use axum::{

@@ -105,6 +105,13 @@ fn hash_with(argon2: &Argon2<'_>, password: &str) -> Result<String, PasswordErro
         .map_err(|e| PasswordError(e.to_string()))
 }
 
+impl From<PasswordError> for crate::error::ApiError {
+    fn from(error: PasswordError) -> Self {
+        tracing::error!(%error, "password hashing failed");
+        Self::Internal
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@ use super::{
     verified_cache::{DEFAULT_ENTRIES, VerifiedTokens},
 };
 use crate::clock::unix_now;
+use crate::error::{ApiError, Outage};
 use crate::users::CurrentUser;
 use jsonwebtoken::{
     Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode,
@@ -287,6 +288,27 @@ fn random_token_id() -> Result<String, TokenError> {
     let mut bytes = [0u8; 16];
     getrandom::getrandom(&mut bytes).map_err(|e| TokenError::Signing(e.to_string()))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// How a refused token is answered: 401 with the reason's code, 503 when
+/// the keys can't be read; a signing failure is ours (500, logged).
+impl From<TokenError> for ApiError {
+    fn from(error: TokenError) -> Self {
+        match error {
+            TokenError::Missing => Self::MissingToken,
+            TokenError::Expired => Self::ExpiredToken,
+            TokenError::KeysUnavailable => Self::Unavailable(Outage::SigningKeys),
+            TokenError::Malformed
+            | TokenError::Invalid(_)
+            | TokenError::UnknownKey(_)
+            | TokenError::Revoked
+            | TokenError::UnknownUser => Self::InvalidToken,
+            TokenError::Signing(detail) => {
+                tracing::error!(%detail, "could not sign a token");
+                Self::Internal
+            }
+        }
+    }
 }
 
 #[cfg(test)]

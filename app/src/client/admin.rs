@@ -3,7 +3,7 @@
 //! back its answers (a refused token ends the session, as everywhere).
 
 use crate::{
-    api::ApiError,
+    error::ApiError,
     spots::{Spot, SpotInput},
 };
 

@@ -1,7 +1,7 @@
 //! One JSON call from the browser to our own API, its answer decoded the
 //! way every endpoint writes it.
 
-use crate::api::ApiError;
+use crate::error::ApiError;
 
 /// Sends `request`: a 2xx answer is decoded as `T` (an empty body, as 204
 /// sends, as `null`), any other as our `ApiError`. No answer is `Network`;

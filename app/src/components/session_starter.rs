@@ -1,8 +1,4 @@
-use crate::{
-    api::{ApiError, LoginResponse},
-    client::session::Session,
-    domain::ReturnPath,
-};
+use crate::{client::session::Session, domain::ReturnPath, error::ApiError, wire::LoginResponse};
 use leptos::prelude::*;
 use leptos_router::{NavigateOptions, hooks::use_query_map};
 

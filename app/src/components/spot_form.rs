@@ -240,13 +240,13 @@ fn clear_file(input: NodeRef<leptos::html::Input>) {
     let _ = input;
 }
 
-async fn upload(slug: String, file: File) -> Result<Spot, crate::api::ApiError> {
+async fn upload(slug: String, file: File) -> Result<Spot, crate::error::ApiError> {
     #[cfg(feature = "hydrate")]
     return admin::upload_photo(slug, file).await;
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = (slug, file);
-        Err(crate::api::ApiError::Network)
+        Err(crate::error::ApiError::Network)
     }
 }
 

@@ -1,6 +1,8 @@
 //! Which database errors mean "the database is away" (503, try again) rather
 //! than a bug (500).
 
+use crate::error::{ApiError, Outage};
+
 /// True for errors that say the database can't be reached or is refusing
 /// work for now (down, restarting, out of connections, a statement
 /// timeout): the request should answer 503 and a retry later may work.
@@ -22,6 +24,20 @@ pub fn is_outage(error: &sqlx::Error) -> bool {
                 || code == "6"
         }),
         _ => false,
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    /// A database that is down or overloaded is 503 (try again); anything
+    /// else is a bug, 500. The details go to the log, never to the caller.
+    fn from(error: sqlx::Error) -> Self {
+        if is_outage(&error) {
+            tracing::warn!(%error, "database unavailable");
+            Self::Unavailable(Outage::Database)
+        } else {
+            tracing::error!(%error, "database error");
+            Self::Internal
+        }
     }
 }
 

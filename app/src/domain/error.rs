@@ -42,3 +42,32 @@ impl ValidationError {
         }
     }
 }
+
+impl From<ValidationError> for crate::error::ApiError {
+    fn from(error: ValidationError) -> Self {
+        Self::Validation {
+            // "Best light" → "best_light", the JSON field's name.
+            field: error.field().to_ascii_lowercase().replace(' ', "_"),
+            message: error.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ApiError;
+
+    #[test]
+    fn validation_errors_are_422_and_name_the_field() {
+        let error = ApiError::from(ValidationError::Empty { field: "Name" });
+        assert_eq!(error.status(), 422);
+        assert_eq!(
+            error,
+            ApiError::Validation {
+                field: "name".into(),
+                message: "Name can't be empty.".into()
+            }
+        );
+    }
+}

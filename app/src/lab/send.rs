@@ -82,6 +82,6 @@ fn unanswered(endpoint: &'static str) -> Answer {
         endpoint,
         status: 0,
         code: "network".into(),
-        message: crate::api::ApiError::Network.to_string(),
+        message: crate::error::ApiError::Network.to_string(),
     }
 }

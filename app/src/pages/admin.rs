@@ -1,7 +1,7 @@
 use crate::{
-    api::ApiError,
     client::{admin, session::Session},
     components::SpotForm,
+    error::ApiError,
     spots::{Spot, SpotInput},
 };
 use leptos::{prelude::*, task::spawn_local};

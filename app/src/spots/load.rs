@@ -98,7 +98,7 @@ mod server {
 
     pub fn failed(error: sqlx::Error) -> LoadError {
         // The same logging (outage or bug) as every API call.
-        let _ = crate::api::ApiError::from(error);
+        let _ = crate::error::ApiError::from(error);
         LoadError::Unavailable
     }
 }

@@ -3,9 +3,9 @@
 
 use super::FavoritesState;
 use app::{
-    api::ApiError,
     auth::{Claims, TokenError, check_binding, presented_token},
     domain::UserId,
+    error::ApiError,
 };
 use axum::{extract::FromRequestParts, http::request::Parts};
 

@@ -11,8 +11,8 @@
 use super::{Caller, FavoritesState, store::FavoritesStoreError};
 use crate::{api_middleware, security};
 use app::{
-    api::ApiError,
     domain::{SpotSlug, ValidationError},
+    error::ApiError,
 };
 use axum::{
     Json, Router,

@@ -7,10 +7,10 @@
 use super::existing;
 use crate::json_body::JsonBody;
 use app::{
-    api::ApiError,
     auth::Admin,
     clock::unix_now_i64,
     domain::ValidationError,
+    error::ApiError,
     spots::{Spot, SpotDraft, SpotInput, store::CreateError},
     state::AppState,
 };

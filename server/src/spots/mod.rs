@@ -5,7 +5,7 @@ mod admin;
 pub mod photos;
 mod public;
 
-use app::{api::ApiError, domain::SpotSlug, state::AppState};
+use app::{domain::SpotSlug, error::ApiError, state::AppState};
 use axum::{
     Router,
     extract::DefaultBodyLimit,

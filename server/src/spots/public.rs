@@ -2,8 +2,8 @@
 //! read, no token needed. Hidden spots are not there.
 
 use app::{
-    api::ApiError,
     domain::SpotSlug,
+    error::ApiError,
     spots::{Spot, SpotList, load::parse_page},
     state::AppState,
 };

@@ -21,7 +21,7 @@ pub use key::ProofKey;
 pub use proof::{ProofCheck, VerifiedProof, access_token_hash};
 pub use replay::ReplayCache;
 
-use crate::api::{ApiError, DpopProblem};
+use crate::error::{ApiError, DpopProblem};
 use std::sync::Arc;
 
 /// The one proof algorithm accepted (and advertised in `algs`).

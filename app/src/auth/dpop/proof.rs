@@ -2,7 +2,7 @@
 //! RFC 9449 §4.3 but the replay one (see `replay`).
 
 use super::ALGORITHM;
-use crate::api::DpopProblem;
+use crate::error::DpopProblem;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, ThumbprintHash};
 use ring::signature::{ECDSA_P256_SHA256_FIXED, UnparsedPublicKey};

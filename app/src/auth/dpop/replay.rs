@@ -4,7 +4,7 @@
 //! refused on every other.
 
 use super::{VerifiedProof, proof::MAX_AGE_SECONDS};
-use crate::api::{ApiError, DpopProblem, Outage};
+use crate::error::{ApiError, DpopProblem, Outage};
 use sha2::{Digest, Sha256};
 use std::{collections::HashMap, sync::Mutex};
 

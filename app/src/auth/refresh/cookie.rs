@@ -13,7 +13,7 @@ use std::time::Duration;
 pub const COOKIE_NAME: &str = "photo_spots_refresh";
 /// The only path the browser sends the cookie to: `POST /api/refresh` and
 /// `POST /api/refresh/logout`.
-pub const COOKIE_PATH: &str = crate::api::REFRESH_PATH;
+pub const COOKIE_PATH: &str = crate::wire::REFRESH_PATH;
 
 /// `Set-Cookie` handing `token` to the browser for `max_age`.
 pub fn set_cookie(token: &RefreshToken, max_age: Duration, secure: bool) -> HeaderValue {

@@ -15,7 +15,7 @@ pub use store::{Family, RefreshStore, Rotation};
 pub use token::RefreshToken;
 
 use crate::clock::unix_now_i64;
-use crate::{api::ApiError, domain::UserId};
+use crate::{domain::UserId, error::ApiError};
 use axum::http::HeaderValue;
 use std::time::Duration;
 
@@ -113,7 +113,7 @@ impl RefreshTokens {
             }),
             Rotation::WrongKey => {
                 tracing::warn!("refresh refused: the login is bound to another DPoP key");
-                Err(ApiError::Dpop(crate::api::DpopProblem::WrongKey))
+                Err(ApiError::Dpop(crate::error::DpopProblem::WrongKey))
             }
             Rotation::Reused(family) => {
                 tracing::warn!(

@@ -111,7 +111,7 @@ pub fn renew_at_ms(token: &str) -> Option<f64> {
 pub async fn end_login_on_server() {
     #[cfg(feature = "hydrate")]
     {
-        use crate::api::{CSRF_HEADER, REFRESH_LOGOUT_PATH};
+        use crate::wire::{CSRF_HEADER, REFRESH_LOGOUT_PATH};
         let sent = gloo_net::http::Request::post(REFRESH_LOGOUT_PATH)
             .header(CSRF_HEADER, "1")
             .send()
@@ -125,7 +125,7 @@ pub async fn end_login_on_server() {
 /// One `POST /api/refresh`.
 #[cfg(feature = "hydrate")]
 async fn exchange_refresh_token() -> Renewal {
-    use crate::api::{CSRF_HEADER, LoginResponse, REFRESH_PATH};
+    use crate::wire::{CSRF_HEADER, LoginResponse, REFRESH_PATH};
     let mut request = gloo_net::http::Request::post(REFRESH_PATH).header(CSRF_HEADER, "1");
     // A bound login is renewed only with a proof by its key.
     for (name, value) in crate::client::dpop::authorization("POST", REFRESH_PATH, None).await {

@@ -6,9 +6,9 @@ pub mod process;
 
 use super::existing;
 use app::{
-    api::{ApiError, Outage},
     auth::Admin,
     clock::unix_now_i64,
+    error::{ApiError, Outage},
     spots::Spot,
     state::AppState,
 };

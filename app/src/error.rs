@@ -1,4 +1,8 @@
-use crate::domain::ValidationError;
+//! Every way a call can fail, as the caller sees it: the one error type of
+//! the JSON API and server functions, its HTTP status and its wire shape. A
+//! leaf: it imports nothing from the crate, and every module may import it
+//! (each source error converts into it where that error is defined).
+
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
@@ -262,16 +266,6 @@ impl From<DpopProblem> for ApiError {
     }
 }
 
-impl From<ValidationError> for ApiError {
-    fn from(error: ValidationError) -> Self {
-        Self::Validation {
-            // "Best light" → "best_light", the JSON field's name.
-            field: error.field().to_ascii_lowercase().replace(' ', "_"),
-            message: error.to_string(),
-        }
-    }
-}
-
 impl FromServerFnError for ApiError {
     type Encoder = JsonEncoding;
 
@@ -408,50 +402,6 @@ impl TryFrom<WireError> for ApiError {
     }
 }
 
-#[cfg(feature = "ssr")]
-impl From<crate::auth::TokenError> for ApiError {
-    fn from(error: crate::auth::TokenError) -> Self {
-        use crate::auth::TokenError;
-        match error {
-            TokenError::Missing => Self::MissingToken,
-            TokenError::Expired => Self::ExpiredToken,
-            TokenError::KeysUnavailable => Self::Unavailable(Outage::SigningKeys),
-            TokenError::Malformed
-            | TokenError::Invalid(_)
-            | TokenError::UnknownKey(_)
-            | TokenError::Revoked
-            | TokenError::UnknownUser => Self::InvalidToken,
-            TokenError::Signing(detail) => {
-                tracing::error!(%detail, "could not sign a token");
-                Self::Internal
-            }
-        }
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl From<crate::auth::PasswordError> for ApiError {
-    fn from(error: crate::auth::PasswordError) -> Self {
-        tracing::error!(%error, "password hashing failed");
-        Self::Internal
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl From<sqlx::Error> for ApiError {
-    /// A database that is down or overloaded is 503 (try again); anything
-    /// else is a bug, 500. The details go to the log, never to the caller.
-    fn from(error: sqlx::Error) -> Self {
-        if crate::db::is_outage(&error) {
-            tracing::warn!(%error, "database unavailable");
-            Self::Unavailable(Outage::Database)
-        } else {
-            tracing::error!(%error, "database error");
-            Self::Internal
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -536,18 +486,5 @@ mod tests {
         }
         assert_eq!(ApiError::InvalidCredentials.status(), 401);
         assert!(!ApiError::InvalidCredentials.ends_session());
-    }
-
-    #[test]
-    fn validation_errors_are_422_and_name_the_field() {
-        let error = ApiError::from(ValidationError::Empty { field: "Name" });
-        assert_eq!(error.status(), 422);
-        assert_eq!(
-            error,
-            ApiError::Validation {
-                field: "name".into(),
-                message: "Name can't be empty.".into()
-            }
-        );
     }
 }

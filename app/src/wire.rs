@@ -1,0 +1,38 @@
+//! What both ends of the JSON API agree on besides the server functions
+//! themselves: the refresh endpoints (REST, in the server crate) and what a
+//! login returns. Shared by the browser's client, the server functions and
+//! the server, so none of them imports another for it.
+
+use crate::domain::User;
+use serde::{Deserialize, Serialize};
+
+/// `POST` here with the refresh cookie: a new access token and a new
+/// refresh token. The cookie's `Path`, so the browser sends it nowhere else.
+pub const REFRESH_PATH: &str = "/api/refresh";
+/// `POST` here with the refresh cookie: this device's login ends.
+pub const REFRESH_LOGOUT_PATH: &str = "/api/refresh/logout";
+/// The header both must carry (any value): only script on our own origin
+/// can add it, so a cross-site form or link can't make the browser call them.
+pub const CSRF_HEADER: &str = "x-photo-spots-csrf";
+
+/// What a successful login (or sign-up, or password change) returns: the
+/// signed token, how it must be presented, and who it is for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub token: String,
+    /// `DPoP` when the request carried a proof (the token is bound to its
+    /// key), else `Bearer`.
+    #[serde(default)]
+    pub token_type: TokenType,
+    pub user: User,
+}
+
+/// How a token is presented (`Authorization: <type> <token>`), as OAuth's
+/// `token_type` says it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TokenType {
+    #[default]
+    Bearer,
+    #[serde(rename = "DPoP")]
+    Dpop,
+}
