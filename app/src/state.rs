@@ -1,7 +1,10 @@
 //! What every request handler and server function shares (server only).
 
 use crate::{
-    auth::{LoginThrottle, Passwords, TokenService, dpop::DpopPolicy, refresh::RefreshTokens},
+    auth::{
+        Authenticated, LoginThrottle, Passwords, TokenService, dpop::DpopPolicy,
+        refresh::RefreshTokens,
+    },
     error::ApiError,
     spots::store::SpotStore,
     users::UserStore,
@@ -82,6 +85,22 @@ impl AppState {
             ApiError::Internal
         })
     }
+
+    /// The request's token, checked, inside a server function (leptos_axum
+    /// provides the request's parts as context). The server's middleware
+    /// checks protected calls before their body is read and leaves the
+    /// result in the request; it is used as it is.
+    pub async fn authenticated(&self) -> Result<Authenticated, ApiError> {
+        let parts =
+            leptos::prelude::use_context::<axum::http::request::Parts>().ok_or_else(|| {
+                tracing::error!("request parts missing from the server function context");
+                ApiError::Internal
+            })?;
+        if let Some(checked) = parts.extensions.get::<Authenticated>() {
+            return Ok(checked.clone());
+        }
+        Authenticated::check(&parts, &self.tokens, &self.dpop, &self.users).await
+    }
 }
 
 /// The client's address: the connection's peer, unless that peer is a
@@ -111,6 +130,18 @@ impl FromRef<AppState> for LeptosOptions {
 impl FromRef<AppState> for Arc<TokenService> {
     fn from_ref(state: &AppState) -> Self {
         state.tokens.clone()
+    }
+}
+
+impl FromRef<AppState> for DpopPolicy {
+    fn from_ref(state: &AppState) -> Self {
+        state.dpop.clone()
+    }
+}
+
+impl FromRef<AppState> for UserStore {
+    fn from_ref(state: &AppState) -> Self {
+        state.users.clone()
     }
 }
 

@@ -81,7 +81,7 @@ pub async fn authenticate_first(
         return next.run(request).await;
     };
     let (mut parts, body) = request.into_parts();
-    let auth = match Authenticated::check(&parts, &state).await {
+    let auth = match Authenticated::check(&parts, &state.tokens, &state.dpop, &state.users).await {
         Ok(auth) => auth,
         Err(error) => return error.into_response(),
     };

@@ -22,14 +22,21 @@ use tower_http::{
 /// answer costs more time than it saves on the wire.
 const COMPRESS_ABOVE_BYTES: u16 = 1024;
 
+/// What pages rendered on the server read directly: the spots' store.
+fn spots_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    let spots = state.spots.clone();
+    move || leptos::prelude::provide_context(spots.clone())
+}
+
 pub fn router(state: AppState) -> Router {
     let routes = page_routes();
     let options = state.leptos_options.clone();
     let not_found = file_and_error_handler::<AppState, _>(shell).with_state(state.clone());
     let router = Router::new()
         // Registers every server function at its `/api/...` path, with the
-        // state provided as context, plus the server-rendered pages.
-        .leptos_routes_with_context(&state, routes, || {}, {
+        // state provided as context (and the spots, which pages read as
+        // they render), plus the server-rendered pages.
+        .leptos_routes_with_context(&state, routes, spots_context(&state), {
             let options = options.clone();
             move || shell(options.clone())
         })

@@ -13,10 +13,10 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<LoginResponse, ApiError> {
-    use crate::{auth::Authenticated, domain::Password, state::AppState};
+    use crate::{domain::Password, state::AppState};
 
-    let auth = Authenticated::from_server_fn_context().await?;
     let state = AppState::from_context()?;
+    let auth = state.authenticated().await?;
     let credentials = state
         .users
         .find_credentials_by_id(auth.user_id())

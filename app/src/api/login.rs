@@ -1,5 +1,5 @@
 use crate::error::ApiError;
-use crate::{client::AuthClient, wire::LoginResponse};
+use crate::{client::LoginClient, wire::LoginResponse};
 use leptos::{prelude::*, server_fn::codec::Json};
 
 #[cfg(feature = "ssr")]
@@ -81,7 +81,7 @@ pub async fn key_of_proof(
 /// An unknown username and a wrong password get the same answer (401) after
 /// the same work (one argon2id verify), so the answer doesn't reveal which
 /// usernames exist. Too many failures answer 429 before any hashing.
-#[server(prefix = "/api", endpoint = "login", input = Json, output = Json, client = AuthClient)]
+#[server(prefix = "/api", endpoint = "login", input = Json, output = Json, client = LoginClient)]
 pub async fn login(username: String, password: String) -> Result<LoginResponse, ApiError> {
     use crate::{
         domain::{Password, Username},

@@ -8,10 +8,10 @@ use leptos::{prelude::*, server_fn::codec::Json};
 /// at other services; the refresh tokens at once.
 #[server(prefix = "/api", endpoint = "logout_all", input = Json, output = Json, client = AuthClient)]
 pub async fn logout_all() -> Result<(), ApiError> {
-    use crate::{auth::Authenticated, state::AppState};
+    use crate::state::AppState;
 
-    let auth = Authenticated::from_server_fn_context().await?;
     let state = AppState::from_context()?;
+    let auth = state.authenticated().await?;
     state.users.bump_token_version(auth.user_id()).await?;
     let logins = state.refresh.end_all(auth.user_id()).await?;
     super::response::set_cookie(state.refresh.clear_cookie());

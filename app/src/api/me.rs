@@ -6,10 +6,10 @@ use leptos::{prelude::*, server_fn::codec::Json};
 /// database has them now.
 #[server(prefix = "/api", endpoint = "me", input = Json, output = Json, client = AuthClient)]
 pub async fn me() -> Result<User, ApiError> {
-    use crate::auth::Authenticated;
+    use crate::state::AppState;
 
     // The check already read the user (a token for a user who no longer
     // exists is refused there): nothing more to ask the database.
-    let auth = Authenticated::from_server_fn_context().await?;
+    let auth = AppState::from_context()?.authenticated().await?;
     Ok(auth.user().clone())
 }

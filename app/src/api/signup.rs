@@ -1,10 +1,10 @@
-use crate::client::AuthClient;
+use crate::client::LoginClient;
 use crate::{error::ApiError, wire::LoginResponse};
 use leptos::{prelude::*, server_fn::codec::Json};
 
 /// `POST /api/signup` `{"username","password","name"}` → `{"token","user"}`:
 /// creates the account and logs in. A taken username is 409.
-#[server(prefix = "/api", endpoint = "signup", input = Json, output = Json, client = AuthClient)]
+#[server(prefix = "/api", endpoint = "signup", input = Json, output = Json, client = LoginClient)]
 pub async fn signup(
     username: String,
     password: String,

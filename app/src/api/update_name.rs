@@ -9,11 +9,11 @@ use leptos::{prelude::*, server_fn::codec::Json};
 /// user id, and a token edited to name someone else fails verification.
 #[server(prefix = "/api", endpoint = "update_name", input = Json, output = Json, client = AuthClient)]
 pub async fn update_name(name: String) -> Result<User, ApiError> {
-    use crate::{auth::Authenticated, domain::UserName, state::AppState};
+    use crate::{domain::UserName, state::AppState};
 
-    let auth = Authenticated::from_server_fn_context().await?;
-    let name = UserName::parse(&name)?;
     let state = AppState::from_context()?;
+    let auth = state.authenticated().await?;
+    let name = UserName::parse(&name)?;
     let user = state
         .users
         .update_name(auth.user_id(), auth.token_version(), &name)

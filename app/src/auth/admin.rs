@@ -1,9 +1,6 @@
 use super::Authenticated;
-use crate::{domain::UserId, error::ApiError, state::AppState};
-use axum::{
-    extract::{FromRef, FromRequestParts},
-    http::request::Parts,
-};
+use crate::{domain::UserId, error::ApiError};
+use axum::{extract::FromRequestParts, http::request::Parts};
 
 /// Proof that the caller may use the admin area now.
 ///
@@ -45,13 +42,12 @@ impl Admin {
 
 impl<S> FromRequestParts<S> for Admin
 where
-    AppState: FromRef<S>,
     S: Send + Sync,
+    Authenticated: FromRequestParts<S, Rejection = ApiError>,
 {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let state = AppState::from_ref(state);
-        Self::check(Authenticated::check(parts, &state).await?)
+        Self::check(Authenticated::from_request_parts(parts, state).await?)
     }
 }

@@ -2,7 +2,7 @@ use super::{Claims, TokenError, TokenService, dpop::DpopPolicy};
 use crate::{
     domain::{User, UserId},
     error::{ApiError, DpopProblem},
-    state::AppState,
+    users::UserStore,
 };
 use axum::{
     extract::{FromRef, FromRequestParts},
@@ -153,11 +153,16 @@ impl Authenticated {
     /// Verifies the token in the request (and its DPoP proof, if bound),
     /// then reads the user and their token version: one primary-key
     /// lookup, the price of revocable tokens (and all that `me` needs).
-    pub async fn check(parts: &Parts, state: &AppState) -> Result<Self, ApiError> {
+    pub async fn check(
+        parts: &Parts,
+        tokens: &TokenService,
+        dpop: &DpopPolicy,
+        users: &UserStore,
+    ) -> Result<Self, ApiError> {
         let presented = presented_token(&parts.headers).map_err(refused)?;
-        let claims = state.tokens.verify(presented.token).map_err(refused)?;
-        check_binding(presented, &claims, parts, &state.dpop).await?;
-        match state.users.current_user(claims.sub).await? {
+        let claims = tokens.verify(presented.token).map_err(refused)?;
+        check_binding(presented, &claims, parts, dpop).await?;
+        match users.current_user(claims.sub).await? {
             None => Err(refused(TokenError::UnknownUser)),
             Some(current) if current.token_version != claims.ver => {
                 Err(refused(TokenError::Revoked))
@@ -172,33 +177,21 @@ impl Authenticated {
             }
         }
     }
-
-    /// The same check from inside a server function, where leptos_axum
-    /// provides the request parts and the app state as context.
-    ///
-    /// The server's middleware checks protected calls before their body is
-    /// read and leaves the result in the request; it is used as it is.
-    pub async fn from_server_fn_context() -> Result<Self, ApiError> {
-        let parts = leptos::prelude::use_context::<Parts>().ok_or_else(|| {
-            tracing::error!("request parts missing from the server function context");
-            ApiError::Internal
-        })?;
-        if let Some(checked) = parts.extensions.get::<Self>() {
-            return Ok(checked.clone());
-        }
-        let state = AppState::from_context()?;
-        Self::check(&parts, &state).await
-    }
 }
 
-impl FromRequestParts<AppState> for Authenticated {
+impl<S> FromRequestParts<S> for Authenticated
+where
+    S: Send + Sync,
+    Arc<TokenService>: FromRef<S>,
+    DpopPolicy: FromRef<S>,
+    UserStore: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        Self::check(parts, state).await
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let tokens = Arc::<TokenService>::from_ref(state);
+        let (dpop, users) = (DpopPolicy::from_ref(state), UserStore::from_ref(state));
+        Self::check(parts, &tokens, &dpop, &users).await
     }
 }
 

@@ -23,9 +23,17 @@ use std::future::Future;
 /// - when the server refuses the token for any other reason (a bearer
 ///   `invalid_token` challenge: the token was refused, not the password),
 ///   end the session: drop the token and go to the login page.
-pub struct AuthClient;
+pub type AuthClient = CallsWithToken<false>;
 
-impl<E, IS, OS> Client<E, IS, OS> for AuthClient
+/// [`AuthClient`] for a log-in or sign-up: each starts a new login on this
+/// device, so a new key pair is made first (the new tokens are bound to it).
+pub type LoginClient = CallsWithToken<true>;
+
+/// The server function client, told by its type whether a call starts a
+/// new login (the server function declares which it is).
+pub struct CallsWithToken<const STARTS_A_LOGIN: bool>;
+
+impl<E, IS, OS, const STARTS_A_LOGIN: bool> Client<E, IS, OS> for CallsWithToken<STARTS_A_LOGIN>
 where
     E: FromServerFnError,
     IS: FromServerFnError,
@@ -37,7 +45,7 @@ where
     fn send(req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
         #[cfg(feature = "hydrate")]
         {
-            SendWrapper::new(browser::send::<E>(req))
+            SendWrapper::new(browser::send::<E>(req, STARTS_A_LOGIN))
         }
         // Server builds never call it, but the trait needs a body.
         #[cfg(not(feature = "hydrate"))]
@@ -148,8 +156,11 @@ mod browser {
     };
     use send_wrapper::SendWrapper;
 
-    pub async fn send<E: FromServerFnError>(mut req: BrowserRequest) -> Result<AuthResponse, E> {
-        if starts_a_login(&req) {
+    pub async fn send<E: FromServerFnError>(
+        mut req: BrowserRequest,
+        starts_a_login: bool,
+    ) -> Result<AuthResponse, E> {
+        if starts_a_login {
             super::super::dpop::new_key().await;
         }
         let token = fresh_token().await;
@@ -211,17 +222,6 @@ mod browser {
         for (name, value) in headers {
             req.headers().set(name, &value);
         }
-    }
-
-    /// A log-in or sign-up: each starts a new login on this device.
-    fn starts_a_login(req: &BrowserRequest) -> bool {
-        use crate::api::{Login, Signup};
-        use leptos::server_fn::ServerFn;
-        let url = req.url();
-        let path = url.split('?').next().unwrap_or_default();
-        [<Login as ServerFn>::PATH, <Signup as ServerFn>::PATH]
-            .iter()
-            .any(|login| path.ends_with(login))
     }
 
     /// A copy of `req` to send again after a renewal.

@@ -11,4 +11,4 @@ mod http;
 pub mod session;
 
 pub use action::server_action;
-pub use auth_client::AuthClient;
+pub use auth_client::{AuthClient, LoginClient};

@@ -43,8 +43,8 @@ pub fn parse_page(raw: Option<&str>) -> Option<u32> {
 pub async fn page(page: u32) -> Result<SpotList, LoadError> {
     #[cfg(feature = "ssr")]
     {
-        let state = server::state()?;
-        state.spots.list_public(page).await.map_err(server::failed)
+        let spots = server::store()?;
+        spots.list_public(page).await.map_err(server::failed)
     }
     #[cfg(not(feature = "ssr"))]
     browser::get_json(format!("/api/spots?page={page}")).await
@@ -54,8 +54,8 @@ pub async fn page(page: u32) -> Result<SpotList, LoadError> {
 pub async fn spot(slug: SpotSlug) -> Result<Spot, LoadError> {
     #[cfg(feature = "ssr")]
     {
-        let state = server::state()?;
-        match state.spots.find_public(&slug).await {
+        let spots = server::store()?;
+        match spots.find_public(&slug).await {
             Ok(found) => found.ok_or(LoadError::NotFound),
             Err(error) => Err(server::failed(error)),
         }
@@ -90,10 +90,14 @@ pub async fn spot_name(slug: SpotSlug) -> Result<SpotName, LoadError> {
 #[cfg(feature = "ssr")]
 mod server {
     use super::LoadError;
-    use crate::state::AppState;
+    use crate::spots::store::SpotStore;
 
-    pub fn state() -> Result<AppState, LoadError> {
-        AppState::from_context().map_err(|_| LoadError::Unavailable)
+    /// The store, which the server provides to the pages it renders.
+    pub fn store() -> Result<SpotStore, LoadError> {
+        leptos::prelude::use_context::<SpotStore>().ok_or_else(|| {
+            tracing::error!("the spots' store is missing from the page's context");
+            LoadError::Unavailable
+        })
     }
 
     pub fn failed(error: sqlx::Error) -> LoadError {
