@@ -72,7 +72,10 @@ fn the_reader_sees_grouped_and_relative_paths() {
     let code = "use crate::{a::X, b::{c, d}};\nfn f() { super::super::e::g(); crate::f::h(); }";
     let used = top_modules_used(&["m".into(), "n".into()], code);
     assert_eq!(used, ["a", "b", "e", "f"].map(String::from).into());
-    let inside = top_modules_used(&["m".into(), "n".into(), "o".into()], "use super::super::p;");
+    let inside = top_modules_used(
+        &["m".into(), "n".into(), "o".into()],
+        "use super::super::p;",
+    );
     assert_eq!(inside, ["m"].map(String::from).into());
     let tests = top_modules_used(&["m".into()], "mod tests { use super::*; }\nuse super::q;");
     assert_eq!(tests, ["m", "q"].map(String::from).into());

@@ -2,7 +2,11 @@
 //! Photo Spots tokens with (RFC 7517). Public by design: a public key can
 //! check a signature but not make one.
 
-use app::{auth::keys::JwkSet, error::ApiError, state::AppState};
+use app::{
+    auth::keys::{JwkSet, PublicJwk},
+    error::ApiError,
+    state::AppState,
+};
 use axum::{
     Json,
     extract::State,
@@ -16,7 +20,7 @@ pub async fn jwks(State(state): State<AppState>) -> Response {
         return ApiError::NotFound.into_response();
     };
     let set = JwkSet {
-        keys: keys.iter().map(|key| key.to_jwk()).collect(),
+        keys: keys.iter().map(PublicJwk::from).collect(),
     };
     let mut response = Json(set).into_response();
     let cache = format!("public, max-age={}", state.jwks_max_age.as_secs());

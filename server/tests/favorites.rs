@@ -88,7 +88,7 @@ async fn forged_expired_and_misdirected_tokens_are_refused_by_both_services() {
     let pem = std::fs::read_to_string(photo_spots.key_file()).unwrap();
     let public_key = app::auth::keys::PrivateKey::from_pem(&pem).unwrap();
     let kid = public_key.kid().to_owned();
-    let x = public_key.public().to_jwk().x.unwrap();
+    let x = public_key.public().x();
     let with = |edit: fn(&mut Value)| {
         let mut claims = john_claims();
         edit(&mut claims);
@@ -166,8 +166,10 @@ async fn forged_expired_and_misdirected_tokens_are_refused_by_both_services() {
             let evil = app::auth::keys::PrivateKey::generate().unwrap();
             let mut header = Header::new(Algorithm::EdDSA);
             header.jwk = Some(
-                serde_json::from_value(serde_json::to_value(evil.public().to_jwk()).unwrap())
-                    .unwrap(),
+                serde_json::from_value(
+                    serde_json::to_value(app::auth::keys::PublicJwk::from(evil.public())).unwrap(),
+                )
+                .unwrap(),
             );
             encode(&header, &john_claims(), evil.encoding_key()).unwrap()
         }),

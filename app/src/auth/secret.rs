@@ -1,10 +1,12 @@
 use std::fmt;
 use thiserror::Error;
+use zeroize::Zeroizing;
 
 /// The HS256 signing key. At least 32 bytes (256 bits, the HMAC-SHA256 output
 /// size), because a short secret can be brute-forced offline from any token.
+/// Wiped from memory when dropped.
 #[derive(Clone)]
-pub struct JwtSecret(Vec<u8>);
+pub struct JwtSecret(Zeroizing<Vec<u8>>);
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum SecretError {
@@ -20,7 +22,7 @@ impl JwtSecret {
     pub const MIN_BYTES: usize = 32;
 
     pub fn new(bytes: impl Into<Vec<u8>>) -> Result<Self, SecretError> {
-        let bytes = bytes.into();
+        let bytes = Zeroizing::new(bytes.into());
         if bytes.len() < Self::MIN_BYTES {
             return Err(SecretError::TooShort {
                 len: bytes.len(),
@@ -33,8 +35,8 @@ impl JwtSecret {
     /// A fresh random secret, as 64 hex characters (so it can be stored in a
     /// text file or an environment variable as it is).
     pub fn generate_hex() -> Result<String, SecretError> {
-        let mut bytes = [0u8; 32];
-        getrandom::getrandom(&mut bytes).map_err(|e| SecretError::Random(e.to_string()))?;
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        getrandom::getrandom(bytes.as_mut()).map_err(|e| SecretError::Random(e.to_string()))?;
         Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
     }
 

@@ -654,7 +654,7 @@ mod tests {
         fn hs256_signed_with_the_public_key_as_secret_is_refused() {
             let f = fixture();
             let key = active_key(&f);
-            let jwk = key.public().to_jwk();
+            let jwk = crate::auth::keys::PublicJwk::from(key.public());
             let public_bytes = B64.decode(jwk.x.as_deref().unwrap()).unwrap();
             for secret in [
                 public_bytes.as_slice(),

@@ -10,10 +10,11 @@ use app::auth::{
     TokenError,
     keys::{JwkSet, KeySet, PublicKey},
 };
+use arc_swap::ArcSwapOption;
 use jsonwebtoken::DecodingKey;
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex, RwLock},
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 use thiserror::Error;
@@ -47,7 +48,7 @@ pub enum JwksError {
 pub struct JwksCache {
     url: String,
     http: reqwest::Client,
-    keys: RwLock<Option<HashMap<String, PublicKey>>>,
+    keys: ArcSwapOption<HashMap<String, PublicKey>>,
     unknown_kid_refetch: Duration,
     last_unknown_kid_fetch: Mutex<Option<Instant>>,
     /// One fetch at a time: requests meeting the same new `kid` together
@@ -69,7 +70,7 @@ impl JwksCache {
         Self {
             url,
             http,
-            keys: RwLock::new(None),
+            keys: ArcSwapOption::empty(),
             unknown_kid_refetch,
             last_unknown_kid_fetch: Mutex::new(None),
             fetching: tokio::sync::Mutex::new(()),
@@ -83,7 +84,7 @@ impl JwksCache {
         let (keys, max_age) = self.download().await?;
         let kids: Vec<&str> = keys.keys().map(String::as_str).collect();
         tracing::debug!(url = %self.url, ?kids, "fetched the JWKS");
-        *self.keys.write().unwrap_or_else(|e| e.into_inner()) = Some(keys);
+        self.keys.store(Some(Arc::new(keys)));
         Ok(max_age)
     }
 
@@ -169,8 +170,8 @@ impl JwksCache {
 
 impl KeySet for JwksCache {
     fn find(&self, kid: &str) -> Result<DecodingKey, TokenError> {
-        let keys = self.keys.read().unwrap_or_else(|e| e.into_inner());
-        let keys = keys.as_ref().ok_or(TokenError::KeysUnavailable)?;
+        let keys = self.keys.load();
+        let keys = keys.as_deref().ok_or(TokenError::KeysUnavailable)?;
         keys.get(kid)
             .map(|key| key.decoding_key().clone())
             .ok_or_else(|| TokenError::UnknownKey(kid.chars().take(64).collect()))

@@ -1,26 +1,29 @@
 //! Ed25519 keys: the private key the main app signs with (PKCS#8 PEM on
-//! disk) and the public half every service verifies with (a JWK).
+//! disk, read and written by `ed25519-dalek`) and the public half every
+//! service verifies with.
 
-use super::jwk::PublicJwk;
-use base64::{
-    Engine,
-    engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD},
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use ed25519_dalek::{
+    SigningKey, VerifyingKey,
+    pkcs8::{
+        DecodePrivateKey, EncodePrivateKey,
+        spki::der::{self, pem::LineEnding},
+    },
 };
-use ed25519_dalek::{SigningKey, VerifyingKey, pkcs8::DecodePrivateKey};
-use jsonwebtoken::{DecodingKey, EncodingKey};
-use sha2::{Digest, Sha256};
+use jsonwebtoken::{
+    DecodingKey, EncodingKey,
+    jwk::{
+        AlgorithmParameters, CommonParameters, EllipticCurve, Jwk, OctetKeyPairParameters,
+        OctetKeyPairType, ThumbprintHash,
+    },
+};
 use std::fmt;
 use thiserror::Error;
-
-/// PKCS#8 v1 (RFC 8410) for Ed25519 is this fixed prefix and the 32-byte seed.
-const PKCS8_PREFIX: [u8; 16] = [
-    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
-];
-const PEM_LABEL: &str = "PRIVATE KEY";
+use zeroize::Zeroizing;
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum KeyError {
-    #[error("the file is not a PEM \"{PEM_LABEL}\" block")]
+    #[error("the file is not a PEM \"PRIVATE KEY\" block")]
     NotPem,
     #[error("the key is not an Ed25519 PKCS#8 private key")]
     NotEd25519,
@@ -42,9 +45,8 @@ impl PublicKey {
     /// From the 32 raw bytes, refusing anything that is not a valid point.
     pub fn from_bytes(bytes: [u8; 32]) -> Result<Self, KeyError> {
         VerifyingKey::from_bytes(&bytes).map_err(|_| KeyError::BadPublicKey)?;
-        let x = URL_SAFE_NO_PAD.encode(bytes);
         Ok(Self {
-            kid: thumbprint(&x),
+            kid: thumbprint(&bytes),
             decoding: DecodingKey::from_ed_der(&bytes),
             bytes,
         })
@@ -75,8 +77,9 @@ impl PublicKey {
         &self.bytes
     }
 
-    pub fn to_jwk(&self) -> PublicJwk {
-        PublicJwk::ed25519(URL_SAFE_NO_PAD.encode(self.bytes), self.kid.clone())
+    /// The base64url `x` of its JWK.
+    pub fn x(&self) -> String {
+        URL_SAFE_NO_PAD.encode(self.bytes)
     }
 }
 
@@ -87,42 +90,56 @@ impl fmt::Debug for PublicKey {
 }
 
 /// An Ed25519 private key: it can mint tokens, so only the issuer holds one.
+/// Its secret bytes are wiped from memory when it is dropped.
 #[derive(Clone)]
 pub struct PrivateKey {
+    signing: SigningKey,
     encoding: EncodingKey,
     public: PublicKey,
-    seed: [u8; 32],
 }
 
 impl PrivateKey {
     /// A fresh key from the operating system's random source.
     pub fn generate() -> Result<Self, KeyError> {
-        let mut seed = [0u8; 32];
-        getrandom::getrandom(&mut seed).map_err(|e| KeyError::Random(e.to_string()))?;
-        Self::from_seed(seed)
+        let mut seed = Zeroizing::new([0u8; 32]);
+        getrandom::getrandom(seed.as_mut()).map_err(|e| KeyError::Random(e.to_string()))?;
+        Self::from_seed(&seed)
     }
 
-    pub(super) fn from_seed(seed: [u8; 32]) -> Result<Self, KeyError> {
-        let signing = SigningKey::from_bytes(&seed);
-        let public = PublicKey::from_bytes(signing.verifying_key().to_bytes())?;
+    pub(super) fn from_seed(seed: &[u8; 32]) -> Result<Self, KeyError> {
+        Self::from_signing(SigningKey::from_bytes(seed))
+    }
+
+    fn from_signing(signing: SigningKey) -> Result<Self, KeyError> {
+        let der = signing
+            .to_pkcs8_der()
+            .expect("an Ed25519 key always encodes as PKCS#8");
         Ok(Self {
-            encoding: EncodingKey::from_ed_der(&pkcs8_der(&seed)),
-            public,
-            seed,
+            encoding: EncodingKey::from_ed_der(der.as_bytes()),
+            public: PublicKey::from_bytes(signing.verifying_key().to_bytes())?,
+            signing,
         })
     }
 
     /// Reads a PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), as written by
     /// [`to_pem`](Self::to_pem) or `openssl genpkey -algorithm ed25519`.
     pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
-        let der = pem_body(pem)?;
-        let signing = SigningKey::from_pkcs8_der(&der).map_err(|_| KeyError::NotEd25519)?;
-        Self::from_seed(signing.to_bytes())
+        let signing = SigningKey::from_pkcs8_pem(pem.trim()).map_err(|error| match error {
+            ed25519_dalek::pkcs8::Error::Asn1(error)
+                if matches!(error.kind(), der::ErrorKind::Pem(_)) =>
+            {
+                KeyError::NotPem
+            }
+            _ => KeyError::NotEd25519,
+        })?;
+        Self::from_signing(signing)
     }
 
-    pub fn to_pem(&self) -> String {
-        let body = STANDARD.encode(pkcs8_der(&self.seed));
-        format!("-----BEGIN {PEM_LABEL}-----\n{body}\n-----END {PEM_LABEL}-----\n")
+    /// PKCS#8 v2 PEM (the seed and the public key), wiped when dropped.
+    pub fn to_pem(&self) -> Zeroizing<String> {
+        self.signing
+            .to_pkcs8_pem(LineEnding::LF)
+            .expect("an Ed25519 key always encodes as PKCS#8")
     }
 
     pub fn public(&self) -> &PublicKey {
@@ -138,8 +155,8 @@ impl PrivateKey {
     }
 
     /// The 32 secret bytes, for sealing (`sealed.rs`); never logged.
-    pub(super) fn seed(&self) -> &[u8; 32] {
-        &self.seed
+    pub(super) fn seed(&self) -> Zeroizing<[u8; 32]> {
+        Zeroizing::new(self.signing.to_bytes())
     }
 }
 
@@ -149,26 +166,17 @@ impl fmt::Debug for PrivateKey {
     }
 }
 
-fn pkcs8_der(seed: &[u8; 32]) -> Vec<u8> {
-    [PKCS8_PREFIX.as_slice(), seed].concat()
-}
-
-fn pem_body(pem: &str) -> Result<Vec<u8>, KeyError> {
-    let begin = format!("-----BEGIN {PEM_LABEL}-----");
-    let end = format!("-----END {PEM_LABEL}-----");
-    let start = pem.find(&begin).ok_or(KeyError::NotPem)? + begin.len();
-    let stop = pem[start..].find(&end).ok_or(KeyError::NotPem)? + start;
-    let base64: String = pem[start..stop]
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace())
-        .collect();
-    STANDARD.decode(base64).map_err(|_| KeyError::NotPem)
-}
-
-/// RFC 7638: SHA-256 over the required members in lexicographic order.
-fn thumbprint(x: &str) -> String {
-    let canonical = format!(r#"{{"crv":"Ed25519","kty":"OKP","x":"{x}"}}"#);
-    URL_SAFE_NO_PAD.encode(Sha256::digest(canonical.as_bytes()))
+/// RFC 7638 (and RFC 8037 for this key type), as `jsonwebtoken` computes it.
+fn thumbprint(bytes: &[u8; 32]) -> String {
+    let jwk = Jwk {
+        common: CommonParameters::default(),
+        algorithm: AlgorithmParameters::OctetKeyPair(OctetKeyPairParameters {
+            key_type: OctetKeyPairType::OctetKeyPair,
+            curve: EllipticCurve::Ed25519,
+            x: URL_SAFE_NO_PAD.encode(bytes),
+        }),
+    };
+    jwk.thumbprint(ThumbprintHash::SHA256)
 }
 
 #[cfg(test)]
@@ -192,8 +200,8 @@ mod tests {
         let key = PrivateKey::from_pem(pem).unwrap();
         // RFC 8410's public key for that private key, as a JWK `x`.
         assert_eq!(
-            key.public().to_jwk().x.as_deref(),
-            Some("Gb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE")
+            key.public().x(),
+            "Gb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE"
         );
     }
 

@@ -19,12 +19,13 @@
 use super::{KeySet, PrivateKey, PublicJwk, PublicKey, ed25519::KeyError};
 use crate::auth::TokenError;
 use crate::clock::unix_now;
+use arc_swap::ArcSwap;
 use jsonwebtoken::DecodingKey;
 use serde::{Deserialize, Serialize};
 use std::{
     io::Write,
     path::{Path, PathBuf},
-    sync::{Arc, Mutex, RwLock},
+    sync::{Arc, Mutex},
     time::{Duration, Instant, SystemTime},
 };
 use thiserror::Error;
@@ -139,7 +140,8 @@ pub struct KeyRing {
     /// How long a retired key stays trusted: the longest token lifetime
     /// plus the clock leeway.
     keep_retired_for: Duration,
-    loaded: RwLock<Loaded>,
+    /// Swapped whole when the keys change; every verification reads it.
+    loaded: ArcSwap<Loaded>,
     last_unknown_kid_check: Mutex<Option<Instant>>,
 }
 
@@ -155,7 +157,7 @@ impl KeyRing {
                 retired_path,
             },
             keep_retired_for,
-            loaded: RwLock::new(Loaded {
+            loaded: ArcSwap::from_pointee(Loaded {
                 stamp,
                 keys: Arc::new(keys),
             }),
@@ -170,7 +172,7 @@ impl KeyRing {
                 reload: tokio::sync::Notify::new(),
             },
             keep_retired_for,
-            loaded: RwLock::new(Loaded {
+            loaded: ArcSwap::from_pointee(Loaded {
                 stamp: Stamp {
                     private: None,
                     retired: None,
@@ -183,9 +185,12 @@ impl KeyRing {
 
     /// Puts in the keys a refresh just loaded.
     pub fn replace(&self, keys: RingKeys) {
-        let mut loaded = self.loaded.write().unwrap_or_else(|e| e.into_inner());
-        log_change(&loaded.keys, &keys);
-        loaded.keys = Arc::new(keys);
+        let before = self.loaded.load();
+        log_change(&before.keys, &keys);
+        self.loaded.store(Arc::new(Loaded {
+            stamp: before.stamp,
+            keys: Arc::new(keys),
+        }));
     }
 
     /// Resolves when a token named a key this ring doesn't have; never for a
@@ -226,12 +231,12 @@ impl KeyRing {
             .iter()
             .filter(|(_, at)| now < at.saturating_add(keep_retired_for.as_secs()))
             .map(|(key, at)| RetiredEntry {
-                jwk: key.to_jwk(),
+                jwk: PublicJwk::from(key),
                 retired_at: *at,
             })
             .collect();
         retired.push(RetiredEntry {
-            jwk: current.signing.public().to_jwk(),
+            jwk: PublicJwk::from(current.signing.public()),
             retired_at: now,
         });
         let fresh = PrivateKey::generate().map_err(|source| KeyRingError::BadKey {
@@ -264,21 +269,18 @@ impl KeyRing {
             return self.loaded_keys();
         };
         let now = stamp(private_path, retired_path);
-        {
-            let loaded = self.loaded.read().unwrap_or_else(|e| e.into_inner());
-            if loaded.stamp == now {
-                return loaded.keys.clone();
-            }
+        let loaded = self.loaded.load();
+        if loaded.stamp == now {
+            return loaded.keys.clone();
         }
         match read_keys(private_path, retired_path) {
             Ok(keys) => {
                 let keys = Arc::new(keys);
-                let mut loaded = self.loaded.write().unwrap_or_else(|e| e.into_inner());
                 log_change(&loaded.keys, &keys);
-                *loaded = Loaded {
+                self.loaded.store(Arc::new(Loaded {
                     stamp: now,
                     keys: keys.clone(),
-                };
+                }));
                 keys
             }
             Err(error) => {
@@ -289,11 +291,7 @@ impl KeyRing {
     }
 
     fn loaded_keys(&self) -> Arc<RingKeys> {
-        self.loaded
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .keys
-            .clone()
+        self.loaded.load().keys.clone()
     }
 
     /// The public keys tokens may be verified with now.
@@ -305,7 +303,7 @@ impl KeyRing {
     /// path of every authenticated request: no file access, no allocation
     /// beyond the key itself.
     fn find_loaded(&self, kid: &str) -> Option<DecodingKey> {
-        let loaded = self.loaded.read().unwrap_or_else(|e| e.into_inner());
+        let loaded = self.loaded.load();
         let keys = &loaded.keys;
         if keys.signing.kid() == kid {
             return Some(keys.signing.public().decoding_key().clone());
@@ -428,29 +426,30 @@ fn parse_retired(path: &Path, bytes: &[u8]) -> Result<Vec<(PublicKey, u64)>, Key
 }
 
 /// Writes `contents` to a temporary file beside `path`, then renames it over
-/// `path`: readers see the old file or the new one, never a mix.
+/// `path`: readers see the old file or the new one, never a mix. The
+/// temporary file is created private (0600); a public file is opened up
+/// before it takes the name.
 fn write_atomically(path: &Path, contents: &[u8], private: bool) -> Result<(), KeyRingError> {
     let error = |source| KeyRingError::Write {
         path: path.to_owned(),
         source,
     };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(error)?;
-    }
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".tmp");
-    let temporary = PathBuf::from(temporary);
-    let _ = std::fs::remove_file(&temporary);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    let dir = dir.unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(error)?;
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(error)?;
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, if private { 0o600 } else { 0o644 });
+    if !private {
+        use std::os::unix::fs::PermissionsExt;
+        let public = std::fs::Permissions::from_mode(0o644);
+        file.as_file().set_permissions(public).map_err(error)?;
+    }
     #[cfg(not(unix))]
     let _ = private;
-    let mut file = options.open(&temporary).map_err(error)?;
     file.write_all(contents).map_err(error)?;
-    file.sync_all().map_err(error)?;
-    std::fs::rename(&temporary, path).map_err(error)
+    file.as_file().sync_all().map_err(error)?;
+    file.persist(path).map_err(|e| error(e.error))?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use base64::{
 use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
 use std::fmt;
 use thiserror::Error;
+use zeroize::Zeroizing;
 
 const KEK_LEN: usize = 32;
 
@@ -35,9 +36,9 @@ pub enum SealError {
     Key(#[from] KeyError),
 }
 
-/// The key-encryption key: 32 bytes, never printed.
+/// The key-encryption key: 32 bytes, never printed, wiped when dropped.
 #[derive(Clone)]
-pub struct KeyEncryptionKey([u8; KEK_LEN]);
+pub struct KeyEncryptionKey(Zeroizing<[u8; KEK_LEN]>);
 
 impl KeyEncryptionKey {
     /// From base64 (standard or URL-safe, padded or not) of exactly 32 bytes.
@@ -46,8 +47,11 @@ impl KeyEncryptionKey {
         let bytes = STANDARD
             .decode(text)
             .or_else(|_| URL_SAFE_NO_PAD.decode(text.trim_end_matches('=')))
+            .map(Zeroizing::new)
             .map_err(|_| SealError::BadKek)?;
-        let bytes = <[u8; KEK_LEN]>::try_from(bytes).map_err(|_| SealError::BadKek)?;
+        let bytes = Zeroizing::new(
+            <[u8; KEK_LEN]>::try_from(bytes.as_slice()).map_err(|_| SealError::BadKek)?,
+        );
         if bytes.iter().all(|b| *b == bytes[0]) {
             // All zeros (or one repeated byte) is a placeholder, not a key.
             return Err(SealError::BadKek);
@@ -57,14 +61,14 @@ impl KeyEncryptionKey {
 
     /// A fresh KEK from the operating system's random source, as base64.
     pub fn generate() -> Result<String, SealError> {
-        let mut bytes = [0u8; KEK_LEN];
-        getrandom::getrandom(&mut bytes).map_err(|e| SealError::Random(e.to_string()))?;
+        let mut bytes = Zeroizing::new([0u8; KEK_LEN]);
+        getrandom::getrandom(bytes.as_mut()).map_err(|e| SealError::Random(e.to_string()))?;
         Ok(STANDARD.encode(bytes))
     }
 
     fn aead(&self) -> LessSafeKey {
         // Cannot fail: the length is fixed above.
-        LessSafeKey::new(UnboundKey::new(&CHACHA20_POLY1305, &self.0).expect("32-byte key"))
+        LessSafeKey::new(UnboundKey::new(&CHACHA20_POLY1305, self.0.as_ref()).expect("32-byte key"))
     }
 
     /// `nonce || ciphertext || tag` of the key's seed, bound to its key id.
@@ -90,13 +94,13 @@ impl KeyEncryptionKey {
         }
         let (nonce, ciphertext) = sealed.split_at(NONCE_LEN);
         let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| wrong())?;
-        let mut buffer = ciphertext.to_vec();
+        let mut buffer = Zeroizing::new(ciphertext.to_vec());
         let seed = self
             .aead()
             .open_in_place(nonce, Aad::from(kid.as_bytes()), &mut buffer)
             .map_err(|_| wrong())?;
-        let seed = <[u8; 32]>::try_from(&*seed).map_err(|_| wrong())?;
-        let key = PrivateKey::from_seed(seed)?;
+        let seed = Zeroizing::new(<[u8; 32]>::try_from(&*seed).map_err(|_| wrong())?);
+        let key = PrivateKey::from_seed(&seed)?;
         if key.kid() != kid {
             return Err(wrong());
         }
