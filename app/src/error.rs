@@ -16,7 +16,7 @@ use thiserror::Error;
 /// validation errors), with the HTTP status from [`ApiError::status`]. The
 /// messages are for people and never contain internals.
 #[derive(Clone, Debug, Error, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(into = "WireError", try_from = "WireError")]
+#[serde(into = "WireError", from = "WireError")]
 pub enum ApiError {
     #[error("Wrong username or password.")]
     InvalidCredentials,
@@ -163,10 +163,18 @@ impl DpopProblem {
     /// RFC 9449 §7.1: a problem with the token itself is `invalid_token`,
     /// one with the proof `invalid_dpop_proof`.
     pub fn oauth_error(self) -> &'static str {
-        match self {
-            Self::BoundTokenAsBearer | Self::UnboundTokenAsDpop | Self::Required => "invalid_token",
-            _ => "invalid_dpop_proof",
+        if self.is_about_the_token() {
+            "invalid_token"
+        } else {
+            "invalid_dpop_proof"
         }
+    }
+
+    fn is_about_the_token(self) -> bool {
+        matches!(
+            self,
+            Self::BoundTokenAsBearer | Self::UnboundTokenAsDpop | Self::Required
+        )
     }
 }
 
@@ -229,35 +237,72 @@ impl ApiError {
         )
     }
 
-    fn code(&self) -> &'static str {
+    /// The `error` member of the wire shape. One arm per variant (the
+    /// compiler checks that none is missing); the text of each code comes
+    /// from [`ErrorCode`]'s name.
+    fn code(&self) -> ErrorCode {
         match self {
-            Self::InvalidCredentials => "invalid_credentials",
-            Self::MissingToken => "missing_token",
-            Self::InvalidToken => "invalid_token",
-            Self::ExpiredToken => "expired_token",
-            Self::MissingRefreshToken => "missing_refresh_token",
-            Self::InvalidRefreshToken => "invalid_refresh_token",
-            Self::Dpop(problem) => problem.oauth_error(),
-            Self::CsrfHeaderMissing => "csrf_header_missing",
-            Self::WrongPassword => "wrong_password",
-            Self::UsernameTaken => "username_taken",
-            Self::TooManyAttempts { .. } => "too_many_attempts",
-            Self::Validation { .. } => "validation",
-            Self::BadRequest(_) => "bad_request",
-            Self::NotFound => "not_found",
-            Self::NoSuchSpot => "no_such_spot",
-            Self::SlugTaken => "slug_taken",
-            Self::Forbidden => "forbidden",
-            Self::PhotoTooLarge { .. } => "photo_too_large",
-            Self::MethodNotAllowed => "method_not_allowed",
-            Self::TooLarge => "too_large",
-            Self::HeadersTooLarge => "headers_too_large",
-            Self::RequestTimeout => "request_timeout",
-            Self::Unavailable(_) => "unavailable",
-            Self::Internal => "internal",
-            Self::Network => "network",
+            Self::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Self::MissingToken => ErrorCode::MissingToken,
+            Self::InvalidToken => ErrorCode::InvalidToken,
+            Self::ExpiredToken => ErrorCode::ExpiredToken,
+            Self::MissingRefreshToken => ErrorCode::MissingRefreshToken,
+            Self::InvalidRefreshToken => ErrorCode::InvalidRefreshToken,
+            Self::Dpop(problem) if problem.is_about_the_token() => ErrorCode::InvalidToken,
+            Self::Dpop(_) => ErrorCode::InvalidDpopProof,
+            Self::CsrfHeaderMissing => ErrorCode::CsrfHeaderMissing,
+            Self::WrongPassword => ErrorCode::WrongPassword,
+            Self::UsernameTaken => ErrorCode::UsernameTaken,
+            Self::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
+            Self::Validation { .. } => ErrorCode::Validation,
+            Self::BadRequest(_) => ErrorCode::BadRequest,
+            Self::NotFound => ErrorCode::NotFound,
+            Self::NoSuchSpot => ErrorCode::NoSuchSpot,
+            Self::SlugTaken => ErrorCode::SlugTaken,
+            Self::Forbidden => ErrorCode::Forbidden,
+            Self::PhotoTooLarge { .. } => ErrorCode::PhotoTooLarge,
+            Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            Self::TooLarge => ErrorCode::TooLarge,
+            Self::HeadersTooLarge => ErrorCode::HeadersTooLarge,
+            Self::RequestTimeout => ErrorCode::RequestTimeout,
+            Self::Unavailable(_) => ErrorCode::Unavailable,
+            Self::Internal => ErrorCode::Internal,
+            Self::Network => ErrorCode::Network,
         }
     }
+}
+
+/// Every `error` code on the wire, named by serde from the variant
+/// (`InvalidCredentials` → `"invalid_credentials"`): the one list of codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ErrorCode {
+    InvalidCredentials,
+    MissingToken,
+    InvalidToken,
+    ExpiredToken,
+    MissingRefreshToken,
+    InvalidRefreshToken,
+    /// RFC 9449 §7.1: a DPoP proof was refused.
+    InvalidDpopProof,
+    CsrfHeaderMissing,
+    WrongPassword,
+    UsernameTaken,
+    TooManyAttempts,
+    Validation,
+    BadRequest,
+    NotFound,
+    NoSuchSpot,
+    SlugTaken,
+    Forbidden,
+    PhotoTooLarge,
+    MethodNotAllowed,
+    TooLarge,
+    HeadersTooLarge,
+    RequestTimeout,
+    Unavailable,
+    Internal,
+    Network,
 }
 
 impl From<DpopProblem> for ApiError {
@@ -302,7 +347,7 @@ fn bad_body(detail: &str) -> ApiError {
 /// The JSON shape of an error.
 #[derive(Serialize, Deserialize)]
 struct WireError {
-    error: String,
+    error: ErrorCode,
     message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     field: Option<String>,
@@ -342,7 +387,7 @@ impl From<ApiError> for WireError {
             max_mb,
             outage,
             dpop,
-            error: error.code().to_owned(),
+            error: error.code(),
             message: error.to_string(),
             field,
             retry_after,
@@ -350,55 +395,55 @@ impl From<ApiError> for WireError {
     }
 }
 
-impl TryFrom<WireError> for ApiError {
-    type Error = String;
-
-    fn try_from(wire: WireError) -> Result<Self, Self::Error> {
-        Ok(match wire.error.as_str() {
-            "invalid_credentials" => Self::InvalidCredentials,
-            "missing_token" => Self::MissingToken,
-            "invalid_token" | "invalid_dpop_proof" if wire.dpop.is_some() => Self::Dpop(
-                wire.dpop
-                    .as_deref()
-                    .and_then(DpopProblem::from_code)
-                    .unwrap_or(DpopProblem::Invalid),
-            ),
-            "invalid_token" => Self::InvalidToken,
-            "expired_token" => Self::ExpiredToken,
-            "wrong_password" => Self::WrongPassword,
-            "username_taken" => Self::UsernameTaken,
-            "too_many_attempts" => Self::TooManyAttempts {
+impl From<WireError> for ApiError {
+    fn from(wire: WireError) -> Self {
+        match wire.error {
+            ErrorCode::InvalidCredentials => Self::InvalidCredentials,
+            ErrorCode::MissingToken => Self::MissingToken,
+            ErrorCode::InvalidToken | ErrorCode::InvalidDpopProof if wire.dpop.is_some() => {
+                Self::Dpop(
+                    wire.dpop
+                        .as_deref()
+                        .and_then(DpopProblem::from_code)
+                        .unwrap_or(DpopProblem::Invalid),
+                )
+            }
+            ErrorCode::InvalidToken => Self::InvalidToken,
+            ErrorCode::InvalidDpopProof => Self::Dpop(DpopProblem::Invalid),
+            ErrorCode::ExpiredToken => Self::ExpiredToken,
+            ErrorCode::MissingRefreshToken => Self::MissingRefreshToken,
+            ErrorCode::InvalidRefreshToken => Self::InvalidRefreshToken,
+            ErrorCode::CsrfHeaderMissing => Self::CsrfHeaderMissing,
+            ErrorCode::WrongPassword => Self::WrongPassword,
+            ErrorCode::UsernameTaken => Self::UsernameTaken,
+            ErrorCode::TooManyAttempts => Self::TooManyAttempts {
                 retry_after_secs: wire.retry_after.unwrap_or_default(),
             },
-            "validation" => Self::Validation {
+            ErrorCode::Validation => Self::Validation {
                 field: wire.field.unwrap_or_default(),
                 message: wire.message,
             },
-            "bad_request" => Self::BadRequest(wire.message),
-            "not_found" => Self::NotFound,
-            "no_such_spot" => Self::NoSuchSpot,
-            "slug_taken" => Self::SlugTaken,
-            "forbidden" => Self::Forbidden,
-            "photo_too_large" => Self::PhotoTooLarge {
+            ErrorCode::BadRequest => Self::BadRequest(wire.message),
+            ErrorCode::NotFound => Self::NotFound,
+            ErrorCode::NoSuchSpot => Self::NoSuchSpot,
+            ErrorCode::SlugTaken => Self::SlugTaken,
+            ErrorCode::Forbidden => Self::Forbidden,
+            ErrorCode::PhotoTooLarge => Self::PhotoTooLarge {
                 max_mb: wire.max_mb.unwrap_or_default(),
             },
-            "method_not_allowed" => Self::MethodNotAllowed,
-            "too_large" => Self::TooLarge,
-            "headers_too_large" => Self::HeadersTooLarge,
-            "request_timeout" => Self::RequestTimeout,
-            "missing_refresh_token" => Self::MissingRefreshToken,
-            "invalid_refresh_token" => Self::InvalidRefreshToken,
-            "csrf_header_missing" => Self::CsrfHeaderMissing,
-            "unavailable" => Self::Unavailable(
+            ErrorCode::MethodNotAllowed => Self::MethodNotAllowed,
+            ErrorCode::TooLarge => Self::TooLarge,
+            ErrorCode::HeadersTooLarge => Self::HeadersTooLarge,
+            ErrorCode::RequestTimeout => Self::RequestTimeout,
+            ErrorCode::Unavailable => Self::Unavailable(
                 wire.outage
                     .as_deref()
                     .and_then(Outage::from_code)
                     .unwrap_or_default(),
             ),
-            "internal" => Self::Internal,
-            "network" => Self::Network,
-            other => return Err(format!("unknown error code {other:?}")),
-        })
+            ErrorCode::Internal => Self::Internal,
+            ErrorCode::Network => Self::Network,
+        }
     }
 }
 
