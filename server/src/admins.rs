@@ -16,16 +16,22 @@ pub enum AdminError {
     BadUsername(#[from] app::domain::ValidationError),
     #[error("there is no user named {0:?}")]
     NoSuchUser(String),
+    /// The configuration or the database, as when the server starts.
+    #[error(transparent)]
+    Start(#[from] StartError),
 }
 
 /// Makes `username` an admin (`true`) or takes admin away (`false`).
-pub async fn set_admin(username: &str, admin: bool) -> Result<(), StartError> {
-    let username = Username::parse(username).map_err(AdminError::from)?;
-    let config = Config::from_env()?;
-    let users = UserStore::connect(&config.database).await?;
+pub async fn set_admin(username: &str, admin: bool) -> Result<(), AdminError> {
+    let username = Username::parse(username)?;
+    let config = Config::from_env().map_err(StartError::from)?;
+    let users = UserStore::connect(&config.database)
+        .await
+        .map_err(StartError::from)?;
     let changed = users.set_admin(&username, admin).await;
     users.close().await;
-    let user = changed?.ok_or_else(|| AdminError::NoSuchUser(username.to_string()))?;
+    let changed = changed.map_err(StartError::from)?;
+    let user = changed.ok_or_else(|| AdminError::NoSuchUser(username.to_string()))?;
     if admin {
         println!(
             "{username} (id {}) is an admin; it shows in their next login's token",

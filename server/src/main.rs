@@ -4,6 +4,9 @@
 use server::{Config, StartError, admins, build_state, keys, process, router};
 use std::process::ExitCode;
 
+/// Why a command failed, for the one log line before exiting.
+type Failure = Box<dyn std::error::Error>;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     process::init_tracing();
@@ -14,12 +17,16 @@ async fn main() -> ExitCode {
         .collect::<Vec<_>>()
         .as_slice()
     {
-        [] => run().await,
-        ["keys", "rotate"] => keys::rotate().await,
-        ["keys", "list"] => keys::list().await,
-        ["keys", "new-kek"] => keys::new_kek(),
-        ["users", "grant-admin", username] => admins::set_admin(username, true).await,
-        ["users", "revoke-admin", username] => admins::set_admin(username, false).await,
+        [] => run().await.map_err(Failure::from),
+        ["keys", "rotate"] => keys::rotate().await.map_err(Failure::from),
+        ["keys", "list"] => keys::list().await.map_err(Failure::from),
+        ["keys", "new-kek"] => keys::new_kek().map_err(Failure::from),
+        ["users", "grant-admin", username] => admins::set_admin(username, true)
+            .await
+            .map_err(Failure::from),
+        ["users", "revoke-admin", username] => admins::set_admin(username, false)
+            .await
+            .map_err(Failure::from),
         _ => {
             eprintln!(
                 "usage: server                 serve Photo Spots\n       server keys rotate     add a new signing key; the previous one keeps verifying until its tokens expire\n       server keys list       show the signing keys and the published ones\n       server keys new-kek    print a fresh key-encryption key for JWT_KEY_ENCRYPTION_KEY\n       server users grant-admin USERNAME    let USERNAME use the admin area (from their next login)\n       server users revoke-admin USERNAME   take it away; their current tokens stop working at once"

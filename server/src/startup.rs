@@ -39,8 +39,6 @@ pub enum StartError {
     Passwords(#[from] PasswordError),
     #[error(transparent)]
     Demo(#[from] demo::DemoError),
-    #[error(transparent)]
-    Admin(#[from] crate::admins::AdminError),
     #[error("could not listen on {addr}: {source}")]
     Listen {
         addr: std::net::SocketAddr,

@@ -1,0 +1,42 @@
+//! The server's modules form layers too (see app/tests/layers.rs): the
+//! command-line tools use the start-up, the start-up wires the router, the
+//! router the handlers, the handlers the helpers below them; nothing
+//! imports upward.
+
+#[path = "../../app/tests/support/imports.rs"]
+mod imports;
+
+use imports::Layers;
+use std::path::Path;
+
+/// Top to bottom. A module may use modules of the layers below its own.
+const LAYERS: Layers = Layers {
+    layers: &[
+        &["admins", "keys"],
+        &["startup"],
+        &["demo"],
+        &["router"],
+        &["favorites"],
+        &["api_middleware", "jwks", "refresh", "spots", "assets"],
+        &["json_body", "security"],
+        &["process"],
+        &["config"],
+        &["serve"],
+    ],
+    reexports: &[
+        ("Config", "config"),
+        ("StartError", "startup"),
+        ("build_state", "startup"),
+    ],
+    other_crates: &["main", "bin"],
+};
+
+#[test]
+fn no_module_imports_its_own_layer_or_one_above_it() {
+    let wrong = LAYERS.violations(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
+    assert!(
+        wrong.is_empty(),
+        "imports that go sideways or up:\n{}",
+        wrong.into_iter().collect::<Vec<_>>().join("\n")
+    );
+}
