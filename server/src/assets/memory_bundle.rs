@@ -20,12 +20,8 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use std::{
-    collections::HashMap,
-    io,
-    path::PathBuf,
-    sync::{Arc, PoisonError, RwLock},
-};
+use parking_lot::RwLock;
+use std::{collections::HashMap, io, path::PathBuf, sync::Arc};
 
 /// `/{file}` under the bundle directory `dir`, to be nested at `/pkg`.
 pub fn router(dir: PathBuf) -> Router {
@@ -76,12 +72,7 @@ fn accept_encoding(headers: &HeaderMap) -> &str {
 
 impl BundleCache {
     async fn get(&self, name: &str) -> io::Result<Option<Arc<CachedFile>>> {
-        let cached = self
-            .files
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(name)
-            .cloned();
+        let cached = self.files.read().get(name).cloned();
         if cached.is_some() {
             return Ok(cached);
         }
@@ -89,10 +80,7 @@ impl BundleCache {
             return Ok(None);
         };
         let file = Arc::new(file);
-        self.files
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(name.to_owned(), file.clone());
+        self.files.write().insert(name.to_owned(), file.clone());
         Ok(Some(file))
     }
 

@@ -12,9 +12,10 @@ use app::auth::{
 };
 use arc_swap::ArcSwapOption;
 use jsonwebtoken::DecodingKey;
+use parking_lot::Mutex;
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex},
+    sync::Arc,
     time::{Duration, Instant},
 };
 use thiserror::Error;
@@ -149,10 +150,7 @@ impl JwksCache {
     /// Returns whether it fetched.
     pub async fn refetch_for_unknown_kid(&self) -> bool {
         {
-            let mut last = self
-                .last_unknown_kid_fetch
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
+            let mut last = self.last_unknown_kid_fetch.lock();
             if last.is_some_and(|at| at.elapsed() < self.unknown_kid_refetch) {
                 return false;
             }
@@ -248,9 +246,9 @@ mod tests {
         );
         // The first attempt goes out (and fails); the next is held back.
         assert!(!cache.refetch_for_unknown_kid().await);
-        let before = *cache.last_unknown_kid_fetch.lock().unwrap();
+        let before = *cache.last_unknown_kid_fetch.lock();
         assert!(before.is_some());
         assert!(!cache.refetch_for_unknown_kid().await);
-        assert_eq!(*cache.last_unknown_kid_fetch.lock().unwrap(), before);
+        assert_eq!(*cache.last_unknown_kid_fetch.lock(), before);
     }
 }

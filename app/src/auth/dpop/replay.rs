@@ -5,8 +5,9 @@
 
 use super::{VerifiedProof, proof::MAX_AGE_SECONDS};
 use crate::error::{ApiError, DpopProblem, Outage};
+use parking_lot::Mutex;
 use sha2::{Digest, Sha256};
-use std::{collections::HashMap, sync::Mutex};
+use std::collections::HashMap;
 
 /// At most this many ids in memory (about 30 MB): ten minutes (the proof
 /// window both ways) of 800 proofs a second. Past it, proofs are refused
@@ -60,7 +61,7 @@ impl ReplayCache {
 
         match self {
             Self::Memory(seen) => {
-                let mut seen = seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let mut seen = seen.lock();
                 if seen.contains_key(&id) {
                     return Err(ReplayError::Replayed);
                 }
@@ -95,7 +96,7 @@ impl ReplayCache {
     pub async fn prune(&self, now: u64) -> Result<(), sqlx::Error> {
         match self {
             Self::Memory(seen) => {
-                let mut seen = seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let mut seen = seen.lock();
                 seen.retain(|_, until| *until > now);
                 Ok(())
             }
@@ -112,7 +113,7 @@ impl ReplayCache {
     /// How many ids are remembered (in memory; for tests).
     pub fn remembered(&self) -> Option<usize> {
         match self {
-            Self::Memory(seen) => Some(seen.lock().map(|seen| seen.len()).unwrap_or_default()),
+            Self::Memory(seen) => Some(seen.lock().len()),
             Self::Postgres(_) => None,
         }
     }

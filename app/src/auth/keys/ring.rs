@@ -21,11 +21,12 @@ use crate::auth::TokenError;
 use crate::clock::unix_now;
 use arc_swap::ArcSwap;
 use jsonwebtoken::DecodingKey;
+use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 use std::{
     io::Write,
     path::{Path, PathBuf},
-    sync::{Arc, Mutex},
+    sync::Arc,
     time::{Duration, Instant, SystemTime},
 };
 use thiserror::Error;
@@ -322,10 +323,7 @@ impl KeyRing {
 
     /// Whether an unknown `kid` may make us look at the files again now.
     fn may_recheck(&self) -> bool {
-        let mut last = self
-            .last_unknown_kid_check
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
+        let mut last = self.last_unknown_kid_check.lock();
         let due = last.is_none_or(|at| at.elapsed() >= UNKNOWN_KID_RECHECK);
         if due {
             *last = Some(Instant::now());

@@ -2,11 +2,11 @@
 //! SQLite mode).
 
 use super::ThrottleLimits;
+use parking_lot::Mutex;
 use std::{
     collections::HashMap,
     hash::Hash,
     net::IpAddr,
-    sync::Mutex,
     time::{Duration, Instant},
 };
 
@@ -70,20 +70,14 @@ impl<K: Eq + Hash> FailureCounter<K> {
         K: std::borrow::Borrow<Q>,
         Q: Eq + Hash + ?Sized,
     {
-        let entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let entries = self.entries.lock();
         let &(failures, started) = entries.get(key)?;
         let ends = started + self.window;
         (failures >= self.max && now < ends).then(|| ends - now)
     }
 
     fn record(&self, key: K, now: Instant) {
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut entries = self.entries.lock();
         if entries.len() > SWEEP_ABOVE {
             entries.retain(|_, (_, started)| now < *started + self.window);
         }
@@ -99,10 +93,7 @@ impl<K: Eq + Hash> FailureCounter<K> {
         K: std::borrow::Borrow<Q>,
         Q: Eq + Hash + ?Sized,
     {
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut entries = self.entries.lock();
         entries.remove(key);
     }
 }
