@@ -432,17 +432,41 @@ async fn keep_reading(
     statuses
 }
 
+/// What three instances of a cluster test share: a fresh database, one
+/// signing key file (in `dir`), and their ports.
+struct Shared {
+    database: String,
+    dir: tempfile::TempDir,
+    key_file: PathBuf,
+    ports: [u16; 3],
+}
+
+impl Shared {
+    async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let key_file = dir.path().join("signing.pem");
+        app::auth::keys::KeyRing::create_if_missing(&key_file).unwrap();
+        Self {
+            database: new_postgres_database().await,
+            dir,
+            key_file,
+            ports: [free_port(), free_port(), free_port()],
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 #[cfg_attr(
     not(postgres_tests),
     ignore = "needs PostgreSQL: scripts/test.sh runs it"
 )]
 async fn a_rolling_restart_behind_haproxy_loses_no_request_and_no_write() {
-    let database = new_postgres_database().await;
-    let dir = tempfile::tempdir().unwrap();
-    let key_file = dir.path().join("signing.pem");
-    app::auth::keys::KeyRing::create_if_missing(&key_file).unwrap();
-    let ports = [free_port(), free_port(), free_port()];
+    let Shared {
+        database,
+        dir,
+        key_file,
+        ports,
+    } = Shared::new().await;
     let mut instances = Vec::new();
     for port in ports {
         instances.push(Instance::start(port, &database, &key_file, dir.path()).await);
@@ -609,11 +633,12 @@ async fn is_healthy(port: u16) -> bool {
     ignore = "needs PostgreSQL: scripts/test.sh runs it"
 )]
 async fn an_instance_killed_under_load_is_restarted_and_no_request_is_lost() {
-    let database = new_postgres_database().await;
-    let dir = tempfile::tempdir().unwrap();
-    let key_file = dir.path().join("signing.pem");
-    app::auth::keys::KeyRing::create_if_missing(&key_file).unwrap();
-    let ports = [free_port(), free_port(), free_port()];
+    let Shared {
+        database,
+        dir,
+        key_file,
+        ports,
+    } = Shared::new().await;
     let mut instances = Vec::new();
     for (n, port) in ports.into_iter().enumerate() {
         let name = format!("app{}", n + 1);

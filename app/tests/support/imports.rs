@@ -33,9 +33,19 @@ impl Layers<'_> {
             .unwrap_or_else(|| panic!("module `{module}` is in no layer: add it to LAYERS"))
     }
 
+    /// Fails, listing them, if any path in `src` goes sideways or up.
+    pub fn assert_imports_go_down(&self, src: &Path) {
+        let wrong = self.violations(src);
+        assert!(
+            wrong.is_empty(),
+            "imports that go sideways or up:\n{}",
+            wrong.into_iter().collect::<Vec<_>>().join("\n")
+        );
+    }
+
     /// Every path in `src` to a module in the same layer or one above:
     /// "file: `from` uses `to`".
-    pub fn violations(&self, src: &Path) -> BTreeSet<String> {
+    fn violations(&self, src: &Path) -> BTreeSet<String> {
         let mut wrong = BTreeSet::new();
         for file in rust_files(src) {
             let module = module_path(src, &file);
