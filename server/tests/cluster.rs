@@ -432,27 +432,29 @@ async fn keep_reading(
     statuses
 }
 
-/// What three instances of a cluster test share: a fresh database, one
-/// signing key file (in `dir`), and their ports.
-struct Shared {
-    database: String,
-    dir: tempfile::TempDir,
-    key_file: PathBuf,
-    ports: [u16; 3],
+/// `POST /api/me` with `token`, through the load balancer at `front`.
+async fn me_through(
+    http: &reqwest::Client,
+    front: &str,
+    token: &str,
+) -> (StatusCode, serde_json::Value) {
+    let sent = http
+        .post(format!("{front}/api/me"))
+        .bearer_auth(token)
+        .json(&json!({}))
+        .send()
+        .await;
+    answer(sent.unwrap()).await
 }
 
-impl Shared {
-    async fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let key_file = dir.path().join("signing.pem");
-        app::auth::keys::KeyRing::create_if_missing(&key_file).unwrap();
-        Self {
-            database: new_postgres_database().await,
-            dir,
-            key_file,
-            ports: [free_port(), free_port(), free_port()],
-        }
-    }
+/// What three instances of a cluster test share: a fresh database, one
+/// signing key file (in the directory), and their ports.
+async fn three_instances_share() -> (String, tempfile::TempDir, PathBuf, [u16; 3]) {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("signing.pem");
+    app::auth::keys::KeyRing::create_if_missing(&key_file).unwrap();
+    let ports = [free_port(), free_port(), free_port()];
+    (new_postgres_database().await, dir, key_file, ports)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -461,12 +463,7 @@ impl Shared {
     ignore = "needs PostgreSQL: scripts/test.sh runs it"
 )]
 async fn a_rolling_restart_behind_haproxy_loses_no_request_and_no_write() {
-    let Shared {
-        database,
-        dir,
-        key_file,
-        ports,
-    } = Shared::new().await;
+    let (database, dir, key_file, ports) = three_instances_share().await;
     let mut instances = Vec::new();
     for port in ports {
         instances.push(Instance::start(port, &database, &key_file, dir.path()).await);
@@ -522,15 +519,7 @@ async fn a_rolling_restart_behind_haproxy_loses_no_request_and_no_write() {
         |statuses: &[StatusCode]| statuses.iter().filter(|s| **s != StatusCode::OK).count();
     assert_eq!(failed(&writes), 0, "writes: {writes:?}");
     assert_eq!(failed(&reads), 0, "reads: {reads:?}");
-    let (status, me) = answer(
-        http.post(format!("{front}/api/me"))
-            .bearer_auth(&john)
-            .json(&json!({}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, me) = me_through(&http, &front, &john).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         me["name"], last_name,
@@ -633,12 +622,7 @@ async fn is_healthy(port: u16) -> bool {
     ignore = "needs PostgreSQL: scripts/test.sh runs it"
 )]
 async fn an_instance_killed_under_load_is_restarted_and_no_request_is_lost() {
-    let Shared {
-        database,
-        dir,
-        key_file,
-        ports,
-    } = Shared::new().await;
+    let (database, dir, key_file, ports) = three_instances_share().await;
     let mut instances = Vec::new();
     for (n, port) in ports.into_iter().enumerate() {
         let name = format!("app{}", n + 1);
@@ -719,15 +703,7 @@ async fn an_instance_killed_under_load_is_restarted_and_no_request_is_lost() {
     instances[2].stop();
     tokio::time::sleep(Duration::from_millis(1000)).await;
     for _ in 0..6 {
-        let (status, me) = answer(
-            http.post(format!("{front}/api/me"))
-                .bearer_auth(&john)
-                .json(&json!({}))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let (status, me) = me_through(&http, &front, &john).await;
         assert_eq!(status, StatusCode::OK, "{me}");
         assert_eq!(me["name"], last_name, "the last answered write is kept");
     }
