@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make cluster`: Photo Spots scaled out on this machine, the way it runs on
 # several: a throw-away PostgreSQL, three identical app instances, HAProxy in
-# front (health checks on /api/health), and the favourites service trusting
+# front (readiness checks on /api/ready), and the favourites service trusting
 # the cluster's JWKS. Prints the URL; Ctrl-C stops everything and deletes
 # the database. Nothing else does: each instance, HAProxy and the
 # favourites service run under scripts/supervise.sh, so one that dies (kill

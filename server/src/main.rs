@@ -9,7 +9,10 @@ type Failure = Box<dyn std::error::Error>;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    process::init_tracing();
+    if let Err(problem) = process::init_tracing() {
+        eprintln!("{problem}");
+        return ExitCode::from(2);
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args
         .iter()

@@ -1,6 +1,6 @@
 //! The HTTP surface: pages, `/api/*` server functions, static files.
 
-use crate::{api_middleware, assets, jwks, refresh, security, spots};
+use crate::{api_middleware, assets, jwks, probes, refresh, request_id, security, spots};
 use app::{App, error::ApiError, shell, spots::PHOTOS_PATH, state::AppState};
 use axum::{
     Router,
@@ -30,6 +30,7 @@ fn spots_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static 
 
 pub fn router(state: AppState) -> Router {
     let routes = page_routes();
+    let trusted_proxies = state.trusted_proxies.clone();
     let options = state.leptos_options.clone();
     let not_found = file_and_error_handler::<AppState, _>(shell).with_state(state.clone());
     let router = Router::new()
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         // Load balancers check with GET (HAProxy's `option httpchk`); the
         // server function answers POST at the same path.
         .route("/api/health", get(|| async { axum::Json("ok") }))
+        .route("/api/ready", get(probes::ready))
         .merge(spots::routes())
         .merge(refresh::routes())
         .route("/api/{*rest}", any(|| async { ApiError::NotFound }))
@@ -66,7 +68,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(api_middleware::with_http_status))
         .layer(middleware::from_fn(api_middleware::no_store))
         .with_state(state);
-    security::harden(router, spots::MAX_UPLOAD_BYTES)
+    request_id::layer(
+        security::harden(router, spots::MAX_UPLOAD_BYTES),
+        trusted_proxies,
+    )
 }
 
 /// The app's page routes, worked out once per process.

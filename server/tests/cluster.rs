@@ -285,6 +285,56 @@ async fn a_database_that_goes_away_means_503_and_the_app_recovers_by_itself() {
     assert_eq!(renamed.status(), StatusCode::OK, "writes work again too");
 }
 
+/// The port a test server listens on.
+fn port_of(server: &TestServer) -> u16 {
+    let port = server.base.rsplit(':').next().unwrap_or_default();
+    port.parse().expect("a base URL that ends with its port")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[cfg_attr(
+    not(postgres_tests),
+    ignore = "needs PostgreSQL: scripts/test.sh runs it"
+)]
+async fn with_the_shared_database_down_the_balancer_still_gives_the_apps_json_503() {
+    let (postgres, url) = OwnPostgres::start();
+    let env = [
+        ("DATABASE_URL", url.as_str()),
+        ("DATABASE_CONNECT_TIMEOUT_SECONDS", "1"),
+    ];
+    let instances = [
+        TestServer::start_with(&env).await,
+        TestServer::start_with(&env).await,
+        TestServer::start_with(&env).await,
+    ];
+    let front_port = free_port();
+    let _haproxy = LoadBalancer::start(front_port, &instances.each_ref().map(port_of)).await;
+    let front = format!("http://127.0.0.1:{front_port}");
+    let http = reqwest::Client::new();
+    let john = instances[0].token_for("john").await;
+    assert_eq!(me_through(&http, &front, &john).await.0, StatusCode::OK);
+
+    postgres.run("stop");
+    // Every instance fails its readiness check within a second or two.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let ready = http.get(format!("{front}/api/ready")).send().await.unwrap();
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let (status, body) = me_through(&http, &front, &john).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(
+        (body["error"].as_str(), body["outage"].as_str()),
+        (Some("unavailable"), Some("database")),
+        "the app's own answer, not the balancer's page: {body}"
+    );
+
+    postgres.run("start");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while me_through(&http, &front, &john).await.0 != StatusCode::OK {
+        assert!(Instant::now() < deadline, "never recovered");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 /// One real instance (the `server` binary) of a cluster on `database`.
 struct Instance {
     port: u16,

@@ -281,16 +281,21 @@ async fn the_token_is_checked_before_the_spot() {
 async fn unknown_paths_methods_and_oversized_requests_get_json_errors() {
     let (photo_spots, favorites) = both().await;
     let john = photo_spots.token_for("john").await;
-    let (status, body) = answer(
-        favorites
-            .call(Method::GET, "/api/nothing-here", Some(&john))
-            .await,
-    )
-    .await;
+    let missing = favorites
+        .call(Method::GET, "/api/nothing-here", Some(&john))
+        .await;
+    let request_id = missing.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let (status, body) = answer(missing).await;
     assert_eq!(
         (status, body["error"].as_str()),
         (StatusCode::NOT_FOUND, Some("not_found"))
     );
+    assert_eq!(body["request_id"], request_id.as_str(), "{body}");
+    let (status, body) = answer(favorites.call(Method::GET, "/api/ready", None).await).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, Some("ready")));
     let (status, body) = answer(
         favorites
             .call(Method::POST, "/api/favorites", Some(&john))

@@ -1,5 +1,6 @@
-//! Logs never contain passwords or whole tokens: a token is logged by its
-//! `jti`, a refresh token by its family.
+//! Logs never contain passwords or whole tokens, at any level: a token is
+//! logged by its `jti`, a refresh token by its family; every line of a
+//! request names its request id.
 
 mod common;
 
@@ -28,7 +29,7 @@ async fn logs_name_tokens_by_jti_and_never_show_secrets() {
     let captured = Captured::default();
     let writer = captured.clone();
     tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
+        .with_max_level(tracing::Level::TRACE)
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .init();
@@ -38,13 +39,17 @@ async fn logs_name_tokens_by_jti_and_never_show_secrets() {
     let token = body["token"].as_str().unwrap().to_owned();
     server.login("john", "wrong-password-123").await;
     server.post("/api/me", Some(&token), json!({})).await;
-    server
+    let refused = server
         .post(
             "/api/update_name",
             Some(&format!("{token}x")),
             json!({"name": "X"}),
         )
         .await;
+    let refused_id = refused.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let body = json!({"current_password": "john-password", "new_password": "secret-new-password"});
     server
         .post("/api/change_password", Some(&token), body)
@@ -105,6 +110,13 @@ async fn logs_name_tokens_by_jti_and_never_show_secrets() {
         refusal.contains("user=121") && refusal.contains(&jack_jti),
         "{refusal}"
     );
+    let refusal = logs
+        .lines()
+        .find(|line| {
+            line.contains("request refused: bad or missing token") && line.contains(&refused_id)
+        })
+        .unwrap_or_else(|| panic!("the refusal's line should name request {refused_id}: {logs}"));
+    assert!(refusal.contains("path=/api/update_name"), "{refusal}");
     let signature = token.rsplit('.').next().unwrap();
     let refresh_token = cookie.split_once('=').unwrap().1;
     for secret in [

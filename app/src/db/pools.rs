@@ -72,6 +72,15 @@ impl Pools {
         }
     }
 
+    /// One round trip (`SELECT 1`), for readiness: an error means the
+    /// database can't answer now.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        on_pool!(self, reader, |pool| {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
     /// Closes every connection (SQLite checkpoints its WAL).
     pub async fn close(&self) {
         match self {

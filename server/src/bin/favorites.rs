@@ -10,7 +10,10 @@ use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    process::init_tracing();
+    if let Err(problem) = process::init_tracing() {
+        eprintln!("{problem}");
+        return ExitCode::from(2);
+    }
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -148,6 +148,12 @@ impl JwksCache {
     /// A token named a `kid` we don't have (a key rotated in at the issuer,
     /// or junk): fetch again, unless we did so for this reason recently.
     /// Returns whether it fetched.
+    /// Whether a fetch has brought keys yet (until then every token is
+    /// refused as "can't check log-ins right now").
+    pub fn has_keys(&self) -> bool {
+        self.keys.load().is_some()
+    }
+
     pub async fn refetch_for_unknown_kid(&self) -> bool {
         {
             let mut last = self.last_unknown_kid_fetch.lock();
@@ -234,6 +240,7 @@ mod tests {
     #[test]
     fn before_the_first_fetch_no_key_is_trusted() {
         let cache = JwksCache::new("http://127.0.0.1:9/jwks.json".into());
+        assert!(!cache.has_keys());
         assert_eq!(cache.find("any").unwrap_err(), TokenError::KeysUnavailable);
     }
 

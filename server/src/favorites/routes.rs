@@ -9,10 +9,10 @@
 //! both are checked before anything else in the request is looked at.
 
 use super::{Caller, FavoritesState, store::FavoritesStoreError};
-use crate::{api_middleware, security};
+use crate::{api_middleware, request_id, security};
 use app::{
     domain::{SpotSlug, ValidationError},
-    error::ApiError,
+    error::{ApiError, Outage},
 };
 use axum::{
     Json, Router,
@@ -24,7 +24,7 @@ use axum::{
     routing::get,
 };
 use serde::Serialize;
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// No favourites call has a body.
@@ -45,13 +45,27 @@ pub fn router(state: FavoritesState, allowed_origins: &[String]) -> Router {
             axum::routing::put(add).delete(remove),
         )
         .route("/api/health", get(|| async { Json("ok") }))
+        .route("/api/ready", get(ready))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(middleware::from_fn(api_middleware::no_store))
         .with_state(state);
-    security::harden(router, MAX_BODY_BYTES)
+    // No proxy's request id is believed here: the service makes its own.
+    request_id::layer(security::harden(router, MAX_BODY_BYTES), Arc::from([]))
         .layer(middleware::from_fn(limit_headers))
         .layer(cors(allowed_origins))
+}
+
+/// Readiness: its database answers and it holds the main app's keys.
+async fn ready(State(state): State<FavoritesState>) -> Result<Json<&'static str>, ApiError> {
+    state.store.ping().await.map_err(|error| {
+        tracing::warn!(%error, "not ready: the favourites database does not answer");
+        ApiError::Unavailable(Outage::Database)
+    })?;
+    if state.jwks.as_ref().is_some_and(|jwks| !jwks.has_keys()) {
+        return Err(ApiError::Unavailable(Outage::SigningKeys));
+    }
+    Ok(Json("ready"))
 }
 
 async fn list(

@@ -66,6 +66,11 @@ impl FavoritesStore {
         Ok(Self { pool, lists })
     }
 
+    /// One round trip, for readiness.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(drop)
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }
