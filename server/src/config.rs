@@ -12,6 +12,7 @@ use app::{
 };
 use leptos::config::{Env, LeptosOptions, get_configuration};
 use std::{
+    net::SocketAddr,
     path::{Path, PathBuf},
     time::Duration,
 };
@@ -107,6 +108,22 @@ pub enum ConfigError {
          {MAX_VERIFIED_TOKENS}, not {0:?}"
     )]
     BadVerifiedTokens(String),
+    #[error(
+        "METRICS_ADDR must be an address and port to listen on, such as 127.0.0.1:9100, not {0:?}"
+    )]
+    BadMetricsAddress(String),
+}
+
+/// `METRICS_ADDR`: where `/metrics` is served; unset (or empty) means off.
+pub fn parse_metrics_addr(value: Option<String>) -> Result<Option<SocketAddr>, ConfigError> {
+    value
+        .map(|value| {
+            value
+                .trim()
+                .parse()
+                .map_err(|_| ConfigError::BadMetricsAddress(value.chars().take(64).collect()))
+        })
+        .transpose()
 }
 
 /// The most verified tokens a service may be told to remember (about 1.2 GB).
@@ -196,6 +213,8 @@ pub struct Config {
     pub dpop_required: bool,
     /// `VERIFIED_TOKENS`: how many verified tokens to remember.
     pub verified_tokens: usize,
+    /// `METRICS_ADDR`: the separate listener for `/metrics`, if any.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 impl Config {
@@ -271,6 +290,7 @@ impl Config {
             Some(other) => return Err(ConfigError::BadDpopFlag(other.to_owned())),
         };
         let verified_tokens = parse_verified_tokens(set("VERIFIED_TOKENS"))?;
+        let metrics_addr = parse_metrics_addr(set("METRICS_ADDR"))?;
         let favorites_url = match set("FAVORITES_URL") {
             None => DEFAULT_FAVORITES_URL.to_owned(),
             Some(url) => parse_origin("FAVORITES_URL", &url)?,
@@ -422,6 +442,7 @@ impl Config {
             public_origin,
             dpop_required,
             verified_tokens,
+            metrics_addr,
             serve,
             photos,
             trusted_proxies,

@@ -15,6 +15,7 @@ pub mod favorites;
 mod json_body;
 mod jwks;
 pub mod keys;
+pub mod metrics;
 pub mod probes;
 pub mod process;
 pub mod refresh;

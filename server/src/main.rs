@@ -54,6 +54,12 @@ async fn run() -> Result<(), StartError> {
     let listener =
         server::serve::bind(addr).map_err(|source| StartError::Listen { addr, source })?;
     tracing::info!("Photo Spots is listening on http://{addr}");
+    if let Some(addr) = config.metrics_addr {
+        let pools = Some(state.users.pools().clone());
+        server::metrics::serve(addr, pools)
+            .await
+            .map_err(|source| StartError::Listen { addr, source })?;
+    }
     // Photo files no spot shows (replaced, deleted, or left by a crash) go
     // at start and every hour, besides right after each admin photo change.
     server::spots::sweep_photos_every(&state, std::time::Duration::from_secs(3600));

@@ -1,6 +1,6 @@
 //! The HTTP surface: pages, `/api/*` server functions, static files.
 
-use crate::{api_middleware, assets, jwks, probes, refresh, request_id, security, spots};
+use crate::{api_middleware, assets, jwks, metrics, probes, refresh, request_id, security, spots};
 use app::{App, error::ApiError, shell, spots::PHOTOS_PATH, state::AppState};
 use axum::{
     Router,
@@ -72,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         security::harden(router, spots::MAX_UPLOAD_BYTES),
         trusted_proxies,
     )
+    .layer(middleware::from_fn(metrics::track))
 }
 
 /// The app's page routes, worked out once per process.

@@ -19,6 +19,7 @@ const LAYERS: Layers = Layers {
         &["favorites"],
         &[
             "request_id",
+            "metrics",
             "probes",
             "api_middleware",
             "jwks",

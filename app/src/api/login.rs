@@ -100,6 +100,7 @@ pub async fn login(username: String, password: String) -> Result<LoginResponse, 
         .await?
     {
         tracing::warn!(%username, ?address, "login throttled after repeated failures");
+        metrics::counter!("photo_spots_logins_total", "outcome" => "throttled").increment(1);
         return Err(ApiError::TooManyAttempts {
             retry_after_secs: wait.as_secs().max(1),
         });
@@ -116,6 +117,7 @@ pub async fn login(username: String, password: String) -> Result<LoginResponse, 
     match credentials {
         Some(credentials) if verified => {
             state.throttle.record_success(address).await?;
+            metrics::counter!("photo_spots_logins_total", "outcome" => "ok").increment(1);
             LoginResponse::start_session(&state, credentials.holder(), jkt).await
         }
         _ => {
@@ -124,6 +126,8 @@ pub async fn login(username: String, password: String) -> Result<LoginResponse, 
                 .record_failure(address, username.as_str())
                 .await?;
             tracing::info!(%username, ?address, "login refused: wrong username or password");
+            metrics::counter!("photo_spots_logins_total", "outcome" => "wrong_credentials")
+                .increment(1);
             Err(ApiError::InvalidCredentials)
         }
     }

@@ -197,11 +197,13 @@ where
 
 fn refused(error: TokenError) -> ApiError {
     tracing::info!(reason = %error, "request refused: bad or missing token");
+    metrics::counter!("photo_spots_tokens_refused_total", "reason" => error.reason()).increment(1);
     ApiError::from(error)
 }
 
 fn dpop_refused(problem: DpopProblem) -> ApiError {
     tracing::info!(reason = %problem, "request refused: DPoP");
+    metrics::counter!("photo_spots_tokens_refused_total", "reason" => "dpop").increment(1);
     ApiError::Dpop(problem)
 }
 

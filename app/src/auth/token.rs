@@ -290,6 +290,23 @@ fn random_token_id() -> Result<String, TokenError> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+impl TokenError {
+    /// A short, fixed name for metrics (`photo_spots_tokens_refused_total`).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::Missing => "missing",
+            Self::Malformed => "malformed",
+            Self::Expired => "expired",
+            Self::Invalid(_) => "invalid",
+            Self::UnknownKey(_) => "unknown_key",
+            Self::KeysUnavailable => "keys_unavailable",
+            Self::Revoked => "revoked",
+            Self::UnknownUser => "unknown_user",
+            Self::Signing(_) => "signing",
+        }
+    }
+}
+
 /// How a refused token is answered: 401 with the reason's code, 503 when
 /// the keys can't be read; a signing failure is ours (500, logged).
 impl From<TokenError> for ApiError {

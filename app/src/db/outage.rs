@@ -33,6 +33,7 @@ impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
         if is_outage(&error) {
             tracing::warn!(%error, "database unavailable");
+            metrics::counter!("photo_spots_db_outage_answers_total").increment(1);
             Self::Unavailable(Outage::Database)
         } else {
             tracing::error!(%error, "database error");

@@ -31,6 +31,11 @@ async fn run() -> Result<(), FavoritesStartError> {
     let listener =
         server::serve::bind(addr).map_err(|source| FavoritesStartError::Listen { addr, source })?;
     tracing::info!("the favourites service is listening on http://{addr}");
+    if let Some(addr) = config.metrics_addr {
+        server::metrics::serve(addr, None)
+            .await
+            .map_err(|source| FavoritesStartError::Listen { addr, source })?;
+    }
     server::serve::serve(
         listener,
         router(state, &config.allowed_origins),

@@ -23,13 +23,22 @@ impl FromRequestParts<FavoritesState> for Caller {
     ) -> Result<Self, Self::Rejection> {
         let refused = |error: TokenError| {
             tracing::info!(reason = %error, "request refused: bad or missing token");
+            verified(error.reason());
             ApiError::from(error)
         };
         let presented = presented_token(&parts.headers).map_err(refused)?;
         let claims = verify(presented.token, state).await.map_err(refused)?;
-        check_binding(presented, &claims, parts, &state.dpop).await?;
+        check_binding(presented, &claims, parts, &state.dpop)
+            .await
+            .inspect_err(|_| verified("dpop"))?;
+        verified("ok");
         Ok(Self(claims.sub))
     }
+}
+
+/// Counts one verification by its outcome (`ok`, or why it was refused).
+fn verified(outcome: &'static str) {
+    metrics::counter!("favorites_verifications_total", "outcome" => outcome).increment(1);
 }
 
 async fn verify(token: &str, state: &FavoritesState) -> Result<Claims, TokenError> {

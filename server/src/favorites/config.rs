@@ -1,7 +1,7 @@
 //! The favourites service's configuration, from environment variables,
 //! validated before anything starts.
 
-use crate::config::{ConfigError, parse_origin, parse_verified_tokens};
+use crate::config::{ConfigError, parse_metrics_addr, parse_origin, parse_verified_tokens};
 use app::auth::JwtSecret;
 use std::{net::SocketAddr, path::PathBuf};
 use thiserror::Error;
@@ -58,6 +58,8 @@ pub struct FavoritesConfig {
     pub dpop_required: bool,
     /// `VERIFIED_TOKENS`: how many verified tokens to remember.
     pub verified_tokens: usize,
+    /// `METRICS_ADDR`: the separate listener for `/metrics`, if any.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 impl FavoritesConfig {
@@ -102,7 +104,9 @@ impl FavoritesConfig {
             Some(other) => return Err(FavoritesConfigError::BadDpopFlag(other.to_owned())),
         };
         let verified_tokens = parse_verified_tokens(set("VERIFIED_TOKENS"))?;
+        let metrics_addr = parse_metrics_addr(set("METRICS_ADDR"))?;
         Ok(Self {
+            metrics_addr,
             public_origin,
             dpop_required,
             verified_tokens,

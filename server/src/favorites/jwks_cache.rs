@@ -82,7 +82,10 @@ impl JwksCache {
     /// Returns how long it may be cached.
     pub async fn fetch(&self) -> Result<Duration, JwksError> {
         let _one_at_a_time = self.fetching.lock().await;
-        let (keys, max_age) = self.download().await?;
+        let downloaded = self.download().await;
+        let outcome = if downloaded.is_ok() { "ok" } else { "failed" };
+        metrics::counter!("favorites_jwks_fetches_total", "outcome" => outcome).increment(1);
+        let (keys, max_age) = downloaded?;
         let kids: Vec<&str> = keys.keys().map(String::as_str).collect();
         tracing::debug!(url = %self.url, ?kids, "fetched the JWKS");
         self.keys.store(Some(Arc::new(keys)));
@@ -155,6 +158,7 @@ impl JwksCache {
     }
 
     pub async fn refetch_for_unknown_kid(&self) -> bool {
+        metrics::counter!("favorites_unknown_kid_total").increment(1);
         {
             let mut last = self.last_unknown_kid_fetch.lock();
             if last.is_some_and(|at| at.elapsed() < self.unknown_kid_refetch) {

@@ -9,7 +9,7 @@
 //! both are checked before anything else in the request is looked at.
 
 use super::{Caller, FavoritesState, store::FavoritesStoreError};
-use crate::{api_middleware, request_id, security};
+use crate::{api_middleware, metrics, request_id, security};
 use app::{
     domain::{SpotSlug, ValidationError},
     error::{ApiError, Outage},
@@ -52,6 +52,7 @@ pub fn router(state: FavoritesState, allowed_origins: &[String]) -> Router {
         .with_state(state);
     // No proxy's request id is believed here: the service makes its own.
     request_id::layer(security::harden(router, MAX_BODY_BYTES), Arc::from([]))
+        .layer(middleware::from_fn(metrics::track))
         .layer(middleware::from_fn(limit_headers))
         .layer(cors(allowed_origins))
 }

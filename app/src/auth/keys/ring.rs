@@ -356,6 +356,7 @@ impl KeySet for KeyRing {
 
 fn log_change(before: &RingKeys, after: &RingKeys) {
     if before.signing.kid() != after.signing.kid() {
+        metrics::counter!("photo_spots_signing_key_changes_total").increment(1);
         tracing::info!(
             kid = after.signing.kid(),
             previous = before.signing.kid(),

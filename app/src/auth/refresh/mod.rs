@@ -105,12 +105,15 @@ impl RefreshTokens {
                 family,
                 expires_at,
                 jkt,
-            } => Ok(Grant {
-                token: successor,
-                family,
-                expires_at,
-                jkt,
-            }),
+            } => {
+                metrics::counter!("photo_spots_refresh_rotations_total").increment(1);
+                Ok(Grant {
+                    token: successor,
+                    family,
+                    expires_at,
+                    jkt,
+                })
+            }
             Rotation::WrongKey => {
                 tracing::warn!("refresh refused: the login is bound to another DPoP key");
                 Err(ApiError::Dpop(crate::error::DpopProblem::WrongKey))
@@ -121,6 +124,7 @@ impl RefreshTokens {
                     family = %family.id,
                     "a spent refresh token was presented again: the login is revoked on every device that shares it"
                 );
+                metrics::counter!("photo_spots_refresh_reuse_detected_total").increment(1);
                 Err(ApiError::InvalidRefreshToken)
             }
             refused => {

@@ -31,14 +31,30 @@ pub async fn upload(
     Path(slug): Path<String>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Json<Spot>, ApiError> {
-    let slug = existing(&slug)?;
+    let answer = replace_photo(admin, &state, &slug, multipart).await;
+    let outcome = if answer.is_ok() {
+        "accepted"
+    } else {
+        "refused"
+    };
+    metrics::counter!("photo_spots_photo_uploads_total", "outcome" => outcome).increment(1);
+    answer
+}
+
+async fn replace_photo(
+    admin: Admin,
+    state: &AppState,
+    slug: &str,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Json<Spot>, ApiError> {
+    let slug = existing(slug)?;
     // Before any decoding: no work for a spot that isn't there.
     if state.spots.find(&slug).await?.is_none() {
         return Err(ApiError::NoSuchSpot);
     }
     let bytes = photo_field(multipart).await?;
     let received = bytes.len();
-    let written = decode_and_store(&state, bytes).await?;
+    let written = decode_and_store(state, bytes).await?;
     match state
         .spots
         .set_photo(&slug, &written.photo, unix_now_i64())
@@ -53,7 +69,7 @@ pub async fn upload(
                 bytes = received,
                 "spot photo replaced"
             );
-            sweep_soon(&state);
+            sweep_soon(state);
             Ok(Json(spot))
         }
         // No row points at the new files: take back the ones this upload made.

@@ -1,0 +1,81 @@
+//! `/metrics` on its own listener: after a few logins and refused tokens the
+//! counters have moved, by route template and bounded labels only.
+
+mod common;
+
+use common::{TestServer, answer};
+use serde_json::json;
+
+/// The value of the first sample named `name` whose labels include every
+/// one of `labels` (`key="value"`), or 0.
+fn sample(text: &str, name: &str, labels: &[&str]) -> f64 {
+    text.lines()
+        .filter(|line| {
+            line.starts_with(&format!("{name}{{")) || line.starts_with(&format!("{name} "))
+        })
+        .filter(|line| labels.iter().all(|label| line.contains(label)))
+        .filter_map(|line| line.rsplit(" ").next()?.parse::<f64>().ok())
+        .sum()
+}
+
+#[tokio::test]
+async fn the_counters_move_with_logins_and_refused_tokens() {
+    let server = TestServer::start().await;
+    let pools = Some(server.state.users.pools().clone());
+    let addr = server::metrics::serve("127.0.0.1:0".parse().unwrap(), pools)
+        .await
+        .unwrap();
+    let scrape = || async {
+        let url = format!("http://{addr}/metrics");
+        reqwest::get(url).await.unwrap().text().await.unwrap()
+    };
+
+    for _ in 0..2 {
+        let (status, _) = answer(server.login("john", "john-password").await).await;
+        assert_eq!(status, 200);
+    }
+    server.login("john", "not-johns-password").await;
+    let forged = server.post("/api/me", Some("a.b.c"), json!({})).await;
+    assert_eq!(forged.status(), 401);
+    server.get("/no/such/page-for-john", None).await;
+
+    let text = scrape().await;
+    let logins = |outcome: &str| {
+        sample(
+            &text,
+            "photo_spots_logins_total",
+            &[&format!("outcome=\"{outcome}\"")],
+        )
+    };
+    assert_eq!(logins("ok"), 2.0, "{text}");
+    assert_eq!(logins("wrong_credentials"), 1.0, "{text}");
+    let refused = sample(
+        &text,
+        "photo_spots_tokens_refused_total",
+        &["reason=\"invalid\""],
+    );
+    assert_eq!(refused, 1.0, "{text}");
+    let ok_logins = ["route=\"/api/login\"", "method=\"POST\"", "status=\"200\""];
+    assert_eq!(
+        sample(&text, "photo_spots_http_requests_total", &ok_logins),
+        2.0
+    );
+    let timed = sample(
+        &text,
+        "photo_spots_http_request_duration_seconds_count",
+        &["route=\"/api/login\""],
+    );
+    assert_eq!(timed, 3.0, "every login is timed: {text}");
+    assert!(
+        sample(
+            &text,
+            "photo_spots_http_requests_total",
+            &["route=\"other\""]
+        ) >= 1.0,
+        "{text}"
+    );
+    // Labels are templates and fixed words: never a raw path, a name or a token.
+    for leak in ["page-for-john", "a.b.c", "john-password"] {
+        assert!(!text.contains(leak), "{leak} in the metrics:\n{text}");
+    }
+}
