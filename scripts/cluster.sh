@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make cluster`: Photo Spots scaled out on this machine, the way it runs on
 # several: a throw-away PostgreSQL, three identical app instances, HAProxy in
-# front (readiness checks on /api/ready), and the favourites service trusting
-# the cluster's JWKS. Prints the URL; Ctrl-C stops everything and deletes
+# front (readiness checks on /api/ready), the favourites service trusting
+# the cluster's JWKS, and Prometheus scraping every process's /metrics (each
+# on its own METRICS_ADDR, never the public port). Prints the URLs; Ctrl-C stops everything and deletes
 # the database. Nothing else does: each instance, HAProxy and the
 # favourites service run under scripts/supervise.sh, so one that dies (kill
 # -9 one instance to see it) is logged and started again while HAProxy sends
@@ -16,7 +17,7 @@ export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 
 source scripts/common.sh
 
-scripts/setup.sh --postgres --haproxy
+scripts/setup.sh --postgres --haproxy --prometheus
 
 profile=${CLUSTER_PROFILE:-debug}
 if [[ "$profile" == release ]]; then
@@ -72,10 +73,13 @@ export PUBLIC_ORIGIN="$front"
 export LEPTOS_OUTPUT_NAME=photo-spots LEPTOS_SITE_ROOT="$PWD/target/site" LEPTOS_SITE_PKG_DIR=pkg
 
 ports=()
+metrics=()
 for n in 1 2 3; do
   port=$(free_port)
   ports+=("$port")
-  LEPTOS_SITE_ADDR="127.0.0.1:$port" "${supervised[@]}" "app$n" "$bin/server" \
+  metrics+=("127.0.0.1:$(free_port)")
+  LEPTOS_SITE_ADDR="127.0.0.1:$port" METRICS_ADDR="${metrics[-1]}" \
+    "${supervised[@]}" "app$n" "$bin/server" \
     2> >(sed -u "s/^/[app$n] /" >&2) &
   pids+=($!)
 done
@@ -88,14 +92,33 @@ FRONT_PORT=$front_port APP1_PORT=${ports[0]} APP2_PORT=${ports[1]} APP3_PORT=${p
 pids+=($!)
 wait_for "$front/api/health"
 
-FAVORITES_ADDR="127.0.0.1:$favorites_port" \
+favorites_metrics="127.0.0.1:$(free_port)"
+FAVORITES_ADDR="127.0.0.1:$favorites_port" METRICS_ADDR="$favorites_metrics" \
   FAVORITES_DATABASE_URL="sqlite://$work/favorites.db?mode=rwc" \
   FAVORITES_ALLOWED_ORIGINS="$front" \
   JWT_JWKS_URL="$front/.well-known/jwks.json" \
   "${supervised[@]}" favorites "$bin/favorites" 2> >(sed -u 's/^/[favorites] /' >&2) &
 pids+=($!)
 
+prometheus_port=$(free_port)
+cat >"$work/prometheus.yml" <<YAML
+global:
+  scrape_interval: 5s
+scrape_configs:
+  - job_name: photo_spots
+    static_configs:
+      - targets: ["${metrics[0]}", "${metrics[1]}", "${metrics[2]}"]
+  - job_name: favorites
+    static_configs:
+      - targets: ["$favorites_metrics"]
+YAML
+"${supervised[@]}" prometheus /usr/bin/prometheus --config.file="$work/prometheus.yml" \
+  --storage.tsdb.path="$work/prometheus" --web.listen-address="127.0.0.1:$prometheus_port" \
+  2> >(sed -u 's/^/[prometheus] /' >&2) &
+pids+=($!)
+
 say "Photo Spots cluster: $front  (instances on ports ${ports[*]}; PostgreSQL $database_url)"
+say "Prometheus: http://127.0.0.1:$prometheus_port  (try photo_spots_http_requests_total)"
 say "log in as john / john-password; Ctrl-C stops everything"
 say "rotate the signing key on all three: DATABASE_URL=$database_url JWT_KEY_ENCRYPTION_KEY=$JWT_KEY_ENCRYPTION_KEY $bin/server keys rotate"
 # Until Ctrl-C (or SIGTERM): the supervisors never end by themselves.

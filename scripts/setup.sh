@@ -8,6 +8,7 @@
 #   --browser    Chromium, for the end-to-end tests
 #   --postgres   PostgreSQL, for the PostgreSQL tests and the local cluster
 #   --haproxy    HAProxy, the load balancer of the local cluster
+#   --prometheus Prometheus, which scrapes the local cluster's /metrics
 # and for the fuzz targets (server/fuzz), only when asked for:
 #   --fuzz       the pinned nightly Rust that libFuzzer needs, and cargo-fuzz
 set -euo pipefail
@@ -30,7 +31,8 @@ for flag in "$@"; do
     --browser) [[ -x /usr/bin/chromium ]] || debian_packages+=(chromium) ;;
     --postgres) compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || debian_packages+=(postgresql) ;;
     --haproxy) command -v haproxy >/dev/null || [[ -x /usr/sbin/haproxy ]] || debian_packages+=(haproxy) ;;
-    *) echo "unknown flag: $flag (use --browser, --postgres, --haproxy, --fuzz)" >&2; exit 2 ;;
+    --prometheus) [[ -x /usr/bin/prometheus ]] || debian_packages+=(prometheus) ;;
+    *) echo "unknown flag: $flag (use --browser, --postgres, --haproxy, --prometheus, --fuzz)" >&2; exit 2 ;;
   esac
 done
 
