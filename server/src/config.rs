@@ -534,6 +534,16 @@ mod tests {
     }
 
     #[test]
+    fn metrics_are_off_unless_an_address_is_given_and_a_bad_one_is_refused() {
+        let config = config(Env::DEV, &[("JWT_SECRET", GOOD_SECRET)]).unwrap();
+        assert_eq!(config.metrics_addr, None);
+        let on = dev_with("METRICS_ADDR", "127.0.0.1:9100").unwrap();
+        assert_eq!(on.metrics_addr, Some("127.0.0.1:9100".parse().unwrap()));
+        let refused = dev_with("METRICS_ADDR", "localhost").unwrap_err();
+        assert!(refused.to_string().contains("METRICS_ADDR"), "{refused}");
+    }
+
+    #[test]
     fn refresh_lifetimes_default_to_30_days_sliding_and_90_absolute() {
         let config = config(Env::PROD, &[("JWT_SECRET", GOOD_SECRET)]).unwrap();
         assert_eq!(config.refresh.ttl, Duration::from_secs(30 * 86_400));
