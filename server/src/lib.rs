@@ -10,6 +10,7 @@ pub mod admins;
 mod api_middleware;
 mod assets;
 pub mod config;
+pub mod config_check;
 pub mod demo;
 pub mod favorites;
 mod json_body;

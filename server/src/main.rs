@@ -21,6 +21,7 @@ async fn main() -> ExitCode {
         .as_slice()
     {
         [] => run().await.map_err(Failure::from),
+        ["config", "check"] => return server::config_check::run(),
         ["keys", "rotate"] => keys::rotate().await.map_err(Failure::from),
         ["keys", "list"] => keys::list().await.map_err(Failure::from),
         ["keys", "new-kek"] => keys::new_kek().map_err(Failure::from),
@@ -32,7 +33,7 @@ async fn main() -> ExitCode {
             .map_err(Failure::from),
         _ => {
             eprintln!(
-                "usage: server                 serve Photo Spots\n       server keys rotate     add a new signing key; the previous one keeps verifying until its tokens expire\n       server keys list       show the signing keys and the published ones\n       server keys new-kek    print a fresh key-encryption key for JWT_KEY_ENCRYPTION_KEY\n       server users grant-admin USERNAME    let USERNAME use the admin area (from their next login)\n       server users revoke-admin USERNAME   take it away; their current tokens stop working at once"
+                "usage: server                 serve Photo Spots\n       server keys rotate     add a new signing key; the previous one keeps verifying until its tokens expire\n       server keys list       show the signing keys and the published ones\n       server keys new-kek    print a fresh key-encryption key for JWT_KEY_ENCRYPTION_KEY\n       server users grant-admin USERNAME    let USERNAME use the admin area (from their next login)\n       server users revoke-admin USERNAME   take it away; their current tokens stop working at once\n       server config check    print the effective configuration (secrets redacted), or the first problem"
             );
             return ExitCode::from(2);
         }
