@@ -17,6 +17,7 @@ mod json_body;
 mod jwks;
 pub mod keys;
 pub mod metrics;
+pub mod openapi;
 pub mod probes;
 pub mod process;
 pub mod refresh;

@@ -1,6 +1,8 @@
 //! The HTTP surface: pages, `/api/*` server functions, static files.
 
-use crate::{api_middleware, assets, jwks, metrics, probes, refresh, request_id, security, spots};
+use crate::{
+    api_middleware, assets, jwks, metrics, openapi, probes, refresh, request_id, security, spots,
+};
 use app::{App, error::ApiError, shell, spots::PHOTOS_PATH, state::AppState};
 use axum::{
     Router,
@@ -49,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         // server function answers POST at the same path.
         .route("/api/health", get(|| async { axum::Json("ok") }))
         .route("/api/ready", get(probes::ready))
+        .route("/api/openapi.json", get(openapi::app))
         .merge(spots::routes())
         .merge(refresh::routes())
         .route("/api/{*rest}", any(|| async { ApiError::NotFound }))

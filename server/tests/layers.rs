@@ -20,6 +20,7 @@ const LAYERS: Layers = Layers {
         &[
             "request_id",
             "metrics",
+            "openapi",
             "probes",
             "api_middleware",
             "jwks",

@@ -9,7 +9,7 @@
 //! both are checked before anything else in the request is looked at.
 
 use super::{Caller, FavoritesState, store::FavoritesStoreError};
-use crate::{api_middleware, metrics, request_id, security};
+use crate::{api_middleware, metrics, openapi, request_id, security};
 use app::{
     domain::{SpotSlug, ValidationError},
     error::{ApiError, Outage},
@@ -46,6 +46,7 @@ pub fn router(state: FavoritesState, allowed_origins: &[String]) -> Router {
         )
         .route("/api/health", get(|| async { Json("ok") }))
         .route("/api/ready", get(ready))
+        .route("/api/openapi.json", get(openapi::favorites))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(middleware::from_fn(api_middleware::no_store))
