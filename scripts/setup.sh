@@ -9,6 +9,8 @@
 #   --postgres   PostgreSQL, for the PostgreSQL tests and the local cluster
 #   --haproxy    HAProxy, the load balancer of the local cluster
 #   --prometheus Prometheus, which scrapes the local cluster's /metrics
+#   --schemathesis  schemathesis (PyPI, pinned in scripts/requirements-schemathesis.txt)
+#                in target/schemathesis, for the API contract step of the tests
 # and for the fuzz targets (server/fuzz), only when asked for:
 #   --fuzz       the pinned nightly Rust that libFuzzer needs, and cargo-fuzz
 set -euo pipefail
@@ -25,16 +27,35 @@ source scripts/common.sh
 
 debian_packages=()
 fuzz=false
+schemathesis=false
 for flag in "$@"; do
   case "$flag" in
     --fuzz) fuzz=true ;;
+    --schemathesis) schemathesis=true ;;
     --browser) [[ -x /usr/bin/chromium ]] || debian_packages+=(chromium) ;;
     --postgres) compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || debian_packages+=(postgresql) ;;
     --haproxy) command -v haproxy >/dev/null || [[ -x /usr/sbin/haproxy ]] || debian_packages+=(haproxy) ;;
     --prometheus) [[ -x /usr/bin/prometheus ]] || debian_packages+=(prometheus) ;;
-    *) echo "unknown flag: $flag (use --browser, --postgres, --haproxy, --prometheus, --fuzz)" >&2; exit 2 ;;
+    *) echo "unknown flag: $flag (use --browser, --postgres, --haproxy, --prometheus, --schemathesis, --fuzz)" >&2; exit 2 ;;
   esac
 done
+
+install_debian_packages() {
+  say "installing Debian's ${debian_packages[*]}"
+  sudo_cmd=""
+  [[ "$(id -u)" != 0 ]] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  # The postgresql package would start a system-wide server; the scripts run
+  # their own throw-away ones, so keep services from starting at install.
+  own_policy=false
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo_cmd tee /usr/sbin/policy-rc.d >/dev/null
+    $sudo_cmd chmod +x /usr/sbin/policy-rc.d
+    own_policy=true
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${debian_packages[@]}" >/dev/null
+  if $own_policy; then $sudo_cmd rm -f /usr/sbin/policy-rc.d; fi
+}
 
 export PATH="$HOME/.cargo/bin:$PATH"
 if ! command -v rustup >/dev/null; then
@@ -72,24 +93,22 @@ if $fuzz; then
   fi
 fi
 
+if $schemathesis; then
+  pinned=$(sed -n 's/^schemathesis==//p' scripts/requirements-schemathesis.txt)
+  if [[ "$(target/schemathesis/bin/st --version 2>/dev/null)" != *"version $pinned" ]]; then
+    say "installing schemathesis $pinned (PyPI) in target/schemathesis"
+    # Debian's python3 makes virtual environments only with python3-venv.
+    if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then debian_packages+=(python3-venv); fi
+    if ((${#debian_packages[@]})); then install_debian_packages; debian_packages=(); fi
+    rm -rf target/schemathesis
+    python3 -m venv target/schemathesis
+    target/schemathesis/bin/pip install -q -r scripts/requirements-schemathesis.txt
+  fi
+fi
+
 if [[ ! -x end2end/node_modules/.bin/playwright || end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]]; then
   say "installing npm packages in end2end/"
   (cd end2end && npm ci --no-audit --no-fund)
 fi
 
-if ((${#debian_packages[@]})); then
-  say "installing Debian's ${debian_packages[*]}"
-  sudo_cmd=""
-  [[ "$(id -u)" != 0 ]] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  # The postgresql package would start a system-wide server; the scripts run
-  # their own throw-away ones, so keep services from starting at install.
-  own_policy=false
-  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-    printf '#!/bin/sh\nexit 101\n' | $sudo_cmd tee /usr/sbin/policy-rc.d >/dev/null
-    $sudo_cmd chmod +x /usr/sbin/policy-rc.d
-    own_policy=true
-  fi
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${debian_packages[@]}" >/dev/null
-  if $own_policy; then $sudo_cmd rm -f /usr/sbin/policy-rc.d; fi
-fi
+if ((${#debian_packages[@]})); then install_debian_packages; fi

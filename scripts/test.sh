@@ -8,12 +8,14 @@
 #         committed seeds, after replaying the inputs that once broke them
 #   e2e   the app built by cargo-leptos and the favourites service, driven by
 #         Playwright in Debian's Chromium; also Node's `jose` against the live JWKS
-# `scripts/test.sh` runs all four; `scripts/test.sh e2e` runs one.
+#   contract  schemathesis against that build and its OpenAPI document
+#         (scripts/contract.sh): no 5xx, only documented statuses and shapes
+# `scripts/test.sh` runs all five; `scripts/test.sh e2e` runs one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 
-steps=("${@:-lint unit fuzz e2e}")
+steps=("${@:-lint unit fuzz e2e contract}")
 steps=(${steps[*]})
 
 scripts/setup.sh --browser --postgres --haproxy
@@ -59,8 +61,11 @@ for step in "${steps[@]}"; do
       say "end-to-end tests in Chromium"
       (cd end2end && npx playwright test)
       ;;
+    contract)
+      scripts/contract.sh
+      ;;
     *)
-      echo "unknown step: $step (use lint, unit, fuzz or e2e)" >&2
+      echo "unknown step: $step (use lint, unit, fuzz, e2e or contract)" >&2
       exit 2
       ;;
   esac
