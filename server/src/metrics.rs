@@ -26,10 +26,12 @@ const LATENCY_BUCKETS: [f64; 12] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
 ];
 
-/// The process's recorder, installed on first use (one per process: every
-/// server in it shares the counters).
+/// The process's recorder, once `/metrics` is served (one per process:
+/// every server in it shares the counters).
+static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+
+/// The recorder, installed on first use.
 pub fn recorder() -> PrometheusHandle {
-    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE
         .get_or_init(|| {
             let builder = PrometheusBuilder::new()
@@ -89,8 +91,12 @@ async fn sample_pools(pools: Pools) {
 /// Every request, by route template (`other` for the fallback: static
 /// files, unknown paths), method and status. Label values are bounded:
 /// never a raw path, a user or a token. A `Router::layer`, so it runs once
-/// the route is matched and sees its template.
+/// the route is matched and sees its template. With metrics off (the
+/// default) it only passes the request on.
 pub async fn track(request: Request, next: Next) -> Response {
+    if HANDLE.get().is_none() {
+        return next.run(request).await;
+    }
     let method = method_label(request.method());
     let route = request
         .extensions()

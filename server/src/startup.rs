@@ -88,7 +88,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
 /// are shared in PostgreSQL (a proof used on one instance is refused on
 /// every other), kept in memory on SQLite (one instance).
 fn dpop_policy(config: &Config, users: &UserStore) -> Result<DpopPolicy, StartError> {
-    let replay = match users.postgres_pool() {
+    let replay = match users.pools().postgres() {
         Some(pool) => ReplayCache::shared(pool.clone()),
         None => ReplayCache::in_memory(),
     };
@@ -175,7 +175,8 @@ pub fn stored_keys(
     refresh: std::time::Duration,
 ) -> Result<StoredKeys, StartError> {
     let pool = users
-        .postgres_pool()
+        .pools()
+        .postgres()
         .ok_or(crate::config::ConfigError::KeysInDatabaseNeedPostgres)?;
     Ok(StoredKeys::new(
         pool.clone(),

@@ -7,10 +7,10 @@
 
 mod common;
 
-use common::{TestServer, free_port};
+use common::{TestServer, free_port, server_binary};
 use std::{
     path::Path,
-    process::{Child, Command, Stdio},
+    process::{Child, Stdio},
     time::{Duration, Instant},
 };
 use tokio::{
@@ -215,18 +215,7 @@ struct Process {
 impl Process {
     async fn start(dir: &Path) -> Self {
         let port = free_port();
-        let key = dir.join("signing.pem");
-        app::auth::keys::KeyRing::create_if_missing(&key).unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_server"))
-            .env("LEPTOS_OUTPUT_NAME", "photo-spots")
-            .env("LEPTOS_SITE_ROOT", dir)
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}/db.sqlite?mode=rwc", dir.display()),
-            )
-            .env("JWT_PRIVATE_KEY_FILE", &key)
-            .env("PHOTO_SPOTS_DEMO", "1")
+        let child = server_binary(dir, port)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()

@@ -118,7 +118,7 @@ async fn every_instance_publishes_the_same_keys_and_a_rotation_reaches_all_witho
     let old_token = b.token_for("jack").await;
 
     // What `server keys rotate` does, from outside the three instances.
-    let pool = a.state.users.postgres_pool().unwrap().clone();
+    let pool = a.state.users.pools().postgres().unwrap().clone();
     let kek = app::auth::keys::KeyEncryptionKey::parse(KEK).unwrap();
     let stored =
         app::auth::keys::StoredKeys::new(pool, kek, Duration::from_secs(3600), KEY_REFRESH);

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::free_port;
+use common::{free_port, server_binary};
 use std::{
     io::{BufRead, BufReader},
     process::{Command, Stdio},
@@ -12,18 +12,9 @@ use std::{
 };
 
 fn server(log_format: &str, dir: &std::path::Path, port: u16) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    let mut command = server_binary(dir, port);
     command
         .env("LOG_FORMAT", log_format)
-        .env("LEPTOS_OUTPUT_NAME", "photo-spots")
-        .env("LEPTOS_SITE_ROOT", dir)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/db.sqlite?mode=rwc", dir.display()),
-        )
-        .env("JWT_PRIVATE_KEY_FILE", dir.join("signing.pem"))
-        .env("PHOTO_SPOTS_DEMO", "1")
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -33,7 +24,6 @@ fn server(log_format: &str, dir: &std::path::Path, port: u16) -> Command {
 #[tokio::test]
 async fn json_logs_are_one_object_per_line_and_name_the_request() {
     let dir = tempfile::tempdir().unwrap();
-    app::auth::keys::KeyRing::create_if_missing(&dir.path().join("signing.pem")).unwrap();
     let port = free_port();
     let mut child = server("json", dir.path(), port).spawn().unwrap();
     let base = format!("http://127.0.0.1:{port}");

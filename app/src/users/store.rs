@@ -56,12 +56,6 @@ impl UserStore {
         &self.pools
     }
 
-    /// The PostgreSQL pool, for other state every instance must share (the
-    /// login throttle).
-    pub fn postgres_pool(&self) -> Option<&sqlx::PgPool> {
-        self.pools.postgres()
-    }
-
     /// Closes every connection (SQLite checkpoints its WAL).
     pub async fn close(&self) {
         self.pools.close().await;

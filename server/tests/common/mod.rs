@@ -327,6 +327,26 @@ pub fn free_port() -> u16 {
     probe.local_addr().unwrap().port()
 }
 
+/// The `server` binary, set to serve from `dir` on `port`: its own SQLite
+/// file and signing key file there (the key made now), and the demo users.
+/// Callers add their log settings and standard streams.
+pub fn server_binary(dir: &std::path::Path, port: u16) -> std::process::Command {
+    let key = dir.join("signing.pem");
+    app::auth::keys::KeyRing::create_if_missing(&key).unwrap();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .env("LEPTOS_OUTPUT_NAME", "photo-spots")
+        .env("LEPTOS_SITE_ROOT", dir)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/db.sqlite?mode=rwc", dir.display()),
+        )
+        .env("JWT_PRIVATE_KEY_FILE", key)
+        .env("PHOTO_SPOTS_DEMO", "1");
+    command
+}
+
 /// As [`free_port`], as `127.0.0.1:PORT`.
 pub fn free_addr() -> String {
     format!("127.0.0.1:{}", free_port())
