@@ -7,7 +7,7 @@
 SHELL := bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 
-.PHONY: run favorites cluster release test setup lint unit fuzz e2e
+.PHONY: run favorites cluster release test setup lint unit fuzz contract e2e
 
 run:
 	scripts/run.sh
@@ -43,6 +43,9 @@ unit:
 # One target, longer: scripts/fuzz.sh 3600 photo
 fuzz:
 	scripts/fuzz.sh 600
+
+contract:
+	scripts/test.sh contract
 
 e2e:
 	scripts/test.sh e2e

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The JSON API against its OpenAPI document: schemathesis (PyPI) drives the
-# live server (the debug build `scripts/test.sh e2e` made) with a demo
+# live server (the debug build cargo-leptos makes, which the end-to-end tests use after) with a demo
 # admin's token. Checks: no 5xx, only status codes the document lists, and
 # bodies, content types and headers as documented. Stateful links (login →
 # me → update_name) come from the document. Bounded: a few minutes.
@@ -14,10 +14,10 @@ cd "$(dirname "$0")/.."
 source scripts/common.sh
 scripts/setup.sh --schemathesis
 
-if [[ ! -x target/debug/server || ! -d target/site/pkg ]]; then
-  say "building the site with cargo-leptos"
-  cargo leptos build --split
-fi
+# Always: a server binary left by `cargo test` lacks the site, and a stale one
+# would test old code. Up to date, this is a few seconds.
+say "building the site with cargo-leptos"
+cargo leptos build --split
 
 work=$(mktemp -d)
 port=$(free_port)

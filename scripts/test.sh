@@ -6,16 +6,18 @@
 #         and the cluster tests (three instances, HAProxy, rolling restart)
 #   fuzz  every fuzz target (server/fuzz) for FUZZ_SECONDS (30) each, from the
 #         committed seeds, after replaying the inputs that once broke them
-#   e2e   the app built by cargo-leptos and the favourites service, driven by
-#         Playwright in Debian's Chromium; also Node's `jose` against the live JWKS
-#   contract  schemathesis against that build and its OpenAPI document
-#         (scripts/contract.sh): no 5xx, only documented statuses and shapes
+#   contract  the app built by cargo-leptos, and schemathesis against it and
+#         its OpenAPI document (scripts/contract.sh): no 5xx, only documented
+#         statuses and shapes
+#   e2e   the same build and the favourites service, driven by Playwright in
+#         Debian's Chromium; also Node's `jose` against the live JWKS. Last, so
+#         the run ends on the test runner's own count of what passed.
 # `scripts/test.sh` runs all five; `scripts/test.sh e2e` runs one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 
-steps=("${@:-lint unit fuzz e2e contract}")
+steps=("${@:-lint unit fuzz contract e2e}")
 steps=(${steps[*]})
 
 scripts/setup.sh --browser --postgres --haproxy
@@ -65,7 +67,7 @@ for step in "${steps[@]}"; do
       scripts/contract.sh
       ;;
     *)
-      echo "unknown step: $step (use lint, unit, fuzz, e2e or contract)" >&2
+      echo "unknown step: $step (use lint, unit, fuzz, contract or e2e)" >&2
       exit 2
       ;;
   esac
