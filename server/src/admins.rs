@@ -22,9 +22,8 @@ pub enum AdminError {
 }
 
 /// Makes `username` an admin (`true`) or takes admin away (`false`).
-pub async fn set_admin(username: &str, admin: bool) -> Result<(), AdminError> {
+pub async fn set_admin(config: &Config, username: &str, admin: bool) -> Result<(), AdminError> {
     let username = Username::parse(username)?;
-    let config = Config::from_env().map_err(StartError::from)?;
     let users = UserStore::connect(&config.database)
         .await
         .map_err(StartError::from)?;

@@ -20,9 +20,8 @@ use app::{
 };
 
 /// Adds a new signing key; the previous one only verifies from now on.
-pub async fn rotate() -> Result<(), StartError> {
-    let config = Config::from_env()?;
-    if let Some((stored, _users)) = database_keys(&config).await? {
+pub async fn rotate(config: &Config) -> Result<(), StartError> {
+    if let Some((stored, _users)) = database_keys(config).await? {
         if let Some(kid) = stored.create_if_missing().await? {
             println!("created a first signing key {kid} in the database");
             return Ok(());
@@ -34,16 +33,16 @@ pub async fn rotate() -> Result<(), StartError> {
              more so the tokens it signed can run out",
             stored.refresh().as_secs(),
             stored.activation_delay().as_secs(),
-            keep_retired_keys_for(&config).as_secs()
+            keep_retired_keys_for(config).as_secs()
         );
         return Ok(());
     }
-    let path = key_file(&config)?;
+    let path = key_file(config)?;
     if KeyRing::create_if_missing(path)? {
         println!("created a first signing key at {}", path.display());
         return Ok(());
     }
-    let keep_for = keep_retired_keys_for(&config);
+    let keep_for = keep_retired_keys_for(config);
     let (old, new) = KeyRing::rotate(path, keep_for)?;
     println!(
         "new signing key {new}\nretired key {old}: it signs nothing more, and stays in the JWKS \
@@ -54,12 +53,11 @@ pub async fn rotate() -> Result<(), StartError> {
 }
 
 /// Prints the active key id and every published one.
-pub async fn list() -> Result<(), StartError> {
-    let config = Config::from_env()?;
-    let keep_for = keep_retired_keys_for(&config);
-    let ring = match database_keys(&config).await? {
+pub async fn list(config: &Config) -> Result<(), StartError> {
+    let keep_for = keep_retired_keys_for(config);
+    let ring = match database_keys(config).await? {
         Some((stored, _users)) => KeyRing::pushed(stored.load().await?, keep_for),
-        None => KeyRing::open(key_file(&config)?, keep_for)?,
+        None => KeyRing::open(key_file(config)?, keep_for)?,
     };
     println!("signing: {}", ring.current().signing.kid());
     for key in ring.published() {

@@ -9,6 +9,7 @@
 pub mod admins;
 mod api_middleware;
 mod assets;
+pub mod cli;
 pub mod config;
 pub mod config_check;
 pub mod demo;

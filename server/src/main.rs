@@ -1,43 +1,34 @@
-//! The Photo Spots server. `server` serves the app; `server keys …` manages
-//! the signing keys (see `keys`), `server users …` the admins (see `admins`).
+//! The Photo Spots server: `server` (or `server serve`) serves the app;
+//! `server keys …` manages the signing keys (see `keys`), `server users …`
+//! the admins (see `admins`), `server config check` the configuration.
+//! `server --help` lists every setting.
 
-use server::{Config, StartError, admins, build_state, keys, process, router};
+use server::{
+    Config, StartError, admins, build_state,
+    cli::{ConfigCommand, KeysCommand, ServerCli, ServerCommand, UsersCommand},
+    config_check, keys, process, router,
+};
 use std::process::ExitCode;
 
 /// Why a command failed, for the one log line before exiting.
 type Failure = Box<dyn std::error::Error>;
 
-#[tokio::main]
-async fn main() -> ExitCode {
-    if let Err(problem) = process::init_tracing() {
-        eprintln!("{problem}");
-        return ExitCode::from(2);
-    }
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        [] => run().await.map_err(Failure::from),
-        ["config", "check"] => return server::config_check::run(),
-        ["keys", "rotate"] => keys::rotate().await.map_err(Failure::from),
-        ["keys", "list"] => keys::list().await.map_err(Failure::from),
-        ["keys", "new-kek"] => keys::new_kek().map_err(Failure::from),
-        ["users", "grant-admin", username] => admins::set_admin(username, true)
-            .await
-            .map_err(Failure::from),
-        ["users", "revoke-admin", username] => admins::set_admin(username, false)
-            .await
-            .map_err(Failure::from),
-        _ => {
-            eprintln!(
-                "usage: server                 serve Photo Spots\n       server keys rotate     add a new signing key; the previous one keeps verifying until its tokens expire\n       server keys list       show the signing keys and the published ones\n       server keys new-kek    print a fresh key-encryption key for JWT_KEY_ENCRYPTION_KEY\n       server users grant-admin USERNAME    let USERNAME use the admin area (from their next login)\n       server users revoke-admin USERNAME   take it away; their current tokens stop working at once\n       server config check    print the effective configuration (secrets redacted), or the first problem"
-            );
-            return ExitCode::from(2);
-        }
+fn main() -> ExitCode {
+    let cli = match server::cli::parse::<ServerCli>() {
+        Ok(cli) => cli,
+        Err(code) => return code,
     };
+    if let Err(problem) = process::init_tracing(&cli.settings.shared) {
+        eprintln!("configuration problem: {problem}");
+        return ExitCode::FAILURE;
+    }
+    let command = cli.command.unwrap_or(ServerCommand::Serve);
+    if let ServerCommand::Config(ConfigCommand::Check) = command {
+        return config_check::run(Config::load(cli.settings), config_check::effective);
+    }
+    let result = tokio::runtime::Runtime::new()
+        .map_err(Failure::from)
+        .and_then(|runtime| runtime.block_on(dispatch(command, cli.settings)));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -47,8 +38,35 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run() -> Result<(), StartError> {
-    let config = Config::from_env()?;
+async fn dispatch(
+    command: ServerCommand,
+    settings: server::config::AppSettings,
+) -> Result<(), Failure> {
+    if let ServerCommand::Keys(KeysCommand::NewKek) = command {
+        return keys::new_kek().map_err(Failure::from);
+    }
+    let config = Config::load(settings).map_err(StartError::from)?;
+    match command {
+        ServerCommand::Serve => run(config).await.map_err(Failure::from),
+        ServerCommand::Keys(KeysCommand::Rotate) => {
+            keys::rotate(&config).await.map_err(Failure::from)
+        }
+        ServerCommand::Keys(KeysCommand::List) => keys::list(&config).await.map_err(Failure::from),
+        ServerCommand::Users(UsersCommand::GrantAdmin { username }) => {
+            admins::set_admin(&config, &username, true)
+                .await
+                .map_err(Failure::from)
+        }
+        ServerCommand::Users(UsersCommand::RevokeAdmin { username }) => {
+            admins::set_admin(&config, &username, false)
+                .await
+                .map_err(Failure::from)
+        }
+        ServerCommand::Keys(KeysCommand::NewKek) | ServerCommand::Config(_) => Ok(()),
+    }
+}
+
+async fn run(config: Config) -> Result<(), StartError> {
     let state = build_state(&config).await?;
     let users = state.users.clone();
     let addr = config.leptos_options.site_addr;

@@ -6,7 +6,10 @@
 //! the server registers is documented, and every documented operation is
 //! answered by a route (`server/tests/openapi.rs`).
 
-use axum::{http::header::CONTENT_TYPE, response::IntoResponse};
+use axum::{
+    http::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE},
+    response::IntoResponse,
+};
 
 /// The main app's document.
 pub const APP: &str = include_str!("openapi/app.json");
@@ -19,4 +22,35 @@ pub async fn app() -> impl IntoResponse {
 
 pub async fn favorites() -> impl IntoResponse {
     ([(CONTENT_TYPE, "application/json")], FAVORITES)
+}
+
+/// `/api/docs`: a viewer that renders the document and sends requests from
+/// the browser (self-hosted: no CDN). Its own policy lets it run its script
+/// and call this origin, and nothing else.
+const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     connect-src 'self'; img-src 'self'; form-action 'none'; frame-ancestors 'none'; \
+     base-uri 'none'";
+
+pub async fn docs() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "text/html; charset=utf-8"),
+            (CONTENT_SECURITY_POLICY, DOCS_CSP),
+        ],
+        include_str!("openapi/docs.html"),
+    )
+}
+
+pub async fn docs_script() -> impl IntoResponse {
+    (
+        [(CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("openapi/docs.js"),
+    )
+}
+
+pub async fn docs_style() -> impl IntoResponse {
+    (
+        [(CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("openapi/docs.css"),
+    )
 }

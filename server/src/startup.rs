@@ -94,10 +94,11 @@ fn dpop_policy(config: &Config, users: &UserStore) -> Result<DpopPolicy, StartEr
     };
     let policy =
         DpopPolicy::new(&config.public_origin, replay, config.dpop_required).map_err(|_| {
-            crate::config::ConfigError::BadUrl {
-                name: "PUBLIC_ORIGIN",
-                value: config.public_origin.clone(),
-            }
+            crate::config::ConfigError::bad_origin(
+                "PUBLIC_ORIGIN",
+                "public-origin",
+                &config.public_origin,
+            )
         })?;
     policy.prune_every(std::time::Duration::from_secs(30));
     tracing::info!(origin = %config.public_origin, required = config.dpop_required, "DPoP proofs accepted");

@@ -12,6 +12,7 @@ use std::path::Path;
 /// Top to bottom. A module may use modules of the layers below its own.
 const LAYERS: Layers = Layers {
     layers: &[
+        &["cli"],
         &["admins", "keys", "config_check"],
         &["startup"],
         &["demo"],

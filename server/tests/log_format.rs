@@ -72,7 +72,7 @@ async fn json_logs_are_one_object_per_line_and_name_the_request() {
 fn an_unknown_log_format_is_refused_at_start_naming_the_variable() {
     let dir = tempfile::tempdir().unwrap();
     let output = server("yaml", dir.path(), free_port()).output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("LOG_FORMAT"), "{stderr}");
 }

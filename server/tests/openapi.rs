@@ -98,6 +98,13 @@ fn every_route_and_server_function_of_the_app_is_documented_and_nothing_else() {
     routes.extend(routes_in("src/refresh.rs"));
     // The catch-all that answers 404 `not_found` for every other /api path.
     assert!(routes.remove(&("ANY".to_owned(), "/api/{*rest}".to_owned())));
+    // The viewer of the document (HTML, its script and style), not JSON API.
+    for viewer in ["/api/docs", "/api/docs/viewer.js", "/api/docs/viewer.css"] {
+        assert!(
+            routes.remove(&("GET".to_owned(), viewer.to_owned())),
+            "{viewer}"
+        );
+    }
 
     for (path, method) in leptos::server_fn::axum::server_fn_paths() {
         routes.insert((method.to_string(), path.to_owned()));

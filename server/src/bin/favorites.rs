@@ -1,20 +1,37 @@
-//! The favourites service: `cargo run -p server --bin favorites`.
-//! Configuration in `server::favorites::config` and the README.
+//! The favourites service: `cargo run -p server --bin favorites`;
+//! `favorites --help` lists its settings, `favorites config check` shows
+//! them.
 
 use server::{
+    cli::{ConfigCommand, FavoritesCli, FavoritesCommand},
+    config_check,
     favorites::{FavoritesConfig, FavoritesStartError, build_state, router},
     process,
     serve::ServeLimits,
 };
 use std::process::ExitCode;
 
-#[tokio::main]
-async fn main() -> ExitCode {
-    if let Err(problem) = process::init_tracing() {
-        eprintln!("{problem}");
-        return ExitCode::from(2);
+fn main() -> ExitCode {
+    let cli = match server::cli::parse::<FavoritesCli>() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
+    if let Err(problem) = process::init_tracing(&cli.settings.shared) {
+        eprintln!("configuration problem: {problem}");
+        return ExitCode::FAILURE;
     }
-    match run().await {
+    // A release build is production: no development default for whom to trust.
+    let config = FavoritesConfig::from_settings(!cfg!(debug_assertions), cli.settings);
+    if let Some(FavoritesCommand::Config(ConfigCommand::Check)) = cli.command {
+        return config_check::run(config, config_check::effective_favorites);
+    }
+    let result = config
+        .map_err(FavoritesStartError::from)
+        .and_then(|config| {
+            let runtime = tokio::runtime::Runtime::new().map_err(FavoritesStartError::Runtime)?;
+            runtime.block_on(run(config))
+        });
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!("the favourites service could not run: {error}");
@@ -23,8 +40,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run() -> Result<(), FavoritesStartError> {
-    let config = FavoritesConfig::from_env()?;
+async fn run(config: FavoritesConfig) -> Result<(), FavoritesStartError> {
     let state = build_state(&config).await?;
     let store = state.store.clone();
     let addr = config.addr;

@@ -1,7 +1,11 @@
-//! The favourites service's configuration, from environment variables,
-//! validated before anything starts.
+//! The favourites service's configuration: its settings (declared for
+//! clap, so `favorites --help` lists them), then what they mean together,
+//! checked before anything starts.
 
-use crate::config::{ConfigError, parse_metrics_addr, parse_origin, parse_verified_tokens};
+use crate::config::{
+    ConfigError, SharedSettings,
+    values::{self, origin, socket_addr, text},
+};
 use app::auth::JwtSecret;
 use std::{net::SocketAddr, path::PathBuf};
 use thiserror::Error;
@@ -14,13 +18,6 @@ pub const DEFAULT_JWKS_URL: &str = "http://127.0.0.1:3000/.well-known/jwks.json"
 
 #[derive(Debug, Error)]
 pub enum FavoritesConfigError {
-    #[error("FAVORITES_ADDR must be an address like 127.0.0.1:3002, not {0:?}")]
-    BadAddr(String),
-    #[error(
-        "JWT_JWKS_URL must be an https:// URL (http:// only for localhost), not {0:?}: \
-         the keys decide whose tokens are trusted, so they must not travel where anyone could change them"
-    )]
-    BadJwksUrl(String),
     #[error(
         "no way to check tokens: set JWT_JWKS_URL to the main app's /.well-known/jwks.json \
          (or JWT_SECRET in shared-secret mode)"
@@ -30,8 +27,33 @@ pub enum FavoritesConfigError {
     TwoKeys,
     #[error("{0}")]
     Main(#[from] ConfigError),
-    #[error("DPOP_REQUIRED must be 1 or 0, not {0:?}")]
-    BadDpopFlag(String),
+}
+
+/// The favourites service's own settings, and those it shares with the app.
+#[derive(Clone, Debug, clap::Args)]
+pub struct FavoritesSettings {
+    /// Address to listen on (3001 is cargo-leptos' reload port)
+    #[arg(long = "addr", env = "FAVORITES_ADDR", value_name = "ADDR", value_parser = socket_addr,
+          default_value = DEFAULT_ADDR)]
+    pub addr: SocketAddr,
+    /// Its own database (SQLite)
+    #[arg(long = "database-url", env = "FAVORITES_DATABASE_URL", value_name = "URL",
+          value_parser = text, default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+    /// Browser origins allowed to call it (CORS), comma-separated: the main app's
+    #[arg(long = "allowed-origins", env = "FAVORITES_ALLOWED_ORIGINS", value_name = "URLS",
+          value_delimiter = ',', value_parser = origin, default_value = DEFAULT_ALLOWED_ORIGIN)]
+    pub allowed_origins: Vec<String>,
+    /// The origin browsers reach it at; DPoP proofs must name it [default: http:// + its address]
+    #[arg(long = "public-origin", env = "FAVORITES_PUBLIC_ORIGIN", value_name = "URL",
+          value_parser = origin)]
+    pub public_origin: Option<String>,
+    /// Where the main app publishes its public keys; https:// except for localhost
+    /// [default: http://127.0.0.1:3000/.well-known/jwks.json outside a release build]
+    #[arg(long = "jwks-url", env = "JWT_JWKS_URL", value_name = "URL", value_parser = jwks_url)]
+    pub jwks_url: Option<String>,
+    #[command(flatten)]
+    pub shared: SharedSettings,
 }
 
 /// Whom the favourites service trusts to have issued a token.
@@ -51,68 +73,59 @@ pub struct FavoritesConfig {
     /// Browser origins allowed to call this service (CORS).
     pub allowed_origins: Vec<String>,
     pub keys: TrustedKeys,
-    /// `FAVORITES_PUBLIC_ORIGIN`: where browsers reach this service, which
-    /// DPoP proofs must name (`htu`); `http://` + `FAVORITES_ADDR` by default.
+    /// Where browsers reach this service, which DPoP proofs must name (`htu`).
     pub public_origin: String,
-    /// `DPOP_REQUIRED=1`: bearer tokens are refused, as on the main app.
+    /// Bearer tokens are refused, as on the main app.
     pub dpop_required: bool,
-    /// `VERIFIED_TOKENS`: how many verified tokens to remember.
+    /// How many verified tokens to remember.
     pub verified_tokens: usize,
-    /// `METRICS_ADDR`: the separate listener for `/metrics`, if any.
+    /// The separate listener for `/metrics`, if any.
     pub metrics_addr: Option<SocketAddr>,
 }
 
 impl FavoritesConfig {
-    pub fn from_env() -> Result<Self, FavoritesConfigError> {
-        // A release build is production: no development defaults for keys.
-        Self::from_vars(!cfg!(debug_assertions), |name| std::env::var(name).ok())
-    }
-
+    /// The configuration the variables looked up by `var` make (blank is
+    /// unset); `production` needs to be told whom to trust.
     pub fn from_vars(
         production: bool,
         var: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, FavoritesConfigError> {
-        let set = |name: &str| var(name).filter(|value| !value.trim().is_empty());
-        let addr_text = set("FAVORITES_ADDR").unwrap_or_else(|| DEFAULT_ADDR.to_owned());
-        let addr = addr_text
-            .trim()
-            .parse()
-            .map_err(|_| FavoritesConfigError::BadAddr(addr_text.clone()))?;
-        let database_url =
-            set("FAVORITES_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-        let allowed_origins = set("FAVORITES_ALLOWED_ORIGINS")
-            .unwrap_or_else(|| DEFAULT_ALLOWED_ORIGIN.to_owned())
-            .split(',')
-            .map(|origin| parse_origin("FAVORITES_ALLOWED_ORIGINS", origin))
-            .collect::<Result<Vec<_>, _>>()?;
-        let keys = match (set("JWT_JWKS_URL"), set("JWT_SECRET")) {
+        #[derive(clap::Parser)]
+        struct Settings {
+            #[command(flatten)]
+            settings: FavoritesSettings,
+        }
+        let Settings { settings } =
+            values::parse_vars(var).map_err(ConfigError::from_clap::<Settings>)?;
+        Self::from_settings(production, settings)
+    }
+
+    /// What the settings mean together; a release build (`production`)
+    /// has no default for whom to trust.
+    pub fn from_settings(
+        production: bool,
+        settings: FavoritesSettings,
+    ) -> Result<Self, FavoritesConfigError> {
+        let shared = settings.shared;
+        let keys = match (settings.jwks_url, shared.jwt_secret) {
             (Some(_), Some(_)) => return Err(FavoritesConfigError::TwoKeys),
-            (Some(url), None) => TrustedKeys::Jwks(check_jwks_url(&url)?),
+            (Some(url), None) => TrustedKeys::Jwks(url),
             (None, Some(secret)) => {
                 TrustedKeys::SharedSecret(JwtSecret::new(secret).map_err(ConfigError::WeakSecret)?)
             }
             (None, None) if production => return Err(FavoritesConfigError::NoKeys),
             (None, None) => TrustedKeys::Jwks(DEFAULT_JWKS_URL.to_owned()),
         };
-        let public_origin = match set("FAVORITES_PUBLIC_ORIGIN") {
-            None => format!("http://{addr}"),
-            Some(url) => parse_origin("FAVORITES_PUBLIC_ORIGIN", &url)?,
-        };
-        let dpop_required = match set("DPOP_REQUIRED").as_deref() {
-            None | Some("0") => false,
-            Some("1") => true,
-            Some(other) => return Err(FavoritesConfigError::BadDpopFlag(other.to_owned())),
-        };
-        let verified_tokens = parse_verified_tokens(set("VERIFIED_TOKENS"))?;
-        let metrics_addr = parse_metrics_addr(set("METRICS_ADDR"))?;
         Ok(Self {
-            metrics_addr,
-            public_origin,
-            dpop_required,
-            verified_tokens,
-            addr,
-            database_url,
-            allowed_origins,
+            public_origin: settings
+                .public_origin
+                .unwrap_or_else(|| format!("http://{}", settings.addr)),
+            metrics_addr: shared.metrics_addr,
+            dpop_required: shared.dpop_required,
+            verified_tokens: shared.verified_tokens as usize,
+            addr: settings.addr,
+            database_url: settings.database_url,
+            allowed_origins: settings.allowed_origins,
             keys,
         })
     }
@@ -123,10 +136,16 @@ impl FavoritesConfig {
     }
 }
 
-/// `https://…`, or `http://` to this machine only.
-fn check_jwks_url(url: &str) -> Result<String, FavoritesConfigError> {
+/// `https://…`, or `http://` to this machine only: the keys decide whose
+/// tokens are trusted, so they must not travel where anyone could change them.
+fn jwks_url(url: &str) -> Result<String, String> {
     let url = url.trim();
-    let bad = || FavoritesConfigError::BadJwksUrl(url.to_owned());
+    let bad = || {
+        format!(
+            "must be an https:// URL (http:// only for localhost), not {url:?}: the keys decide \
+             whose tokens are trusted, so they must not travel where anyone could change them"
+        )
+    };
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad());
     }
@@ -165,6 +184,19 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         FavoritesConfig::from_vars(production, |name| vars.get(name).cloned())
+    }
+
+    /// The reason given when `result` refused the value of `variable`.
+    #[track_caller]
+    fn refused(result: Result<FavoritesConfig, FavoritesConfigError>, variable: &str) -> String {
+        match result {
+            Err(FavoritesConfigError::Main(ConfigError::Setting {
+                variable: named,
+                reason,
+                ..
+            })) if named == variable => reason,
+            other => panic!("expected {variable} to be refused, got {other:?}"),
+        }
     }
 
     #[test]
@@ -209,13 +241,7 @@ mod tests {
             "ftp://127.0.0.1/jwks.json",
             "https://",
         ] {
-            assert!(
-                matches!(
-                    config(true, &[("JWT_JWKS_URL", bad)]),
-                    Err(FavoritesConfigError::BadJwksUrl(_))
-                ),
-                "{bad}"
-            );
+            refused(config(true, &[("JWT_JWKS_URL", bad)]), "JWT_JWKS_URL");
         }
     }
 
@@ -249,10 +275,13 @@ mod tests {
             many.allowed_origins,
             vec!["https://a.example", "http://127.0.0.1:3000"]
         );
-        assert!(config(false, &[("FAVORITES_ALLOWED_ORIGINS", "*")]).is_err());
-        assert!(matches!(
+        refused(
+            config(false, &[("FAVORITES_ALLOWED_ORIGINS", "*")]),
+            "FAVORITES_ALLOWED_ORIGINS",
+        );
+        refused(
             config(false, &[("FAVORITES_ADDR", "port 80")]),
-            Err(FavoritesConfigError::BadAddr(_))
-        ));
+            "FAVORITES_ADDR",
+        );
     }
 }

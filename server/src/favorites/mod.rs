@@ -49,6 +49,8 @@ pub enum FavoritesStartError {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
+    #[error("could not start the async runtime: {0}")]
+    Runtime(std::io::Error),
 }
 
 /// Opens the database and sets up token checking. In public-key mode the
@@ -88,10 +90,11 @@ pub async fn build_state(config: &FavoritesConfig) -> Result<FavoritesState, Fav
         config.dpop_required,
     )
     .map_err(|_| {
-        FavoritesConfigError::Main(crate::config::ConfigError::BadUrl {
-            name: "FAVORITES_PUBLIC_ORIGIN",
-            value: config.public_origin.clone(),
-        })
+        FavoritesConfigError::Main(crate::config::ConfigError::bad_origin(
+            "FAVORITES_PUBLIC_ORIGIN",
+            "public-origin",
+            &config.public_origin,
+        ))
     })?;
     dpop.prune_every(std::time::Duration::from_secs(30));
     Ok(FavoritesState {

@@ -1,11 +1,19 @@
-//! Configuration from environment variables, validated before anything starts.
+//! Configuration: every setting from its flag or environment variable
+//! (`settings`, declared for clap, so `--help` lists them), each value
+//! checked as it is read (`values`), then what they mean together checked
+//! here, before anything starts.
+
+mod settings;
+pub mod values;
+
+pub use settings::{AppSettings, LogFormat, MAX_VERIFIED_TOKENS, SharedSettings};
 
 use crate::serve::ServeLimits;
 use app::{
     auth::{
         JwtSecret, SecretError, ThrottleLimits,
         keys::{KeyEncryptionKey, SealError},
-        refresh::{DEFAULT_REFRESH_MAX_AGE, DEFAULT_REFRESH_TTL, RefreshSettings},
+        refresh::RefreshSettings,
     },
     db::{DatabaseKind, DatabaseOptions},
     state::PhotoSettings,
@@ -28,10 +36,6 @@ pub const DEFAULT_FAVORITES_URL: &str = "http://127.0.0.1:3002";
 /// How long other services may cache the JWKS: long enough to spare the
 /// issuer, short enough that a retired key leaves their caches soon.
 const DEFAULT_JWKS_MAX_AGE_SECONDS: u32 = 300;
-/// A token may live at most 30 days; longer is a configuration mistake.
-const MAX_TOKEN_TTL_SECONDS: u64 = 30 * 24 * 3600;
-/// Browsers cap a cookie's life at 400 days; a login can't outlive its cookie.
-const MAX_REFRESH_SECONDS: u32 = 400 * 86_400;
 /// Where a generated development signing key is kept, next to the database.
 const DEV_KEY_FILE: &str = "dev-jwt-ed25519.pem";
 /// How often instances reread keys kept in the database: a rotation is
@@ -43,6 +47,16 @@ const DEFAULT_PHOTO_WORKERS: u32 = 2;
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
+    /// One setting's value, refused as it was read.
+    #[error("{variable} ({flag}) {reason}")]
+    Setting {
+        variable: String,
+        flag: String,
+        reason: String,
+    },
+    /// Anything else clap refused (an unknown flag, say), in its words.
+    #[error("{0}")]
+    Arguments(String),
     #[error("Leptos configuration: {0}")]
     Leptos(String),
     #[error("{0}")]
@@ -74,70 +88,27 @@ pub enum ConfigError {
     )]
     SharedSecretHasNoKeys,
     #[error(
-        "{name} must be an http:// or https:// origin like http://127.0.0.1:3002, not {value:?}"
-    )]
-    BadUrl { name: &'static str, value: String },
-    #[error(
-        "JWT_TTL_SECONDS must be a whole number of seconds from 1 to {MAX_TOKEN_TTL_SECONDS}, not {0:?}"
-    )]
-    BadTtl(String),
-    #[error(
         "REFRESH_MAX_AGE_SECONDS ({max_age}) is shorter than REFRESH_TTL_SECONDS ({ttl}): the absolute \
          end of a login must not come before its sliding end"
     )]
     RefreshMaxAgeBelowTtl { ttl: u64, max_age: u64 },
-    #[error("{name} must be a whole number from 1 to {max}, not {value:?}")]
-    BadNumber {
-        name: &'static str,
-        value: String,
-        max: u64,
-    },
-    #[error(
-        "DATABASE_URL must be sqlite://PATH (the default, one instance) or postgres://USER@HOST/DB \
-         (several instances), not one starting {0:?}"
-    )]
-    BadDatabaseUrl(String),
-    #[error("TRUSTED_PROXY_ADDRESSES must list IP addresses separated by commas; {0:?} is not one")]
-    BadProxyAddress(String),
-    #[error("PHOTO_SPOTS_DEMO must be 1 or 0, not {0:?}")]
-    BadDemoFlag(String),
-    #[error("DPOP_REQUIRED must be 1 or 0, not {0:?}")]
-    BadDpopFlag(String),
-    #[error(
-        "VERIFIED_TOKENS must be a whole number from 0 (check every signature) to \
-         {MAX_VERIFIED_TOKENS}, not {0:?}"
-    )]
-    BadVerifiedTokens(String),
-    #[error(
-        "METRICS_ADDR must be an address and port to listen on, such as 127.0.0.1:9100, not {0:?}"
-    )]
-    BadMetricsAddress(String),
 }
 
-/// `METRICS_ADDR`: where `/metrics` is served; unset (or empty) means off.
-pub fn parse_metrics_addr(value: Option<String>) -> Result<Option<SocketAddr>, ConfigError> {
-    value
-        .map(|value| {
-            value
-                .trim()
-                .parse()
-                .map_err(|_| ConfigError::BadMetricsAddress(value.chars().take(64).collect()))
-        })
-        .transpose()
-}
+impl ConfigError {
+    /// `value` of `variable` (flag `--flag`) is not a usable origin.
+    pub fn bad_origin(variable: &str, flag: &str, value: &str) -> Self {
+        Self::Setting {
+            variable: variable.to_owned(),
+            flag: format!("--{flag}"),
+            reason: format!("must be an http:// or https:// origin, not {value:?}"),
+        }
+    }
 
-/// The most verified tokens a service may be told to remember (about 1.2 GB).
-pub const MAX_VERIFIED_TOKENS: usize = 1_000_000;
-
-/// `VERIFIED_TOKENS`: how many verified tokens each service remembers so
-/// that their signature is checked once (see `app::auth::verified_cache`).
-pub fn parse_verified_tokens(value: Option<String>) -> Result<usize, ConfigError> {
-    let Some(value) = value else {
-        return Ok(app::auth::DEFAULT_VERIFIED_TOKENS);
-    };
-    match value.trim().parse::<usize>() {
-        Ok(n) if n <= MAX_VERIFIED_TOKENS => Ok(n),
-        _ => Err(ConfigError::BadVerifiedTokens(value)),
+    /// `error` from parsing settings of `P`, naming the variable where one
+    /// value was refused.
+    pub fn from_clap<P: clap::CommandFactory>(error: clap::Error) -> Self {
+        values::name_the_variable(&P::command(), error)
+            .unwrap_or_else(|error| Self::Arguments(error.render().to_string()))
     }
 }
 
@@ -190,39 +161,34 @@ pub struct Config {
     pub favorites_url: String,
     /// When failed logins are answered with 429.
     pub login_limits: ThrottleLimits,
-    /// Load balancers whose `X-Forwarded-For` names the client
-    /// (`TRUSTED_PROXY_ADDRESSES`, comma-separated; none by default).
+    /// Load balancers whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
-    /// Where photo files go (`PHOTOS_DIR`) and how many uploads are decoded
-    /// at once (`PHOTO_WORKERS`).
+    /// Where photo files go and how many uploads are decoded at once.
     pub photos: PhotoSettings,
-    /// Create the demo users (john and jack) if they are missing: set by
-    /// `PHOTO_SPOTS_DEMO`, on by default in development only.
+    /// Create the demo users if they are missing: on by default in
+    /// development only.
     pub demo: bool,
     /// How long a client may take to send a request, and how many
-    /// connections are served at once (`HTTP_*`).
+    /// connections are served at once.
     pub serve: ServeLimits,
-    /// `PUBLIC_ORIGIN`: where browsers reach this app (behind a load
-    /// balancer, its address). DPoP proofs must name it in `htu`; the
-    /// `Host` header, which clients and proxies write, decides nothing.
-    /// `http://` + the Leptos site address by default.
+    /// Where browsers reach this app (behind a load balancer, its address).
+    /// DPoP proofs must name it in `htu`; the `Host` header, which clients
+    /// and proxies write, decides nothing.
     pub public_origin: String,
-    /// `DPOP_REQUIRED=1`: only sender-constrained tokens; logins without a
-    /// DPoP proof and bearer tokens are refused (401). Off by default, so
-    /// curl and simple clients get bearer tokens.
+    /// Only sender-constrained tokens; logins without a DPoP proof and
+    /// bearer tokens are refused (401). Off by default, so curl and simple
+    /// clients get bearer tokens.
     pub dpop_required: bool,
-    /// `VERIFIED_TOKENS`: how many verified tokens to remember.
+    /// How many verified tokens to remember.
     pub verified_tokens: usize,
-    /// `METRICS_ADDR`: the separate listener for `/metrics`, if any.
+    /// The separate listener for `/metrics`, if any.
     pub metrics_addr: Option<SocketAddr>,
 }
 
 impl Config {
-    /// Reads `LEPTOS_*`, `DATABASE_URL`, `JWT_PRIVATE_KEY_FILE`,
-    /// `JWT_KEY_ENCRYPTION_KEY`, `JWT_KEY_REFRESH_SECONDS`, `JWT_SECRET`,
-    /// `JWT_TTL_SECONDS`, `JWKS_MAX_AGE_SECONDS`, `FAVORITES_URL`, the login
-    /// limits and `PHOTO_SPOTS_DEMO` from the process environment.
-    pub fn from_env() -> Result<Self, ConfigError> {
+    /// The settings with the Leptos options of this process (`LEPTOS_*`,
+    /// as cargo-leptos or a deployment sets them).
+    pub fn load(settings: AppSettings) -> Result<Self, ConfigError> {
         let mut leptos_options = get_configuration(None)
             .map_err(|e| ConfigError::Leptos(e.to_string()))?
             .leptos_options;
@@ -236,10 +202,11 @@ impl Config {
                 .and_then(|exe| Some(exe.parent()?.join(leptos_options.hash_file.as_ref())))
                 .is_some_and(|file| file.is_file());
         }
-        Self::from_vars(leptos_options, |name| std::env::var(name).ok())
+        Self::from_settings(!cfg!(debug_assertions), leptos_options, settings)
     }
 
-    /// As [`from_env`](Self::from_env), with the variables looked up by `var`.
+    /// The configuration the variables looked up by `var` make (blank is
+    /// unset), as a debug or release build of this binary would read them.
     pub fn from_vars(
         leptos_options: LeptosOptions,
         var: impl Fn(&str) -> Option<String>,
@@ -247,13 +214,31 @@ impl Config {
         Self::for_build(!cfg!(debug_assertions), leptos_options, var)
     }
 
-    /// As [`from_vars`](Self::from_vars), for a release build or not.
     fn for_build(
         release_build: bool,
-        mut leptos_options: LeptosOptions,
+        leptos_options: LeptosOptions,
         var: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, ConfigError> {
-        let set = |name: &str| var(name).filter(|value| !value.is_empty());
+        #[derive(clap::Parser)]
+        struct Settings {
+            #[command(flatten)]
+            settings: AppSettings,
+        }
+        let Settings { settings } =
+            values::parse_vars(var).map_err(ConfigError::from_clap::<Settings>)?;
+        Self::from_settings(release_build, leptos_options, settings)
+    }
+
+    /// What the settings mean together, for a release build or not.
+    pub fn from_settings(
+        release_build: bool,
+        mut leptos_options: LeptosOptions,
+        settings: AppSettings,
+    ) -> Result<Self, ConfigError> {
+        let AppSettings { shared, .. } = &settings;
+        if let Some(addr) = settings.site_addr {
+            leptos_options.site_addr = addr;
+        }
         // A release build (or LEPTOS_ENV=PROD) is production.
         let production = leptos_options.env == Env::PROD || release_build;
         // One answer everywhere: what reads the Leptos options (the page's
@@ -263,83 +248,11 @@ impl Config {
         leptos_options.env = if production { Env::PROD } else { Env::DEV };
         // Development gets the demo users unless told otherwise; production
         // only when asked.
-        let demo = match set("PHOTO_SPOTS_DEMO").as_deref() {
-            None => !production,
-            Some("0") => false,
-            Some("1") => true,
-            Some(other) => return Err(ConfigError::BadDemoFlag(other.to_owned())),
-        };
-        let database_url = set("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-        if DatabaseKind::of(&database_url).is_none() {
-            let scheme = database_url.split(':').next().unwrap_or_default();
-            return Err(ConfigError::BadDatabaseUrl(
-                scheme.chars().take(20).collect(),
-            ));
-        }
-        let token_ttl = match set("JWT_TTL_SECONDS") {
-            None => DEFAULT_TOKEN_TTL,
-            Some(raw) => parse_ttl(&raw)?,
-        };
-        let public_origin = match set("PUBLIC_ORIGIN") {
-            None => format!("http://{}", leptos_options.site_addr),
-            Some(url) => parse_origin("PUBLIC_ORIGIN", &url)?,
-        };
-        let dpop_required = match set("DPOP_REQUIRED").as_deref() {
-            None | Some("0") => false,
-            Some("1") => true,
-            Some(other) => return Err(ConfigError::BadDpopFlag(other.to_owned())),
-        };
-        let verified_tokens = parse_verified_tokens(set("VERIFIED_TOKENS"))?;
-        let metrics_addr = parse_metrics_addr(set("METRICS_ADDR"))?;
-        let favorites_url = match set("FAVORITES_URL") {
-            None => DEFAULT_FAVORITES_URL.to_owned(),
-            Some(url) => parse_origin("FAVORITES_URL", &url)?,
-        };
-        let number = |name: &'static str, default: u32, max: u32| match set(name) {
-            None => Ok(default),
-            Some(value) => match value.trim().parse::<u32>() {
-                Ok(n) if (1..=max).contains(&n) => Ok(n),
-                _ => Err(ConfigError::BadNumber {
-                    name,
-                    value,
-                    max: max.into(),
-                }),
-            },
-        };
-        let defaults = ThrottleLimits::default();
-        let login_limits = ThrottleLimits {
-            per_address: number(
-                "LOGIN_MAX_FAILURES_PER_ADDRESS",
-                defaults.per_address,
-                1_000_000,
-            )?,
-            per_username: number(
-                "LOGIN_MAX_FAILURES_PER_USERNAME",
-                defaults.per_username,
-                1_000_000,
-            )?,
-            window: Duration::from_secs(
-                number(
-                    "LOGIN_FAILURE_WINDOW_SECONDS",
-                    defaults.window.as_secs() as u32,
-                    86_400,
-                )?
-                .into(),
-            ),
-        };
-        let seconds =
-            |name, default, max| number(name, default, max).map(|n| Duration::from_secs(n.into()));
+        let demo = settings.demo.unwrap_or(!production);
+        let seconds = |n: u32| Duration::from_secs(n.into());
         let refresh = RefreshSettings {
-            ttl: seconds(
-                "REFRESH_TTL_SECONDS",
-                DEFAULT_REFRESH_TTL.as_secs() as u32,
-                MAX_REFRESH_SECONDS,
-            )?,
-            max_age: seconds(
-                "REFRESH_MAX_AGE_SECONDS",
-                DEFAULT_REFRESH_MAX_AGE.as_secs() as u32,
-                MAX_REFRESH_SECONDS,
-            )?,
+            ttl: seconds(settings.refresh_ttl_seconds),
+            max_age: seconds(settings.refresh_max_age_seconds),
             secure_cookie: production,
         };
         if refresh.max_age < refresh.ttl {
@@ -348,124 +261,86 @@ impl Config {
                 max_age: refresh.max_age.as_secs(),
             });
         }
-        let jwks_max_age = Duration::from_secs(
-            number("JWKS_MAX_AGE_SECONDS", DEFAULT_JWKS_MAX_AGE_SECONDS, 86_400)?.into(),
-        );
-        let signing = match (
-            set("JWT_SECRET"),
-            set("JWT_PRIVATE_KEY_FILE"),
-            set("JWT_KEY_ENCRYPTION_KEY"),
-        ) {
-            (Some(secret), None, None) => Signing::SharedSecret(JwtSecret::new(secret)?),
-            (None, Some(path), None) => Signing::KeyFile(PathBuf::from(path)),
-            (None, None, Some(kek)) => {
-                if DatabaseKind::of(&database_url) != Some(DatabaseKind::Postgres) {
-                    return Err(ConfigError::KeysInDatabaseNeedPostgres);
-                }
-                Signing::Database {
-                    kek: KeyEncryptionKey::parse(&kek)?,
-                    refresh: seconds("JWT_KEY_REFRESH_SECONDS", DEFAULT_KEY_REFRESH_SECONDS, 60)?,
-                }
-            }
-            (None, None, None) if production && !demo => return Err(ConfigError::MissingKey),
-            (None, None, None) => {
-                let dir = database_dir(&database_url).unwrap_or_else(|| PathBuf::from("data"));
-                Signing::DevKeyFile(dir.join(DEV_KEY_FILE))
-            }
-            _ => return Err(ConfigError::TwoKeys),
-        };
-        // The defaults live with DatabaseOptions; here only what the environment changes.
-        let defaults = DatabaseOptions::new(database_url);
         let database = DatabaseOptions {
-            max_connections: number("DATABASE_MAX_CONNECTIONS", defaults.max_connections, 1_000)?,
-            statement_timeout: Duration::from_millis(
-                number(
-                    "DATABASE_STATEMENT_TIMEOUT_MS",
-                    defaults.statement_timeout.as_millis() as u32,
-                    600_000,
-                )?
-                .into(),
-            ),
-            connect_timeout: seconds(
-                "DATABASE_CONNECT_TIMEOUT_SECONDS",
-                defaults.connect_timeout.as_secs() as u32,
-                300,
-            )?,
-            start_timeout: seconds(
-                "DATABASE_START_TIMEOUT_SECONDS",
-                defaults.start_timeout.as_secs() as u32,
-                86_400,
-            )?,
-            url: defaults.url,
+            url: settings.database_url.clone(),
+            max_connections: settings.database_max_connections,
+            statement_timeout: Duration::from_millis(settings.database_statement_timeout_ms.into()),
+            connect_timeout: seconds(settings.database_connect_timeout_seconds),
+            start_timeout: seconds(settings.database_start_timeout_seconds),
         };
-        let trusted_proxies = match set("TRUSTED_PROXY_ADDRESSES") {
-            None => Vec::new(),
-            Some(list) => list
-                .split(',')
-                .map(|address| {
-                    address
-                        .trim()
-                        .parse()
-                        .map_err(|_| ConfigError::BadProxyAddress(address.trim().to_owned()))
-                })
-                .collect::<Result<_, _>>()?,
-        };
+        let signing = signing(&settings, production && !demo)?;
         let photos = PhotoSettings {
             // Next to the SQLite file by default, so one directory holds
             // everything a single instance keeps.
-            dir: set("PHOTOS_DIR").map(PathBuf::from).unwrap_or_else(|| {
+            dir: settings.photos_dir.clone().unwrap_or_else(|| {
                 database_dir(&database.url)
                     .unwrap_or_else(|| PathBuf::from("data"))
                     .join("photos")
             }),
-            workers: number("PHOTO_WORKERS", DEFAULT_PHOTO_WORKERS, 64)? as usize,
-        };
-        let defaults = ServeLimits::default();
-        let serve = ServeLimits {
-            header_timeout: seconds(
-                "HTTP_HEADER_TIMEOUT_SECONDS",
-                defaults.header_timeout.as_secs() as u32,
-                300,
-            )?,
-            body_timeout: seconds(
-                "HTTP_BODY_TIMEOUT_SECONDS",
-                defaults.body_timeout.as_secs() as u32,
-                3600,
-            )?,
-            max_connections: number(
-                "HTTP_MAX_CONNECTIONS",
-                defaults.max_connections as u32,
-                1_000_000,
-            )? as usize,
+            workers: settings.photo_workers as usize,
         };
         Ok(Self {
-            public_origin,
-            dpop_required,
-            verified_tokens,
-            metrics_addr,
-            serve,
+            public_origin: settings
+                .public_origin
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", leptos_options.site_addr)),
+            dpop_required: shared.dpop_required,
+            verified_tokens: shared.verified_tokens as usize,
+            metrics_addr: shared.metrics_addr,
+            serve: ServeLimits {
+                header_timeout: seconds(settings.http_header_timeout_seconds),
+                body_timeout: seconds(settings.http_body_timeout_seconds),
+                max_connections: settings.http_max_connections as usize,
+            },
             photos,
-            trusted_proxies,
-            login_limits,
+            trusted_proxies: settings.trusted_proxy_addresses.clone(),
+            login_limits: ThrottleLimits {
+                per_address: settings.login_max_failures_per_address,
+                per_username: settings.login_max_failures_per_username,
+                window: seconds(settings.login_failure_window_seconds),
+            },
             leptos_options,
             database,
             signing,
-            token_ttl,
+            token_ttl: seconds(settings.jwt_ttl_seconds),
             refresh,
-            jwks_max_age,
-            favorites_url,
+            jwks_max_age: seconds(settings.jwks_max_age_seconds),
+            favorites_url: settings.favorites_url,
             demo,
         })
     }
 }
 
-fn parse_ttl(raw: &str) -> Result<Duration, ConfigError> {
-    match raw.trim().parse::<u64>() {
-        Ok(seconds) if (1..=MAX_TOKEN_TTL_SECONDS).contains(&seconds) => {
-            Ok(Duration::from_secs(seconds))
-        }
-        _ => Err(ConfigError::BadTtl(raw.to_owned())),
-    }
+/// One way to sign: a key file, keys in PostgreSQL, or the shared secret;
+/// with none, a development key unless `key_required`.
+fn signing(settings: &AppSettings, key_required: bool) -> Result<Signing, ConfigError> {
+    let kind = DatabaseKind::of(&settings.database_url);
+    Ok(
+        match (
+            &settings.shared.jwt_secret,
+            &settings.jwt_private_key_file,
+            &settings.jwt_key_encryption_key,
+        ) {
+            (Some(secret), None, None) => Signing::SharedSecret(JwtSecret::new(secret.clone())?),
+            (None, Some(path), None) => Signing::KeyFile(path.clone()),
+            (None, None, Some(kek)) => {
+                if kind != Some(DatabaseKind::Postgres) {
+                    return Err(ConfigError::KeysInDatabaseNeedPostgres);
+                }
+                Signing::Database {
+                    kek: KeyEncryptionKey::parse(kek)?,
+                    refresh: Duration::from_secs(settings.jwt_key_refresh_seconds.into()),
+                }
+            }
+            (None, None, None) if key_required => return Err(ConfigError::MissingKey),
+            (None, None, None) => {
+                let dir =
+                    database_dir(&settings.database_url).unwrap_or_else(|| PathBuf::from("data"));
+                Signing::DevKeyFile(dir.join(DEV_KEY_FILE))
+            }
+            _ => return Err(ConfigError::TwoKeys),
+        },
+    )
 }
 
 /// The directory holding the SQLite file named by `database_url`
@@ -482,25 +357,6 @@ pub fn database_dir(database_url: &str) -> Option<PathBuf> {
         return None;
     }
     Path::new(path).parent().map(Path::to_path_buf)
-}
-
-/// `value` if it is an http(s) origin (scheme, host, optional port, no
-/// path), without a trailing slash.
-pub fn parse_origin(name: &'static str, value: &str) -> Result<String, ConfigError> {
-    let bad = || ConfigError::BadUrl {
-        name,
-        value: value.to_owned(),
-    };
-    let trimmed = value.trim().trim_end_matches('/');
-    let authority = trimmed
-        .strip_prefix("http://")
-        .or_else(|| trimmed.strip_prefix("https://"))
-        .ok_or_else(bad)?;
-    let allowed = |c: char| c.is_ascii_alphanumeric() || ".-:[]".contains(c);
-    if authority.is_empty() || !authority.chars().all(allowed) {
-        return Err(bad());
-    }
-    Ok(trimmed.to_owned())
 }
 
 #[cfg(test)]
@@ -533,6 +389,19 @@ mod tests {
         config(Env::DEV, &[("JWT_SECRET", GOOD_SECRET), (name, value)])
     }
 
+    /// The reason given when `result` refused the value of `variable`.
+    #[track_caller]
+    fn refused(result: Result<Config, ConfigError>, variable: &str) -> String {
+        match result {
+            Err(ConfigError::Setting {
+                variable: named,
+                reason,
+                ..
+            }) if named == variable => reason,
+            other => panic!("expected {variable} to be refused, got {other:?}"),
+        }
+    }
+
     #[test]
     fn metrics_are_off_unless_an_address_is_given_and_a_bad_one_is_refused() {
         let config = config(Env::DEV, &[("JWT_SECRET", GOOD_SECRET)]).unwrap();
@@ -555,11 +424,12 @@ mod tests {
 
     #[test]
     fn refresh_lifetimes_must_make_sense() {
-        for (ttl, max_age) in [("0", "60"), ("60", "x"), ("60", "999999999")] {
-            assert!(matches!(
-                config_with_refresh(ttl, max_age).unwrap_err(),
-                ConfigError::BadNumber { .. }
-            ));
+        for (ttl, max_age, variable) in [
+            ("0", "60", "REFRESH_TTL_SECONDS"),
+            ("60", "x", "REFRESH_MAX_AGE_SECONDS"),
+            ("60", "999999999", "REFRESH_MAX_AGE_SECONDS"),
+        ] {
+            refused(config_with_refresh(ttl, max_age), variable);
         }
         let error = config_with_refresh("7200", "3600").unwrap_err();
         assert!(
@@ -687,7 +557,7 @@ mod tests {
             "http://a b",
             "http://x/path",
         ] {
-            assert!(matches!(dev(bad), Err(ConfigError::BadUrl { .. })), "{bad}");
+            refused(dev(bad), "FAVORITES_URL");
         }
         let default = config(Env::DEV, &[("JWT_SECRET", GOOD_SECRET)]).unwrap();
         assert_eq!(default.favorites_url, DEFAULT_FAVORITES_URL);
@@ -772,17 +642,17 @@ mod tests {
                 ("LOGIN_MAX_FAILURES_PER_ADDRESS", "0"),
             ],
         );
-        assert!(matches!(bad, Err(ConfigError::BadNumber { .. })));
+        let reason = refused(bad, "LOGIN_MAX_FAILURES_PER_ADDRESS");
+        assert_eq!(reason, "must be a whole number from 1 to 1000000");
     }
 
     #[test]
     fn bad_ttl_and_demo_flag_are_refused() {
         for ttl in ["0", "-5", "abc", "99999999999"] {
-            let result = dev_with("JWT_TTL_SECONDS", ttl);
-            assert!(matches!(result, Err(ConfigError::BadTtl(_))), "{ttl}");
+            refused(dev_with("JWT_TTL_SECONDS", ttl), "JWT_TTL_SECONDS");
         }
-        let result = dev_with("PHOTO_SPOTS_DEMO", "yes");
-        assert!(matches!(result, Err(ConfigError::BadDemoFlag(_))));
+        let reason = refused(dev_with("PHOTO_SPOTS_DEMO", "yes"), "PHOTO_SPOTS_DEMO");
+        assert_eq!(reason, "must be 1 or 0");
     }
 
     #[test]
@@ -793,10 +663,7 @@ mod tests {
         assert_eq!(with("0").unwrap().verified_tokens, 0);
         assert_eq!(with(" 500 ").unwrap().verified_tokens, 500);
         for bad in ["-1", "many", "1000001", "1e6"] {
-            assert!(
-                matches!(with(bad), Err(ConfigError::BadVerifiedTokens(_))),
-                "{bad}"
-            );
+            refused(with(bad), "VERIFIED_TOKENS");
         }
     }
 
@@ -819,10 +686,12 @@ mod tests {
             Duration::from_millis(1500)
         );
         assert_eq!(config.database.connect_timeout, Duration::from_secs(2));
-        let mysql = dev_with("DATABASE_URL", "mysql://x/y");
-        assert!(matches!(mysql, Err(ConfigError::BadDatabaseUrl(scheme)) if scheme == "mysql"));
-        let zero_pool = dev_with("DATABASE_MAX_CONNECTIONS", "0");
-        assert!(matches!(zero_pool, Err(ConfigError::BadNumber { .. })));
+        let mysql = refused(dev_with("DATABASE_URL", "mysql://x/y"), "DATABASE_URL");
+        assert!(mysql.contains("\"mysql\""), "{mysql}");
+        refused(
+            dev_with("DATABASE_MAX_CONNECTIONS", "0"),
+            "DATABASE_MAX_CONNECTIONS",
+        );
     }
 
     #[test]
@@ -843,7 +712,8 @@ mod tests {
                 ("TRUSTED_PROXY_ADDRESSES", "127.0.0.1,haproxy"),
             ],
         );
-        assert!(matches!(bad, Err(ConfigError::BadProxyAddress(name)) if name == "haproxy"));
+        let reason = refused(bad, "TRUSTED_PROXY_ADDRESSES");
+        assert!(reason.contains("\"haproxy\""), "{reason}");
     }
 
     #[test]
@@ -858,5 +728,29 @@ mod tests {
             Some(PathBuf::from("/var/lib/ps"))
         );
         assert_eq!(database_dir("sqlite::memory:"), None);
+    }
+
+    #[test]
+    fn a_blank_variable_counts_as_unset() {
+        let config = config(
+            Env::DEV,
+            &[
+                ("JWT_SECRET", GOOD_SECRET),
+                ("JWT_TTL_SECONDS", " "),
+                ("DATABASE_URL", ""),
+            ],
+        )
+        .unwrap();
+        assert_eq!(config.token_ttl, DEFAULT_TOKEN_TTL);
+        assert_eq!(config.database.url, DEFAULT_DATABASE_URL);
+    }
+
+    #[test]
+    fn a_refused_value_names_its_variable_and_flag() {
+        let error = dev_with("HTTP_MAX_CONNECTIONS", "lots").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "HTTP_MAX_CONNECTIONS (--http-max-connections) must be a whole number from 1 to 1000000"
+        );
     }
 }

@@ -1,0 +1,160 @@
+//! The command lines of both binaries, `server` and `favorites`: their
+//! subcommands and settings, as clap declares them (`--help`). Every
+//! setting also comes from its environment variable, which is how
+//! deployments set them.
+
+use crate::{
+    config::{AppSettings, values},
+    favorites::config::FavoritesSettings,
+};
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Photo Spots: the app, its JSON API and the signing keys' JWKS.
+///
+/// Every setting may be given as a flag or as its environment variable
+/// (shown in brackets); a flag wins. A variable set to nothing counts as unset.
+#[derive(Debug, Parser)]
+#[command(name = "server", version, args_override_self = true)]
+pub struct ServerCli {
+    #[command(subcommand)]
+    pub command: Option<ServerCommand>,
+    #[command(flatten)]
+    pub settings: AppSettings,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServerCommand {
+    /// Serve Photo Spots (what `server` alone does)
+    Serve,
+    /// The signing keys, with the same configuration as the server
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Who may use the admin area
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// The configuration itself
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Add a new signing key; the previous one keeps verifying until its tokens expire
+    Rotate,
+    /// Show the signing key and the published ones
+    List,
+    /// Print a fresh key-encryption key for JWT_KEY_ENCRYPTION_KEY
+    NewKek,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Let USERNAME use the admin area (from their next login)
+    GrantAdmin { username: String },
+    /// Take it away; their current tokens stop working at once
+    RevokeAdmin { username: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective configuration (secrets redacted), or the first problem (exit 1)
+    Check,
+}
+
+/// The favourites service: a second service that trusts the app's tokens.
+///
+/// Every setting may be given as a flag or as its environment variable
+/// (shown in brackets); a flag wins. A variable set to nothing counts as unset.
+#[derive(Debug, Parser)]
+#[command(name = "favorites", version, args_override_self = true)]
+pub struct FavoritesCli {
+    #[command(subcommand)]
+    pub command: Option<FavoritesCommand>,
+    #[command(flatten)]
+    pub settings: FavoritesSettings,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FavoritesCommand {
+    /// Serve the favourites service (what `favorites` alone does)
+    Serve,
+    /// The configuration itself
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+/// The command line and environment of this process, or the exit code
+/// after saying what is wrong with them: help and `--version` exit 0, a
+/// refused setting 1 (naming its variable), other usage errors 2.
+pub fn parse<P: Parser>() -> Result<P, ExitCode> {
+    values::parse_process::<P>().map_err(|error| {
+        match values::name_the_variable(&P::command(), error) {
+            Ok(problem) => {
+                eprintln!("configuration problem: {problem}");
+                ExitCode::FAILURE
+            }
+            Err(error) => {
+                // Help and version to stdout, usage errors to stderr.
+                let _ = error.print();
+                ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn both_command_lines_are_well_formed() {
+        ServerCli::command().debug_assert();
+        FavoritesCli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_setting_has_a_variable_and_a_meaning() {
+        for command in [ServerCli::command(), FavoritesCli::command()] {
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                if ["help", "version"].contains(&id) {
+                    continue;
+                }
+                assert!(arg.get_env().is_some(), "{id} has no environment variable");
+                assert!(arg.get_help().is_some(), "{id} has no help text");
+            }
+        }
+    }
+
+    #[test]
+    fn subcommands_parse_and_serve_is_the_default() {
+        let cli = ServerCli::try_parse_from(["server"]).unwrap();
+        assert!(cli.command.is_none());
+        let cli = ServerCli::try_parse_from(["server", "users", "grant-admin", "ada"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(ServerCommand::Users(UsersCommand::GrantAdmin { username })) if username == "ada"
+        ));
+        let cli = ServerCli::try_parse_from(["server", "--jwt-ttl-seconds", "60", "keys", "list"])
+            .unwrap();
+        assert_eq!(cli.settings.jwt_ttl_seconds, 60);
+        assert!(matches!(
+            cli.command,
+            Some(ServerCommand::Keys(KeysCommand::List))
+        ));
+        let cli = FavoritesCli::try_parse_from(["favorites", "config", "check"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(FavoritesCommand::Config(ConfigCommand::Check))
+        ));
+    }
+
+    #[test]
+    fn a_misspelt_command_is_a_usage_error() {
+        let error = ServerCli::try_parse_from(["server", "keys", "rotat"]).unwrap_err();
+        assert_eq!(error.kind(), clap::error::ErrorKind::InvalidSubcommand);
+        assert_eq!(error.exit_code(), 2);
+    }
+}
