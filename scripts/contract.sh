@@ -24,6 +24,7 @@ port=$(free_port)
 base="http://127.0.0.1:$port"
 LEPTOS_OUTPUT_NAME=photo-spots LEPTOS_SITE_ROOT="$PWD/target/site" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
   DATABASE_URL="sqlite://$work/photo-spots.db?mode=rwc" PHOTOS_DIR="$work/photos" \
+  PUBLIC_ORIGIN="http://localhost:$port" \
   PHOTO_SPOTS_DEMO=1 RUST_LOG=warn target/debug/server >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$work"' EXIT

@@ -61,6 +61,18 @@ pub enum ApiError {
     Forbidden,
     #[error("Photos can be at most {max_mb} MB.")]
     PhotoTooLarge { max_mb: u32 },
+    #[error("Passkeys work only where Photo Spots is reached by a name such as localhost, not by an IP address.")]
+    PasskeysUnavailable,
+    #[error("The request timed out, try again.")]
+    PasskeyRequestExpired,
+    #[error("This passkey is not registered here. Log in with your password, then add it on your profile.")]
+    PasskeyNotRegistered,
+    #[error("The passkey could not be verified. Please try again.")]
+    PasskeyRefused,
+    #[error("This passkey is already registered to your account.")]
+    PasskeyAlreadyRegistered,
+    #[error("There is no such passkey on your account.")]
+    NoSuchPasskey,
     #[error("This endpoint does not answer that HTTP method.")]
     MethodNotAllowed,
     #[error("The request is too large.")]
@@ -213,7 +225,11 @@ impl ApiError {
             Self::TooManyAttempts { .. } => 429,
             Self::Validation { .. } => 422,
             Self::BadRequest(_) => 400,
-            Self::NotFound | Self::NoSuchSpot => 404,
+            Self::NotFound | Self::NoSuchSpot | Self::NoSuchPasskey => 404,
+            Self::PasskeyNotRegistered | Self::PasskeyRefused => 401,
+            Self::PasskeyRequestExpired => 400,
+            Self::PasskeyAlreadyRegistered => 409,
+            Self::PasskeysUnavailable => 503,
             Self::MethodNotAllowed => 405,
             Self::TooLarge | Self::PhotoTooLarge { .. } => 413,
             Self::HeadersTooLarge => 431,
@@ -261,6 +277,12 @@ impl ApiError {
             Self::SlugTaken => ErrorCode::SlugTaken,
             Self::Forbidden => ErrorCode::Forbidden,
             Self::PhotoTooLarge { .. } => ErrorCode::PhotoTooLarge,
+            Self::PasskeysUnavailable => ErrorCode::PasskeysUnavailable,
+            Self::PasskeyRequestExpired => ErrorCode::PasskeyRequestExpired,
+            Self::PasskeyNotRegistered => ErrorCode::PasskeyNotRegistered,
+            Self::PasskeyRefused => ErrorCode::PasskeyRefused,
+            Self::PasskeyAlreadyRegistered => ErrorCode::PasskeyAlreadyRegistered,
+            Self::NoSuchPasskey => ErrorCode::NoSuchPasskey,
             Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             Self::TooLarge => ErrorCode::TooLarge,
             Self::HeadersTooLarge => ErrorCode::HeadersTooLarge,
@@ -296,6 +318,12 @@ enum ErrorCode {
     SlugTaken,
     Forbidden,
     PhotoTooLarge,
+    PasskeysUnavailable,
+    PasskeyRequestExpired,
+    PasskeyNotRegistered,
+    PasskeyRefused,
+    PasskeyAlreadyRegistered,
+    NoSuchPasskey,
     MethodNotAllowed,
     TooLarge,
     HeadersTooLarge,
@@ -431,6 +459,12 @@ impl From<WireError> for ApiError {
             ErrorCode::PhotoTooLarge => Self::PhotoTooLarge {
                 max_mb: wire.max_mb.unwrap_or_default(),
             },
+            ErrorCode::PasskeysUnavailable => Self::PasskeysUnavailable,
+            ErrorCode::PasskeyRequestExpired => Self::PasskeyRequestExpired,
+            ErrorCode::PasskeyNotRegistered => Self::PasskeyNotRegistered,
+            ErrorCode::PasskeyRefused => Self::PasskeyRefused,
+            ErrorCode::PasskeyAlreadyRegistered => Self::PasskeyAlreadyRegistered,
+            ErrorCode::NoSuchPasskey => Self::NoSuchPasskey,
             ErrorCode::MethodNotAllowed => Self::MethodNotAllowed,
             ErrorCode::TooLarge => Self::TooLarge,
             ErrorCode::HeadersTooLarge => Self::HeadersTooLarge,
@@ -483,6 +517,12 @@ mod tests {
             ApiError::TooManyAttempts {
                 retry_after_secs: 42,
             },
+            ApiError::PasskeysUnavailable,
+            ApiError::PasskeyRequestExpired,
+            ApiError::PasskeyNotRegistered,
+            ApiError::PasskeyRefused,
+            ApiError::PasskeyAlreadyRegistered,
+            ApiError::NoSuchPasskey,
             ApiError::Internal,
             ApiError::Network,
         ];

@@ -21,6 +21,8 @@ pub mod clock;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod passkeys;
+#[cfg(feature = "ssr")]
 mod security;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -6,6 +6,7 @@ use crate::{
         refresh::RefreshTokens,
     },
     error::ApiError,
+    passkeys::Passkeys,
     spots::store::SpotStore,
     users::UserStore,
 };
@@ -26,6 +27,8 @@ pub struct AppState {
     pub dpop: DpopPolicy,
     /// The refresh tokens that renew access tokens (one family per login).
     pub refresh: RefreshTokens,
+    /// Passkeys: registering them, signing in with them.
+    pub passkeys: Passkeys,
     pub passwords: Arc<Passwords>,
     pub throttle: Arc<LoginThrottle>,
     /// Where the browser reaches the favourites service (an origin).
@@ -66,8 +69,13 @@ impl AppState {
     /// The caller's IP address, for throttling (`None` when the server runs
     /// without connection info, e.g. in-process).
     pub fn client_address(&self) -> Option<IpAddr> {
-        use axum::{extract::ConnectInfo, http::request::Parts};
-        let parts = leptos::prelude::use_context::<Parts>()?;
+        let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
+        self.address_of(&parts)
+    }
+
+    /// As [`client_address`](Self::client_address), for a request's `parts`.
+    pub fn address_of(&self, parts: &axum::http::request::Parts) -> Option<IpAddr> {
+        use axum::extract::ConnectInfo;
         let ConnectInfo(peer) = parts
             .extensions
             .get::<ConnectInfo<std::net::SocketAddr>>()?;

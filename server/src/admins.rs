@@ -16,6 +16,9 @@ pub enum AdminError {
     BadUsername(#[from] app::domain::ValidationError),
     #[error("there is no user named {0:?}")]
     NoSuchUser(String),
+    /// What the API would have answered (e.g. no such passkey).
+    #[error("{0}")]
+    Api(String),
     /// The configuration or the database, as when the server starts.
     #[error(transparent)]
     Start(#[from] StartError),

@@ -54,6 +54,10 @@ pub enum UsersCommand {
     GrantAdmin { username: String },
     /// Take it away; their current tokens stop working at once
     RevokeAdmin { username: String },
+    /// List USERNAME's passkeys (id, name, synced or device-bound, when added and last used)
+    Passkeys { username: String },
+    /// Remove USERNAME's passkey ID (a lost device); it signs nobody in from now on
+    RemovePasskey { username: String, id: String },
 }
 
 #[derive(Debug, Subcommand)]

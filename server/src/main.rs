@@ -6,7 +6,7 @@
 use server::{
     Config, StartError, admins, build_state,
     cli::{ConfigCommand, KeysCommand, ServerCli, ServerCommand, UsersCommand},
-    config_check, keys, process, router,
+    config_check, keys, lost_devices, process, router,
 };
 use std::process::ExitCode;
 
@@ -61,6 +61,12 @@ async fn dispatch(
             admins::set_admin(&config, &username, false)
                 .await
                 .map_err(Failure::from)
+        }
+        ServerCommand::Users(UsersCommand::Passkeys { username }) => {
+            lost_devices::list(&config, &username).await.map_err(Failure::from)
+        }
+        ServerCommand::Users(UsersCommand::RemovePasskey { username, id }) => {
+            lost_devices::remove(&config, &username, &id).await.map_err(Failure::from)
         }
         ServerCommand::Keys(KeysCommand::NewKek) | ServerCommand::Config(_) => Ok(()),
     }

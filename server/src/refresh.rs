@@ -70,7 +70,7 @@ async fn renew(state: &AppState, parts: &Parts) -> Result<(LoginResponse, Header
         .refresh
         .rotate(&presented, proof_jkt.as_deref())
         .await?;
-    if grant.jkt.is_none() && state.dpop.required() {
+    if grant.login.jkt.is_none() && state.dpop.required() {
         return Err(DpopProblem::Required.into());
     }
     // The user as stored now: a rename, or admin rights taken away, shows
@@ -80,7 +80,7 @@ async fn renew(state: &AppState, parts: &Parts) -> Result<(LoginResponse, Header
         .current_user(grant.family.user)
         .await?
         .ok_or(ApiError::InvalidRefreshToken)?;
-    let answer = LoginResponse::issue(state, holder, grant.jkt.clone())?;
+    let answer = LoginResponse::issue(state, holder, &grant.login)?;
     Ok((answer, state.refresh.cookie(&grant)))
 }
 

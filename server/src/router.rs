@@ -1,7 +1,8 @@
 //! The HTTP surface: pages, `/api/*` server functions, static files.
 
 use crate::{
-    api_middleware, assets, jwks, metrics, openapi, probes, refresh, request_id, security, spots,
+    api_middleware, assets, jwks, metrics, openapi, passkeys, probes, refresh, request_id,
+    security, spots,
 };
 use app::{App, error::ApiError, shell, spots::PHOTOS_PATH, state::AppState};
 use axum::{
@@ -57,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/docs/viewer.css", get(openapi::docs_style))
         .merge(spots::routes())
         .merge(refresh::routes())
+        .merge(passkeys::routes())
         .route("/api/{*rest}", any(|| async { ApiError::NotFound }))
         // Every route so far takes small bodies; the photo upload, merged
         // next, has its own limit (the outer one, in `harden`).

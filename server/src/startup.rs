@@ -13,6 +13,7 @@ use app::{
         keys::{KeyRing, KeyRingError, StoredKeys, StoredKeysError},
     },
     db::{Pools, StoreError},
+    passkeys::Passkeys,
     spots::store::SpotStore,
     state::{AppState, PhotoWork},
     users::UserStore,
@@ -71,6 +72,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
     Ok(AppState {
         leptos_options: config.leptos_options.clone(),
         spots: SpotStore::on(pools.clone()),
+        passkeys: Passkeys::new(pools.clone(), &config.public_origin),
         refresh: RefreshTokens::new(RefreshStore::on(pools), config.refresh),
         photos: PhotoWork::new(&config.photos),
         users,

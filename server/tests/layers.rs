@@ -13,6 +13,7 @@ use std::path::Path;
 const LAYERS: Layers = Layers {
     layers: &[
         &["cli"],
+        &["lost_devices"],
         &["admins", "keys", "config_check"],
         &["startup"],
         &["demo"],
@@ -26,6 +27,7 @@ const LAYERS: Layers = Layers {
             "api_middleware",
             "jwks",
             "refresh",
+            "passkeys",
             "spots",
             "assets",
         ],

@@ -153,6 +153,20 @@ async fn refresh_rotates_the_refresh_token_and_issues_a_new_access_token() {
 }
 
 #[tokio::test]
+async fn a_password_login_says_pwd_in_amr_and_its_renewals_keep_it() {
+    let server = TestServer::start().await;
+    let first = login(&server, "john").await;
+    let claims = server.tokens().verify(&first.token).unwrap();
+    assert_eq!(claims.amr, app::domain::SignInMethod::Password);
+    let payload = app::auth::TokenParts::decode(&first.token).unwrap().payload;
+    let payload: Value = serde_json::from_str(&payload).unwrap();
+    assert_eq!(payload["amr"], json!(["pwd"]), "{payload}");
+    let renewed = into_login(refresh(&server, &first.cookie).await).await;
+    let claims = server.tokens().verify(&renewed.token).unwrap();
+    assert_eq!(claims.amr, app::domain::SignInMethod::Password);
+}
+
+#[tokio::test]
 async fn a_spent_refresh_token_presented_again_revokes_its_whole_family() {
     let server = TestServer::start().await;
     let stolen = login(&server, "john").await;

@@ -49,7 +49,8 @@ pub async fn change_password(
         ..holder
     };
     // This device's new login is bound to the key its current one was
-    // (the call's proof was checked against it).
+    // (the call's proof was checked against it); the person has just
+    // proved their password.
     let jkt = auth.claims().cnf.as_ref().map(|cnf| cnf.jkt.clone());
-    LoginResponse::start_session(&state, holder, jkt).await
+    LoginResponse::start_session(&state, holder, crate::auth::Login::password(jkt)).await
 }

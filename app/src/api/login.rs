@@ -6,29 +6,29 @@ use leptos::{prelude::*, server_fn::codec::Json};
 impl LoginResponse {
     /// A new login on this device: an access token for `holder`, and a
     /// refresh family whose first token goes into this answer's cookie;
-    /// both bound to the DPoP key `jkt` if the request carried a proof.
+    /// both say how `login` was made and carry its DPoP key, if any.
     pub async fn start_session(
         state: &crate::state::AppState,
         holder: crate::users::CurrentUser,
-        jkt: Option<String>,
+        login: crate::auth::Login,
     ) -> Result<Self, ApiError> {
-        let grant = state.refresh.start(holder.user.id, jkt.clone()).await?;
+        let grant = state.refresh.start(holder.user.id, login).await?;
         super::response::set_cookie(state.refresh.cookie(&grant));
-        tracing::info!(user = %holder.user.id, family = %grant.family.id, bound = jkt.is_some(), "login started");
-        Self::issue(state, holder, jkt)
+        tracing::info!(user = %holder.user.id, family = %grant.family.id, bound = grant.login.jkt.is_some(), method = ?grant.login.method, "login started");
+        Self::issue(state, holder, &grant.login)
     }
 
-    /// Signs an access token for `holder`, bound to `jkt` if given.
+    /// Signs an access token of `login` for `holder`.
     pub fn issue(
         state: &crate::state::AppState,
         holder: crate::users::CurrentUser,
-        jkt: Option<String>,
+        login: &crate::auth::Login,
     ) -> Result<Self, ApiError> {
-        let token_type = match jkt {
+        let token_type = match login.jkt {
             Some(_) => crate::wire::TokenType::Dpop,
             None => crate::wire::TokenType::Bearer,
         };
-        let (token, claims) = state.tokens.issue_bound(&holder, jkt)?;
+        let (token, claims) = state.tokens.issue_for(&holder, login)?;
         tracing::info!(user = %claims.sub, jti = %claims.jti, admin = claims.admin, ?token_type, "token issued");
         Ok(Self {
             token,
@@ -118,7 +118,8 @@ pub async fn login(username: String, password: String) -> Result<LoginResponse, 
         Some(credentials) if verified => {
             state.throttle.record_success(address).await?;
             metrics::counter!("photo_spots_logins_total", "outcome" => "ok").increment(1);
-            LoginResponse::start_session(&state, credentials.holder(), jkt).await
+            let login = crate::auth::Login::password(jkt);
+            LoginResponse::start_session(&state, credentials.holder(), login).await
         }
         _ => {
             state

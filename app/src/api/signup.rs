@@ -27,5 +27,6 @@ pub async fn signup(
         .await?
         .ok_or(ApiError::UsernameTaken)?;
     tracing::info!(user = %user.id, %username, "signed up");
-    LoginResponse::start_session(&state, crate::users::CurrentUser::new_user(user), jkt).await
+    let holder = crate::users::CurrentUser::new_user(user);
+    LoginResponse::start_session(&state, holder, crate::auth::Login::password(jkt)).await
 }

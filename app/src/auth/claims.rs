@@ -1,4 +1,4 @@
-use crate::domain::{UserId, UserName};
+use crate::domain::{SignInMethod, UserId, UserName};
 use serde::{Deserialize, Serialize};
 
 /// Who issues Photo Spots tokens (`iss`). Every service that accepts them checks it.
@@ -47,6 +47,11 @@ pub struct Claims {
     /// §6: `{"jkt": "<thumbprint>"}`); absent for a bearer token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cnf: Option<Confirmation>,
+    /// How the person signed in (RFC 8176): `["pwd"]` for a password,
+    /// `["hwk","mfa"]` or `["swk","mfa"]` for a passkey. Renewed tokens keep
+    /// their login's.
+    #[serde(default)]
+    pub amr: SignInMethod,
 }
 
 /// `cnf`: which key must sign a proof for the token to be used.
@@ -100,6 +105,7 @@ mod tests {
             jti: "abc".into(),
             ver: 0,
             cnf: None,
+            amr: SignInMethod::Password,
         };
         let json = serde_json::to_value(&claims).unwrap();
         assert_eq!(json["sub"], "120");

@@ -18,6 +18,8 @@ mod guard;
 #[cfg(feature = "ssr")]
 pub mod keys;
 #[cfg(feature = "ssr")]
+mod login;
+#[cfg(feature = "ssr")]
 mod password;
 #[cfg(feature = "ssr")]
 pub mod refresh;
@@ -37,6 +39,8 @@ pub use guard::{
     Authenticated, Presented, Scheme, VerifiedClaims, bearer_token, check_binding, presented_token,
     single_proof,
 };
+#[cfg(feature = "ssr")]
+pub use login::Login;
 #[cfg(feature = "ssr")]
 pub use password::{PasswordError, Passwords};
 #[cfg(feature = "ssr")]

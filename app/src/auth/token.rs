@@ -1,5 +1,5 @@
 use super::{
-    AUDIENCE, AUDIENCES, Claims, ISSUER, JwtSecret,
+    AUDIENCE, AUDIENCES, Claims, ISSUER, JwtSecret, Login,
     keys::{KeyRing, KeySet, PublicKey},
     verified_cache::{DEFAULT_ENTRIES, VerifiedTokens},
 };
@@ -227,26 +227,27 @@ impl TokenService {
     /// flag as the database has them), valid for the configured lifetime
     /// from now.
     pub fn issue(&self, holder: &CurrentUser) -> Result<(String, Claims), TokenError> {
-        self.issue_at(holder, unix_now(), None)
+        self.issue_at(holder, unix_now(), &Login::default())
     }
 
-    /// As [`issue`](Self::issue), bound to the DPoP key whose thumbprint is
-    /// `jkt` (`cnf.jkt`): only a proof by that key makes it usable.
-    pub fn issue_bound(
+    /// As [`issue`](Self::issue), for `login`: its sign-in method (`amr`)
+    /// and, if bound, the DPoP key whose thumbprint it names (`cnf.jkt`):
+    /// only a proof by that key makes the token usable.
+    pub fn issue_for(
         &self,
         holder: &CurrentUser,
-        jkt: Option<String>,
+        login: &Login,
     ) -> Result<(String, Claims), TokenError> {
-        self.issue_at(holder, unix_now(), jkt)
+        self.issue_at(holder, unix_now(), login)
     }
 
-    /// As [`issue_bound`](Self::issue_bound), with "now" given (seconds
-    /// since the epoch).
+    /// As [`issue_for`](Self::issue_for), with "now" given (seconds since
+    /// the epoch).
     pub fn issue_at(
         &self,
         holder: &CurrentUser,
         now: u64,
-        jkt: Option<String>,
+        login: &Login,
     ) -> Result<(String, Claims), TokenError> {
         let user = &holder.user;
         let claims = Claims {
@@ -262,7 +263,8 @@ impl TokenService {
             aud: AUDIENCES.map(String::from).to_vec(),
             jti: random_token_id()?,
             ver: holder.token_version,
-            cnf: jkt.map(|jkt| super::Confirmation { jkt }),
+            cnf: login.jkt.clone().map(|jkt| super::Confirmation { jkt }),
+            amr: login.method,
         };
         let signed = match &self.signer {
             Signer::Secret(key) => encode(&Header::new(Algorithm::HS256), &claims, key),
@@ -451,7 +453,7 @@ mod tests {
     fn expired_token_is_refused_as_expired() {
         let long_ago = unix_now() - 2 * 3600;
         let (token, _) = service()
-            .issue_at(&CurrentUser::new_user(john()), long_ago, None)
+            .issue_at(&CurrentUser::new_user(john()), long_ago, &Login::default())
             .unwrap();
         assert_eq!(service().verify(&token), Err(TokenError::Expired));
     }

@@ -6,8 +6,10 @@
 //! same code.
 
 mod error;
+mod passkey_name;
 mod password;
 mod return_path;
+mod sign_in;
 mod spot_slug;
 mod user;
 mod user_id;
@@ -15,8 +17,10 @@ mod user_name;
 mod username;
 
 pub use error::ValidationError;
+pub use passkey_name::PasskeyName;
 pub use password::Password;
 pub use return_path::ReturnPath;
+pub use sign_in::SignInMethod;
 pub use spot_slug::SpotSlug;
 pub use user::User;
 pub use user_id::UserId;

@@ -1,4 +1,20 @@
 use super::ValidationError;
+
+/// `raw` trimmed, if it is 1 to `max` characters (Unicode scalar values)
+/// with no control characters: a name people give something.
+pub(super) fn one_line(raw: &str, field: &'static str, max: usize) -> Result<String, ValidationError> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(ValidationError::Empty { field });
+    }
+    if text.chars().count() > max {
+        return Err(ValidationError::TooLong { field, max });
+    }
+    if text.chars().any(char::is_control) {
+        return Err(ValidationError::ControlCharacters { field });
+    }
+    Ok(text.to_owned())
+}
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -15,20 +31,7 @@ impl UserName {
     const FIELD: &'static str = "Name";
 
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
-        let name = raw.trim();
-        if name.is_empty() {
-            return Err(ValidationError::Empty { field: Self::FIELD });
-        }
-        if name.chars().count() > Self::MAX_CHARS {
-            return Err(ValidationError::TooLong {
-                field: Self::FIELD,
-                max: Self::MAX_CHARS,
-            });
-        }
-        if name.chars().any(char::is_control) {
-            return Err(ValidationError::ControlCharacters { field: Self::FIELD });
-        }
-        Ok(Self(name.to_owned()))
+        one_line(raw, Self::FIELD, Self::MAX_CHARS).map(Self)
     }
 
     pub fn as_str(&self) -> &str {

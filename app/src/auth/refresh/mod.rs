@@ -14,6 +14,7 @@ mod token;
 pub use store::{Family, RefreshStore, Rotation};
 pub use token::RefreshToken;
 
+use super::Login;
 use crate::clock::unix_now_i64;
 use crate::{domain::UserId, error::ApiError};
 use axum::http::HeaderValue;
@@ -39,9 +40,9 @@ pub struct Grant {
     pub family: Family,
     /// Unix seconds.
     pub expires_at: i64,
-    /// The DPoP key the login is bound to (its access tokens carry it as
-    /// `cnf.jkt`); `None` for a bearer login.
-    pub jkt: Option<String>,
+    /// How the login was made (its access tokens' `amr`) and the DPoP key
+    /// it is bound to (their `cnf.jkt`), if any.
+    pub login: Login,
 }
 
 /// The refresh tokens of every login, and the rules for them.
@@ -56,9 +57,8 @@ impl RefreshTokens {
         Self { store, settings }
     }
 
-    /// A new family for a login by `user`, with its first token, bound to
-    /// the DPoP key `jkt` if the login carried a proof.
-    pub async fn start(&self, user: UserId, jkt: Option<String>) -> Result<Grant, ApiError> {
+    /// A new family for `login` by `user`, with its first token.
+    pub async fn start(&self, user: UserId, login: Login) -> Result<Grant, ApiError> {
         let now = unix_now_i64();
         let token = generate()?;
         let family = Family {
@@ -69,13 +69,13 @@ impl RefreshTokens {
         let family_expires_at = now + secs(self.settings.max_age);
         let ends = (expires_at, family_expires_at);
         self.store
-            .start_family(&family, jkt.as_deref(), &token.hash(), now, ends)
+            .start_family(&family, &login, &token.hash(), now, ends)
             .await?;
         Ok(Grant {
             token,
             family,
             expires_at: expires_at.min(family_expires_at),
-            jkt,
+            login,
         })
     }
 
@@ -104,14 +104,14 @@ impl RefreshTokens {
             Rotation::Rotated {
                 family,
                 expires_at,
-                jkt,
+                login,
             } => {
                 metrics::counter!("photo_spots_refresh_rotations_total").increment(1);
                 Ok(Grant {
                     token: successor,
                     family,
                     expires_at,
-                    jkt,
+                    login,
                 })
             }
             Rotation::WrongKey => {

@@ -7,8 +7,9 @@
 //! wins, and the other is seen as reuse.
 
 use crate::{
+    auth::Login,
     db::{Pools, on_pool},
-    domain::UserId,
+    domain::{SignInMethod, UserId},
 };
 
 #[derive(Clone)]
@@ -60,11 +61,11 @@ pub struct Family {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Rotation {
     /// Exchanged: the successor (already stored) is good until `expires_at`;
-    /// the family's access tokens are bound to the DPoP key `jkt`, if any.
+    /// the family's access tokens carry its sign-in method and DPoP key.
     Rotated {
         family: Family,
         expires_at: i64,
-        jkt: Option<String>,
+        login: Login,
     },
     /// The family is bound to a DPoP key and the request's proof (if any)
     /// was made by another: nothing changed, the token is not spent.
@@ -98,12 +99,12 @@ impl RefreshStore {
         Self(pools)
     }
 
-    /// Starts a family for a new login, with its first token; bound to the
-    /// DPoP key `jkt` if the login carried a proof.
+    /// Starts a family for a new login, with its first token; it keeps how
+    /// the person signed in and the DPoP key the login is bound to, if any.
     pub async fn start_family(
         &self,
         family: &Family,
-        jkt: Option<&str>,
+        login: &Login,
         token_hash: &str,
         now: i64,
         (token_expires_at, family_expires_at): (i64, i64),
@@ -111,14 +112,15 @@ impl RefreshStore {
         on_pool!(&self.0, writer, |pool| {
             let mut tx = pool.begin().await?;
             sqlx::query(
-                "INSERT INTO refresh_families (id, user_id, created_at, expires_at, dpop_jkt) \
-                 VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO refresh_families (id, user_id, created_at, expires_at, dpop_jkt, amr) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(&family.id)
             .bind(family.user.get())
             .bind(now)
             .bind(family_expires_at)
-            .bind(jkt)
+            .bind(login.jkt.as_deref())
+            .bind(login.method.to_column())
             .execute(&mut *tx)
             .await?;
             sqlx::query(
@@ -163,9 +165,11 @@ impl RefreshStore {
             let rotation = match claimed {
                 None => why_not!(tx, presented_hash, now),
                 Some(family_id) => {
-                    let (user, family_end, jkt): (i64, i64, Option<String>) = sqlx::query_as(
-                        "SELECT user_id, expires_at, dpop_jkt FROM refresh_families WHERE id = $1",
-                    )
+                    let (user, family_end, jkt, amr): (i64, i64, Option<String>, String) =
+                        sqlx::query_as(
+                            "SELECT user_id, expires_at, dpop_jkt, amr FROM refresh_families \
+                             WHERE id = $1",
+                        )
                     .bind(&family_id)
                     .fetch_one(&mut *tx)
                     .await?;
@@ -192,7 +196,10 @@ impl RefreshStore {
                             user: stored_user_id(user)?,
                         },
                         expires_at,
-                        jkt,
+                        login: Login {
+                            method: stored_method(&amr)?,
+                            jkt,
+                        },
                     }
                 }
             };
@@ -276,6 +283,11 @@ fn stored_user_id(id: i64) -> Result<UserId, sqlx::Error> {
     UserId::new(id).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
+fn stored_method(amr: &str) -> Result<SignInMethod, sqlx::Error> {
+    SignInMethod::from_column(amr)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown sign-in method {amr:?}").into()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,6 +322,7 @@ mod tests {
         id: &str,
         jkt: Option<&str>,
     ) -> (Family, RefreshToken) {
+        let login = Login::password(jkt.map(str::to_owned));
         let family = Family {
             id: id.to_owned(),
             user,
@@ -317,7 +330,7 @@ mod tests {
         let token = RefreshToken::generate().unwrap();
         let ends = (NOW + 30 * DAY, NOW + 90 * DAY);
         store
-            .start_family(&family, jkt, &token.hash(), NOW, ends)
+            .start_family(&family, &login, &token.hash(), NOW, ends)
             .await
             .unwrap();
         (family, token)
@@ -363,7 +376,7 @@ mod tests {
         // the successor stays bound to the same key.
         let (rotation, _) = exchange_with_key(&store, &token, NOW + 2, Some("key-a")).await;
         assert!(
-            matches!(&rotation, Rotation::Rotated { jkt: Some(jkt), .. } if jkt == "key-a"),
+            matches!(&rotation, Rotation::Rotated { login, .. } if login.jkt.as_deref() == Some("key-a")),
             "{rotation:?}"
         );
     }
@@ -377,7 +390,7 @@ mod tests {
             Rotation::Rotated {
                 family: family.clone(),
                 expires_at: NOW + 40 * DAY,
-                jkt: None,
+                login: Login::default(),
             }
         );
         let (rotation, _) = exchange(&store, &second, NOW + 20 * DAY).await;

@@ -1,0 +1,193 @@
+//! The passkeys' JSON API (see `app::passkeys`):
+//!
+//! - `POST /api/passkeys/register/start` and `…/register/finish`: add a
+//!   passkey to the caller's account (a valid token needed);
+//! - `POST /api/passkeys/sign-in/start` and `…/sign-in/finish`: sign in
+//!   with one, no username; the answer is a password login's (an access
+//!   token and the refresh cookie), its `amr` saying a passkey;
+//! - `GET /api/passkeys`, `PUT` and `DELETE /api/passkeys/{id}`: the
+//!   caller's passkeys, renamed or removed.
+//!
+//! Sign-in failures count against the address (and the credential) as
+//! wrong passwords do, and end in 429 the same way.
+
+use crate::json_body::JsonBody;
+use app::{
+    api::key_of_proof,
+    auth::{Authenticated, Login},
+    domain::PasskeyName,
+    error::ApiError,
+    passkeys::{PasskeySummary, SignedIn, Started},
+    state::AppState,
+    wire::LoginResponse,
+};
+use axum::{
+    Json, Router,
+    extract::{Path, State},
+    http::{StatusCode, header::SET_COOKIE, request::Parts},
+    response::{IntoResponse, Response},
+    routing::{get, post, put},
+};
+use serde::{Deserialize, Serialize};
+use webauthn_rs::prelude::{
+    CreationChallengeResponse, PublicKeyCredential, RegisterPublicKeyCredential,
+    RequestChallengeResponse,
+};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/passkeys", get(list))
+        .route("/api/passkeys/{id}", put(rename).delete(remove))
+        .route("/api/passkeys/register/start", post(start_registration))
+        .route("/api/passkeys/register/finish", post(finish_registration))
+        .route("/api/passkeys/sign-in/start", post(start_sign_in))
+        .route("/api/passkeys/sign-in/finish", post(finish_sign_in))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FinishRegistration {
+    ceremony: String,
+    /// Checked after the body is read, so a bad one is a 422 on `name`.
+    name: String,
+    credential: RegisterPublicKeyCredential,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FinishSignIn {
+    ceremony: String,
+    credential: PublicKeyCredential,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Rename {
+    name: String,
+}
+
+#[derive(Serialize)]
+struct AllPasskeys {
+    passkeys: Vec<PasskeySummary>,
+}
+
+async fn start_registration(
+    auth: Authenticated,
+    State(state): State<AppState>,
+) -> Result<Json<Started<CreationChallengeResponse>>, ApiError> {
+    let holder = state
+        .users
+        .current_user(auth.user_id())
+        .await?
+        .ok_or(ApiError::InvalidToken)?;
+    Ok(Json(state.passkeys.start_registration(&holder.user).await?))
+}
+
+async fn finish_registration(
+    auth: Authenticated,
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<FinishRegistration>,
+) -> Result<(StatusCode, Json<PasskeySummary>), ApiError> {
+    let name = PasskeyName::parse(&body.name)?;
+    let added = state
+        .passkeys
+        .finish_registration(auth.user_id(), &body.ceremony, &name, &body.credential)
+        .await?;
+    Ok((StatusCode::CREATED, Json(added)))
+}
+
+async fn start_sign_in(
+    State(state): State<AppState>,
+    parts: Parts,
+) -> Result<Json<Started<RequestChallengeResponse>>, ApiError> {
+    // Each start keeps a row: a throttled address starts none.
+    throttled(&state, &parts, "").await?;
+    Ok(Json(state.passkeys.start_sign_in().await?))
+}
+
+async fn finish_sign_in(
+    State(state): State<AppState>,
+    parts: Parts,
+    JsonBody(body): JsonBody<FinishSignIn>,
+) -> Result<Response, ApiError> {
+    // Per credential as well as per address; ids are short, a forged one
+    // is cut to a bounded key.
+    let credential_key: String = format!("passkey:{}", body.credential.id).chars().take(100).collect();
+    throttled(&state, &parts, &credential_key).await?;
+    // Before the passkey is checked: a bad proof costs nothing more.
+    let jkt = key_of_proof(&state, &parts).await?;
+    let address = state.address_of(&parts);
+    let signed_in = match state
+        .passkeys
+        .finish_sign_in(&body.ceremony, &body.credential)
+        .await
+    {
+        Ok(signed_in) => signed_in,
+        Err(error) => {
+            if matches!(
+                error,
+                ApiError::PasskeyRefused | ApiError::PasskeyNotRegistered
+            ) {
+                state.throttle.record_failure(address, &credential_key).await?;
+                metrics::counter!("photo_spots_logins_total", "outcome" => "wrong_credentials")
+                    .increment(1);
+            }
+            return Err(error);
+        }
+    };
+    let SignedIn { user, method } = signed_in;
+    let holder = state
+        .users
+        .current_user(user)
+        .await?
+        .ok_or(ApiError::PasskeyNotRegistered)?;
+    state.throttle.record_success(address).await?;
+    metrics::counter!("photo_spots_logins_total", "outcome" => "ok").increment(1);
+    let grant = state.refresh.start(user, Login { method, jkt }).await?;
+    tracing::info!(%user, family = %grant.family.id, method = ?grant.login.method, "login started with a passkey");
+    let answer = LoginResponse::issue(&state, holder, &grant.login)?;
+    Ok(([(SET_COOKIE, state.refresh.cookie(&grant))], Json(answer)).into_response())
+}
+
+/// 429 while `address` (or `key`) has failed too often.
+async fn throttled(state: &AppState, parts: &Parts, key: &str) -> Result<(), ApiError> {
+    let address = state.address_of(parts);
+    match state.throttle.blocked_for(address, key).await? {
+        None => Ok(()),
+        Some(wait) => {
+            tracing::warn!(?address, "passkey sign-in throttled after repeated failures");
+            metrics::counter!("photo_spots_logins_total", "outcome" => "throttled").increment(1);
+            Err(ApiError::TooManyAttempts {
+                retry_after_secs: wait.as_secs().max(1),
+            })
+        }
+    }
+}
+
+async fn list(
+    auth: Authenticated,
+    State(state): State<AppState>,
+) -> Result<Json<AllPasskeys>, ApiError> {
+    let passkeys = state.passkeys.list(auth.user_id()).await?;
+    Ok(Json(AllPasskeys { passkeys }))
+}
+
+async fn rename(
+    auth: Authenticated,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<Rename>,
+) -> Result<Json<PasskeySummary>, ApiError> {
+    let name = PasskeyName::parse(&body.name)?;
+    let renamed = state.passkeys.rename(auth.user_id(), &id, &name).await?;
+    Ok(Json(renamed))
+}
+
+async fn remove(
+    auth: Authenticated,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.passkeys.remove(auth.user_id(), &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,322 @@
+//! Passkeys over HTTP with a software authenticator (real keys, real
+//! signatures): adding one, signing in with it, what the token says, and
+//! every way a ceremony is refused.
+
+mod common;
+#[path = "common/authenticator.rs"]
+mod authenticator;
+
+use authenticator::SoftPasskey;
+use common::{TestServer, answer};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// Where the tests' browser is: WebAuthn needs a name, not an IP address.
+const ORIGIN: &str = "http://localhost:3000";
+
+async fn server() -> TestServer {
+    TestServer::start_with(&[("PUBLIC_ORIGIN", ORIGIN)]).await
+}
+
+async fn call(server: &TestServer, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    let mut request = server.http.request(method, format!("{}{path}", server.base));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    if response.status() == StatusCode::NO_CONTENT {
+        return (StatusCode::NO_CONTENT, Value::Null);
+    }
+    answer(response).await
+}
+
+/// Adds `passkey` to the account `token` belongs to, as `name`.
+async fn register(server: &TestServer, token: &str, passkey: &mut SoftPasskey, name: &str) -> (StatusCode, Value) {
+    let (status, started) = call(server, Method::POST, "/api/passkeys/register/start", Some(token), None).await;
+    assert_eq!(status, StatusCode::OK, "{started}");
+    let credential = passkey.register(&started["options"]);
+    let body = json!({"ceremony": started["ceremony"], "name": name, "credential": credential});
+    call(server, Method::POST, "/api/passkeys/register/finish", Some(token), Some(body)).await
+}
+
+async fn start_sign_in(server: &TestServer) -> Value {
+    let (status, started) = call(server, Method::POST, "/api/passkeys/sign-in/start", None, None).await;
+    assert_eq!(status, StatusCode::OK, "{started}");
+    started
+}
+
+async fn finish_sign_in(server: &TestServer, ceremony: &Value, credential: Value) -> (StatusCode, Value) {
+    let body = json!({"ceremony": ceremony, "credential": credential});
+    call(server, Method::POST, "/api/passkeys/sign-in/finish", None, Some(body)).await
+}
+
+/// A whole sign-in with `passkey`.
+async fn sign_in(server: &TestServer, passkey: &mut SoftPasskey) -> (StatusCode, Value) {
+    let started = start_sign_in(server).await;
+    let credential = passkey.sign_in(&started["options"]);
+    finish_sign_in(server, &started["ceremony"], credential).await
+}
+
+/// John with a device-bound passkey.
+async fn john_with_a_passkey(server: &TestServer) -> SoftPasskey {
+    let token = server.token_for("john").await;
+    let mut passkey = SoftPasskey::new(ORIGIN, false);
+    let (status, added) = register(server, &token, &mut passkey, "YubiKey").await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    passkey
+}
+
+#[tokio::test]
+async fn a_passkey_added_on_the_profile_signs_in_without_a_username_and_amr_says_so() {
+    let server = server().await;
+    let token = server.token_for("john").await;
+    let mut passkey = SoftPasskey::new(ORIGIN, false);
+    let (status, added) = register(&server, &token, &mut passkey, "  YubiKey ").await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    assert_eq!(added["name"], "YubiKey");
+    assert_eq!(added["synced"], false);
+    assert_eq!(added["id"], passkey.id_b64());
+
+    let started = start_sign_in(&server).await;
+    assert_eq!(started["options"]["mediation"], "conditional", "{started}");
+    assert_eq!(started["options"]["publicKey"]["userVerification"], "required");
+    let credential = passkey.sign_in(&started["options"]);
+    let response = server
+        .http
+        .post(format!("{}/api/passkeys/sign-in/finish", server.base))
+        .json(&json!({"ceremony": started["ceremony"], "credential": credential}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_owned());
+    let (status, login) = answer(response).await;
+    assert_eq!(status, StatusCode::OK, "{login}");
+    assert!(cookie.unwrap().starts_with("photo_spots_refresh="), "a refresh cookie, as a password login gets");
+    assert_eq!(login["user"]["username"], "john");
+    let claims = server.tokens().verify(login["token"].as_str().unwrap()).unwrap();
+    assert_eq!(claims.sub.get(), 120);
+    assert_eq!(claims.amr, app::domain::SignInMethod::Passkey { synced: false });
+    let me = server.post("/api/me", login["token"].as_str(), json!({})).await;
+    assert_eq!(me.status(), StatusCode::OK);
+
+    let (_, listed) = call(&server, Method::GET, "/api/passkeys", Some(&token), None).await;
+    let last_used = &listed["passkeys"][0]["last_used_at"];
+    assert!(last_used.is_i64(), "the sign-in is recorded: {listed}");
+}
+
+#[tokio::test]
+async fn a_synced_passkey_says_swk_and_a_renewal_keeps_the_passkeys_amr() {
+    let server = server().await;
+    let token = server.token_for("jack").await;
+    let mut passkey = SoftPasskey::new(ORIGIN, true);
+    let (status, added) = register(&server, &token, &mut passkey, "Phone").await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    assert_eq!(added["synced"], true);
+    let started = start_sign_in(&server).await;
+    let credential = passkey.sign_in(&started["options"]);
+    let response = server
+        .http
+        .post(format!("{}/api/passkeys/sign-in/finish", server.base))
+        .json(&json!({"ceremony": started["ceremony"], "credential": credential}))
+        .send()
+        .await
+        .unwrap();
+    let set_cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let (status, login) = answer(response).await;
+    assert_eq!(status, StatusCode::OK, "{login}");
+    let claims = server.tokens().verify(login["token"].as_str().unwrap()).unwrap();
+    assert_eq!(claims.amr, app::domain::SignInMethod::Passkey { synced: true });
+
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    let renewed = server
+        .http
+        .post(format!("{}/api/refresh", server.base))
+        .header("cookie", cookie)
+        .header("x-photo-spots-csrf", "1")
+        .send()
+        .await
+        .unwrap();
+    let (status, renewed) = answer(renewed).await;
+    assert_eq!(status, StatusCode::OK, "{renewed}");
+    let claims = server.tokens().verify(renewed["token"].as_str().unwrap()).unwrap();
+    assert_eq!(claims.amr, app::domain::SignInMethod::Passkey { synced: true });
+}
+
+#[tokio::test]
+async fn a_sign_in_challenge_is_accepted_once() {
+    let server = server().await;
+    let mut passkey = john_with_a_passkey(&server).await;
+    let started = start_sign_in(&server).await;
+    let credential = passkey.sign_in(&started["options"]);
+    let (status, _) = finish_sign_in(&server, &started["ceremony"], credential.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, again) = finish_sign_in(&server, &started["ceremony"], credential).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{again}");
+    assert_eq!(again["error"], "passkey_request_expired");
+    assert_eq!(again["message"], "The request timed out, try again.");
+}
+
+#[tokio::test]
+async fn an_answer_to_another_ceremonys_challenge_is_refused() {
+    let server = server().await;
+    let mut passkey = john_with_a_passkey(&server).await;
+    let first = start_sign_in(&server).await;
+    let second = start_sign_in(&server).await;
+    let credential = passkey.sign_in(&first["options"]);
+    let (status, refused) = finish_sign_in(&server, &second["ceremony"], credential).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{refused}");
+    assert_eq!(refused["error"], "passkey_refused");
+}
+
+#[tokio::test]
+async fn a_registration_started_by_one_user_cannot_be_finished_by_another() {
+    let server = server().await;
+    let john = server.token_for("john").await;
+    let jack = server.token_for("jack").await;
+    let (_, started) = call(&server, Method::POST, "/api/passkeys/register/start", Some(&john), None).await;
+    let mut passkey = SoftPasskey::new(ORIGIN, false);
+    let credential = passkey.register(&started["options"]);
+    let body = json!({"ceremony": started["ceremony"], "name": "Key", "credential": credential});
+    let (status, refused) = call(&server, Method::POST, "/api/passkeys/register/finish", Some(&jack), Some(body.clone())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert_eq!(refused["error"], "passkey_request_expired");
+    let (_, jacks) = call(&server, Method::GET, "/api/passkeys", Some(&jack), None).await;
+    assert_eq!(jacks["passkeys"], json!([]));
+    // Jack's attempt spent nothing: John finishes his own.
+    let (status, added) = call(&server, Method::POST, "/api/passkeys/register/finish", Some(&john), Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+}
+
+#[tokio::test]
+async fn a_signature_counter_that_goes_backwards_is_refused() {
+    let server = server().await;
+    let mut passkey = john_with_a_passkey(&server).await;
+    passkey.counter = 10;
+    let (status, _) = sign_in(&server, &mut passkey).await;
+    assert_eq!(status, StatusCode::OK);
+    // A clone of the authenticator, still at an older count.
+    passkey.counter = 5;
+    let (status, refused) = sign_in(&server, &mut passkey).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{refused}");
+    assert_eq!(refused["error"], "passkey_refused");
+    // The genuine one, ahead of both, still works.
+    passkey.counter = 20;
+    let (status, _) = sign_in(&server, &mut passkey).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_sign_in_without_user_verification_is_refused() {
+    let server = server().await;
+    let mut passkey = john_with_a_passkey(&server).await;
+    passkey.verifies_user = false;
+    let (status, refused) = sign_in(&server, &mut passkey).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{refused}");
+    assert_eq!(refused["error"], "passkey_refused");
+    assert_eq!(refused["message"], "The passkey could not be verified. Please try again.");
+}
+
+#[tokio::test]
+async fn a_passkey_registered_nowhere_here_is_named_as_such() {
+    let server = server().await;
+    let _ = john_with_a_passkey(&server).await;
+    let mut stranger = SoftPasskey::new(ORIGIN, false);
+    stranger.user_handle = vec![7; 16];
+    let (status, refused) = sign_in(&server, &mut stranger).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{refused}");
+    assert_eq!(refused["error"], "passkey_not_registered");
+    assert_eq!(
+        refused["message"],
+        "This passkey is not registered here. Log in with your password, then add it on your profile."
+    );
+}
+
+#[tokio::test]
+async fn a_second_registration_excludes_the_passkeys_already_there_and_a_repeat_is_refused() {
+    let server = server().await;
+    let token = server.token_for("john").await;
+    let mut passkey = SoftPasskey::new(ORIGIN, false);
+    let (status, _) = register(&server, &token, &mut passkey, "Key").await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, started) = call(&server, Method::POST, "/api/passkeys/register/start", Some(&token), None).await;
+    let excluded = &started["options"]["publicKey"]["excludeCredentials"];
+    assert_eq!(excluded[0]["id"], passkey.id_b64(), "{started}");
+    // An authenticator that ignores the exclusion and registers it again.
+    let credential = passkey.register(&started["options"]);
+    let body = json!({"ceremony": started["ceremony"], "name": "Again", "credential": credential});
+    let (status, refused) = call(&server, Method::POST, "/api/passkeys/register/finish", Some(&token), Some(body)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert_eq!(refused["error"], "passkey_already_registered");
+}
+
+#[tokio::test]
+async fn passkeys_are_renamed_and_removed_by_their_owner_only() {
+    let server = server().await;
+    let mut passkey = john_with_a_passkey(&server).await;
+    let john = server.token_for("john").await;
+    let jack = server.token_for("jack").await;
+    let path = format!("/api/passkeys/{}", passkey.id_b64());
+
+    let (status, renamed) = call(&server, Method::PUT, &path, Some(&john), Some(json!({"name": "Blue key"}))).await;
+    assert_eq!(status, StatusCode::OK, "{renamed}");
+    assert_eq!(renamed["name"], "Blue key");
+    let (status, bad) = call(&server, Method::PUT, &path, Some(&john), Some(json!({"name": "a\nb"}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    assert_eq!(bad["field"], "name");
+
+    for method in [Method::PUT, Method::DELETE] {
+        let body = (method == Method::PUT).then(|| json!({"name": "Mine now"}));
+        let (status, refused) = call(&server, method, &path, Some(&jack), body).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{refused}");
+        assert_eq!(refused["error"], "no_such_passkey");
+    }
+    let (_, listed) = call(&server, Method::GET, "/api/passkeys", Some(&john), None).await;
+    assert_eq!(listed["passkeys"][0]["name"], "Blue key");
+
+    let (status, _) = call(&server, Method::DELETE, &path, Some(&john), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, refused) = sign_in(&server, &mut passkey).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{refused}");
+    assert_eq!(refused["error"], "passkey_not_registered");
+}
+
+#[tokio::test]
+async fn a_ceremony_started_on_one_instance_finishes_on_another() {
+    let first = server().await;
+    let mut passkey = john_with_a_passkey(&first).await;
+    let second = TestServer::start_with(&[
+        ("PUBLIC_ORIGIN", ORIGIN),
+        ("DATABASE_URL", &first.database_url),
+    ])
+    .await;
+    let started = start_sign_in(&first).await;
+    let credential = passkey.sign_in(&started["options"]);
+    let (status, login) = finish_sign_in(&second, &started["ceremony"], credential).await;
+    assert_eq!(status, StatusCode::OK, "{login}");
+}
+
+#[tokio::test]
+async fn reached_by_an_ip_address_passkeys_are_unavailable_with_a_reason() {
+    let server = TestServer::start_with(&[("PUBLIC_ORIGIN", "http://127.0.0.1:3000")]).await;
+    let (status, refused) = call(&server, Method::POST, "/api/passkeys/sign-in/start", None, None).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{refused}");
+    assert_eq!(refused["error"], "passkeys_unavailable");
+}
+
+#[tokio::test]
+async fn every_passkey_call_but_sign_in_needs_a_token() {
+    let server = server().await;
+    for (method, path) in [
+        (Method::GET, "/api/passkeys"),
+        (Method::POST, "/api/passkeys/register/start"),
+        (Method::POST, "/api/passkeys/register/finish"),
+        (Method::PUT, "/api/passkeys/abc"),
+        (Method::DELETE, "/api/passkeys/abc"),
+    ] {
+        let (status, refused) = call(&server, method.clone(), path, None, Some(json!({}))).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}: {refused}");
+    }
+}
