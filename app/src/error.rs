@@ -61,15 +61,19 @@ pub enum ApiError {
     Forbidden,
     #[error("Photos can be at most {max_mb} MB.")]
     PhotoTooLarge { max_mb: u32 },
-    #[error("Passkeys work only where Photo Spots is reached by a name such as localhost, not by an IP address.")]
+    #[error(
+        "Passkeys work only where Photo Spots is reached by a name such as localhost, not by an IP address."
+    )]
     PasskeysUnavailable,
     #[error("The request timed out, try again.")]
     PasskeyRequestExpired,
-    #[error("This passkey is not registered here. Log in with your password, then add it on your profile.")]
+    #[error(
+        "This passkey is not registered here. Log in with your password, then add it on your profile."
+    )]
     PasskeyNotRegistered,
     #[error("The passkey could not be verified. Please try again.")]
     PasskeyRefused,
-    #[error("This passkey is already registered to your account.")]
+    #[error("This passkey is registered here already.")]
     PasskeyAlreadyRegistered,
     #[error("There is no such passkey on your account.")]
     NoSuchPasskey,

@@ -16,10 +16,15 @@ pub async fn list(config: &Config, username: &str) -> Result<(), AdminError> {
         println!("{username} has no passkeys");
     }
     for passkey in listed {
-        let kind = if passkey.synced { "synced" } else { "device-bound" };
-        let last_used = passkey
-            .last_used_at
-            .map_or_else(|| "never used".to_owned(), |at| format!("last used at {at}"));
+        let kind = if passkey.synced {
+            "synced"
+        } else {
+            "device-bound"
+        };
+        let last_used = passkey.last_used_at.map_or_else(
+            || "never used".to_owned(),
+            |at| format!("last used at {at}"),
+        );
         println!(
             "{}  {:?}  {kind}, added at {}, {last_used}",
             passkey.id, passkey.name, passkey.created_at

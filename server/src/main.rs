@@ -63,10 +63,14 @@ async fn dispatch(
                 .map_err(Failure::from)
         }
         ServerCommand::Users(UsersCommand::Passkeys { username }) => {
-            lost_devices::list(&config, &username).await.map_err(Failure::from)
+            lost_devices::list(&config, &username)
+                .await
+                .map_err(Failure::from)
         }
         ServerCommand::Users(UsersCommand::RemovePasskey { username, id }) => {
-            lost_devices::remove(&config, &username, &id).await.map_err(Failure::from)
+            lost_devices::remove(&config, &username, &id)
+                .await
+                .map_err(Failure::from)
         }
         ServerCommand::Keys(KeysCommand::NewKek) | ServerCommand::Config(_) => Ok(()),
     }

@@ -88,7 +88,7 @@ async fn finish_registration(
     State(state): State<AppState>,
     JsonBody(body): JsonBody<FinishRegistration>,
 ) -> Result<(StatusCode, Json<PasskeySummary>), ApiError> {
-    let name = PasskeyName::parse(&body.name)?;
+    let name = name(&body.name)?;
     let added = state
         .passkeys
         .finish_registration(auth.user_id(), &body.ceremony, &name, &body.credential)
@@ -112,7 +112,10 @@ async fn finish_sign_in(
 ) -> Result<Response, ApiError> {
     // Per credential as well as per address; ids are short, a forged one
     // is cut to a bounded key.
-    let credential_key: String = format!("passkey:{}", body.credential.id).chars().take(100).collect();
+    let credential_key: String = format!("passkey:{}", body.credential.id)
+        .chars()
+        .take(100)
+        .collect();
     throttled(&state, &parts, &credential_key).await?;
     // Before the passkey is checked: a bad proof costs nothing more.
     let jkt = key_of_proof(&state, &parts).await?;
@@ -128,7 +131,10 @@ async fn finish_sign_in(
                 error,
                 ApiError::PasskeyRefused | ApiError::PasskeyNotRegistered
             ) {
-                state.throttle.record_failure(address, &credential_key).await?;
+                state
+                    .throttle
+                    .record_failure(address, &credential_key)
+                    .await?;
                 metrics::counter!("photo_spots_logins_total", "outcome" => "wrong_credentials")
                     .increment(1);
             }
@@ -149,13 +155,24 @@ async fn finish_sign_in(
     Ok(([(SET_COOKIE, state.refresh.cookie(&grant))], Json(answer)).into_response())
 }
 
+/// A passkey's name, refused as the `name` field it came in.
+fn name(raw: &str) -> Result<PasskeyName, ApiError> {
+    PasskeyName::parse(raw).map_err(|error| ApiError::Validation {
+        field: "name".into(),
+        message: error.to_string(),
+    })
+}
+
 /// 429 while `address` (or `key`) has failed too often.
 async fn throttled(state: &AppState, parts: &Parts, key: &str) -> Result<(), ApiError> {
     let address = state.address_of(parts);
     match state.throttle.blocked_for(address, key).await? {
         None => Ok(()),
         Some(wait) => {
-            tracing::warn!(?address, "passkey sign-in throttled after repeated failures");
+            tracing::warn!(
+                ?address,
+                "passkey sign-in throttled after repeated failures"
+            );
             metrics::counter!("photo_spots_logins_total", "outcome" => "throttled").increment(1);
             Err(ApiError::TooManyAttempts {
                 retry_after_secs: wait.as_secs().max(1),
@@ -178,7 +195,7 @@ async fn rename(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<Rename>,
 ) -> Result<Json<PasskeySummary>, ApiError> {
-    let name = PasskeyName::parse(&body.name)?;
+    let name = name(&body.name)?;
     let renamed = state.passkeys.rename(auth.user_id(), &id, &name).await?;
     Ok(Json(renamed))
 }

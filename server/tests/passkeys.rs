@@ -2,9 +2,9 @@
 //! signatures): adding one, signing in with it, what the token says, and
 //! every way a ceremony is refused.
 
-mod common;
 #[path = "common/authenticator.rs"]
 mod authenticator;
+mod common;
 
 use authenticator::SoftPasskey;
 use common::{TestServer, answer};
@@ -18,8 +18,16 @@ async fn server() -> TestServer {
     TestServer::start_with(&[("PUBLIC_ORIGIN", ORIGIN)]).await
 }
 
-async fn call(server: &TestServer, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
-    let mut request = server.http.request(method, format!("{}{path}", server.base));
+async fn call(
+    server: &TestServer,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut request = server
+        .http
+        .request(method, format!("{}{path}", server.base));
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
@@ -34,23 +42,60 @@ async fn call(server: &TestServer, method: Method, path: &str, token: Option<&st
 }
 
 /// Adds `passkey` to the account `token` belongs to, as `name`.
-async fn register(server: &TestServer, token: &str, passkey: &mut SoftPasskey, name: &str) -> (StatusCode, Value) {
-    let (status, started) = call(server, Method::POST, "/api/passkeys/register/start", Some(token), None).await;
+async fn register(
+    server: &TestServer,
+    token: &str,
+    passkey: &mut SoftPasskey,
+    name: &str,
+) -> (StatusCode, Value) {
+    let (status, started) = call(
+        server,
+        Method::POST,
+        "/api/passkeys/register/start",
+        Some(token),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{started}");
     let credential = passkey.register(&started["options"]);
     let body = json!({"ceremony": started["ceremony"], "name": name, "credential": credential});
-    call(server, Method::POST, "/api/passkeys/register/finish", Some(token), Some(body)).await
+    call(
+        server,
+        Method::POST,
+        "/api/passkeys/register/finish",
+        Some(token),
+        Some(body),
+    )
+    .await
 }
 
 async fn start_sign_in(server: &TestServer) -> Value {
-    let (status, started) = call(server, Method::POST, "/api/passkeys/sign-in/start", None, None).await;
+    let (status, started) = call(
+        server,
+        Method::POST,
+        "/api/passkeys/sign-in/start",
+        None,
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{started}");
     started
 }
 
-async fn finish_sign_in(server: &TestServer, ceremony: &Value, credential: Value) -> (StatusCode, Value) {
+async fn finish_sign_in(
+    server: &TestServer,
+    ceremony: &Value,
+    credential: Value,
+) -> (StatusCode, Value) {
     let body = json!({"ceremony": ceremony, "credential": credential});
-    call(server, Method::POST, "/api/passkeys/sign-in/finish", None, Some(body)).await
+    call(
+        server,
+        Method::POST,
+        "/api/passkeys/sign-in/finish",
+        None,
+        Some(body),
+    )
+    .await
 }
 
 /// A whole sign-in with `passkey`.
@@ -82,7 +127,10 @@ async fn a_passkey_added_on_the_profile_signs_in_without_a_username_and_amr_says
 
     let started = start_sign_in(&server).await;
     assert_eq!(started["options"]["mediation"], "conditional", "{started}");
-    assert_eq!(started["options"]["publicKey"]["userVerification"], "required");
+    assert_eq!(
+        started["options"]["publicKey"]["userVerification"],
+        "required"
+    );
     let credential = passkey.sign_in(&started["options"]);
     let response = server
         .http
@@ -91,15 +139,29 @@ async fn a_passkey_added_on_the_profile_signs_in_without_a_username_and_amr_says
         .send()
         .await
         .unwrap();
-    let cookie = response.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_owned());
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .map(|v| v.to_str().unwrap().to_owned());
     let (status, login) = answer(response).await;
     assert_eq!(status, StatusCode::OK, "{login}");
-    assert!(cookie.unwrap().starts_with("photo_spots_refresh="), "a refresh cookie, as a password login gets");
+    assert!(
+        cookie.unwrap().starts_with("photo_spots_refresh="),
+        "a refresh cookie, as a password login gets"
+    );
     assert_eq!(login["user"]["username"], "john");
-    let claims = server.tokens().verify(login["token"].as_str().unwrap()).unwrap();
+    let claims = server
+        .tokens()
+        .verify(login["token"].as_str().unwrap())
+        .unwrap();
     assert_eq!(claims.sub.get(), 120);
-    assert_eq!(claims.amr, app::domain::SignInMethod::Passkey { synced: false });
-    let me = server.post("/api/me", login["token"].as_str(), json!({})).await;
+    assert_eq!(
+        claims.amr,
+        app::domain::SignInMethod::Passkey { synced: false }
+    );
+    let me = server
+        .post("/api/me", login["token"].as_str(), json!({}))
+        .await;
     assert_eq!(me.status(), StatusCode::OK);
 
     let (_, listed) = call(&server, Method::GET, "/api/passkeys", Some(&token), None).await;
@@ -124,11 +186,20 @@ async fn a_synced_passkey_says_swk_and_a_renewal_keeps_the_passkeys_amr() {
         .send()
         .await
         .unwrap();
-    let set_cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let set_cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let (status, login) = answer(response).await;
     assert_eq!(status, StatusCode::OK, "{login}");
-    let claims = server.tokens().verify(login["token"].as_str().unwrap()).unwrap();
-    assert_eq!(claims.amr, app::domain::SignInMethod::Passkey { synced: true });
+    let claims = server
+        .tokens()
+        .verify(login["token"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(
+        claims.amr,
+        app::domain::SignInMethod::Passkey { synced: true }
+    );
 
     let cookie = set_cookie.split(';').next().unwrap().to_owned();
     let renewed = server
@@ -141,8 +212,14 @@ async fn a_synced_passkey_says_swk_and_a_renewal_keeps_the_passkeys_amr() {
         .unwrap();
     let (status, renewed) = answer(renewed).await;
     assert_eq!(status, StatusCode::OK, "{renewed}");
-    let claims = server.tokens().verify(renewed["token"].as_str().unwrap()).unwrap();
-    assert_eq!(claims.amr, app::domain::SignInMethod::Passkey { synced: true });
+    let claims = server
+        .tokens()
+        .verify(renewed["token"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(
+        claims.amr,
+        app::domain::SignInMethod::Passkey { synced: true }
+    );
 }
 
 #[tokio::test]
@@ -176,17 +253,38 @@ async fn a_registration_started_by_one_user_cannot_be_finished_by_another() {
     let server = server().await;
     let john = server.token_for("john").await;
     let jack = server.token_for("jack").await;
-    let (_, started) = call(&server, Method::POST, "/api/passkeys/register/start", Some(&john), None).await;
+    let (_, started) = call(
+        &server,
+        Method::POST,
+        "/api/passkeys/register/start",
+        Some(&john),
+        None,
+    )
+    .await;
     let mut passkey = SoftPasskey::new(ORIGIN, false);
     let credential = passkey.register(&started["options"]);
     let body = json!({"ceremony": started["ceremony"], "name": "Key", "credential": credential});
-    let (status, refused) = call(&server, Method::POST, "/api/passkeys/register/finish", Some(&jack), Some(body.clone())).await;
+    let (status, refused) = call(
+        &server,
+        Method::POST,
+        "/api/passkeys/register/finish",
+        Some(&jack),
+        Some(body.clone()),
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
     assert_eq!(refused["error"], "passkey_request_expired");
     let (_, jacks) = call(&server, Method::GET, "/api/passkeys", Some(&jack), None).await;
     assert_eq!(jacks["passkeys"], json!([]));
     // Jack's attempt spent nothing: John finishes his own.
-    let (status, added) = call(&server, Method::POST, "/api/passkeys/register/finish", Some(&john), Some(body)).await;
+    let (status, added) = call(
+        &server,
+        Method::POST,
+        "/api/passkeys/register/finish",
+        Some(&john),
+        Some(body),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{added}");
 }
 
@@ -216,7 +314,10 @@ async fn a_sign_in_without_user_verification_is_refused() {
     let (status, refused) = sign_in(&server, &mut passkey).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{refused}");
     assert_eq!(refused["error"], "passkey_refused");
-    assert_eq!(refused["message"], "The passkey could not be verified. Please try again.");
+    assert_eq!(
+        refused["message"],
+        "The passkey could not be verified. Please try again."
+    );
 }
 
 #[tokio::test]
@@ -241,13 +342,27 @@ async fn a_second_registration_excludes_the_passkeys_already_there_and_a_repeat_
     let mut passkey = SoftPasskey::new(ORIGIN, false);
     let (status, _) = register(&server, &token, &mut passkey, "Key").await;
     assert_eq!(status, StatusCode::CREATED);
-    let (_, started) = call(&server, Method::POST, "/api/passkeys/register/start", Some(&token), None).await;
+    let (_, started) = call(
+        &server,
+        Method::POST,
+        "/api/passkeys/register/start",
+        Some(&token),
+        None,
+    )
+    .await;
     let excluded = &started["options"]["publicKey"]["excludeCredentials"];
     assert_eq!(excluded[0]["id"], passkey.id_b64(), "{started}");
     // An authenticator that ignores the exclusion and registers it again.
     let credential = passkey.register(&started["options"]);
     let body = json!({"ceremony": started["ceremony"], "name": "Again", "credential": credential});
-    let (status, refused) = call(&server, Method::POST, "/api/passkeys/register/finish", Some(&token), Some(body)).await;
+    let (status, refused) = call(
+        &server,
+        Method::POST,
+        "/api/passkeys/register/finish",
+        Some(&token),
+        Some(body),
+    )
+    .await;
     assert_eq!(status, StatusCode::CONFLICT, "{refused}");
     assert_eq!(refused["error"], "passkey_already_registered");
 }
@@ -260,10 +375,24 @@ async fn passkeys_are_renamed_and_removed_by_their_owner_only() {
     let jack = server.token_for("jack").await;
     let path = format!("/api/passkeys/{}", passkey.id_b64());
 
-    let (status, renamed) = call(&server, Method::PUT, &path, Some(&john), Some(json!({"name": "Blue key"}))).await;
+    let (status, renamed) = call(
+        &server,
+        Method::PUT,
+        &path,
+        Some(&john),
+        Some(json!({"name": "Blue key"})),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{renamed}");
     assert_eq!(renamed["name"], "Blue key");
-    let (status, bad) = call(&server, Method::PUT, &path, Some(&john), Some(json!({"name": "a\nb"}))).await;
+    let (status, bad) = call(
+        &server,
+        Method::PUT,
+        &path,
+        Some(&john),
+        Some(json!({"name": "a\nb"})),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
     assert_eq!(bad["field"], "name");
 
@@ -301,7 +430,14 @@ async fn a_ceremony_started_on_one_instance_finishes_on_another() {
 #[tokio::test]
 async fn reached_by_an_ip_address_passkeys_are_unavailable_with_a_reason() {
     let server = TestServer::start_with(&[("PUBLIC_ORIGIN", "http://127.0.0.1:3000")]).await;
-    let (status, refused) = call(&server, Method::POST, "/api/passkeys/sign-in/start", None, None).await;
+    let (status, refused) = call(
+        &server,
+        Method::POST,
+        "/api/passkeys/sign-in/start",
+        None,
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{refused}");
     assert_eq!(refused["error"], "passkeys_unavailable");
 }
@@ -317,6 +453,10 @@ async fn every_passkey_call_but_sign_in_needs_a_token() {
         (Method::DELETE, "/api/passkeys/abc"),
     ] {
         let (status, refused) = call(&server, method.clone(), path, None, Some(json!({}))).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}: {refused}");
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "{method} {path}: {refused}"
+        );
     }
 }

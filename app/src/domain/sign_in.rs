@@ -41,7 +41,11 @@ impl SignInMethod {
         .into_iter()
         .find(|method| {
             method.amr().len() == values.len()
-                && method.amr().iter().zip(values).all(|(a, b)| *a == b.as_ref())
+                && method
+                    .amr()
+                    .iter()
+                    .zip(values)
+                    .all(|(a, b)| *a == b.as_ref())
         })
     }
 
@@ -99,7 +103,10 @@ mod tests {
             assert_eq!(serde_json::from_str::<SignInMethod>(&json).unwrap(), method);
             assert_eq!(SignInMethod::from_column(&method.to_column()), Some(method));
         }
-        assert_eq!(serde_json::to_string(&SignInMethod::Password).unwrap(), r#"["pwd"]"#);
+        assert_eq!(
+            serde_json::to_string(&SignInMethod::Password).unwrap(),
+            r#"["pwd"]"#
+        );
         assert_eq!(
             serde_json::to_string(&SignInMethod::Passkey { synced: false }).unwrap(),
             r#"["hwk","mfa"]"#
@@ -108,8 +115,17 @@ mod tests {
 
     #[test]
     fn values_that_are_not_one_of_ours_are_refused() {
-        for other in [r#"[]"#, r#"["otp"]"#, r#"["pwd","mfa"]"#, r#"["mfa","hwk"]"#, r#""pwd""#] {
-            assert!(serde_json::from_str::<SignInMethod>(other).is_err(), "{other}");
+        for other in [
+            r#"[]"#,
+            r#"["otp"]"#,
+            r#"["pwd","mfa"]"#,
+            r#"["mfa","hwk"]"#,
+            r#""pwd""#,
+        ] {
+            assert!(
+                serde_json::from_str::<SignInMethod>(other).is_err(),
+                "{other}"
+            );
         }
         assert_eq!(SignInMethod::from_column("pwd otp"), None);
     }

@@ -2,7 +2,11 @@ use super::ValidationError;
 
 /// `raw` trimmed, if it is 1 to `max` characters (Unicode scalar values)
 /// with no control characters: a name people give something.
-pub(super) fn one_line(raw: &str, field: &'static str, max: usize) -> Result<String, ValidationError> {
+pub(super) fn one_line(
+    raw: &str,
+    field: &'static str,
+    max: usize,
+) -> Result<String, ValidationError> {
     let text = raw.trim();
     if text.is_empty() {
         return Err(ValidationError::Empty { field });

@@ -158,7 +158,9 @@ mod tests {
             .keep("s1", Purpose::SignIn, None, "sign-in", (NOW, NOW + 60))
             .await
             .unwrap();
-        let taken = ceremonies.take("s1", Purpose::Register, None, NOW + 1).await;
+        let taken = ceremonies
+            .take("s1", Purpose::Register, None, NOW + 1)
+            .await;
         assert_eq!(taken.unwrap(), None);
     }
 }

@@ -100,7 +100,6 @@ impl Passkeys {
             .await?
             .iter()
             .filter_map(|id| URL_SAFE_NO_PAD.decode(id).ok())
-            .map(Into::into)
             .collect();
         let (mut options, state) = relying_party
             .start_passkey_registration(
@@ -115,9 +114,7 @@ impl Passkeys {
             selection.resident_key = Some(ResidentKeyRequirement::Required);
             selection.require_resident_key = true;
         }
-        let ceremony = self
-            .keep(Purpose::Register, Some(user.id), &state)
-            .await?;
+        let ceremony = self.keep(Purpose::Register, Some(user.id), &state).await?;
         Ok(Started { ceremony, options })
     }
 
@@ -132,6 +129,12 @@ impl Passkeys {
     ) -> Result<PasskeySummary, ApiError> {
         let relying_party = self.relying_party()?;
         let state: PasskeyRegistration = self.take(ceremony, Purpose::Register, Some(user)).await?;
+        // The library refuses an excluded credential with a misleading
+        // reason; this one is plain.
+        let presented = URL_SAFE_NO_PAD.encode(&credential.raw_id);
+        if self.store.ids(user).await?.contains(&presented) {
+            return Err(ApiError::PasskeyAlreadyRegistered);
+        }
         let passkey = relying_party
             .finish_passkey_registration(credential, &state)
             .map_err(|error| refused("registration", user, &error))?;
@@ -276,7 +279,12 @@ fn relying_party(public_origin: &str) -> Result<Webauthn, String> {
         .ok_or_else(|| "the origin's host is an IP address".to_owned())?
         .to_owned();
     WebauthnBuilder::new(&rp_id, &origin)
-        .and_then(|builder| builder.rp_name("Photo Spots").timeout(CEREMONY_TIME).build())
+        .and_then(|builder| {
+            builder
+                .rp_name("Photo Spots")
+                .timeout(CEREMONY_TIME)
+                .build()
+        })
         .map_err(|error| error.to_string())
 }
 

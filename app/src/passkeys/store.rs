@@ -136,8 +136,9 @@ impl PasskeyStore {
             .bind(new.now)
             .execute(pool)
             .await?
+            .rows_affected()
         });
-        Ok(inserted.rows_affected() == 1)
+        Ok(inserted == 1)
     }
 
     /// After a sign-in: the credential's new counter and flags, and when.
@@ -164,8 +165,9 @@ impl PasskeyStore {
             .bind(now)
             .execute(pool)
             .await?
+            .rows_affected()
         });
-        Ok(updated.rows_affected() == 1)
+        Ok(updated == 1)
     }
 
     /// Renames `user`'s passkey `id`; `false` if they have no such passkey.
@@ -197,7 +199,8 @@ impl PasskeyStore {
                 .bind(id)
                 .execute(pool)
                 .await?
+                .rows_affected()
         });
-        Ok(removed.rows_affected() == 1)
+        Ok(removed == 1)
     }
 }

@@ -40,8 +40,8 @@ impl SoftPasskey {
     pub fn new(origin: &str, synced: bool) -> Self {
         let rng = SystemRandom::new();
         let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng).unwrap();
-        let key =
-            EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, pkcs8.as_ref(), &rng).unwrap();
+        let key = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, pkcs8.as_ref(), &rng)
+            .unwrap();
         let mut id = vec![0u8; 16];
         ring::rand::SecureRandom::fill(&rng, &mut id).unwrap();
         Self {
@@ -92,14 +92,15 @@ impl SoftPasskey {
     pub fn sign_in(&mut self, options: &Value) -> Value {
         let public_key = &options["publicKey"];
         let rp_id = public_key["rpId"].as_str().unwrap();
+        // Counted before signing, as authenticators do.
+        if self.counter > 0 {
+            self.counter += 1;
+        }
         let client_data = self.client_data("webauthn.get", public_key);
         let auth_data = self.auth_data(rp_id, 0);
         let mut signed = auth_data.clone();
         signed.extend_from_slice(&Sha256::digest(&client_data));
         let signature = self.key.sign(&SystemRandom::new(), &signed).unwrap();
-        if self.counter > 0 {
-            self.counter += 1;
-        }
         json!({
             "id": self.id_b64(),
             "rawId": self.id_b64(),

@@ -170,9 +170,9 @@ impl RefreshStore {
                             "SELECT user_id, expires_at, dpop_jkt, amr FROM refresh_families \
                              WHERE id = $1",
                         )
-                    .bind(&family_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
+                        .bind(&family_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
                     if jkt.is_some() && jkt.as_deref() != proof_jkt {
                         // Dropped uncommitted: the claim is undone, so a
                         // copy of the cookie without the key can't spend
