@@ -460,3 +460,42 @@ async fn every_passkey_call_but_sign_in_needs_a_token() {
         );
     }
 }
+
+#[tokio::test]
+async fn support_lists_and_removes_a_lost_passkey_from_the_command_line() {
+    let server = server().await;
+    let mut passkey = john_with_a_passkey(&server).await;
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(args)
+            .env_clear()
+            .env("LEPTOS_OUTPUT_NAME", "photo-spots")
+            .env("DATABASE_URL", &server.database_url)
+            .env("PUBLIC_ORIGIN", ORIGIN)
+            .env("RUST_LOG", "error")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        (output.status.success(), stdout)
+    };
+    let id = passkey.id_b64();
+    let (ok, listed) = run(&["users", "passkeys", "john"]);
+    assert!(ok, "{listed}");
+    assert!(
+        listed.contains(&id) && listed.contains("\"YubiKey\"") && listed.contains("device-bound"),
+        "{listed}"
+    );
+
+    let (ok, removed) = run(&["users", "remove-passkey", "john", &id]);
+    assert!(ok, "{removed}");
+    let (status, refused) = sign_in(&server, &mut passkey).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{refused}");
+    assert_eq!(refused["error"], "passkey_not_registered");
+
+    let (ok, again) = run(&["users", "remove-passkey", "john", &id]);
+    assert!(!ok);
+    assert!(
+        again.contains("There is no such passkey on your account."),
+        "{again}"
+    );
+}
