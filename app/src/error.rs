@@ -77,6 +77,15 @@ pub enum ApiError {
     PasskeyAlreadyRegistered,
     #[error("There is no such passkey on your account.")]
     NoSuchPasskey,
+    /// Only made in the browser: the person cancelled the passkey dialog,
+    /// it timed out, or their device could not verify them.
+    #[error(
+        "The passkey was not used: cancelled, timed out, or your device could not verify you. Please try again."
+    )]
+    PasskeyCancelled,
+    /// Only made in the browser: it has no WebAuthn.
+    #[error("This browser can't use passkeys. Log in with your password.")]
+    PasskeysUnsupported,
     #[error("This endpoint does not answer that HTTP method.")]
     MethodNotAllowed,
     #[error("The request is too large.")]
@@ -234,6 +243,7 @@ impl ApiError {
             Self::PasskeyRequestExpired => 400,
             Self::PasskeyAlreadyRegistered => 409,
             Self::PasskeysUnavailable => 503,
+            Self::PasskeyCancelled | Self::PasskeysUnsupported => 400,
             Self::MethodNotAllowed => 405,
             Self::TooLarge | Self::PhotoTooLarge { .. } => 413,
             Self::HeadersTooLarge => 431,
@@ -287,6 +297,8 @@ impl ApiError {
             Self::PasskeyRefused => ErrorCode::PasskeyRefused,
             Self::PasskeyAlreadyRegistered => ErrorCode::PasskeyAlreadyRegistered,
             Self::NoSuchPasskey => ErrorCode::NoSuchPasskey,
+            Self::PasskeyCancelled => ErrorCode::PasskeyCancelled,
+            Self::PasskeysUnsupported => ErrorCode::PasskeysUnsupported,
             Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             Self::TooLarge => ErrorCode::TooLarge,
             Self::HeadersTooLarge => ErrorCode::HeadersTooLarge,
@@ -328,6 +340,8 @@ enum ErrorCode {
     PasskeyRefused,
     PasskeyAlreadyRegistered,
     NoSuchPasskey,
+    PasskeyCancelled,
+    PasskeysUnsupported,
     MethodNotAllowed,
     TooLarge,
     HeadersTooLarge,
@@ -469,6 +483,8 @@ impl From<WireError> for ApiError {
             ErrorCode::PasskeyRefused => Self::PasskeyRefused,
             ErrorCode::PasskeyAlreadyRegistered => Self::PasskeyAlreadyRegistered,
             ErrorCode::NoSuchPasskey => Self::NoSuchPasskey,
+            ErrorCode::PasskeyCancelled => Self::PasskeyCancelled,
+            ErrorCode::PasskeysUnsupported => Self::PasskeysUnsupported,
             ErrorCode::MethodNotAllowed => Self::MethodNotAllowed,
             ErrorCode::TooLarge => Self::TooLarge,
             ErrorCode::HeadersTooLarge => Self::HeadersTooLarge,
@@ -527,6 +543,8 @@ mod tests {
             ApiError::PasskeyRefused,
             ApiError::PasskeyAlreadyRegistered,
             ApiError::NoSuchPasskey,
+            ApiError::PasskeyCancelled,
+            ApiError::PasskeysUnsupported,
             ApiError::Internal,
             ApiError::Network,
         ];

@@ -36,3 +36,17 @@ pub enum TokenType {
     #[serde(rename = "DPoP")]
     Dpop,
 }
+
+/// One of a person's passkeys, as their list shows it (`GET /api/passkeys`).
+/// Only public facts: the credential's key never leaves the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeySummary {
+    /// The credential id (base64url), which names it in the API.
+    pub id: String,
+    pub name: String,
+    /// Backed up by its provider to other devices, or device-bound.
+    pub synced: bool,
+    /// Unix seconds.
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}

@@ -19,6 +19,9 @@ pub struct UnverifiedClaims {
     /// Seconds since 1970.
     pub exp: Option<u64>,
     cnf: Option<IgnoredAny>,
+    /// How the person signed in (`amr`).
+    #[serde(default)]
+    pub amr: crate::domain::SignInMethod,
 }
 
 impl UnverifiedClaims {

@@ -4,11 +4,15 @@
 mod action;
 pub mod admin;
 mod auth_client;
+mod calls;
 pub mod dpop;
 pub mod favorites;
 #[cfg(feature = "hydrate")]
 mod http;
+pub mod passkeys;
 pub mod session;
+#[cfg(feature = "hydrate")]
+mod webauthn;
 
 pub use action::server_action;
 pub use auth_client::{AuthClient, LoginClient};

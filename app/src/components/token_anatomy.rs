@@ -1,4 +1,4 @@
-use crate::auth::TokenParts;
+use crate::auth::{TokenParts, UnverifiedClaims};
 use leptos::{either::Either, prelude::*};
 
 /// The token the browser holds, taken apart: header, payload, signature.
@@ -34,6 +34,7 @@ pub fn TokenAnatomy(token: String) -> impl IntoView {
             "Signature: HMAC-SHA256 of header and payload",
         )
     };
+    let method = UnverifiedClaims::read(&token).unwrap_or_default().amr;
     Either::Left(view! {
         <section class="token" aria-labelledby="token-title">
             <h2 id="token-title">"Your token, taken apart"</h2>
@@ -55,6 +56,18 @@ pub fn TokenAnatomy(token: String) -> impl IntoView {
                 "everywhere, Photo Spots refuses this token at once, but the favourites service "
                 "accepts it until it expires (at the \"exp\" time above). That is why tokens are "
                 "short-lived: ten minutes by default. This page renews yours before then."
+            </p>
+            <p class="explain" data-testid="token-amr">
+                {format!(
+                    "\"amr\" says how you signed in: {} ({}). ",
+                    method.describe(),
+                    method.amr().join(", "),
+                )}
+                "\"pwd\" is a password; \"hwk\" a key held in hardware (a passkey that never "
+                "leaves its device), \"swk\" one in software (a passkey your provider syncs to "
+                "your other devices), \"mfa\" that more than one factor was used (the key, and "
+                "your fingerprint, face or PIN that unlocked it). Renewed tokens keep it: it "
+                "describes the sign-in, not the renewal."
             </p>
             <div class="token-parts">
                 <figure class="part jwt-header">

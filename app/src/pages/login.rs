@@ -1,4 +1,8 @@
-use crate::{api::Login, client::server_action, components::session_starter};
+use crate::{
+    api::Login,
+    client::server_action,
+    components::{PasskeySignIn, session_starter},
+};
 use leptos::{ev::SubmitEvent, html::Input, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -52,7 +56,7 @@ pub fn LoginPage() -> impl IntoView {
                 <input
                     id="username"
                     name="username"
-                    autocomplete="username"
+                    autocomplete="username webauthn"
                     autocapitalize="none"
                     spellcheck="false"
                     required
@@ -72,6 +76,7 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
                 {move || error().map(|message| view! { <p role="alert" class="error">{message}</p> })}
             </form>
+            <PasskeySignIn />
             <p class="hint">"New here? " <a href="/signup">"Create an account"</a></p>
             <p class="hint">
                 "Demo users: " <code>"john"</code> " / " <code>"john-password"</code> " and "

@@ -2,7 +2,8 @@ use crate::{
     api::me,
     client::{favorites::Favorites, session::Session},
     components::{
-        AccountSecurity, FavoritesList, NameForm, SessionClock, StealToken, TamperLab, TokenAnatomy,
+        AccountSecurity, FavoritesList, NameForm, PasskeysPanel, SessionClock, StealToken,
+        TamperLab, TokenAnatomy,
     },
     domain::User,
 };
@@ -87,6 +88,7 @@ fn profile_page() -> impl IntoView {
                 <NameForm user />
                 <AccountSecurity />
             </div>
+            <PasskeysPanel />
             <FavoritesList favorites />
             {move || session.token().map(|token| view! {
                 <TokenAnatomy token=token.clone() />

@@ -12,8 +12,9 @@
 mod ceremonies;
 mod store;
 
+pub use crate::wire::PasskeySummary;
 pub use ceremonies::{Ceremonies, Purpose};
-pub use store::{PasskeyStore, PasskeySummary};
+pub use store::PasskeyStore;
 
 use crate::{
     clock::unix_now_i64,

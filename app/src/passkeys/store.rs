@@ -4,21 +4,8 @@
 use crate::{
     db::{Pools, on_pool},
     domain::{PasskeyName, UserId},
+    wire::PasskeySummary,
 };
-use serde::Serialize;
-
-/// One registered passkey, as its owner's list shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct PasskeySummary {
-    /// The credential id (base64url), which names it in the API.
-    pub id: String,
-    pub name: String,
-    /// Backed up by its provider to other devices, or device-bound.
-    pub synced: bool,
-    /// Unix seconds.
-    pub created_at: i64,
-    pub last_used_at: Option<i64>,
-}
 
 /// A stored credential, for finishing a sign-in with it.
 pub struct StoredCredential {

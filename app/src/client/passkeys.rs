@@ -1,0 +1,93 @@
+//! Passkeys from the browser: adding one to the account (the browser's own
+//! dialog), the list, and signing in with one. The server checks
+//! everything (see `app::passkeys`); these calls carry the ceremony there
+//! and back.
+
+use super::calls::{Body, send};
+use crate::{error::ApiError, wire::PasskeySummary};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+#[derive(Deserialize)]
+struct Started {
+    ceremony: String,
+    options: Value,
+}
+
+/// The signed-in person's passkeys, oldest first.
+pub async fn list() -> Result<Vec<PasskeySummary>, ApiError> {
+    #[derive(Deserialize)]
+    struct All {
+        passkeys: Vec<PasskeySummary>,
+    }
+    let all: All = send("GET", "/api/passkeys", Body::None).await?;
+    Ok(all.passkeys)
+}
+
+/// Adds a passkey called `name`: the browser asks the person to make one.
+pub async fn add(name: String) -> Result<PasskeySummary, ApiError> {
+    let started: Started = send("POST", "/api/passkeys/register/start", Body::None).await?;
+    let credential = create(&started.options).await?;
+    let body = json!({"ceremony": started.ceremony, "name": name, "credential": credential});
+    send("POST", "/api/passkeys/register/finish", json_body(&body)?).await
+}
+
+pub async fn rename(id: String, name: String) -> Result<PasskeySummary, ApiError> {
+    let body = json_body(&json!({ "name": name }))?;
+    send("PUT", &format!("/api/passkeys/{id}"), body).await
+}
+
+pub async fn remove(id: String) -> Result<(), ApiError> {
+    send::<Value>("DELETE", &format!("/api/passkeys/{id}"), Body::None)
+        .await
+        .map(drop)
+}
+
+/// Signs in with a passkey the person picks: in the browser's dialog, or
+/// (`conditional`) from the username field's autofill, until `signal`
+/// aborts. What a password login gives, bound to a new DPoP key.
+#[cfg(feature = "hydrate")]
+pub async fn sign_in(
+    conditional: bool,
+    signal: Option<web_sys::AbortSignal>,
+) -> Result<crate::wire::LoginResponse, ApiError> {
+    use super::calls::attempt;
+    let started: Started =
+        attempt("POST", "/api/passkeys/sign-in/start", &Body::None, None).await?;
+    let credential =
+        super::webauthn::get(&started.options["publicKey"], conditional, signal.as_ref()).await?;
+    // As a password login does: a new key for the new login's tokens.
+    super::dpop::new_key().await;
+    let body = json!({"ceremony": started.ceremony, "credential": credential});
+    attempt(
+        "POST",
+        "/api/passkeys/sign-in/finish",
+        &json_body(&body)?,
+        None,
+    )
+    .await
+}
+
+/// Whether this browser offers passkeys in the username field's autofill.
+#[cfg(feature = "hydrate")]
+pub async fn autofill_available() -> bool {
+    super::webauthn::conditional_mediation_available().await
+}
+
+async fn create(options: &Value) -> Result<Value, ApiError> {
+    #[cfg(feature = "hydrate")]
+    {
+        super::webauthn::create(&options["publicKey"]).await
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = options;
+        Err(ApiError::PasskeysUnsupported)
+    }
+}
+
+fn json_body(body: &Value) -> Result<Body, ApiError> {
+    Ok(Body::Json(
+        serde_json::to_string(body).map_err(|_| ApiError::Internal)?,
+    ))
+}

@@ -1,0 +1,131 @@
+use crate::{client::passkeys, error::ApiError, wire::PasskeySummary};
+use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+
+/// Your passkeys on the profile: add one (the browser's own dialog), see
+/// them, rename or remove one.
+#[component]
+pub fn PasskeysPanel() -> impl IntoView {
+    let listed = RwSignal::new(None::<Vec<PasskeySummary>>);
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let busy = RwSignal::new(false);
+    let name = RwSignal::new("Passkey".to_owned());
+
+    let report = move |outcome: Result<String, ApiError>| {
+        message.set(Some(outcome.map_err(|error| error.to_string())));
+    };
+    let reload = move || {
+        spawn_local(async move {
+            match passkeys::list().await {
+                Ok(all) => listed.set(Some(all)),
+                Err(error) => report(Err(error)),
+            }
+        });
+    };
+    Effect::new(move |_| reload());
+    // One change at a time; the list is read again after each.
+    let change = move |work: std::pin::Pin<Box<dyn Future<Output = Result<String, ApiError>>>>| {
+        busy.set(true);
+        message.set(None);
+        spawn_local(async move {
+            let outcome = work.await;
+            busy.set(false);
+            report(outcome);
+            reload();
+        });
+    };
+
+    let on_add = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let chosen = name.get_untracked();
+        change(Box::pin(async move {
+            let added = passkeys::add(chosen).await?;
+            Ok(format!("Passkey \"{}\" added.", added.name))
+        }));
+    };
+
+    let row = move |passkey: PasskeySummary| {
+        let PasskeySummary {
+            id,
+            name: current,
+            synced,
+            created_at,
+            last_used_at,
+        } = passkey;
+        let edited = RwSignal::new(current.clone());
+        let (rename_id, remove_id) = (id.clone(), id.clone());
+        let rename = move |ev: SubmitEvent| {
+            ev.prevent_default();
+            let (id, new_name) = (rename_id.clone(), edited.get_untracked());
+            change(Box::pin(async move {
+                let renamed = passkeys::rename(id, new_name).await?;
+                Ok(format!("Renamed to \"{}\".", renamed.name))
+            }));
+        };
+        let remove = move |_| {
+            let id = remove_id.clone();
+            change(Box::pin(async move {
+                passkeys::remove(id).await?;
+                Ok("Passkey removed: it signs nobody in from now on.".to_owned())
+            }));
+        };
+        let kind = if synced {
+            "synced to your other devices"
+        } else {
+            "on this device only"
+        };
+        let used = last_used_at.map_or_else(
+            || "never used yet".to_owned(),
+            |at| format!("last used {}", when(at)),
+        );
+        view! {
+            <li class="passkey" data-testid="passkey">
+                <form class="inline" on:submit=rename>
+                    <input aria-label=format!("Name of passkey {current}") maxlength="64" required bind:value=edited />
+                    <button type="submit" disabled=move || busy.get()>"Rename"</button>
+                    <button type="button" class="danger" disabled=move || busy.get() on:click=remove>
+                        "Remove"
+                    </button>
+                </form>
+                <p class="hint">{format!("{kind}; added {}, {used}", when(created_at))}</p>
+            </li>
+        }
+    };
+
+    view! {
+        <section class="card form passkeys" aria-labelledby="passkeys-title">
+            <h2 id="passkeys-title">"Passkeys"</h2>
+            <p class="hint">
+                "Sign in with your phone, computer or security key instead of a password: it "
+                "unlocks with your fingerprint, face or PIN, and works only on this site. Photo "
+                "Spots keeps its public key, never a secret."
+            </p>
+            {move || listed.get().map(|all| if all.is_empty() {
+                view! { <p class="hint" data-testid="no-passkeys">"No passkeys yet."</p> }.into_any()
+            } else {
+                view! { <ul class="passkey-list">{all.into_iter().map(row).collect_view()}</ul> }.into_any()
+            })}
+            <form on:submit=on_add>
+                <label for="passkey-name">"Name for a new passkey"</label>
+                <input id="passkey-name" maxlength="64" required bind:value=name />
+                <button type="submit" disabled=move || busy.get()>"Add a passkey"</button>
+            </form>
+            {move || message.get().map(|outcome| match outcome {
+                Ok(done) => view! { <p role="status" class="success">{done}</p> }.into_any(),
+                Err(problem) => view! { <p role="alert" class="error">{problem}</p> }.into_any(),
+            })}
+        </section>
+    }
+}
+
+/// Unix seconds as a date and time a person reads (in their time zone).
+fn when(seconds: i64) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(seconds as f64 * 1000.0));
+        String::from(date.to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        seconds.to_string()
+    }
+}
