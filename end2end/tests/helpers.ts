@@ -3,10 +3,10 @@ import { expect, Page, test } from '@playwright/test';
 import { PhotoSpotsServer, TOKEN_KEY } from './server';
 
 /** A fresh server and database for each test of the calling spec file (`env`: extra settings). */
-export function useServer(env: Record<string, string> = {}): () => PhotoSpotsServer {
+export function useServer(env: Record<string, string> = {}, host?: string): () => PhotoSpotsServer {
   let server: PhotoSpotsServer;
   test.beforeEach(async () => {
-    server = new PhotoSpotsServer(env);
+    server = new PhotoSpotsServer(env, host);
     await server.start();
   });
   test.afterEach(async ({}, testInfo) => {

@@ -83,8 +83,15 @@ export class PhotoSpotsServer {
   private port = 0;
   private favoritesPort = 0;
 
-  /** `env`: extra settings for the main app, e.g. a short `JWT_TTL_SECONDS`. */
-  constructor(private readonly env: Record<string, string> = {}) {
+  /**
+   * `env`: extra settings for the main app, e.g. a short `JWT_TTL_SECONDS`.
+   * `host`: the name the browser uses; WebAuthn (passkeys) needs a name
+   * such as `localhost`, not an IP address.
+   */
+  constructor(
+    private readonly env: Record<string, string> = {},
+    private readonly host = '127.0.0.1',
+  ) {
     const { privateKey } = generateKeyPairSync('ed25519');
     this.privateKey = privateKey;
     writeFileSync(this.keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
@@ -98,7 +105,7 @@ export class PhotoSpotsServer {
   async start(): Promise<void> {
     const port = this.port || (this.port = await freePort());
     const favoritesPort = this.favoritesPort || (this.favoritesPort = await freePort());
-    this.baseURL = `http://127.0.0.1:${port}`;
+    this.baseURL = `http://${this.host}:${port}`;
     this.favoritesURL = `http://127.0.0.1:${favoritesPort}`;
     await this.main.start(process.env.PHOTO_SPOTS_BIN ?? binary('server'), {
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
@@ -107,6 +114,8 @@ export class PhotoSpotsServer {
       JWT_PRIVATE_KEY_FILE: this.keyFile,
       FAVORITES_URL: this.favoritesURL,
       PHOTO_SPOTS_DEMO: '1',
+      // DPoP proofs and WebAuthn name the origin the browser is at.
+      PUBLIC_ORIGIN: this.baseURL,
       ...this.env,
     });
     await this.startFavorites();
@@ -117,7 +126,8 @@ export class PhotoSpotsServer {
       FAVORITES_ADDR: `127.0.0.1:${this.favoritesPort}`,
       FAVORITES_DATABASE_URL: `sqlite://${join(this.dataDir, 'favorites.db')}?mode=rwc`,
       FAVORITES_ALLOWED_ORIGINS: this.baseURL,
-      JWT_JWKS_URL: `${this.baseURL}/.well-known/jwks.json`,
+      // Service to service: the loopback address, whatever name the browser uses.
+      JWT_JWKS_URL: `http://127.0.0.1:${this.port}/.well-known/jwks.json`,
     });
   }
 

@@ -43,29 +43,34 @@ pub async fn remove(id: String) -> Result<(), ApiError> {
         .map(drop)
 }
 
+/// A sign-in the server has started: its challenge, waiting for a passkey.
+#[cfg(feature = "hydrate")]
+pub struct SignInCeremony(Started);
+
+#[cfg(feature = "hydrate")]
+pub async fn start_sign_in() -> Result<SignInCeremony, ApiError> {
+    let path = "/api/passkeys/sign-in/start";
+    super::calls::attempt("POST", path, &Body::None, None)
+        .await
+        .map(SignInCeremony)
+}
+
 /// Signs in with a passkey the person picks: in the browser's dialog, or
 /// (`conditional`) from the username field's autofill, until `signal`
 /// aborts. What a password login gives, bound to a new DPoP key.
 #[cfg(feature = "hydrate")]
-pub async fn sign_in(
+pub async fn finish_sign_in(
+    SignInCeremony(started): SignInCeremony,
     conditional: bool,
     signal: Option<web_sys::AbortSignal>,
 ) -> Result<crate::wire::LoginResponse, ApiError> {
-    use super::calls::attempt;
-    let started: Started =
-        attempt("POST", "/api/passkeys/sign-in/start", &Body::None, None).await?;
     let credential =
         super::webauthn::get(&started.options["publicKey"], conditional, signal.as_ref()).await?;
     // As a password login does: a new key for the new login's tokens.
     super::dpop::new_key().await;
     let body = json!({"ceremony": started.ceremony, "credential": credential});
-    attempt(
-        "POST",
-        "/api/passkeys/sign-in/finish",
-        &json_body(&body)?,
-        None,
-    )
-    .await
+    let path = "/api/passkeys/sign-in/finish";
+    super::calls::attempt("POST", path, &json_body(&body)?, None).await
 }
 
 /// Whether this browser offers passkeys in the username field's autofill.

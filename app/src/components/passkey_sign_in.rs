@@ -34,9 +34,14 @@ pub fn PasskeySignIn() -> impl IntoView {
             let Ok(controller) = web_sys::AbortController::new() else {
                 return;
             };
+            // Nothing to offer (passkeys off here, the server away): the
+            // password form is there, and the button says why if pressed.
+            let Ok(ceremony) = passkeys::start_sign_in().await else {
+                return;
+            };
             let signal = controller.signal();
             autofill.set_value(Some(controller));
-            match passkeys::sign_in(true, Some(signal)).await {
+            match passkeys::finish_sign_in(ceremony, true, Some(signal)).await {
                 // Dismissed, or aborted for the button: nothing to say.
                 Err(ApiError::PasskeyCancelled) => {}
                 answer => result.set(Some(answer)),
@@ -53,7 +58,10 @@ pub fn PasskeySignIn() -> impl IntoView {
             pending.set(true);
             result.set(None);
             spawn_local(async move {
-                let answer = passkeys::sign_in(false, None).await;
+                let answer = match passkeys::start_sign_in().await {
+                    Ok(ceremony) => passkeys::finish_sign_in(ceremony, false, None).await,
+                    Err(error) => Err(error),
+                };
                 pending.set(false);
                 result.set(Some(answer));
             });

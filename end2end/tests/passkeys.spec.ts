@@ -1,0 +1,125 @@
+// Passkeys in Chromium with a virtual authenticator (CDP WebAuthn domain:
+// CTAP2, internal, resident keys, user verification): add one on the
+// profile, sign in with it, rename and remove it; what the token says.
+// WebAuthn needs a name, not an IP address: this server is at localhost.
+import { CDPSession, expect, Page, test } from '@playwright/test';
+import { logInAs, storedToken, useServer } from './helpers';
+
+const server = useServer({}, 'localhost');
+const url = (path: string) => `${server().baseURL}${path}`;
+
+/** A platform authenticator that verifies the user, as a phone or laptop does. */
+async function authenticator(page: Page): Promise<{ cdp: CDPSession; id: string }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return { cdp, id: authenticatorId };
+}
+
+/** The `amr` claim of the stored token, as the page explains it. */
+async function expectSignedInWith(page: Page, how: string): Promise<void> {
+  await expect(page).toHaveURL(url('/profile'));
+  await expect(page.getByTestId('token-amr')).toContainText(how);
+}
+
+async function addPasskey(page: Page, name: string): Promise<void> {
+  await page.getByLabel('Name for a new passkey').fill(name);
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await expect(page.getByRole('status')).toHaveText(`Passkey "${name}" added.`);
+}
+
+/** As a browser that doesn't offer passkeys in autofill: the button is the way in. */
+async function withoutAutofill(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    PublicKeyCredential.isConditionalMediationAvailable = async () => false;
+  });
+}
+
+async function logOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Log out', exact: true }).click();
+  await expect(page).toHaveURL(url('/login'));
+  expect(await storedToken(page)).toBeNull();
+}
+
+test('a passkey added on the profile signs in from the button, and amr says how', async ({ page }) => {
+  await withoutAutofill(page);
+  await authenticator(page);
+  await logInAs(page, server().baseURL, 'john');
+  await expectSignedInWith(page, 'a password (pwd)');
+  await expect(page.getByTestId('no-passkeys')).toBeVisible();
+  await addPasskey(page, 'Laptop');
+  await expect(page.getByTestId('passkey')).toHaveCount(1);
+  await expect(page.getByTestId('passkey')).toContainText('on this device only');
+  await expect(page.getByTestId('passkey')).toContainText('never used yet');
+
+  await logOut(page);
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await expectSignedInWith(page, 'a device-bound passkey (hwk, mfa)');
+  await expect(page.getByTestId('profile-username')).toHaveText('john');
+  await expect(page.getByTestId('token-payload')).toContainText('"amr"');
+  await expect(page.getByTestId('passkey')).toContainText('last used');
+  // The same session as after a password: a reload keeps it.
+  await page.reload();
+  await expectSignedInWith(page, 'a device-bound passkey (hwk, mfa)');
+});
+
+test('the login page offers the passkey in the username field: picking it signs in', async ({ page }) => {
+  await authenticator(page);
+  await logInAs(page, server().baseURL, 'jack');
+  await addPasskey(page, 'Phone');
+  await page.getByRole('button', { name: 'Log out', exact: true }).click();
+  // The virtual authenticator answers the username field's pending
+  // (conditional) request as a person picking the suggestion does.
+  await expectSignedInWith(page, 'a device-bound passkey (hwk, mfa)');
+  await expect(page.getByTestId('profile-username')).toHaveText('jack');
+});
+
+test('adding the same authenticator twice is refused, and a passkey is renamed and removed', async ({ page }) => {
+  await withoutAutofill(page);
+  await authenticator(page);
+  await logInAs(page, server().baseURL, 'jack');
+  await addPasskey(page, 'Phone');
+  await page.getByLabel('Name for a new passkey').fill('Phone again');
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await expect(page.getByRole('alert')).toHaveText('This passkey is registered here already.');
+
+  const row = page.getByTestId('passkey');
+  await row.getByLabel('Name of passkey Phone').fill('Blue phone');
+  await row.getByRole('button', { name: 'Rename' }).click();
+  await expect(page.getByRole('status')).toHaveText('Renamed to "Blue phone".');
+  await expect(page.getByLabel('Name of passkey Blue phone')).toBeVisible();
+
+  await page.getByTestId('passkey').getByRole('button', { name: 'Remove' }).click();
+  await expect(page.getByRole('status')).toHaveText('Passkey removed: it signs nobody in from now on.');
+  await expect(page.getByTestId('no-passkeys')).toBeVisible();
+
+  // The authenticator still holds it; the server no longer knows it.
+  await logOut(page);
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await expect(page.getByRole('alert')).toHaveText(
+    'This passkey is not registered here. Log in with your password, then add it on your profile.',
+  );
+  expect(await storedToken(page)).toBeNull();
+});
+
+test('a device that cannot verify the person is refused with a message', async ({ page }) => {
+  await withoutAutofill(page);
+  const { cdp, id } = await authenticator(page);
+  await logInAs(page, server().baseURL, 'john');
+  await addPasskey(page, 'Laptop');
+  await cdp.send('WebAuthn.setUserVerified', { authenticatorId: id, isUserVerified: false });
+  await logOut(page);
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await expect(page.getByRole('alert')).toContainText('could not verify you');
+  await expect(page).toHaveURL(url('/login'));
+  expect(await storedToken(page)).toBeNull();
+});
