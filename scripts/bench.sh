@@ -61,7 +61,7 @@ trap 'stop "${servers[@]}" $favorites; rm -rf "$work"' EXIT
 start_app() {
   local name=$1 base=$2
   shift 2
-  env LEPTOS_SITE_ADDR="${base#http://}" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
+  env LEPTOS_SITE_ADDR="${base#http://}" PUBLIC_ORIGIN="$base" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
     DATABASE_URL="sqlite://$work/$name.db?mode=rwc" PHOTO_SPOTS_DEMO=1 \
     LOGIN_MAX_FAILURES_PER_ADDRESS=1000 JWT_TTL_SECONDS=7200 "$@" target/release/server &
   servers+=($!)

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod config_check;
 pub mod demo;
+pub mod dev_origin;
 pub mod favorites;
 mod json_body;
 mod jwks;

@@ -82,13 +82,20 @@ async fn run(config: Config) -> Result<(), StartError> {
     let addr = config.leptos_options.site_addr;
     let listener =
         server::serve::bind(addr).map_err(|source| StartError::Listen { addr, source })?;
-    tracing::info!("Photo Spots is listening on http://{addr}");
+    tracing::info!(
+        "Photo Spots is listening on http://{addr}; open {}",
+        config.public_origin
+    );
     if let Some(addr) = config.metrics_addr {
         let pools = Some(state.users.pools().clone());
         server::metrics::serve(addr, pools)
             .await
             .map_err(|source| StartError::Listen { addr, source })?;
     }
+    let app = match config.redirect_pages_to_origin {
+        true => server::dev_origin::redirect_to(router(state.clone()), &config.public_origin),
+        false => router(state.clone()),
+    };
     // Photo files no spot shows (replaced, deleted, or left by a crash) go
     // at start and every hour, besides right after each admin photo change.
     server::spots::sweep_photos_every(&state, std::time::Duration::from_secs(3600));
@@ -97,13 +104,7 @@ async fn run(config: Config) -> Result<(), StartError> {
         .refresh
         .prune_every(std::time::Duration::from_secs(3600));
     // Handlers see the client's address (login throttling keys on it).
-    server::serve::serve(
-        listener,
-        router(state),
-        config.serve,
-        process::shutdown_signal(),
-    )
-    .await;
+    server::serve::serve(listener, app, config.serve, process::shutdown_signal()).await;
     // In-flight requests are done: close the pool so SQLite checkpoints the WAL.
     users.close().await;
     tracing::info!("Photo Spots stopped");

@@ -38,7 +38,7 @@ fn the_effective_configuration_is_printed_without_its_secrets() {
         "DATABASE_URL=postgres://db.internal:5432/photos",
         "JWT_SECRET=(set, redacted)",
         "METRICS_ADDR=127.0.0.1:9100",
-        "PUBLIC_ORIGIN=http://127.0.0.1:3999",
+        "PUBLIC_ORIGIN=http://localhost:3999",
     ] {
         assert!(stdout.lines().any(|l| l == line), "{line} in:\n{stdout}");
     }

@@ -20,6 +20,7 @@ const LAYERS: Layers = Layers {
         &["router"],
         &["favorites"],
         &[
+            "dev_origin",
             "request_id",
             "metrics",
             "openapi",

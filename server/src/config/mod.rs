@@ -88,6 +88,11 @@ pub enum ConfigError {
     )]
     SharedSecretHasNoKeys,
     #[error(
+        "PUBLIC_ORIGIN is not set: a release build must be told the origin browsers reach it at \
+         (such as https://photos.example.com), which DPoP proofs and passkeys name"
+    )]
+    MissingPublicOrigin,
+    #[error(
         "REFRESH_MAX_AGE_SECONDS ({max_age}) is shorter than REFRESH_TTL_SECONDS ({ttl}): the absolute \
          end of a login must not come before its sliding end"
     )]
@@ -183,6 +188,9 @@ pub struct Config {
     pub verified_tokens: usize,
     /// The separate listener for `/metrics`, if any.
     pub metrics_addr: Option<SocketAddr>,
+    /// Development with the default origin: page visits at the server's IP
+    /// address go on to `public_origin` (see `dev_origin`).
+    pub redirect_pages_to_origin: bool,
 }
 
 impl Config {
@@ -279,11 +287,15 @@ impl Config {
             }),
             workers: settings.photo_workers as usize,
         };
+        let redirect_pages_to_origin = settings.public_origin.is_none() && !production;
+        let public_origin = match settings.public_origin.clone() {
+            Some(origin) => origin,
+            None if production => return Err(ConfigError::MissingPublicOrigin),
+            None => development_origin(leptos_options.site_addr),
+        };
         Ok(Self {
-            public_origin: settings
-                .public_origin
-                .clone()
-                .unwrap_or_else(|| format!("http://{}", leptos_options.site_addr)),
+            redirect_pages_to_origin,
+            public_origin,
             dpop_required: shared.dpop_required,
             verified_tokens: shared.verified_tokens as usize,
             metrics_addr: shared.metrics_addr,
@@ -343,6 +355,18 @@ fn signing(settings: &AppSettings, key_required: bool) -> Result<Signing, Config
     )
 }
 
+/// Where a browser reaches a development server listening on `addr`: on
+/// this machine by the name `localhost`, which WebAuthn accepts as a
+/// relying party (an IP address it refuses) and browsers treat as a secure
+/// context.
+fn development_origin(addr: SocketAddr) -> String {
+    if addr.ip().is_loopback() {
+        format!("http://localhost:{}", addr.port())
+    } else {
+        format!("http://{addr}")
+    }
+}
+
 /// The directory holding the SQLite file named by `database_url`
 /// (`sqlite://data/photo-spots.db?mode=rwc` → `data`); `None` for an
 /// in-memory database or another kind of database.
@@ -372,10 +396,15 @@ mod tests {
     }
 
     fn config(env: Env, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let vars: HashMap<String, String> = vars
+        let mut vars: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
+        // Production needs its public origin; its own test leaves it out.
+        if env == Env::PROD {
+            vars.entry("PUBLIC_ORIGIN".into())
+                .or_insert_with(|| "https://photos.example".into());
+        }
         // A debug build's rules whatever profile the tests are built with
         // (`cargo test --release` too); `Env::PROD` is production either way,
         // and the release-build rule has its own tests.
@@ -574,8 +603,10 @@ mod tests {
 
     #[test]
     fn a_release_build_is_production_whatever_leptos_env_says() {
-        let release = Config::for_build(true, options(Env::DEV), |name| {
-            (name == "JWT_SECRET").then(|| GOOD_SECRET.to_owned())
+        let release = Config::for_build(true, options(Env::DEV), |name| match name {
+            "JWT_SECRET" => Some(GOOD_SECRET.to_owned()),
+            "PUBLIC_ORIGIN" => Some("https://photos.example".to_owned()),
+            _ => None,
         })
         .unwrap();
         assert_eq!(release.leptos_options.env, Env::PROD);
@@ -752,5 +783,25 @@ mod tests {
             error.to_string(),
             "HTTP_MAX_CONNECTIONS (--http-max-connections) must be a whole number from 1 to 1000000"
         );
+    }
+
+    #[test]
+    fn development_is_reached_at_localhost_and_production_must_say_where() {
+        let dev = config(Env::DEV, &[("JWT_SECRET", GOOD_SECRET)]).unwrap();
+        assert_eq!(dev.public_origin, "http://localhost:3000");
+        let mut open = options(Env::DEV);
+        open.site_addr = "0.0.0.0:8080".parse().unwrap();
+        let lan = Config::for_build(false, open, |name| {
+            (name == "JWT_SECRET").then(|| GOOD_SECRET.to_owned())
+        })
+        .unwrap();
+        assert_eq!(lan.public_origin, "http://0.0.0.0:8080");
+
+        let release = Config::for_build(true, options(Env::DEV), |name| {
+            (name == "JWT_SECRET").then(|| GOOD_SECRET.to_owned())
+        });
+        let error = release.unwrap_err();
+        assert!(matches!(error, ConfigError::MissingPublicOrigin), "{error}");
+        assert!(error.to_string().contains("PUBLIC_ORIGIN"));
     }
 }

@@ -76,7 +76,8 @@ pub struct AppSettings {
           help_heading = "Serving")]
     pub site_addr: Option<SocketAddr>,
     /// The origin browsers reach this app at (behind a load balancer, its address); DPoP
-    /// proofs must name it [default: http:// + the site address]
+    /// proofs and passkeys name it [default: http://localhost:PORT in development; required in a
+    /// release build]
     #[arg(long, env = "PUBLIC_ORIGIN", value_name = "URL", value_parser = origin,
           help_heading = "Serving")]
     pub public_origin: Option<String>,

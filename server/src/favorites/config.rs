@@ -12,8 +12,9 @@ use thiserror::Error;
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:3002";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/favorites.db?mode=rwc";
-/// The main app's address in development (`cargo leptos watch`, `make run`).
-pub const DEFAULT_ALLOWED_ORIGIN: &str = "http://127.0.0.1:3000";
+/// The main app's address in development (`cargo leptos watch`, `make run`):
+/// `localhost` (where passkeys work), or its IP address.
+pub const DEFAULT_ALLOWED_ORIGIN: &str = "http://localhost:3000,http://127.0.0.1:3000";
 pub const DEFAULT_JWKS_URL: &str = "http://127.0.0.1:3000/.well-known/jwks.json";
 
 #[derive(Debug, Error)]
@@ -205,7 +206,7 @@ mod tests {
         assert_eq!(config.addr.to_string(), DEFAULT_ADDR);
         assert_eq!(
             config.allowed_origins,
-            vec![DEFAULT_ALLOWED_ORIGIN.to_owned()]
+            vec!["http://localhost:3000", "http://127.0.0.1:3000"]
         );
         assert!(matches!(config.keys, TrustedKeys::Jwks(url) if url == DEFAULT_JWKS_URL));
     }
