@@ -19,7 +19,7 @@ const LAYERS: Layers = Layers {
         &["api"],
         &["client"],
         &["state"],
-        &["auth", "spots"],
+        &["auth", "spots", "passkeys"],
         &["users"],
         &["db"],
         &["wire"],

@@ -152,6 +152,18 @@ fn how_it_works() -> impl IntoView {
                 "profile: \u{201c}Steal my token\u{201d}."
             </p>
 
+            <h2>"Passkeys, and how the token says you signed in"</h2>
+            <p data-testid="how-passkeys">
+                "Instead of a password you can sign in with a passkey: a key pair your phone, "
+                "computer or security key makes for this site alone, unlocked with your fingerprint, "
+                "face or PIN. The server keeps only the public key and checks a signature over a "
+                "fresh challenge, so there is nothing to phish or leak. Either way you get the same "
+                "token, and its "<code>"amr"</code>" claim (RFC 8176) says how you signed in: "
+                <code>"[\"pwd\"]"</code>" for a password, "<code>"[\"hwk\",\"mfa\"]"</code>" for a "
+                "passkey that never leaves its device, "<code>"[\"swk\",\"mfa\"]"</code>" for one "
+                "your provider syncs to your other devices. Renewed tokens keep it."
+            </p>
+
             <h2>"Expiry and revocation: the trade-off"</h2>
             <p>
                 "A token is valid until its "<code>"exp"</code>" time, ten minutes by default. You "
