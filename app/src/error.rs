@@ -59,6 +59,9 @@ pub enum ApiError {
     SlugTaken,
     #[error("This is for admins only.")]
     Forbidden,
+    /// An admin signed in with a password where admin calls need a passkey.
+    #[error("The admin area needs a passkey sign-in. Log out, then sign in with your passkey.")]
+    PasskeyRequired,
     #[error("Photos can be at most {max_mb} MB.")]
     PhotoTooLarge { max_mb: u32 },
     #[error(
@@ -234,6 +237,7 @@ impl ApiError {
             | Self::InvalidRefreshToken
             | Self::Dpop(_) => 401,
             Self::WrongPassword | Self::Forbidden | Self::CsrfHeaderMissing => 403,
+            Self::PasskeyRequired => 403,
             Self::UsernameTaken | Self::SlugTaken => 409,
             Self::TooManyAttempts { .. } => 429,
             Self::Validation { .. } => 422,
@@ -290,6 +294,7 @@ impl ApiError {
             Self::NoSuchSpot => ErrorCode::NoSuchSpot,
             Self::SlugTaken => ErrorCode::SlugTaken,
             Self::Forbidden => ErrorCode::Forbidden,
+            Self::PasskeyRequired => ErrorCode::PasskeyRequired,
             Self::PhotoTooLarge { .. } => ErrorCode::PhotoTooLarge,
             Self::PasskeysUnavailable => ErrorCode::PasskeysUnavailable,
             Self::PasskeyRequestExpired => ErrorCode::PasskeyRequestExpired,
@@ -333,6 +338,7 @@ enum ErrorCode {
     NoSuchSpot,
     SlugTaken,
     Forbidden,
+    PasskeyRequired,
     PhotoTooLarge,
     PasskeysUnavailable,
     PasskeyRequestExpired,
@@ -474,6 +480,7 @@ impl From<WireError> for ApiError {
             ErrorCode::NoSuchSpot => Self::NoSuchSpot,
             ErrorCode::SlugTaken => Self::SlugTaken,
             ErrorCode::Forbidden => Self::Forbidden,
+            ErrorCode::PasskeyRequired => Self::PasskeyRequired,
             ErrorCode::PhotoTooLarge => Self::PhotoTooLarge {
                 max_mb: wire.max_mb.unwrap_or_default(),
             },
@@ -524,6 +531,7 @@ mod tests {
             ApiError::NoSuchSpot,
             ApiError::SlugTaken,
             ApiError::Forbidden,
+            ApiError::PasskeyRequired,
             ApiError::PhotoTooLarge { max_mb: 10 },
             ApiError::TooLarge,
             ApiError::MethodNotAllowed,

@@ -2,7 +2,7 @@
 
 use crate::{
     auth::{
-        Authenticated, LoginThrottle, Passwords, TokenService, dpop::DpopPolicy,
+        AdminPolicy, Authenticated, LoginThrottle, Passwords, TokenService, dpop::DpopPolicy,
         refresh::RefreshTokens,
     },
     error::ApiError,
@@ -29,6 +29,8 @@ pub struct AppState {
     pub refresh: RefreshTokens,
     /// Passkeys: registering them, signing in with them.
     pub passkeys: Passkeys,
+    /// Whether admin calls need a passkey sign-in (`ADMIN_REQUIRES_PASSKEY`).
+    pub admin_policy: AdminPolicy,
     pub passwords: Arc<Passwords>,
     pub throttle: Arc<LoginThrottle>,
     /// Where the browser reaches the favourites service (an origin).
@@ -144,6 +146,12 @@ impl FromRef<AppState> for Arc<TokenService> {
 impl FromRef<AppState> for DpopPolicy {
     fn from_ref(state: &AppState) -> Self {
         state.dpop.clone()
+    }
+}
+
+impl FromRef<AppState> for AdminPolicy {
+    fn from_ref(state: &AppState) -> Self {
+        state.admin_policy
     }
 }
 

@@ -36,6 +36,10 @@ pub fn effective(config: &Config) -> Vec<(&'static str, String)> {
         ("JWKS_MAX_AGE_SECONDS", seconds(config.jwks_max_age)),
         ("FAVORITES_URL", config.favorites_url.clone()),
         ("DPOP_REQUIRED", u8::from(config.dpop_required).to_string()),
+        (
+            "ADMIN_REQUIRES_PASSKEY",
+            u8::from(config.admin_requires_passkey).to_string(),
+        ),
         ("VERIFIED_TOKENS", config.verified_tokens.to_string()),
         ("PHOTO_SPOTS_DEMO", u8::from(config.demo).to_string()),
         ("PHOTOS_DIR", config.photos.dir.display().to_string()),

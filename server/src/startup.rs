@@ -8,7 +8,7 @@ use crate::{
 use app::{
     auth::refresh::{RefreshStore, RefreshTokens},
     auth::{
-        LEEWAY_SECONDS, LoginThrottle, PasswordError, Passwords, TokenService,
+        AdminPolicy, LEEWAY_SECONDS, LoginThrottle, PasswordError, Passwords, TokenService,
         dpop::{DpopPolicy, ReplayCache},
         keys::{KeyRing, KeyRingError, StoredKeys, StoredKeysError},
     },
@@ -73,6 +73,9 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
         leptos_options: config.leptos_options.clone(),
         spots: SpotStore::on(pools.clone()),
         passkeys: Passkeys::new(pools.clone(), &config.public_origin),
+        admin_policy: AdminPolicy {
+            requires_passkey: config.admin_requires_passkey,
+        },
         refresh: RefreshTokens::new(RefreshStore::on(pools), config.refresh),
         photos: PhotoWork::new(&config.photos),
         users,

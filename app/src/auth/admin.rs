@@ -1,6 +1,17 @@
 use super::Authenticated;
 use crate::{domain::UserId, error::ApiError};
-use axum::{extract::FromRequestParts, http::request::Parts};
+use axum::{
+    extract::{FromRef, FromRequestParts},
+    http::request::Parts,
+};
+
+/// Who may use the admin area beyond being an admin: with
+/// `ADMIN_REQUIRES_PASSKEY=1`, only a token from a passkey sign-in (its
+/// `amr` is not `pwd`): a phished or reused password alone can't reach it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AdminPolicy {
+    pub requires_passkey: bool,
+}
 
 /// Proof that the caller may use the admin area now.
 ///
@@ -8,7 +19,9 @@ use axum::{extract::FromRequestParts, http::request::Parts};
 /// [`Authenticated`] checks, so a token edited to say `"admin": true` fails
 /// at its signature: 401), the token's `admin` claim, and the database
 /// still calling the user an admin (rights taken away since login count at
-/// once). A valid token of someone who is not an admin is 403 `forbidden`.
+/// once). A valid token of someone who is not an admin is 403 `forbidden`;
+/// where the policy asks for a passkey, an admin's password sign-in is 403
+/// `passkey_required`.
 ///
 /// The browser's "Admin" link follows the claim too, but that is only a
 /// hint: hiding a link protects nothing.
@@ -16,8 +29,12 @@ use axum::{extract::FromRequestParts, http::request::Parts};
 pub struct Admin(Authenticated);
 
 impl Admin {
-    pub fn check(auth: Authenticated) -> Result<Self, ApiError> {
+    pub fn check(auth: Authenticated, policy: AdminPolicy) -> Result<Self, ApiError> {
         if auth.claims().admin && auth.is_admin_in_database() {
+            if policy.requires_passkey && !auth.claims().amr.is_passkey() {
+                tracing::info!(user = %auth.user_id(), jti = %auth.claims().jti, "admin call refused: signed in with a password where a passkey is required");
+                return Err(ApiError::PasskeyRequired);
+            }
             return Ok(Self(auth));
         }
         tracing::warn!(
@@ -44,10 +61,12 @@ impl<S> FromRequestParts<S> for Admin
 where
     S: Send + Sync,
     Authenticated: FromRequestParts<S, Rejection = ApiError>,
+    AdminPolicy: FromRef<S>,
 {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Self::check(Authenticated::from_request_parts(parts, state).await?)
+        let auth = Authenticated::from_request_parts(parts, state).await?;
+        Self::check(auth, AdminPolicy::from_ref(state))
     }
 }

@@ -33,7 +33,7 @@ mod token;
 mod verified_cache;
 
 #[cfg(feature = "ssr")]
-pub use admin::Admin;
+pub use admin::{Admin, AdminPolicy};
 #[cfg(feature = "ssr")]
 pub use guard::{
     Authenticated, Presented, Scheme, VerifiedClaims, bearer_token, check_binding, presented_token,

@@ -188,6 +188,8 @@ pub struct Config {
     pub verified_tokens: usize,
     /// The separate listener for `/metrics`, if any.
     pub metrics_addr: Option<SocketAddr>,
+    /// Admin calls need a passkey sign-in (`ADMIN_REQUIRES_PASSKEY=1`).
+    pub admin_requires_passkey: bool,
     /// Development with the default origin: page visits at the server's IP
     /// address go on to `public_origin` (see `dev_origin`).
     pub redirect_pages_to_origin: bool,
@@ -294,6 +296,7 @@ impl Config {
             None => development_origin(leptos_options.site_addr),
         };
         Ok(Self {
+            admin_requires_passkey: settings.admin_requires_passkey,
             redirect_pages_to_origin,
             public_origin,
             dpop_required: shared.dpop_required,

@@ -101,6 +101,11 @@ pub struct AppSettings {
     #[arg(long, env = "HTTP_MAX_CONNECTIONS", value_name = "N", default_value_t = ServeLimits::default().max_connections as u32,
           value_parser = number::<1, 1_000_000>, help_heading = "Serving")]
     pub http_max_connections: u32,
+    /// 1: admin calls need a passkey sign-in (a token whose amr is not pwd); 0: an admin's password
+    /// sign-in suffices
+    #[arg(long, env = "ADMIN_REQUIRES_PASSKEY", value_name = "0|1", default_value = "0",
+          value_parser = switch, action = clap::ArgAction::Set, help_heading = "Serving")]
+    pub admin_requires_passkey: bool,
     /// Load balancers (IP addresses, comma-separated) whose X-Forwarded-For names the client
     /// [default: none]
     #[arg(long, env = "TRUSTED_PROXY_ADDRESSES", value_name = "IPS", value_delimiter = ',',
