@@ -502,13 +502,17 @@ async fn support_lists_and_removes_a_lost_passkey_from_the_command_line() {
 
 #[tokio::test]
 async fn where_admin_calls_need_a_passkey_an_admins_password_sign_in_is_refused() {
-    let server = TestServer::start_with(&[
-        ("PUBLIC_ORIGIN", ORIGIN),
-        ("ADMIN_REQUIRES_PASSKEY", "1"),
-    ])
-    .await;
+    let server =
+        TestServer::start_with(&[("PUBLIC_ORIGIN", ORIGIN), ("ADMIN_REQUIRES_PASSKEY", "1")]).await;
     let password_token = server.token_for("ada").await;
-    let (status, refused) = call(&server, Method::GET, "/api/admin/spots", Some(&password_token), None).await;
+    let (status, refused) = call(
+        &server,
+        Method::GET,
+        "/api/admin/spots",
+        Some(&password_token),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
     assert_eq!(refused["error"], "passkey_required");
     assert_eq!(
@@ -521,12 +525,26 @@ async fn where_admin_calls_need_a_passkey_an_admins_password_sign_in_is_refused(
     assert_eq!(status, StatusCode::CREATED);
     let (status, login) = sign_in(&server, &mut passkey).await;
     assert_eq!(status, StatusCode::OK, "{login}");
-    let (status, spots) = call(&server, Method::GET, "/api/admin/spots", login["token"].as_str(), None).await;
+    let (status, spots) = call(
+        &server,
+        Method::GET,
+        "/api/admin/spots",
+        login["token"].as_str(),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{spots}");
 
     // Without the rule, a password sign-in is enough (the default).
     let relaxed = self::server().await;
     let token = relaxed.token_for("ada").await;
-    let (status, _) = call(&relaxed, Method::GET, "/api/admin/spots", Some(&token), None).await;
+    let (status, _) = call(
+        &relaxed,
+        Method::GET,
+        "/api/admin/spots",
+        Some(&token),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
 }

@@ -73,10 +73,19 @@ pub async fn finish_sign_in(
     super::calls::attempt("POST", path, &json_body(&body)?, None).await
 }
 
-/// Whether this browser offers passkeys in the username field's autofill.
+/// Whether this browser offers passkeys in the username field's autofill,
+/// on a page reached by a name: WebAuthn refuses an IP address, so there
+/// the page doesn't ask (the button says why, if pressed).
 #[cfg(feature = "hydrate")]
 pub async fn autofill_available() -> bool {
-    super::webauthn::conditional_mediation_available().await
+    let host = web_sys::window()
+        .and_then(|window| window.location().hostname().ok())
+        .unwrap_or_default();
+    let by_address = host
+        .trim_matches(['[', ']'])
+        .parse::<std::net::IpAddr>()
+        .is_ok();
+    !by_address && super::webauthn::conditional_mediation_available().await
 }
 
 async fn create(options: &Value) -> Result<Value, ApiError> {
