@@ -13,10 +13,18 @@ pub fn set_page_csp(options: &LeptosOptions, favorites_origin: &str) {
     let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
         return;
     };
-    // `cargo leptos watch` reloads the page over a websocket on its own port.
+    // `cargo leptos watch` reloads the page over a websocket on its own
+    // port, at the host the page was opened at: on this machine that is
+    // `localhost` (where development is reached) or the address itself.
     let live_reload = match options.env {
         leptos::config::Env::DEV => {
-            format!(" ws://{}:{}", options.site_addr.ip(), options.reload_port)
+            let (ip, port) = (options.site_addr.ip(), options.reload_port);
+            let by_name = if ip.is_loopback() {
+                format!(" ws://localhost:{port}")
+            } else {
+                String::new()
+            };
+            format!(" ws://{ip}:{port}{by_name}")
         }
         leptos::config::Env::PROD => String::new(),
     };

@@ -112,7 +112,7 @@ async fn pages_may_connect_to_the_favourites_service_only() {
     // Plus, in development only, cargo-leptos' live-reload socket.
     assert_eq!(
         directive("connect-src"),
-        "connect-src 'self' https://favorites.example:8443 ws://127.0.0.1:3001"
+        "connect-src 'self' https://favorites.example:8443 ws://127.0.0.1:3001 ws://localhost:3001"
     );
     assert!(
         !directive("script-src").contains("favorites.example"),
