@@ -7,7 +7,7 @@
 use super::ConfigError;
 use app::db::DatabaseKind;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use std::{ffi::OsString, net::SocketAddr, str::FromStr};
+use std::{ffi::OsString, net::SocketAddr};
 
 /// A whole number from `MIN` to `MAX`.
 pub fn number<const MIN: u32, const MAX: u32>(text: &str) -> Result<u32, String> {
@@ -81,13 +81,6 @@ pub fn database_url(text: &str) -> Result<String, String> {
 /// Text that means something only when not blank (a path, a secret).
 pub fn text(text: &str) -> Result<String, String> {
     Ok(text.trim().to_owned())
-}
-
-/// What `T::from_str` accepts, trimmed.
-pub fn trimmed<T: FromStr>(text: &str) -> Result<T, String> {
-    text.trim()
-        .parse()
-        .map_err(|_| format!("{:?} is not valid here", text.trim()))
 }
 
 /// Restates a value clap refused as the variable (and flag) that carried
