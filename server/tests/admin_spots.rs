@@ -20,31 +20,6 @@ fn new_spot(slug: &str) -> Value {
            "best_light": "Autumn mornings, when the mist lifts", "note": "Climb Ojstrica."})
 }
 
-async fn call(
-    server: &TestServer,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut request = server
-        .http
-        .request(method, format!("{}{path}", server.base));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
-
 /// A multipart body with `bytes` in a field named `field`.
 fn form(field: &str, file_name: &str, bytes: &[u8]) -> Vec<u8> {
     let mut body = format!(
@@ -137,31 +112,29 @@ async fn no_token_or_a_bad_one_is_401_and_a_non_admin_is_403_on_every_endpoint()
     let john = server.token_for("john").await;
     let forged = forged_admin(&john);
     for (method, path, body) in endpoints() {
-        let (status, answer) = call(&server, method.clone(), path, None, body.clone()).await;
+        let (status, answer) = server.call(method.clone(), path, None, body.clone()).await;
         assert_eq!(
             (status, &answer["error"]),
             (StatusCode::UNAUTHORIZED, &json!("missing_token")),
             "{method} {path}"
         );
-        let (status, answer) = call(
-            &server,
-            method.clone(),
-            path,
-            Some("not.a.token"),
-            body.clone(),
-        )
-        .await;
+        let (status, answer) = server
+            .call(method.clone(), path, Some("not.a.token"), body.clone())
+            .await;
         assert_eq!(
             (status, &answer["error"]),
             (StatusCode::UNAUTHORIZED, &json!("invalid_token")),
             "{method} {path}"
         );
-        let (status, answer) = call(&server, method.clone(), path, Some(&john), body.clone()).await;
+        let (status, answer) = server
+            .call(method.clone(), path, Some(&john), body.clone())
+            .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: {answer}");
         assert_eq!(answer["error"], "forbidden");
         assert_eq!(answer["message"], "This is for admins only.");
-        let (status, answer) =
-            call(&server, method.clone(), path, Some(&forged), body.clone()).await;
+        let (status, answer) = server
+            .call(method.clone(), path, Some(&forged), body.clone())
+            .await;
         assert_eq!(
             (status, &answer["error"]),
             (StatusCode::UNAUTHORIZED, &json!("invalid_token")),
@@ -182,9 +155,11 @@ async fn no_token_or_a_bad_one_is_401_and_a_non_admin_is_403_on_every_endpoint()
         );
     }
     // Nothing changed: the same six spots, Kirkjufell as it was, no photo.
-    let (_, list) = call(&server, Method::GET, "/api/spots", None, None).await;
+    let (_, list) = server.call(Method::GET, "/api/spots", None, None).await;
     assert_eq!(list["total"], 6);
-    let (_, kirkjufell) = call(&server, Method::GET, "/api/spots/kirkjufell", None, None).await;
+    let (_, kirkjufell) = server
+        .call(Method::GET, "/api/spots/kirkjufell", None, None)
+        .await;
     assert_eq!(kirkjufell["name"], "Kirkjufell");
     assert_eq!(kirkjufell["photo"], Value::Null);
     assert!(photo_files(&server).is_empty());
@@ -194,28 +169,28 @@ async fn no_token_or_a_bad_one_is_401_and_a_non_admin_is_403_on_every_endpoint()
 async fn ada_adds_edits_hides_and_deletes_a_spot() {
     let server = TestServer::start().await;
     let ada = server.token_for("ada").await;
-    let (status, spot) = call(
-        &server,
-        Method::POST,
-        "/api/admin/spots",
-        Some(&ada),
-        Some(new_spot("lake-bled")),
-    )
-    .await;
+    let (status, spot) = server
+        .call(
+            Method::POST,
+            "/api/admin/spots",
+            Some(&ada),
+            Some(new_spot("lake-bled")),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{spot}");
     assert_eq!(spot["added_by"], "Ada");
-    let (_, list) = call(&server, Method::GET, "/api/spots", None, None).await;
+    let (_, list) = server.call(Method::GET, "/api/spots", None, None).await;
     assert_eq!(list["spots"][0]["slug"], "lake-bled", "newest first");
 
     let edit = json!({"name": "Lake Bled", "place": "Bled, Slovenia", "note": "Rent a pletna boat.", "hidden": true});
-    let (status, spot) = call(
-        &server,
-        Method::PUT,
-        "/api/admin/spots/lake-bled",
-        Some(&ada),
-        Some(edit),
-    )
-    .await;
+    let (status, spot) = server
+        .call(
+            Method::PUT,
+            "/api/admin/spots/lake-bled",
+            Some(&ada),
+            Some(edit),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{spot}");
     assert_eq!(
         (
@@ -226,9 +201,13 @@ async fn ada_adds_edits_hides_and_deletes_a_spot() {
         (json!(true), json!("Rent a pletna boat."), Value::Null)
     );
     // Hidden: gone from the public, still there for admins to edit.
-    let (status, _) = call(&server, Method::GET, "/api/spots/lake-bled", None, None).await;
+    let (status, _) = server
+        .call(Method::GET, "/api/spots/lake-bled", None, None)
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (_, all) = call(&server, Method::GET, "/api/admin/spots", Some(&ada), None).await;
+    let (_, all) = server
+        .call(Method::GET, "/api/admin/spots", Some(&ada), None)
+        .await;
     assert!(
         all["spots"]
             .as_array()
@@ -237,40 +216,42 @@ async fn ada_adds_edits_hides_and_deletes_a_spot() {
             .any(|s| s["slug"] == "lake-bled" && s["hidden"] == true)
     );
     let show = json!({"name": "Lake Bled", "place": "Bled, Slovenia", "hidden": false});
-    let (status, _) = call(
-        &server,
-        Method::PUT,
-        "/api/admin/spots/lake-bled",
-        Some(&ada),
-        Some(show),
-    )
-    .await;
+    let (status, _) = server
+        .call(
+            Method::PUT,
+            "/api/admin/spots/lake-bled",
+            Some(&ada),
+            Some(show),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = call(&server, Method::GET, "/api/spots/lake-bled", None, None).await;
+    let (status, _) = server
+        .call(Method::GET, "/api/spots/lake-bled", None, None)
+        .await;
     assert_eq!(status, StatusCode::OK);
 
-    let (status, _) = call(
-        &server,
-        Method::DELETE,
-        "/api/admin/spots/lake-bled",
-        Some(&ada),
-        None,
-    )
-    .await;
+    let (status, _) = server
+        .call(
+            Method::DELETE,
+            "/api/admin/spots/lake-bled",
+            Some(&ada),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, body) = call(
-        &server,
-        Method::DELETE,
-        "/api/admin/spots/lake-bled",
-        Some(&ada),
-        None,
-    )
-    .await;
+    let (status, body) = server
+        .call(
+            Method::DELETE,
+            "/api/admin/spots/lake-bled",
+            Some(&ada),
+            None,
+        )
+        .await;
     assert_eq!(
         (status, &body["error"]),
         (StatusCode::NOT_FOUND, &json!("no_such_spot"))
     );
-    let (_, list) = call(&server, Method::GET, "/api/spots", None, None).await;
+    let (_, list) = server.call(Method::GET, "/api/spots", None, None).await;
     assert_eq!(list["total"], 6);
 }
 
@@ -309,14 +290,14 @@ async fn bad_spots_get_clear_errors_and_change_nothing() {
         (new_spot("kirkjufell"), StatusCode::CONFLICT, ""),
     ];
     for (body, expected, field) in cases {
-        let (status, answer) = call(
-            &server,
-            Method::POST,
-            "/api/admin/spots",
-            Some(&ada),
-            Some(body.clone()),
-        )
-        .await;
+        let (status, answer) = server
+            .call(
+                Method::POST,
+                "/api/admin/spots",
+                Some(&ada),
+                Some(body.clone()),
+            )
+            .await;
         assert_eq!(status, expected, "{body}: {answer}");
         assert!(
             answer["message"].as_str().is_some_and(|m| !m.is_empty()),
@@ -327,31 +308,33 @@ async fn bad_spots_get_clear_errors_and_change_nothing() {
         }
     }
     let rename = json!({"slug": "elsewhere", "name": "Kirkjufell", "place": "Iceland"});
-    let (status, answer) = call(
-        &server,
-        Method::PUT,
-        "/api/admin/spots/kirkjufell",
-        Some(&ada),
-        Some(rename),
-    )
-    .await;
+    let (status, answer) = server
+        .call(
+            Method::PUT,
+            "/api/admin/spots/kirkjufell",
+            Some(&ada),
+            Some(rename),
+        )
+        .await;
     assert_eq!(
         (status, &answer["field"]),
         (StatusCode::UNPROCESSABLE_ENTITY, &json!("slug"))
     );
-    let (status, _) = call(
-        &server,
-        Method::PUT,
-        "/api/admin/spots/atlantis",
-        Some(&ada),
-        Some(json!({"name": "A", "place": "B"})),
-    )
-    .await;
+    let (status, _) = server
+        .call(
+            Method::PUT,
+            "/api/admin/spots/atlantis",
+            Some(&ada),
+            Some(json!({"name": "A", "place": "B"})),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    let (_, list) = call(&server, Method::GET, "/api/spots", None, None).await;
+    let (_, list) = server.call(Method::GET, "/api/spots", None, None).await;
     assert_eq!(list["total"], 6);
-    let (_, kirkjufell) = call(&server, Method::GET, "/api/spots/kirkjufell", None, None).await;
+    let (_, kirkjufell) = server
+        .call(Method::GET, "/api/spots/kirkjufell", None, None)
+        .await;
     assert_eq!(kirkjufell["place"], "Snæfellsnes, Iceland");
 }
 
@@ -367,7 +350,9 @@ async fn an_admin_whose_rights_were_taken_is_refused() {
         Pools::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(drop),
     }
     .unwrap();
-    let (status, answer) = call(&server, Method::GET, "/api/admin/spots", Some(&ada), None).await;
+    let (status, answer) = server
+        .call(Method::GET, "/api/admin/spots", Some(&ada), None)
+        .await;
     assert_eq!(
         (status, &answer["error"]),
         (StatusCode::FORBIDDEN, &json!("forbidden"))
@@ -383,7 +368,9 @@ async fn an_admin_whose_rights_were_taken_is_refused() {
         .set_admin(&username, false)
         .await
         .unwrap();
-    let (status, _) = call(&server, Method::GET, "/api/admin/spots", Some(&ada), None).await;
+    let (status, _) = server
+        .call(Method::GET, "/api/admin/spots", Some(&ada), None)
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
@@ -521,7 +508,9 @@ async fn bad_photos_are_refused_with_a_reason_and_leave_no_files() {
         (StatusCode::NOT_FOUND, &json!("no_such_spot"))
     );
 
-    let (_, kirkjufell) = call(&server, Method::GET, "/api/spots/kirkjufell", None, None).await;
+    let (_, kirkjufell) = server
+        .call(Method::GET, "/api/spots/kirkjufell", None, None)
+        .await;
     assert_eq!(kirkjufell["photo"], Value::Null);
     assert!(
         photo_files(&server).is_empty(),

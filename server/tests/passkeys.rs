@@ -6,6 +6,7 @@
 mod authenticator;
 mod common;
 
+use app::domain::SignInMethod;
 use authenticator::SoftPasskey;
 use common::{TestServer, answer};
 use reqwest::{Method, StatusCode};
@@ -18,29 +19,6 @@ async fn server() -> TestServer {
     TestServer::start_with(&[("PUBLIC_ORIGIN", ORIGIN)]).await
 }
 
-async fn call(
-    server: &TestServer,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut request = server
-        .http
-        .request(method, format!("{}{path}", server.base));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    if response.status() == StatusCode::NO_CONTENT {
-        return (StatusCode::NO_CONTENT, Value::Null);
-    }
-    answer(response).await
-}
-
 /// Adds `passkey` to the account `token` belongs to, as `name`.
 async fn register(
     server: &TestServer,
@@ -48,36 +26,31 @@ async fn register(
     passkey: &mut SoftPasskey,
     name: &str,
 ) -> (StatusCode, Value) {
-    let (status, started) = call(
-        server,
-        Method::POST,
-        "/api/passkeys/register/start",
-        Some(token),
-        None,
-    )
-    .await;
+    let (status, started) = server
+        .call(
+            Method::POST,
+            "/api/passkeys/register/start",
+            Some(token),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{started}");
     let credential = passkey.register(&started["options"]);
     let body = json!({"ceremony": started["ceremony"], "name": name, "credential": credential});
-    call(
-        server,
-        Method::POST,
-        "/api/passkeys/register/finish",
-        Some(token),
-        Some(body),
-    )
-    .await
+    server
+        .call(
+            Method::POST,
+            "/api/passkeys/register/finish",
+            Some(token),
+            Some(body),
+        )
+        .await
 }
 
 async fn start_sign_in(server: &TestServer) -> Value {
-    let (status, started) = call(
-        server,
-        Method::POST,
-        "/api/passkeys/sign-in/start",
-        None,
-        None,
-    )
-    .await;
+    let (status, started) = server
+        .call(Method::POST, "/api/passkeys/sign-in/start", None, None)
+        .await;
     assert_eq!(status, StatusCode::OK, "{started}");
     started
 }
@@ -87,15 +60,34 @@ async fn finish_sign_in(
     ceremony: &Value,
     credential: Value,
 ) -> (StatusCode, Value) {
-    let body = json!({"ceremony": ceremony, "credential": credential});
-    call(
-        server,
-        Method::POST,
-        "/api/passkeys/sign-in/finish",
-        None,
-        Some(body),
-    )
-    .await
+    let (status, answer, _) = finish_keeping_cookie(server, ceremony, credential).await;
+    (status, answer)
+}
+
+/// As [`finish_sign_in`], with the refresh cookie it set (`Set-Cookie`).
+async fn finish_keeping_cookie(
+    server: &TestServer,
+    ceremony: &Value,
+    credential: Value,
+) -> (StatusCode, Value, Option<String>) {
+    let response = server
+        .http
+        .post(format!("{}/api/passkeys/sign-in/finish", server.base))
+        .json(&json!({"ceremony": ceremony, "credential": credential}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .map(|value| value.to_str().unwrap().to_owned());
+    let (status, answer) = answer(response).await;
+    (status, answer, cookie)
+}
+
+/// How the holder of `token` signed in, from its verified claims.
+fn amr_of(server: &TestServer, token: &Value) -> SignInMethod {
+    server.tokens().verify(token.as_str().unwrap()).unwrap().amr
 }
 
 /// A whole sign-in with `passkey`.
@@ -132,18 +124,8 @@ async fn a_passkey_added_on_the_profile_signs_in_without_a_username_and_amr_says
         "required"
     );
     let credential = passkey.sign_in(&started["options"]);
-    let response = server
-        .http
-        .post(format!("{}/api/passkeys/sign-in/finish", server.base))
-        .json(&json!({"ceremony": started["ceremony"], "credential": credential}))
-        .send()
-        .await
-        .unwrap();
-    let cookie = response
-        .headers()
-        .get("set-cookie")
-        .map(|v| v.to_str().unwrap().to_owned());
-    let (status, login) = answer(response).await;
+    let (status, login, cookie) =
+        finish_keeping_cookie(&server, &started["ceremony"], credential).await;
     assert_eq!(status, StatusCode::OK, "{login}");
     assert!(
         cookie.unwrap().starts_with("photo_spots_refresh="),
@@ -155,16 +137,15 @@ async fn a_passkey_added_on_the_profile_signs_in_without_a_username_and_amr_says
         .verify(login["token"].as_str().unwrap())
         .unwrap();
     assert_eq!(claims.sub.get(), 120);
-    assert_eq!(
-        claims.amr,
-        app::domain::SignInMethod::Passkey { synced: false }
-    );
+    assert_eq!(claims.amr, SignInMethod::Passkey { synced: false });
     let me = server
         .post("/api/me", login["token"].as_str(), json!({}))
         .await;
     assert_eq!(me.status(), StatusCode::OK);
 
-    let (_, listed) = call(&server, Method::GET, "/api/passkeys", Some(&token), None).await;
+    let (_, listed) = server
+        .call(Method::GET, "/api/passkeys", Some(&token), None)
+        .await;
     let last_used = &listed["passkeys"][0]["last_used_at"];
     assert!(last_used.is_i64(), "the sign-in is recorded: {listed}");
 }
@@ -179,28 +160,13 @@ async fn a_synced_passkey_says_swk_and_a_renewal_keeps_the_passkeys_amr() {
     assert_eq!(added["synced"], true);
     let started = start_sign_in(&server).await;
     let credential = passkey.sign_in(&started["options"]);
-    let response = server
-        .http
-        .post(format!("{}/api/passkeys/sign-in/finish", server.base))
-        .json(&json!({"ceremony": started["ceremony"], "credential": credential}))
-        .send()
-        .await
-        .unwrap();
-    let set_cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let (status, login) = answer(response).await;
+    let (status, login, set_cookie) =
+        finish_keeping_cookie(&server, &started["ceremony"], credential).await;
     assert_eq!(status, StatusCode::OK, "{login}");
-    let claims = server
-        .tokens()
-        .verify(login["token"].as_str().unwrap())
-        .unwrap();
-    assert_eq!(
-        claims.amr,
-        app::domain::SignInMethod::Passkey { synced: true }
-    );
+    let synced = SignInMethod::Passkey { synced: true };
+    assert_eq!(amr_of(&server, &login["token"]), synced);
 
+    let set_cookie = set_cookie.expect("a refresh cookie");
     let cookie = set_cookie.split(';').next().unwrap().to_owned();
     let renewed = server
         .http
@@ -212,14 +178,7 @@ async fn a_synced_passkey_says_swk_and_a_renewal_keeps_the_passkeys_amr() {
         .unwrap();
     let (status, renewed) = answer(renewed).await;
     assert_eq!(status, StatusCode::OK, "{renewed}");
-    let claims = server
-        .tokens()
-        .verify(renewed["token"].as_str().unwrap())
-        .unwrap();
-    assert_eq!(
-        claims.amr,
-        app::domain::SignInMethod::Passkey { synced: true }
-    );
+    assert_eq!(amr_of(&server, &renewed["token"]), synced);
 }
 
 #[tokio::test]
@@ -253,38 +212,40 @@ async fn a_registration_started_by_one_user_cannot_be_finished_by_another() {
     let server = server().await;
     let john = server.token_for("john").await;
     let jack = server.token_for("jack").await;
-    let (_, started) = call(
-        &server,
-        Method::POST,
-        "/api/passkeys/register/start",
-        Some(&john),
-        None,
-    )
-    .await;
+    let (_, started) = server
+        .call(
+            Method::POST,
+            "/api/passkeys/register/start",
+            Some(&john),
+            None,
+        )
+        .await;
     let mut passkey = SoftPasskey::new(ORIGIN, false);
     let credential = passkey.register(&started["options"]);
     let body = json!({"ceremony": started["ceremony"], "name": "Key", "credential": credential});
-    let (status, refused) = call(
-        &server,
-        Method::POST,
-        "/api/passkeys/register/finish",
-        Some(&jack),
-        Some(body.clone()),
-    )
-    .await;
+    let (status, refused) = server
+        .call(
+            Method::POST,
+            "/api/passkeys/register/finish",
+            Some(&jack),
+            Some(body.clone()),
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
     assert_eq!(refused["error"], "passkey_request_expired");
-    let (_, jacks) = call(&server, Method::GET, "/api/passkeys", Some(&jack), None).await;
+    let (_, jacks) = server
+        .call(Method::GET, "/api/passkeys", Some(&jack), None)
+        .await;
     assert_eq!(jacks["passkeys"], json!([]));
     // Jack's attempt spent nothing: John finishes his own.
-    let (status, added) = call(
-        &server,
-        Method::POST,
-        "/api/passkeys/register/finish",
-        Some(&john),
-        Some(body),
-    )
-    .await;
+    let (status, added) = server
+        .call(
+            Method::POST,
+            "/api/passkeys/register/finish",
+            Some(&john),
+            Some(body),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{added}");
 }
 
@@ -342,27 +303,27 @@ async fn a_second_registration_excludes_the_passkeys_already_there_and_a_repeat_
     let mut passkey = SoftPasskey::new(ORIGIN, false);
     let (status, _) = register(&server, &token, &mut passkey, "Key").await;
     assert_eq!(status, StatusCode::CREATED);
-    let (_, started) = call(
-        &server,
-        Method::POST,
-        "/api/passkeys/register/start",
-        Some(&token),
-        None,
-    )
-    .await;
+    let (_, started) = server
+        .call(
+            Method::POST,
+            "/api/passkeys/register/start",
+            Some(&token),
+            None,
+        )
+        .await;
     let excluded = &started["options"]["publicKey"]["excludeCredentials"];
     assert_eq!(excluded[0]["id"], passkey.id_b64(), "{started}");
     // An authenticator that ignores the exclusion and registers it again.
     let credential = passkey.register(&started["options"]);
     let body = json!({"ceremony": started["ceremony"], "name": "Again", "credential": credential});
-    let (status, refused) = call(
-        &server,
-        Method::POST,
-        "/api/passkeys/register/finish",
-        Some(&token),
-        Some(body),
-    )
-    .await;
+    let (status, refused) = server
+        .call(
+            Method::POST,
+            "/api/passkeys/register/finish",
+            Some(&token),
+            Some(body),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "{refused}");
     assert_eq!(refused["error"], "passkey_already_registered");
 }
@@ -375,37 +336,39 @@ async fn passkeys_are_renamed_and_removed_by_their_owner_only() {
     let jack = server.token_for("jack").await;
     let path = format!("/api/passkeys/{}", passkey.id_b64());
 
-    let (status, renamed) = call(
-        &server,
-        Method::PUT,
-        &path,
-        Some(&john),
-        Some(json!({"name": "Blue key"})),
-    )
-    .await;
+    let (status, renamed) = server
+        .call(
+            Method::PUT,
+            &path,
+            Some(&john),
+            Some(json!({"name": "Blue key"})),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{renamed}");
     assert_eq!(renamed["name"], "Blue key");
-    let (status, bad) = call(
-        &server,
-        Method::PUT,
-        &path,
-        Some(&john),
-        Some(json!({"name": "a\nb"})),
-    )
-    .await;
+    let (status, bad) = server
+        .call(
+            Method::PUT,
+            &path,
+            Some(&john),
+            Some(json!({"name": "a\nb"})),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
     assert_eq!(bad["field"], "name");
 
     for method in [Method::PUT, Method::DELETE] {
         let body = (method == Method::PUT).then(|| json!({"name": "Mine now"}));
-        let (status, refused) = call(&server, method, &path, Some(&jack), body).await;
+        let (status, refused) = server.call(method, &path, Some(&jack), body).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{refused}");
         assert_eq!(refused["error"], "no_such_passkey");
     }
-    let (_, listed) = call(&server, Method::GET, "/api/passkeys", Some(&john), None).await;
+    let (_, listed) = server
+        .call(Method::GET, "/api/passkeys", Some(&john), None)
+        .await;
     assert_eq!(listed["passkeys"][0]["name"], "Blue key");
 
-    let (status, _) = call(&server, Method::DELETE, &path, Some(&john), None).await;
+    let (status, _) = server.call(Method::DELETE, &path, Some(&john), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, refused) = sign_in(&server, &mut passkey).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{refused}");
@@ -430,14 +393,9 @@ async fn a_ceremony_started_on_one_instance_finishes_on_another() {
 #[tokio::test]
 async fn reached_by_an_ip_address_passkeys_are_unavailable_with_a_reason() {
     let server = TestServer::start_with(&[("PUBLIC_ORIGIN", "http://127.0.0.1:3000")]).await;
-    let (status, refused) = call(
-        &server,
-        Method::POST,
-        "/api/passkeys/sign-in/start",
-        None,
-        None,
-    )
-    .await;
+    let (status, refused) = server
+        .call(Method::POST, "/api/passkeys/sign-in/start", None, None)
+        .await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{refused}");
     assert_eq!(refused["error"], "passkeys_unavailable");
 }
@@ -452,7 +410,9 @@ async fn every_passkey_call_but_sign_in_needs_a_token() {
         (Method::PUT, "/api/passkeys/abc"),
         (Method::DELETE, "/api/passkeys/abc"),
     ] {
-        let (status, refused) = call(&server, method.clone(), path, None, Some(json!({}))).await;
+        let (status, refused) = server
+            .call(method.clone(), path, None, Some(json!({})))
+            .await;
         assert_eq!(
             status,
             StatusCode::UNAUTHORIZED,
@@ -505,14 +465,9 @@ async fn where_admin_calls_need_a_passkey_an_admins_password_sign_in_is_refused(
     let server =
         TestServer::start_with(&[("PUBLIC_ORIGIN", ORIGIN), ("ADMIN_REQUIRES_PASSKEY", "1")]).await;
     let password_token = server.token_for("ada").await;
-    let (status, refused) = call(
-        &server,
-        Method::GET,
-        "/api/admin/spots",
-        Some(&password_token),
-        None,
-    )
-    .await;
+    let (status, refused) = server
+        .call(Method::GET, "/api/admin/spots", Some(&password_token), None)
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
     assert_eq!(refused["error"], "passkey_required");
     assert_eq!(
@@ -525,26 +480,21 @@ async fn where_admin_calls_need_a_passkey_an_admins_password_sign_in_is_refused(
     assert_eq!(status, StatusCode::CREATED);
     let (status, login) = sign_in(&server, &mut passkey).await;
     assert_eq!(status, StatusCode::OK, "{login}");
-    let (status, spots) = call(
-        &server,
-        Method::GET,
-        "/api/admin/spots",
-        login["token"].as_str(),
-        None,
-    )
-    .await;
+    let (status, spots) = server
+        .call(
+            Method::GET,
+            "/api/admin/spots",
+            login["token"].as_str(),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{spots}");
 
     // Without the rule, a password sign-in is enough (the default).
     let relaxed = self::server().await;
     let token = relaxed.token_for("ada").await;
-    let (status, _) = call(
-        &relaxed,
-        Method::GET,
-        "/api/admin/spots",
-        Some(&token),
-        None,
-    )
-    .await;
+    let (status, _) = relaxed
+        .call(Method::GET, "/api/admin/spots", Some(&token), None)
+        .await;
     assert_eq!(status, StatusCode::OK);
 }

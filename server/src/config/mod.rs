@@ -108,13 +108,6 @@ impl ConfigError {
             reason: format!("must be an http:// or https:// origin, not {value:?}"),
         }
     }
-
-    /// `error` from parsing settings of `P`, naming the variable where one
-    /// value was refused.
-    pub fn from_clap<P: clap::CommandFactory>(error: clap::Error) -> Self {
-        values::name_the_variable(&P::command(), error)
-            .unwrap_or_else(|error| Self::Arguments(error.render().to_string()))
-    }
 }
 
 /// What the main app signs tokens with.
@@ -229,13 +222,7 @@ impl Config {
         leptos_options: LeptosOptions,
         var: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, ConfigError> {
-        #[derive(clap::Parser)]
-        struct Settings {
-            #[command(flatten)]
-            settings: AppSettings,
-        }
-        let Settings { settings } =
-            values::parse_vars(var).map_err(ConfigError::from_clap::<Settings>)?;
+        let settings = values::settings_from_vars::<AppSettings>(var)?;
         Self::from_settings(release_build, leptos_options, settings)
     }
 

@@ -140,12 +140,14 @@ pub fn parse_process<P: clap::Parser>() -> Result<P, clap::Error> {
     parse_with(command, std::env::args_os())
 }
 
-/// Parses `P` with each variable looked up by `var` instead of the process
-/// environment (blank is unset): what tests and `config check` of a given
-/// set of variables use.
-pub fn parse_vars<P: clap::Parser>(var: impl Fn(&str) -> Option<String>) -> Result<P, clap::Error> {
-    let command = P::command();
-    let mut args = vec![OsString::from(command.get_name())];
+/// The settings `A` with each variable looked up by `var` instead of the
+/// process environment (blank is unset), as the binary would read them:
+/// what tests use. A refused value names its variable.
+pub fn settings_from_vars<A: clap::Args>(
+    var: impl Fn(&str) -> Option<String>,
+) -> Result<A, ConfigError> {
+    let command = A::augment_args(clap::Command::new("settings"));
+    let mut args = vec![OsString::from("settings")];
     for arg in command.get_arguments() {
         let (Some(env), Some(long)) = (arg.get_env(), arg.get_long()) else {
             continue;
@@ -154,15 +156,18 @@ pub fn parse_vars<P: clap::Parser>(var: impl Fn(&str) -> Option<String>) -> Resu
             args.push(format!("--{long}={value}").into());
         }
     }
-    parse_with(command.mut_args(|arg| arg.env(None)), args)
+    parse_with(command.clone().mut_args(|arg| arg.env(None)), args).map_err(|error| {
+        name_the_variable(&command, error)
+            .unwrap_or_else(|error| ConfigError::Arguments(error.render().to_string()))
+    })
 }
 
-fn parse_with<P: clap::Parser>(
+fn parse_with<T: clap::FromArgMatches>(
     command: clap::Command,
     args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
-) -> Result<P, clap::Error> {
+) -> Result<T, clap::Error> {
     let mut matches = command.try_get_matches_from(args)?;
-    P::from_arg_matches_mut(&mut matches)
+    T::from_arg_matches_mut(&mut matches)
 }
 
 #[cfg(test)]

@@ -91,13 +91,7 @@ impl FavoritesConfig {
         production: bool,
         var: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, FavoritesConfigError> {
-        #[derive(clap::Parser)]
-        struct Settings {
-            #[command(flatten)]
-            settings: FavoritesSettings,
-        }
-        let Settings { settings } =
-            values::parse_vars(var).map_err(ConfigError::from_clap::<Settings>)?;
+        let settings = values::settings_from_vars::<FavoritesSettings>(var)?;
         Self::from_settings(production, settings)
     }
 
