@@ -80,6 +80,18 @@ pub enum ApiError {
     PasskeyAlreadyRegistered,
     #[error("There is no such passkey on your account.")]
     NoSuchPasskey,
+    /// Removing this (a passkey, or the password) would leave the account
+    /// with no way to sign in.
+    #[error(
+        "That is your only way to sign in. Add another passkey or set a password first, then remove it."
+    )]
+    LastSignInMethod,
+    #[error(
+        "Your account has no password: you sign in with your passkeys. You can set one on your profile."
+    )]
+    NoPassword,
+    #[error("Your account has a password already. Change it with your current password.")]
+    PasswordAlreadySet,
     /// Only made in the browser: the person cancelled the passkey dialog,
     /// it timed out, or their device could not verify them.
     #[error(
@@ -246,6 +258,7 @@ impl ApiError {
             Self::PasskeyNotRegistered | Self::PasskeyRefused => 401,
             Self::PasskeyRequestExpired => 400,
             Self::PasskeyAlreadyRegistered => 409,
+            Self::LastSignInMethod | Self::NoPassword | Self::PasswordAlreadySet => 409,
             Self::PasskeysUnavailable => 503,
             Self::PasskeyCancelled | Self::PasskeysUnsupported => 400,
             Self::MethodNotAllowed => 405,
@@ -302,6 +315,9 @@ impl ApiError {
             Self::PasskeyRefused => ErrorCode::PasskeyRefused,
             Self::PasskeyAlreadyRegistered => ErrorCode::PasskeyAlreadyRegistered,
             Self::NoSuchPasskey => ErrorCode::NoSuchPasskey,
+            Self::LastSignInMethod => ErrorCode::LastSignInMethod,
+            Self::NoPassword => ErrorCode::NoPassword,
+            Self::PasswordAlreadySet => ErrorCode::PasswordAlreadySet,
             Self::PasskeyCancelled => ErrorCode::PasskeyCancelled,
             Self::PasskeysUnsupported => ErrorCode::PasskeysUnsupported,
             Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
@@ -346,6 +362,9 @@ enum ErrorCode {
     PasskeyRefused,
     PasskeyAlreadyRegistered,
     NoSuchPasskey,
+    LastSignInMethod,
+    NoPassword,
+    PasswordAlreadySet,
     PasskeyCancelled,
     PasskeysUnsupported,
     MethodNotAllowed,
@@ -490,6 +509,9 @@ impl From<WireError> for ApiError {
             ErrorCode::PasskeyRefused => Self::PasskeyRefused,
             ErrorCode::PasskeyAlreadyRegistered => Self::PasskeyAlreadyRegistered,
             ErrorCode::NoSuchPasskey => Self::NoSuchPasskey,
+            ErrorCode::LastSignInMethod => Self::LastSignInMethod,
+            ErrorCode::NoPassword => Self::NoPassword,
+            ErrorCode::PasswordAlreadySet => Self::PasswordAlreadySet,
             ErrorCode::PasskeyCancelled => Self::PasskeyCancelled,
             ErrorCode::PasskeysUnsupported => Self::PasskeysUnsupported,
             ErrorCode::MethodNotAllowed => Self::MethodNotAllowed,
@@ -551,6 +573,9 @@ mod tests {
             ApiError::PasskeyRefused,
             ApiError::PasskeyAlreadyRegistered,
             ApiError::NoSuchPasskey,
+            ApiError::LastSignInMethod,
+            ApiError::NoPassword,
+            ApiError::PasswordAlreadySet,
             ApiError::PasskeyCancelled,
             ApiError::PasskeysUnsupported,
             ApiError::Internal,

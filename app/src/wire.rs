@@ -50,3 +50,12 @@ pub struct PasskeySummary {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
 }
+
+/// `GET /api/passkeys`: the ways a person signs in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInMethods {
+    /// Oldest first.
+    pub passkeys: Vec<PasskeySummary>,
+    /// Whether they have a password too (`false`: passkeys only).
+    pub password: bool,
+}

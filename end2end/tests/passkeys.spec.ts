@@ -3,7 +3,7 @@
 // profile, sign in with it, rename and remove it; what the token says.
 // WebAuthn needs a name, not an IP address: this server is at localhost.
 import { CDPSession, expect, Page, test } from '@playwright/test';
-import { logInAs, storedToken, useServer } from './helpers';
+import { logIn, logInAs, storedToken, useServer } from './helpers';
 
 const server = useServer({}, 'localhost');
 const url = (path: string) => `${server().baseURL}${path}`;
@@ -122,4 +122,43 @@ test('a device that cannot verify the person is refused with a message', async (
   await expect(page.getByRole('alert')).toContainText('could not verify you');
   await expect(page).toHaveURL(url('/login'));
   expect(await storedToken(page)).toBeNull();
+});
+
+test('with a passkey the password can go; the last passkey then stays, and a password can come back', async ({ page }) => {
+  await withoutAutofill(page);
+  await authenticator(page);
+  await page.goto(url('/signup'));
+  await page.getByLabel('Username').fill('dorothea');
+  await page.getByLabel('Name', { exact: true }).fill('Dorothea Lange');
+  await page.getByLabel('Password').fill('migrant-mother-1936');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page).toHaveURL(url('/profile'));
+  await expect(page.getByTestId('no-passkeys')).toBeVisible();
+  // Without a passkey the password is the only way in: nothing offers to remove it.
+  await expect(page.getByTestId('remove-password')).toHaveCount(0);
+
+  await addPasskey(page, 'Laptop');
+  await page.getByLabel('Your password').fill('migrant-mother-1936');
+  await page.getByRole('button', { name: 'Remove my password' }).click();
+  await expect(page.getByRole('status')).toContainText('Password removed: you sign in with your passkeys from now on.');
+  await expect(page.getByTestId('set-password')).toBeVisible();
+
+  await page.getByTestId('passkey').getByRole('button', { name: 'Remove' }).click();
+  await expect(page.getByRole('alert')).toHaveText(
+    'That is your only way to sign in. Add another passkey or set a password first, then remove it.',
+  );
+  await expect(page.getByTestId('passkey')).toHaveCount(1);
+
+  await logOut(page);
+  await logIn(page, server().baseURL, 'dorothea', 'migrant-mother-1936');
+  await expect(page.getByRole('alert')).toHaveText('Wrong username or password.');
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await expectSignedInWith(page, 'a device-bound passkey (hwk, mfa)');
+
+  await page.getByLabel('Password to set').fill('white-angel-breadline');
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await expect(page.getByRole('status')).toHaveText('Password set: you can sign in with it as well as your passkeys.');
+  await expect(page.getByTestId('remove-password')).toBeVisible();
+  await logOut(page);
+  await logInAs(page, server().baseURL, 'dorothea', 'white-angel-breadline');
 });

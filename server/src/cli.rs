@@ -57,7 +57,14 @@ pub enum UsersCommand {
     /// List USERNAME's passkeys (id, name, synced or device-bound, when added and last used)
     Passkeys { username: String },
     /// Remove USERNAME's passkey ID (a lost device); it signs nobody in from now on
-    RemovePasskey { username: String, id: String },
+    RemovePasskey {
+        username: String,
+        id: String,
+        /// Remove it even if it is their last way to sign in (no password, no other
+        /// passkey): the account then can't be signed in to
+        #[arg(long)]
+        even_if_last: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,7 +4,12 @@
 //! A removed passkey signs nobody in from the next attempt on.
 
 use crate::{Config, StartError, admins::AdminError};
-use app::{domain::Username, passkeys::Passkeys, users::UserStore};
+use app::{
+    domain::Username,
+    error::ApiError,
+    passkeys::{LastWay, Passkeys},
+    users::UserStore,
+};
 
 /// Prints `username`'s passkeys, one a line.
 pub async fn list(config: &Config, username: &str) -> Result<(), AdminError> {
@@ -33,12 +38,29 @@ pub async fn list(config: &Config, username: &str) -> Result<(), AdminError> {
     Ok(())
 }
 
-/// Removes `username`'s passkey `id`.
-pub async fn remove(config: &Config, username: &str, id: &str) -> Result<(), AdminError> {
+/// Removes `username`'s passkey `id`; their last way to sign in only if
+/// `even_if_last`.
+pub async fn remove(
+    config: &Config,
+    username: &str,
+    id: &str,
+    even_if_last: bool,
+) -> Result<(), AdminError> {
     let (users, passkeys, user) = open(config, username).await?;
-    let removed = passkeys.remove(user, id).await;
+    let last = if even_if_last {
+        LastWay::Remove
+    } else {
+        LastWay::Keep
+    };
+    let removed = passkeys.remove(user, id, last).await;
     users.close().await;
-    removed.map_err(|error| AdminError::Api(error.to_string()))?;
+    match removed {
+        Err(ApiError::LastSignInMethod) => Err(AdminError::Api(format!(
+            "passkey {id} is {username}'s only way to sign in (no password, no other passkey); \
+             add --even-if-last to remove it anyway"
+        ))),
+        other => other.map_err(|error| AdminError::Api(error.to_string())),
+    }?;
     println!("removed passkey {id} of {username}: it signs nobody in from now on");
     Ok(())
 }

@@ -67,11 +67,13 @@ async fn dispatch(
                 .await
                 .map_err(Failure::from)
         }
-        ServerCommand::Users(UsersCommand::RemovePasskey { username, id }) => {
-            lost_devices::remove(&config, &username, &id)
-                .await
-                .map_err(Failure::from)
-        }
+        ServerCommand::Users(UsersCommand::RemovePasskey {
+            username,
+            id,
+            even_if_last,
+        }) => lost_devices::remove(&config, &username, &id, even_if_last)
+            .await
+            .map_err(Failure::from),
         ServerCommand::Keys(KeysCommand::NewKek) | ServerCommand::Config(_) => Ok(()),
     }
 }

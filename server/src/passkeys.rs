@@ -6,7 +6,8 @@
 //!   with one, no username; the answer is a password login's (an access
 //!   token and the refresh cookie), its `amr` saying a passkey;
 //! - `GET /api/passkeys`, `PUT` and `DELETE /api/passkeys/{id}`: the
-//!   caller's passkeys, renamed or removed.
+//!   caller's passkeys (and whether they have a password), renamed or
+//!   removed (never the last way to sign in: 409 `last_sign_in_method`).
 //!
 //! Sign-in failures count against the address (and the credential) as
 //! wrong passwords do, and end in 429 the same way.
@@ -17,9 +18,9 @@ use app::{
     auth::{Authenticated, Login},
     domain::PasskeyName,
     error::ApiError,
-    passkeys::{PasskeySummary, SignedIn, Started},
+    passkeys::{LastWay, PasskeySummary, SignedIn, Started},
     state::AppState,
-    wire::LoginResponse,
+    wire::{LoginResponse, SignInMethods},
 };
 use axum::{
     Json, Router,
@@ -28,7 +29,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post, put},
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use webauthn_rs::prelude::{
     CreationChallengeResponse, PublicKeyCredential, RegisterPublicKeyCredential,
     RequestChallengeResponse,
@@ -64,11 +65,6 @@ struct FinishSignIn {
 #[serde(deny_unknown_fields)]
 struct Rename {
     name: String,
-}
-
-#[derive(Serialize)]
-struct AllPasskeys {
-    passkeys: Vec<PasskeySummary>,
 }
 
 async fn start_registration(
@@ -184,9 +180,14 @@ async fn throttled(state: &AppState, parts: &Parts, key: &str) -> Result<(), Api
 async fn list(
     auth: Authenticated,
     State(state): State<AppState>,
-) -> Result<Json<AllPasskeys>, ApiError> {
+) -> Result<Json<SignInMethods>, ApiError> {
     let passkeys = state.passkeys.list(auth.user_id()).await?;
-    Ok(Json(AllPasskeys { passkeys }))
+    let credentials = state.users.find_credentials_by_id(auth.user_id()).await?;
+    let credentials = credentials.ok_or(ApiError::InvalidToken)?;
+    Ok(Json(SignInMethods {
+        passkeys,
+        password: credentials.password_hash.is_some(),
+    }))
 }
 
 async fn rename(
@@ -205,6 +206,9 @@ async fn remove(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    state.passkeys.remove(auth.user_id(), &id).await?;
+    state
+        .passkeys
+        .remove(auth.user_id(), &id, LastWay::Keep)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

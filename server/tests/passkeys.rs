@@ -375,6 +375,182 @@ async fn passkeys_are_renamed_and_removed_by_their_owner_only() {
     assert_eq!(refused["error"], "passkey_not_registered");
 }
 
+/// John with `passkey` removes his password; returns his new token.
+async fn remove_johns_password(server: &TestServer, token: &str) -> (StatusCode, Value) {
+    let body = json!({"current_password": "john-password"});
+    server
+        .call(
+            Method::POST,
+            "/api/remove_password",
+            Some(token),
+            Some(body),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn the_password_goes_only_when_a_passkey_can_sign_in_instead() {
+    let server = server().await;
+    let token = server.token_for("john").await;
+    let (status, refused) = remove_johns_password(&server, &token).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert_eq!(refused["error"], "last_sign_in_method");
+    assert!(
+        server
+            .login("john", "john-password")
+            .await
+            .status()
+            .is_success()
+    );
+
+    let mut passkey = john_with_a_passkey(&server).await;
+    let wrong = json!({"current_password": "not-johns-password"});
+    let (status, refused) = server
+        .call(
+            Method::POST,
+            "/api/remove_password",
+            Some(&token),
+            Some(wrong),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    assert_eq!(refused["error"], "wrong_password");
+
+    let (status, fresh) = remove_johns_password(&server, &token).await;
+    assert_eq!(status, StatusCode::OK, "{fresh}");
+    let (_, methods) = server
+        .call(Method::GET, "/api/passkeys", fresh["token"].as_str(), None)
+        .await;
+    assert_eq!(methods["password"], false, "{methods}");
+    // Every older token is refused, as after a password change; the
+    // password signs nobody in; the passkey does.
+    let (status, _) = server
+        .call(Method::GET, "/api/passkeys", Some(&token), None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let login = server.login("john", "john-password").await;
+    assert_eq!(login.status(), StatusCode::UNAUTHORIZED);
+    let (status, login) = sign_in(&server, &mut passkey).await;
+    assert_eq!(status, StatusCode::OK, "{login}");
+}
+
+#[tokio::test]
+async fn the_last_passkey_of_an_account_without_a_password_is_kept() {
+    let server = server().await;
+    let mut passkey = john_with_a_passkey(&server).await;
+    let token = server.token_for("john").await;
+    let (status, fresh) = remove_johns_password(&server, &token).await;
+    assert_eq!(status, StatusCode::OK, "{fresh}");
+    let token = fresh["token"].as_str().unwrap().to_owned();
+
+    let path = format!("/api/passkeys/{}", passkey.id_b64());
+    let (status, refused) = server.call(Method::DELETE, &path, Some(&token), None).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert_eq!(refused["error"], "last_sign_in_method");
+    assert_eq!(
+        refused["message"],
+        "That is your only way to sign in. Add another passkey or set a password first, then remove it."
+    );
+    let (status, login) = sign_in(&server, &mut passkey).await;
+    assert_eq!(status, StatusCode::OK, "{login}");
+
+    // With a second way in, the first one may go.
+    let mut second = SoftPasskey::new(ORIGIN, true);
+    let (status, _) = register(&server, &token, &mut second, "Phone").await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = server.call(Method::DELETE, &path, Some(&token), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let second_path = format!("/api/passkeys/{}", second.id_b64());
+    let (status, refused) = server
+        .call(Method::DELETE, &second_path, Some(&token), None)
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+}
+
+#[tokio::test]
+async fn two_removals_at_once_leave_a_way_to_sign_in() {
+    let server = server().await;
+    let mut first = john_with_a_passkey(&server).await;
+    let token = server.token_for("john").await;
+    let mut second = SoftPasskey::new(ORIGIN, true);
+    let (status, _) = register(&server, &token, &mut second, "Phone").await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, fresh) = remove_johns_password(&server, &token).await;
+    assert_eq!(status, StatusCode::OK, "{fresh}");
+    let token = fresh["token"].as_str().unwrap();
+
+    for _ in 0..5 {
+        let paths = [first.id_b64(), second.id_b64()].map(|id| format!("/api/passkeys/{id}"));
+        let (a, b) = tokio::join!(
+            server.call(Method::DELETE, &paths[0], Some(token), None),
+            server.call(Method::DELETE, &paths[1], Some(token), None),
+        );
+        let mut statuses = [a.0, b.0];
+        statuses.sort();
+        assert_eq!(statuses, [StatusCode::NO_CONTENT, StatusCode::CONFLICT]);
+        // Put the removed one back for the next round.
+        let gone = if a.0 == StatusCode::NO_CONTENT {
+            &mut first
+        } else {
+            &mut second
+        };
+        *gone = SoftPasskey::new(ORIGIN, false);
+        let (status, _) = register(&server, token, gone, "Again").await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+}
+
+#[tokio::test]
+async fn a_passkey_only_account_sets_a_password_once_and_signs_in_with_it() {
+    let server = server().await;
+    john_with_a_passkey(&server).await;
+    let token = server.token_for("john").await;
+    let (_, fresh) = remove_johns_password(&server, &token).await;
+    let token = fresh["token"].as_str().unwrap();
+
+    let change = json!({"current_password": "john-password", "new_password": "a-new-password-1"});
+    let (status, refused) = server
+        .call(
+            Method::POST,
+            "/api/change_password",
+            Some(token),
+            Some(change),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert_eq!(refused["error"], "no_password");
+
+    let weak = json!({"new_password": "john"});
+    let (status, refused) = server
+        .call(Method::POST, "/api/set_password", Some(token), Some(weak))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["field"], "new_password");
+
+    let set = json!({"new_password": "a-new-password-1"});
+    let (status, done) = server
+        .call(
+            Method::POST,
+            "/api/set_password",
+            Some(token),
+            Some(set.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert!(
+        server
+            .login("john", "a-new-password-1")
+            .await
+            .status()
+            .is_success()
+    );
+    let (status, refused) = server
+        .call(Method::POST, "/api/set_password", Some(token), Some(set))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert_eq!(refused["error"], "password_already_set");
+}
+
 #[tokio::test]
 async fn a_ceremony_started_on_one_instance_finishes_on_another() {
     let first = server().await;
@@ -446,6 +622,7 @@ async fn support_lists_and_removes_a_lost_passkey_from_the_command_line() {
         "{listed}"
     );
 
+    // John has a password: this passkey is not his last way in.
     let (ok, removed) = run(&["users", "remove-passkey", "john", &id]);
     assert!(ok, "{removed}");
     let (status, refused) = sign_in(&server, &mut passkey).await;
@@ -458,6 +635,22 @@ async fn support_lists_and_removes_a_lost_passkey_from_the_command_line() {
         again.contains("There is no such passkey on your account."),
         "{again}"
     );
+
+    // A passkey-only account's last passkey goes only when support says so.
+    let mut last = john_with_a_passkey(&server).await;
+    let token = server.token_for("john").await;
+    let (status, _) = remove_johns_password(&server, &token).await;
+    assert_eq!(status, StatusCode::OK);
+    let id = last.id_b64();
+    let (ok, refused) = run(&["users", "remove-passkey", "john", &id]);
+    assert!(!ok);
+    assert!(refused.contains("--even-if-last"), "{refused}");
+    let (status, login) = sign_in(&server, &mut last).await;
+    assert_eq!(status, StatusCode::OK, "{login}");
+    let (ok, removed) = run(&["users", "remove-passkey", "john", &id, "--even-if-last"]);
+    assert!(ok, "{removed}");
+    let (status, refused) = sign_in(&server, &mut last).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{refused}");
 }
 
 #[tokio::test]

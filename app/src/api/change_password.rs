@@ -32,7 +32,7 @@ pub async fn change_password(
 
     let passwords = state.passwords.clone();
     let holder = credentials.holder();
-    let stored = Some(credentials.password_hash);
+    let stored = Some(credentials.password_hash.ok_or(ApiError::NoPassword)?);
     if !passwords.clone().verify_off_thread(current, stored).await? {
         return Err(ApiError::WrongPassword);
     }

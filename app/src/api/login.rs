@@ -107,7 +107,7 @@ pub async fn login(username: String, password: String) -> Result<LoginResponse, 
     }
 
     let credentials = state.users.find_credentials(&username).await?;
-    let stored_hash = credentials.as_ref().map(|c| c.password_hash.clone());
+    let stored_hash = credentials.as_ref().and_then(|c| c.password_hash.clone());
     let verified = state
         .passwords
         .clone()

@@ -6,6 +6,8 @@ mod health;
 mod login;
 mod logout_all;
 mod me;
+mod remove_password;
+mod set_password;
 mod signup;
 mod update_name;
 
@@ -19,5 +21,7 @@ pub use login::{Login, login};
 pub use login::{key_of_login_proof, key_of_proof};
 pub use logout_all::{LogoutAll, logout_all};
 pub use me::{Me, me};
+pub use remove_password::{RemovePassword, remove_password};
+pub use set_password::{SetPassword, set_password};
 pub use signup::{Signup, signup};
 pub use update_name::{UpdateName, update_name};

@@ -4,7 +4,10 @@
 //! and back.
 
 use super::calls::{Body, send};
-use crate::{error::ApiError, wire::PasskeySummary};
+use crate::{
+    error::ApiError,
+    wire::{PasskeySummary, SignInMethods},
+};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -14,14 +17,10 @@ struct Started {
     options: Value,
 }
 
-/// The signed-in person's passkeys, oldest first.
-pub async fn list() -> Result<Vec<PasskeySummary>, ApiError> {
-    #[derive(Deserialize)]
-    struct All {
-        passkeys: Vec<PasskeySummary>,
-    }
-    let all: All = send("GET", "/api/passkeys", Body::None).await?;
-    Ok(all.passkeys)
+/// The signed-in person's passkeys, oldest first, and whether they have
+/// a password.
+pub async fn list() -> Result<SignInMethods, ApiError> {
+    send("GET", "/api/passkeys", Body::None).await
 }
 
 /// Adds a passkey called `name`: the browser asks the person to make one.

@@ -1,11 +1,19 @@
-use crate::{client::passkeys, error::ApiError, wire::PasskeySummary};
+use crate::{
+    api::{remove_password, set_password},
+    client::{passkeys, session::Session},
+    error::ApiError,
+    wire::{PasskeySummary, SignInMethods},
+};
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 
 /// Your passkeys on the profile: add one (the browser's own dialog), see
-/// them, rename or remove one.
+/// them, rename or remove one; with a passkey, sign in with passkeys only
+/// (remove the password), and set a password again.
 #[component]
 pub fn PasskeysPanel() -> impl IntoView {
-    let listed = RwSignal::new(None::<Vec<PasskeySummary>>);
+    let session = Session::get();
+    let listed = RwSignal::new(None::<SignInMethods>);
+    let secret = RwSignal::new(String::new());
     let message = RwSignal::new(None::<Result<String, String>>);
     let busy = RwSignal::new(false);
     let name = RwSignal::new("Passkey".to_owned());
@@ -41,6 +49,51 @@ pub fn PasskeysPanel() -> impl IntoView {
             let added = passkeys::add(chosen).await?;
             Ok(format!("Passkey \"{}\" added.", added.name))
         }));
+    };
+
+    // One field for both forms: only one is shown (with or without a
+    // password), and it is emptied after each try.
+    let on_remove_password = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let current = secret.get_untracked();
+        secret.set(String::new());
+        change(Box::pin(async move {
+            let fresh = remove_password(current).await?;
+            session.start(&fresh.token, &fresh.user);
+            Ok("Password removed: you sign in with your passkeys from now on. Every other device has been logged out.".to_owned())
+        }));
+    };
+    let on_set_password = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let new = secret.get_untracked();
+        secret.set(String::new());
+        change(Box::pin(async move {
+            set_password(new).await?;
+            Ok("Password set: you can sign in with it as well as your passkeys.".to_owned())
+        }));
+    };
+    let password_form = move |methods: &SignInMethods| {
+        match methods.password {
+        true if methods.passkeys.is_empty() => None,
+        true => Some(view! {
+            <form on:submit=on_remove_password data-testid="remove-password">
+                <h3>"Passkeys only"</h3>
+                <p class="hint">"Remove your password, so nobody can phish it or try it: you then sign in with a passkey."</p>
+                <label for="password-to-remove">"Your password"</label>
+                <input id="password-to-remove" type="password" autocomplete="current-password" required bind:value=secret />
+                <button type="submit" class="danger" disabled=move || busy.get()>"Remove my password"</button>
+            </form>
+        }.into_any()),
+        false => Some(view! {
+            <form on:submit=on_set_password data-testid="set-password">
+                <h3>"Set a password"</h3>
+                <p class="hint">"You sign in with passkeys only. A password is a second way in: at least 10 characters, and not your username."</p>
+                <label for="password-to-set">"Password to set"</label>
+                <input id="password-to-set" type="password" autocomplete="new-password" required bind:value=secret />
+                <button type="submit" disabled=move || busy.get()>"Set password"</button>
+            </form>
+        }.into_any()),
+    }
     };
 
     let row = move |passkey: PasskeySummary| {
@@ -99,16 +152,17 @@ pub fn PasskeysPanel() -> impl IntoView {
                 "unlocks with your fingerprint, face or PIN, and works only on this site. Photo "
                 "Spots keeps its public key, never a secret."
             </p>
-            {move || listed.get().map(|all| if all.is_empty() {
+            {move || listed.get().map(|all| if all.passkeys.is_empty() {
                 view! { <p class="hint" data-testid="no-passkeys">"No passkeys yet."</p> }.into_any()
             } else {
-                view! { <ul class="passkey-list">{all.into_iter().map(row).collect_view()}</ul> }.into_any()
+                view! { <ul class="passkey-list">{all.passkeys.into_iter().map(row).collect_view()}</ul> }.into_any()
             })}
             <form on:submit=on_add>
                 <label for="passkey-name">"Name for a new passkey"</label>
                 <input id="passkey-name" maxlength="64" required bind:value=name />
                 <button type="submit" disabled=move || busy.get()>"Add a passkey"</button>
             </form>
+            {move || listed.with(|all| all.as_ref().and_then(password_form))}
             {move || message.get().map(|outcome| match outcome {
                 Ok(done) => view! { <p role="status" class="success">{done}</p> }.into_any(),
                 Err(problem) => view! { <p role="alert" class="error">{problem}</p> }.into_any(),

@@ -14,7 +14,7 @@ mod store;
 
 pub use crate::wire::PasskeySummary;
 pub use ceremonies::{Ceremonies, Purpose};
-pub use store::PasskeyStore;
+pub use store::{LastWay, PasskeyStore};
 
 use crate::{
     clock::unix_now_i64,
@@ -25,7 +25,7 @@ use crate::{
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use serde::Serialize;
 use std::{sync::Arc, time::Duration};
-use store::NewPasskey;
+use store::{NewPasskey, Removal};
 use webauthn_rs::prelude::{
     CreationChallengeResponse, Credential, DiscoverableAuthentication, Passkey,
     PasskeyRegistration, PublicKeyCredential, RegisterPublicKeyCredential,
@@ -233,12 +233,31 @@ impl Passkeys {
         renamed.ok_or(ApiError::NoSuchPasskey)
     }
 
-    pub async fn remove(&self, user: UserId, id: &str) -> Result<(), ApiError> {
-        if !self.store.remove(user, id).await? {
-            return Err(ApiError::NoSuchPasskey);
+    /// Removes `user`'s passkey `id`; refused if it is their last way to
+    /// sign in, unless `last` allows it.
+    pub async fn remove(&self, user: UserId, id: &str, last: LastWay) -> Result<(), ApiError> {
+        match self.store.remove(user, id, last).await? {
+            Removal::Done(()) => {
+                tracing::info!(%user, passkey = %id, "passkey removed");
+                Ok(())
+            }
+            Removal::LastWay => Err(ApiError::LastSignInMethod),
+            Removal::Missing => Err(ApiError::NoSuchPasskey),
         }
-        tracing::info!(%user, passkey = %id, "passkey removed");
-        Ok(())
+    }
+
+    /// Removes `user`'s password, so they sign in with passkeys only;
+    /// refused while they have none. Returns the new token version: every
+    /// older token is refused, as after a password change.
+    pub async fn remove_password(&self, user: UserId) -> Result<u32, ApiError> {
+        match self.store.remove_password(user).await? {
+            Removal::Done(version) => {
+                tracing::info!(%user, "password removed; passkeys only from now on");
+                u32::try_from(version).map_err(|_| internal("a token version"))
+            }
+            Removal::LastWay => Err(ApiError::LastSignInMethod),
+            Removal::Missing => Err(ApiError::NoPassword),
+        }
     }
 
     async fn keep<S: Serialize>(

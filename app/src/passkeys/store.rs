@@ -178,16 +178,105 @@ impl PasskeyStore {
         Ok(row.map(summary))
     }
 
-    /// Removes `user`'s passkey `id`; `false` if they have no such passkey.
-    pub async fn remove(&self, user: UserId, id: &str) -> Result<bool, sqlx::Error> {
-        let removed = on_pool!(&self.0, writer, |pool| {
+    /// Removes `user`'s passkey `id`, unless it is their last way to sign
+    /// in (no password, no other passkey) and `last` says to keep it.
+    pub async fn remove(
+        &self,
+        user: UserId,
+        id: &str,
+        last: LastWay,
+    ) -> Result<Removal<()>, sqlx::Error> {
+        on_pool!(&self.0, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            // Two removals at once (this passkey and the password, or two
+            // passkeys) must not both pass the check below: the first to
+            // write the user's row holds it until it commits, and the
+            // second then reads what the first left.
+            sqlx::query(LOCK_USER)
+                .bind(user.get())
+                .execute(&mut *tx)
+                .await?;
+            let (exists, others, password): (bool, i64, bool) = sqlx::query_as(
+                "SELECT EXISTS (SELECT 1 FROM passkeys WHERE user_id = $1 AND id = $2), \
+                 (SELECT COUNT(*) FROM passkeys WHERE user_id = $1 AND id <> $2), \
+                 EXISTS (SELECT 1 FROM users WHERE id = $1 AND password_hash IS NOT NULL)",
+            )
+            .bind(user.get())
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if !exists {
+                return Ok(Removal::Missing);
+            }
+            if others == 0 && !password && last == LastWay::Keep {
+                return Ok(Removal::LastWay);
+            }
             sqlx::query("DELETE FROM passkeys WHERE user_id = $1 AND id = $2")
                 .bind(user.get())
                 .bind(id)
-                .execute(pool)
-                .await?
-                .rows_affected()
-        });
-        Ok(removed == 1)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(Removal::Done(()))
+        })
     }
+
+    /// Removes `user`'s password (refusing every older token, as a
+    /// password change does), unless they have no passkey to sign in
+    /// with. `Done` holds the new token version.
+    pub async fn remove_password(&self, user: UserId) -> Result<Removal<i32>, sqlx::Error> {
+        on_pool!(&self.0, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(LOCK_USER)
+                .bind(user.get())
+                .execute(&mut *tx)
+                .await?;
+            let (password, passkeys): (bool, bool) = sqlx::query_as(
+                "SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND password_hash IS NOT NULL), \
+                 EXISTS (SELECT 1 FROM passkeys WHERE user_id = $1)",
+            )
+            .bind(user.get())
+            .fetch_one(&mut *tx)
+            .await?;
+            if !password {
+                return Ok(Removal::Missing);
+            }
+            if !passkeys {
+                return Ok(Removal::LastWay);
+            }
+            let version: i32 = sqlx::query_scalar(
+                "UPDATE users SET password_hash = NULL, token_version = token_version + 1, \
+                 updated_at = CURRENT_TIMESTAMP WHERE id = $1 RETURNING token_version",
+            )
+            .bind(user.get())
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(Removal::Done(version))
+        })
+    }
+}
+
+/// Takes the user's row for the rest of the transaction (PostgreSQL locks
+/// a row it updates, even to the same value; SQLite has one writer).
+const LOCK_USER: &str = "UPDATE users SET token_version = token_version WHERE id = $1";
+
+/// Whether removing a way to sign in may leave an account with none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LastWay {
+    /// Refuse: the person would be locked out (their own request).
+    Keep,
+    /// Allow: support removing a lost device, knowing the account then
+    /// has no way in.
+    Remove,
+}
+
+/// What became of a request to remove a way to sign in.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Removal<T> {
+    Done(T),
+    /// Refused: it is the account's last way to sign in.
+    LastWay,
+    /// There was nothing of that kind to remove.
+    Missing,
 }

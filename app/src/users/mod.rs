@@ -14,7 +14,8 @@ use crate::domain::User;
 /// logging in.
 pub struct Credentials {
     pub user: User,
-    pub password_hash: String,
+    /// `None` for someone who signs in with passkeys only.
+    pub password_hash: Option<String>,
     pub token_version: u32,
     pub is_admin: bool,
 }

@@ -26,7 +26,7 @@ pub(super) type UserRow = (i64, String, String);
 /// `id, username, name, token_version, is_admin`.
 pub(super) type CurrentRow = (i64, String, String, i32, bool);
 /// `id, username, name, password_hash, token_version, is_admin`.
-type CredentialsRow = (i64, String, String, String, i32, bool);
+type CredentialsRow = (i64, String, String, Option<String>, i32, bool);
 
 const CREDENTIALS: &str =
     "SELECT id, username, name, password_hash, token_version, is_admin FROM users";
@@ -153,6 +153,27 @@ impl UserStore {
             .await?
         });
         version.map(token_version).transpose()
+    }
+
+    /// Gives user `id` a password if they have none (they signed in with
+    /// passkeys only); `false` if they have one already, or no such user.
+    pub async fn set_first_password(
+        &self,
+        id: UserId,
+        password_hash: &str,
+    ) -> Result<bool, sqlx::Error> {
+        let updated = on_pool!(&self.pools, writer, |pool| {
+            sqlx::query(
+                "UPDATE users SET password_hash = $1, updated_at = CURRENT_TIMESTAMP \
+                 WHERE id = $2 AND password_hash IS NULL",
+            )
+            .bind(password_hash)
+            .bind(id.get())
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(updated == 1)
     }
 
     /// Creates a user with a fresh id; `None` if the username is taken.
@@ -317,7 +338,7 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(found.user, john);
-        assert_eq!(found.password_hash, "$hash");
+        assert_eq!(found.password_hash.as_deref(), Some("$hash"));
         assert_eq!(store.find_by_id(john.id).await.unwrap(), Some(john));
     }
 
@@ -340,7 +361,10 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(
-            (found.user.name.as_str(), found.password_hash.as_str()),
+            (
+                found.user.name.as_str(),
+                found.password_hash.as_deref().unwrap_or_default()
+            ),
             ("John", "$one")
         );
     }
@@ -527,7 +551,10 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(
-            (found.password_hash.as_str(), found.token_version),
+            (
+                found.password_hash.as_deref().unwrap_or_default(),
+                found.token_version
+            ),
             ("$new", 2)
         );
     }
@@ -602,7 +629,7 @@ mod tests {
             None
         );
         let kept = store.find_credentials(&username).await.unwrap().unwrap();
-        assert_eq!(kept.password_hash, "$h");
+        assert_eq!(kept.password_hash.as_deref(), Some("$h"));
     }
 
     async fn unknown_users_are_none(store: UserStore) {
