@@ -8,13 +8,36 @@ use crate::{
     error::ApiError,
     wire::{PasskeySummary, SignInMethods},
 };
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
+/// What a ceremony's start answers; the options go to the browser as the
+/// server wrote them.
 #[derive(Deserialize)]
 struct Started {
     ceremony: String,
-    options: Value,
+    options: Box<RawValue>,
+}
+
+/// What finishing a ceremony sends: the browser's credential as it wrote it.
+#[derive(Serialize)]
+struct Finish<'a> {
+    ceremony: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    credential: &'a RawValue,
+}
+
+impl Finish<'_> {
+    fn body(&self) -> Result<Body, ApiError> {
+        let json = serde_json::to_string(self).map_err(|_| ApiError::Internal)?;
+        Ok(Body::Json(json))
+    }
+}
+
+#[derive(Serialize)]
+struct Rename<'a> {
+    name: &'a str,
 }
 
 /// The signed-in person's passkeys, oldest first, and whether they have
@@ -27,17 +50,21 @@ pub async fn list() -> Result<SignInMethods, ApiError> {
 pub async fn add(name: String) -> Result<PasskeySummary, ApiError> {
     let started: Started = send("POST", "/api/passkeys/register/start", Body::None).await?;
     let credential = create(&started.options).await?;
-    let body = json!({"ceremony": started.ceremony, "name": name, "credential": credential});
-    send("POST", "/api/passkeys/register/finish", json_body(&body)?).await
+    let finish = Finish {
+        ceremony: &started.ceremony,
+        name: Some(&name),
+        credential: &credential,
+    };
+    send("POST", "/api/passkeys/register/finish", finish.body()?).await
 }
 
 pub async fn rename(id: String, name: String) -> Result<PasskeySummary, ApiError> {
-    let body = json_body(&json!({ "name": name }))?;
-    send("PUT", &format!("/api/passkeys/{id}"), body).await
+    let body = serde_json::to_string(&Rename { name: &name }).map_err(|_| ApiError::Internal)?;
+    send("PUT", &format!("/api/passkeys/{id}"), Body::Json(body)).await
 }
 
 pub async fn remove(id: String) -> Result<(), ApiError> {
-    send::<Value>("DELETE", &format!("/api/passkeys/{id}"), Body::None)
+    send::<()>("DELETE", &format!("/api/passkeys/{id}"), Body::None)
         .await
         .map(drop)
 }
@@ -63,13 +90,16 @@ pub async fn finish_sign_in(
     conditional: bool,
     signal: Option<web_sys::AbortSignal>,
 ) -> Result<crate::wire::LoginResponse, ApiError> {
-    let credential =
-        super::webauthn::get(&started.options["publicKey"], conditional, signal.as_ref()).await?;
+    let credential = super::webauthn::get(&started.options, conditional, signal.as_ref()).await?;
     // As a password login does: a new key for the new login's tokens.
     super::dpop::new_key().await;
-    let body = json!({"ceremony": started.ceremony, "credential": credential});
+    let finish = Finish {
+        ceremony: &started.ceremony,
+        name: None,
+        credential: &credential,
+    };
     let path = "/api/passkeys/sign-in/finish";
-    super::calls::attempt("POST", path, &json_body(&body)?, None).await
+    super::calls::attempt("POST", path, &finish.body()?, None).await
 }
 
 /// Whether this browser offers passkeys in the username field's autofill,
@@ -80,17 +110,26 @@ pub async fn autofill_available() -> bool {
     let host = web_sys::window()
         .and_then(|window| window.location().hostname().ok())
         .unwrap_or_default();
-    let by_address = host
-        .trim_matches(['[', ']'])
-        .parse::<std::net::IpAddr>()
-        .is_ok();
-    !by_address && super::webauthn::conditional_mediation_available().await
+    !is_ip_address(&host) && super::webauthn::conditional_mediation_available().await
 }
 
-async fn create(options: &Value) -> Result<Value, ApiError> {
+/// Whether `host`, as `location.hostname` gives it, is an IP address: the
+/// URL standard writes IPv4 as four decimal numbers and IPv6 in brackets,
+/// and no domain name ends in a number. (Not `IpAddr::from_str`: its
+/// parser would be a few KB of the login page's wasm for this one check.)
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn is_ip_address(host: &str) -> bool {
+    host.starts_with('[')
+        || host
+            .rsplit('.')
+            .next()
+            .is_some_and(|last| !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()))
+}
+
+async fn create(options: &RawValue) -> Result<Box<RawValue>, ApiError> {
     #[cfg(feature = "hydrate")]
     {
-        super::webauthn::create(&options["publicKey"]).await
+        super::webauthn::create(options).await
     }
     #[cfg(not(feature = "hydrate"))]
     {
@@ -99,8 +138,23 @@ async fn create(options: &Value) -> Result<Value, ApiError> {
     }
 }
 
-fn json_body(body: &Value) -> Result<Body, ApiError> {
-    Ok(Body::Json(
-        serde_json::to_string(body).map_err(|_| ApiError::Internal)?,
-    ))
+#[cfg(test)]
+mod tests {
+    use super::is_ip_address;
+
+    #[test]
+    fn ip_addresses_are_told_from_names_as_location_writes_them() {
+        for host in ["127.0.0.1", "10.0.0.7", "[::1]", "[2001:db8::1]"] {
+            assert!(is_ip_address(host), "{host}");
+        }
+        for host in [
+            "localhost",
+            "photos.example",
+            "a1.example",
+            "1x.example",
+            "",
+        ] {
+            assert!(!is_ip_address(host), "{host}");
+        }
+    }
 }

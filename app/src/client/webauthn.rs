@@ -2,18 +2,20 @@
 //! through `PublicKeyCredential.parseCreationOptionsFromJSON` /
 //! `parseRequestOptionsFromJSON`, the credential comes back through its
 //! `toJSON()`, so no base64 or CBOR is handled here. Called through
-//! `Reflect`, so the wasm needs no WebAuthn bindings.
+//! `Reflect`, so the wasm needs no WebAuthn bindings; the JSON is handed
+//! over as text (`RawValue`), so the login page carries no JSON tree
+//! (`serde_json::Value`) either.
 
 use crate::error::ApiError;
 use js_sys::{Function, JSON, Object, Promise, Reflect};
-use serde_json::Value;
+use serde_json::value::RawValue;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// `navigator.credentials.create({publicKey})`, with `public_key` as the
-/// server wrote it: the new credential's JSON.
-pub async fn create(public_key: &Value) -> Result<Value, ApiError> {
-    let options = parse("parseCreationOptionsFromJSON", public_key)?;
+/// `navigator.credentials.create({publicKey})`, with `options` as the
+/// server wrote them: the new credential's JSON.
+pub async fn create(options: &RawValue) -> Result<Box<RawValue>, ApiError> {
+    let options = parse("parseCreationOptionsFromJSON", options)?;
     credentials_call("create", &options, None, None).await
 }
 
@@ -22,11 +24,11 @@ pub async fn create(public_key: &Value) -> Result<Value, ApiError> {
 /// username field's autofill and waits until one is picked (or `signal`
 /// aborts).
 pub async fn get(
-    public_key: &Value,
+    options: &RawValue,
     conditional: bool,
     signal: Option<&web_sys::AbortSignal>,
-) -> Result<Value, ApiError> {
-    let options = parse("parseRequestOptionsFromJSON", public_key)?;
+) -> Result<Box<RawValue>, ApiError> {
+    let options = parse("parseRequestOptionsFromJSON", options)?;
     let mediation = conditional.then_some("conditional");
     credentials_call("get", &options, mediation, signal).await
 }
@@ -63,12 +65,13 @@ fn method(target: &JsValue, name: &str) -> Result<Function, ApiError> {
         .ok_or(ApiError::PasskeysUnsupported)
 }
 
-/// `PublicKeyCredential[parser](public_key)`.
-fn parse(parser: &str, public_key: &Value) -> Result<JsValue, ApiError> {
+/// `PublicKeyCredential[parser](options.publicKey)`.
+fn parse(parser: &str, options: &RawValue) -> Result<JsValue, ApiError> {
     let class = public_key_credential()?;
-    let json = JSON::parse(&public_key.to_string()).map_err(|_| ApiError::Internal)?;
+    let options = JSON::parse(options.get()).map_err(|_| ApiError::Internal)?;
+    let public_key = Reflect::get(&options, &"publicKey".into()).map_err(|_| ApiError::Internal)?;
     method(&class, parser)?
-        .call1(&class, &json)
+        .call1(&class, &public_key)
         .map_err(|_| ApiError::PasskeysUnsupported)
 }
 
@@ -77,7 +80,7 @@ async fn credentials_call(
     public_key: &JsValue,
     mediation: Option<&str>,
     signal: Option<&web_sys::AbortSignal>,
-) -> Result<Value, ApiError> {
+) -> Result<Box<RawValue>, ApiError> {
     let navigator = Reflect::get(&js_sys::global(), &"navigator".into())
         .map_err(|_| ApiError::PasskeysUnsupported)?;
     let credentials = Reflect::get(&navigator, &"credentials".into())
@@ -103,7 +106,7 @@ async fn credentials_call(
         .call0(&credential)
         .and_then(|json| JSON::stringify(&json))
         .map_err(|_| ApiError::Internal)?;
-    serde_json::from_str(&String::from(json)).map_err(|_| ApiError::Internal)
+    RawValue::from_string(String::from(json)).map_err(|_| ApiError::Internal)
 }
 
 /// What the browser's refusal means for the person (a `DOMException`'s name).
