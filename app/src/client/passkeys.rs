@@ -91,10 +91,22 @@ pub async fn finish_sign_in(
     signal: Option<web_sys::AbortSignal>,
 ) -> Result<crate::wire::LoginResponse, ApiError> {
     let credential = super::webauthn::get(&started.options, conditional, signal.as_ref()).await?;
+    signed_in(started.ceremony, credential).await
+}
+
+/// The rest of a sign-in once a passkey was picked, in a wasm file of its
+/// own (`cargo leptos --split`): the login page's first download doesn't
+/// carry it.
+#[cfg(feature = "hydrate")]
+#[leptos::lazy]
+async fn signed_in(
+    ceremony: String,
+    credential: Box<RawValue>,
+) -> Result<crate::wire::LoginResponse, ApiError> {
     // As a password login does: a new key for the new login's tokens.
     super::dpop::new_key().await;
     let finish = Finish {
-        ceremony: &started.ceremony,
+        ceremony: &ceremony,
         name: None,
         credential: &credential,
     };

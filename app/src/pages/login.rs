@@ -1,9 +1,10 @@
 use crate::{
     api::Login,
-    client::server_action,
     components::{PasskeySignIn, session_starter},
+    error::ApiError,
+    wire::LoginResponse,
 };
-use leptos::{ev::SubmitEvent, html::Input, prelude::*};
+use leptos::{ev::SubmitEvent, html::Input, prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -16,7 +17,7 @@ pub fn LoginPage() -> impl IntoView {
     // typed before the page became interactive must not be lost.
     let username = NodeRef::<Input>::new();
     let password = NodeRef::<Input>::new();
-    let login = server_action::<Login>();
+    let login = Action::new(|input: &Login| log_in(input.clone()));
     // Until the page is live, a submit would be a plain form post; keep the
     // button off so a password never lands in a URL or a JSON endpoint.
     let live = RwSignal::new(false);
@@ -84,4 +85,12 @@ pub fn LoginPage() -> impl IntoView {
             </p>
         </section>
     }
+}
+
+/// The login call, in a wasm file of its own (`cargo leptos --split`)
+/// fetched when the form is sent: the server-function client and the DPoP
+/// proof it signs are not part of the page's first download.
+#[leptos::lazy]
+async fn log_in(input: Login) -> Result<LoginResponse, ApiError> {
+    input.run_on_client().await
 }

@@ -11,8 +11,16 @@ use web_sys::CryptoKey;
 /// A proof for a `method` call to `url` (absolute or on this origin),
 /// accompanying `token`; `None` if this browser holds no key (or can't sign).
 pub async fn make(method: &str, url: &str, token: Option<&str>) -> Option<String> {
+    made(method.to_owned(), url.to_owned(), token.map(str::to_owned)).await
+}
+
+/// [`make`], in a wasm file of its own (`cargo leptos --split`), fetched
+/// with the first proof: a visit without a session (the login page, a
+/// spot) never downloads the signing code.
+#[leptos::lazy]
+async fn made(method: String, url: String, token: Option<String>) -> Option<String> {
     let pair = super::key_store::load().await.ok()??;
-    match sign_proof(&pair, method, url, token).await {
+    match sign_proof(&pair, &method, &url, token.as_deref()).await {
         Ok(proof) => Some(proof),
         Err(error) => {
             leptos::logging::warn!("could not make a DPoP proof: {error:?}");

@@ -28,27 +28,35 @@ pub enum Renewal {
 pub async fn renew(stale: Option<String>) -> Renewal {
     #[cfg(feature = "hydrate")]
     {
-        let renewal = super::lock::exclusively(super::lock::RENEW_LOCK, async move {
-            let Some(current) = stored_token() else {
-                return Renewal::LoggedOut;
-            };
-            let someone_renewed = Some(&current) != stale.as_ref();
-            if someone_renewed && !is_due(&current, js_sys::Date::now()) {
-                return Renewal::Renewed(current);
-            }
-            exchange_refresh_token().await
-        })
-        .await;
-        if renewal == Renewal::Refused {
-            end_session();
-        }
-        renewal
+        renewed(stale).await
     }
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = stale;
         Renewal::Unreachable
     }
+}
+
+/// [`renew`], in a wasm file of its own (`cargo leptos --split`), fetched
+/// with the first renewal: a page without a session never downloads it.
+#[cfg(feature = "hydrate")]
+#[leptos::lazy]
+async fn renewed(stale: Option<String>) -> Renewal {
+    let renewal = super::lock::exclusively(super::lock::RENEW_LOCK, async move {
+        let Some(current) = stored_token() else {
+            return Renewal::LoggedOut;
+        };
+        let someone_renewed = Some(&current) != stale.as_ref();
+        if someone_renewed && !is_due(&current, js_sys::Date::now()) {
+            return Renewal::Renewed(current);
+        }
+        exchange_refresh_token().await
+    })
+    .await;
+    if renewal == Renewal::Refused {
+        end_session();
+    }
+    renewal
 }
 
 /// The token to send now: the stored one, renewed first if it is due.
