@@ -46,6 +46,29 @@ pub async fn attempt<T: serde::de::DeserializeOwned>(
     body: &Body,
     token: Option<String>,
 ) -> Result<T, ApiError> {
+    let headers = super::dpop::authorization(method, url, token.as_deref()).await;
+    request(method, url, body, headers).await
+}
+
+/// One request that presents nothing (no token, no DPoP proof), and its
+/// answer decoded: for a call that starts something, such as a passkey
+/// sign-in, where signing a proof would cost the page the signing code.
+#[cfg(feature = "hydrate")]
+pub async fn anonymous<T: serde::de::DeserializeOwned>(
+    method: &str,
+    url: &str,
+    body: &Body,
+) -> Result<T, ApiError> {
+    request(method, url, body, Vec::new()).await
+}
+
+#[cfg(feature = "hydrate")]
+async fn request<T: serde::de::DeserializeOwned>(
+    method: &str,
+    url: &str,
+    body: &Body,
+    headers: Vec<(&str, String)>,
+) -> Result<T, ApiError> {
     use gloo_net::http::{Method, RequestBuilder};
     let method = match method {
         "POST" => Method::POST,
@@ -53,8 +76,8 @@ pub async fn attempt<T: serde::de::DeserializeOwned>(
         "DELETE" => Method::DELETE,
         _ => Method::GET,
     };
-    let mut request = RequestBuilder::new(url).method(method.clone());
-    for (name, value) in super::dpop::authorization(method.as_str(), url, token.as_deref()).await {
+    let mut request = RequestBuilder::new(url).method(method);
+    for (name, value) in headers {
         request = request.header(name, &value);
     }
     let request = match body {

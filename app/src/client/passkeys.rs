@@ -75,8 +75,9 @@ pub struct SignInCeremony(Started);
 
 #[cfg(feature = "hydrate")]
 pub async fn start_sign_in() -> Result<SignInCeremony, ApiError> {
+    // No proof: the start binds nothing; the finish carries the login's.
     let path = "/api/passkeys/sign-in/start";
-    super::calls::attempt("POST", path, &Body::None, None)
+    super::calls::anonymous("POST", path, &Body::None)
         .await
         .map(SignInCeremony)
 }
