@@ -6,11 +6,12 @@
 // so the page's very first load is the measured one: a page that had loaded
 // before would find files in the renderer's memory cache, whatever the HTTP
 // cache holds.
-// Usage: node bench/page-weight.mjs http://127.0.0.1:3077
+// Usage: node bench/page-weight.mjs http://localhost:3077 (a name, not an IP
+// address: there the login page's passkey autofill runs, as for a person)
 // A benchmark, not a test: scripts/bench.sh runs it against the release server.
 import { chromium } from '@playwright/test';
 
-const base = process.argv[2] ?? 'http://127.0.0.1:3000';
+const base = process.argv[2] ?? 'http://localhost:3000';
 const pages = [
   ['/login', null],
   ['/', null],
