@@ -53,7 +53,7 @@ pub struct PasskeySummary {
 
 /// `GET /api/passkeys`: the ways a person signs in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SignInMethods {
+pub struct WaysToSignIn {
     /// Oldest first.
     pub passkeys: Vec<PasskeySummary>,
     /// Whether they have a password too (`false`: passkeys only).

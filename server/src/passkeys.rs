@@ -20,7 +20,7 @@ use app::{
     error::ApiError,
     passkeys::{LastWay, PasskeySummary, SignedIn, Started},
     state::AppState,
-    wire::{LoginResponse, SignInMethods},
+    wire::{LoginResponse, WaysToSignIn},
 };
 use axum::{
     Json, Router,
@@ -180,11 +180,11 @@ async fn throttled(state: &AppState, parts: &Parts, key: &str) -> Result<(), Api
 async fn list(
     auth: Authenticated,
     State(state): State<AppState>,
-) -> Result<Json<SignInMethods>, ApiError> {
+) -> Result<Json<WaysToSignIn>, ApiError> {
     let passkeys = state.passkeys.list(auth.user_id()).await?;
     let credentials = state.users.find_credentials_by_id(auth.user_id()).await?;
     let credentials = credentials.ok_or(ApiError::InvalidToken)?;
-    Ok(Json(SignInMethods {
+    Ok(Json(WaysToSignIn {
         passkeys,
         password: credentials.password_hash.is_some(),
     }))

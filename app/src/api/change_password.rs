@@ -17,26 +17,16 @@ pub async fn change_password(
 
     let state = AppState::from_context()?;
     let auth = state.authenticated().await?;
-    let credentials = state
-        .users
-        .find_credentials_by_id(auth.user_id())
-        .await?
-        .ok_or(ApiError::InvalidToken)?;
-    let current = Password::parse(&current_password).map_err(|_| ApiError::WrongPassword)?;
+    let credentials =
+        super::current_password::proven(&state, auth.user_id(), &current_password).await?;
     let new = Password::new_for(&new_password, &credentials.user.username).map_err(|e| {
         ApiError::Validation {
             field: "new_password".into(),
             message: e.to_string(),
         }
     })?;
-
-    let passwords = state.passwords.clone();
     let holder = credentials.holder();
-    let stored = Some(credentials.password_hash.ok_or(ApiError::NoPassword)?);
-    if !passwords.clone().verify_off_thread(current, stored).await? {
-        return Err(ApiError::WrongPassword);
-    }
-    let hash = passwords.hash_off_thread(new).await?;
+    let hash = state.passwords.clone().hash_off_thread(new).await?;
     let version = state
         .users
         .change_password(auth.user_id(), &hash)

@@ -12,6 +12,8 @@ mod signup;
 mod update_name;
 
 #[cfg(feature = "ssr")]
+mod current_password;
+#[cfg(feature = "ssr")]
 mod response;
 
 pub use change_password::{ChangePassword, change_password};

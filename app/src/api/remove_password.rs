@@ -13,26 +13,13 @@ use leptos::{prelude::*, server_fn::codec::Json};
 /// login.
 #[server(prefix = "/api", endpoint = "remove_password", input = Json, output = Json, client = AuthClient)]
 pub async fn remove_password(current_password: String) -> Result<LoginResponse, ApiError> {
-    use crate::{domain::Password, state::AppState};
+    use crate::state::AppState;
 
     let state = AppState::from_context()?;
     let auth = state.authenticated().await?;
-    let credentials = state
-        .users
-        .find_credentials_by_id(auth.user_id())
+    let holder = super::current_password::proven(&state, auth.user_id(), &current_password)
         .await?
-        .ok_or(ApiError::InvalidToken)?;
-    let holder = credentials.holder();
-    let stored = Some(credentials.password_hash.ok_or(ApiError::NoPassword)?);
-    let current = Password::parse(&current_password).map_err(|_| ApiError::WrongPassword)?;
-    if !state
-        .passwords
-        .clone()
-        .verify_off_thread(current, stored)
-        .await?
-    {
-        return Err(ApiError::WrongPassword);
-    }
+        .holder();
     let version = state.passkeys.remove_password(auth.user_id()).await?;
     let logins = state.refresh.end_all(auth.user_id()).await?;
     tracing::info!(user = %auth.user_id(), logins, "older tokens revoked after the password went");

@@ -6,7 +6,7 @@
 use super::calls::{Body, send};
 use crate::{
     error::ApiError,
-    wire::{PasskeySummary, SignInMethods},
+    wire::{PasskeySummary, WaysToSignIn},
 };
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -42,7 +42,7 @@ struct Rename<'a> {
 
 /// The signed-in person's passkeys, oldest first, and whether they have
 /// a password.
-pub async fn list() -> Result<SignInMethods, ApiError> {
+pub async fn list() -> Result<WaysToSignIn, ApiError> {
     send("GET", "/api/passkeys", Body::None).await
 }
 

@@ -2,7 +2,7 @@ use crate::{
     api::{remove_password, set_password},
     client::{passkeys, session::Session},
     error::ApiError,
-    wire::{PasskeySummary, SignInMethods},
+    wire::{PasskeySummary, WaysToSignIn},
 };
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 
@@ -12,7 +12,7 @@ use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 #[component]
 pub fn PasskeysPanel() -> impl IntoView {
     let session = Session::get();
-    let listed = RwSignal::new(None::<SignInMethods>);
+    let listed = RwSignal::new(None::<WaysToSignIn>);
     let secret = RwSignal::new(String::new());
     let message = RwSignal::new(None::<Result<String, String>>);
     let busy = RwSignal::new(false);
@@ -72,9 +72,9 @@ pub fn PasskeysPanel() -> impl IntoView {
             Ok("Password set: you can sign in with it as well as your passkeys.".to_owned())
         }));
     };
-    let password_form = move |methods: &SignInMethods| {
-        match methods.password {
-        true if methods.passkeys.is_empty() => None,
+    let password_form = move |ways: &WaysToSignIn| {
+        match ways.password {
+        true if ways.passkeys.is_empty() => None,
         true => Some(view! {
             <form on:submit=on_remove_password data-testid="remove-password">
                 <h3>"Passkeys only"</h3>
