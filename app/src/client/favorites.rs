@@ -117,7 +117,7 @@ impl Favorites {
             saving.insert(slug.clone());
         });
         leptos::task::spawn_local(async move {
-            let result = save(&slug, starred).await;
+            let result = save(slug.clone(), starred).await;
             saving.update(|saving| {
                 saving.remove(&slug);
             });
@@ -130,6 +130,11 @@ impl Favorites {
 }
 
 /// The stored favourites of whoever the token names.
+///
+/// This and [`save`] are each in a wasm file of their own (`#[lazy]`,
+/// `cargo leptos --split`), fetched with their first call: a visitor who
+/// is not logged in never downloads the favourites client.
+#[leptos::lazy]
 pub async fn list() -> Result<BTreeSet<String>, FavoritesError> {
     #[cfg(feature = "hydrate")]
     {
@@ -149,7 +154,8 @@ pub async fn list() -> Result<BTreeSet<String>, FavoritesError> {
 }
 
 /// Stars (`PUT`) or unstars (`DELETE`) one spot.
-pub async fn save(slug: &str, starred: bool) -> Result<(), FavoritesError> {
+#[leptos::lazy]
+pub async fn save(slug: String, starred: bool) -> Result<(), FavoritesError> {
     #[cfg(feature = "hydrate")]
     {
         use gloo_net::http::Method;
