@@ -53,10 +53,10 @@ pub fn PasskeysPanel() -> impl IntoView {
 
     // One field for both forms: only one is shown (with or without a
     // password), and it is emptied after each try.
+    let take_secret = move || secret.try_update(std::mem::take).unwrap_or_default();
     let on_remove_password = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let current = secret.get_untracked();
-        secret.set(String::new());
+        let current = take_secret();
         change(Box::pin(async move {
             let fresh = remove_password(current).await?;
             session.start(&fresh.token, &fresh.user);
@@ -65,8 +65,7 @@ pub fn PasskeysPanel() -> impl IntoView {
     };
     let on_set_password = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let new = secret.get_untracked();
-        secret.set(String::new());
+        let new = take_secret();
         change(Box::pin(async move {
             set_password(new).await?;
             Ok("Password set: you can sign in with it as well as your passkeys.".to_owned())
