@@ -2,7 +2,7 @@
 //! server decides everything; these calls only carry the token and bring
 //! back its answers (a refused token ends the session, as everywhere).
 
-use super::calls::{Body, send};
+use super::calls::{Body, send, send_unread};
 use crate::{
     error::ApiError,
     spots::{Spot, SpotInput},
@@ -28,9 +28,7 @@ pub async fn save(editing: Option<String>, input: SpotInput) -> Result<Spot, Api
 }
 
 pub async fn delete(slug: String) -> Result<(), ApiError> {
-    send::<serde_json::Value>("DELETE", &format!("/api/admin/spots/{slug}"), Body::None)
-        .await
-        .map(drop)
+    send_unread("DELETE", &format!("/api/admin/spots/{slug}"), Body::None).await
 }
 
 /// Replaces the photo of `slug` with the file chosen in `input`.

@@ -13,16 +13,28 @@ pub enum Body {
     Form(web_sys::FormData),
 }
 
+/// A call with the stored token, its answer decoded as `T`.
 pub async fn send<T: serde::de::DeserializeOwned>(
     method: &str,
     url: &str,
     body: Body,
 ) -> Result<T, ApiError> {
+    super::http::decode(&send_for_body(method, url, body).await?)
+}
+
+/// A call with the stored token whose answer has nothing to read (a 204).
+pub async fn send_unread(method: &str, url: &str, body: Body) -> Result<(), ApiError> {
+    send_for_body(method, url, body).await.map(drop)
+}
+
+/// The call, not generic: only decoding is per answer type, so the wasm
+/// holds one copy of this (the renewal and the session's end included).
+async fn send_for_body(method: &str, url: &str, body: Body) -> Result<Vec<u8>, ApiError> {
     #[cfg(feature = "hydrate")]
     {
         use super::session::{end_session, with_fresh_token};
         let answer = with_fresh_token(
-            |token| attempt(method, url, &body, token),
+            |token| attempt_for_body(method, url, &body, token),
             |answer| matches!(answer, Err(ApiError::ExpiredToken)),
         )
         .await;
@@ -46,6 +58,16 @@ pub async fn attempt<T: serde::de::DeserializeOwned>(
     body: &Body,
     token: Option<String>,
 ) -> Result<T, ApiError> {
+    super::http::decode(&attempt_for_body(method, url, body, token).await?)
+}
+
+#[cfg(feature = "hydrate")]
+async fn attempt_for_body(
+    method: &str,
+    url: &str,
+    body: &Body,
+    token: Option<String>,
+) -> Result<Vec<u8>, ApiError> {
     let headers = super::dpop::authorization(method, url, token.as_deref()).await;
     request(method, url, body, headers).await
 }
@@ -59,16 +81,16 @@ pub async fn anonymous<T: serde::de::DeserializeOwned>(
     url: &str,
     body: &Body,
 ) -> Result<T, ApiError> {
-    request(method, url, body, Vec::new()).await
+    super::http::decode(&request(method, url, body, Vec::new()).await?)
 }
 
 #[cfg(feature = "hydrate")]
-async fn request<T: serde::de::DeserializeOwned>(
+async fn request(
     method: &str,
     url: &str,
     body: &Body,
     headers: Vec<(&str, String)>,
-) -> Result<T, ApiError> {
+) -> Result<Vec<u8>, ApiError> {
     use gloo_net::http::{Method, RequestBuilder};
     let method = match method {
         "POST" => Method::POST,
@@ -89,5 +111,5 @@ async fn request<T: serde::de::DeserializeOwned>(
         Body::Form(form) => request.body(form),
     }
     .map_err(|_| ApiError::Internal)?;
-    super::http::send_json(request).await
+    super::http::send(request).await
 }

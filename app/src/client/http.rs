@@ -1,26 +1,32 @@
-//! One JSON call from the browser to our own API, its answer decoded the
-//! way every endpoint writes it.
+//! One JSON call from the browser to our own API, its answer read the way
+//! every endpoint writes it.
+//!
+//! The call itself is not generic: only [`decode`] is per answer type, so
+//! the wasm holds one copy of the sending and reading code, however many
+//! types the calls bring back.
 
 use crate::error::ApiError;
 
-/// Sends `request`: a 2xx answer is decoded as `T` (an empty body, as 204
-/// sends, as `null`), any other as our `ApiError`. No answer is `Network`;
-/// an answer that is not what the API writes is `Internal`.
-pub async fn send_json<T: serde::de::DeserializeOwned>(
-    request: gloo_net::http::Request,
-) -> Result<T, ApiError> {
+/// Sends `request`: a 2xx answer's body (an empty one, as 204 sends, reads
+/// as `null`), any other answer as our `ApiError`. No answer is `Network`;
+/// an error that is not what the API writes is `Internal`.
+pub async fn send(request: gloo_net::http::Request) -> Result<Vec<u8>, ApiError> {
     let response = request.send().await.map_err(|_| ApiError::Network)?;
     let status = response.status();
     // Bytes, as server functions decode theirs: one copy of each type's
     // JSON reader in the wasm, not one per input type.
     let body = response.binary().await.map_err(|_| ApiError::Network)?;
     if (200..300).contains(&status) {
-        let body = if body.is_empty() {
-            b"null".as_slice()
+        return Ok(if body.is_empty() {
+            b"null".to_vec()
         } else {
-            &body
-        };
-        return serde_json::from_slice(body).map_err(|_| ApiError::Internal);
+            body
+        });
     }
     Err(serde_json::from_slice::<ApiError>(&body).unwrap_or(ApiError::Internal))
+}
+
+/// A 2xx answer's body as `T`; one that is not a `T` is `Internal`.
+pub fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|_| ApiError::Internal)
 }

@@ -3,7 +3,7 @@
 //! everything (see `app::passkeys`); these calls carry the ceremony there
 //! and back.
 
-use super::calls::{Body, send};
+use super::calls::{Body, send, send_unread};
 use crate::{
     error::ApiError,
     wire::{PasskeySummary, WaysToSignIn},
@@ -64,9 +64,7 @@ pub async fn rename(id: String, name: String) -> Result<PasskeySummary, ApiError
 }
 
 pub async fn remove(id: String) -> Result<(), ApiError> {
-    send::<()>("DELETE", &format!("/api/passkeys/{id}"), Body::None)
-        .await
-        .map(drop)
+    send_unread("DELETE", &format!("/api/passkeys/{id}"), Body::None).await
 }
 
 /// A sign-in the server has started: its challenge, waiting for a passkey.

@@ -143,7 +143,8 @@ async fn exchange_refresh_token() -> Renewal {
     let Ok(request) = request else {
         return Renewal::Unreachable;
     };
-    match crate::client::http::send_json::<LoginResponse>(request).await {
+    let answer = crate::client::http::send(request).await;
+    match answer.and_then(|body| crate::client::http::decode::<LoginResponse>(&body)) {
         Ok(LoginResponse { token, .. }) => {
             // The session may have ended while the request was out (a call
             // refused an edited token, another tab logged out): a late
