@@ -10,6 +10,7 @@ use crate::error::ApiError;
 /// Sends `request`: a 2xx answer's body (an empty one, as 204 sends, reads
 /// as `null`), any other answer as our `ApiError`. No answer is `Network`;
 /// an error that is not what the API writes is `Internal`.
+#[cfg(feature = "hydrate")]
 pub async fn send(request: gloo_net::http::Request) -> Result<Vec<u8>, ApiError> {
     let response = request.send().await.map_err(|_| ApiError::Network)?;
     let status = response.status();

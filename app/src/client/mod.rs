@@ -7,7 +7,6 @@ mod auth_client;
 mod calls;
 pub mod dpop;
 pub mod favorites;
-#[cfg(feature = "hydrate")]
 mod http;
 pub mod passkeys;
 pub mod session;
