@@ -1,6 +1,7 @@
 // The admin area, decided on the server: Ada (an admin) adds a spot with a
-// photo and it appears on the home page and its own page; John sees no
-// Admin link, and /admin tells him it is for admins.
+// photo and it appears on the home page and its own page, and deletes one
+// once she confirms; John sees no Admin link, and /admin tells him it is
+// for admins.
 import { expect, test } from '@playwright/test';
 import { deflateSync } from 'node:zlib';
 import { logInAs, useServer } from './helpers';
@@ -82,6 +83,32 @@ test('Ada adds a spot with a photo; it is on the home page and on its own page',
   const large = page.getByRole('img', { name: 'Lake Bled, Bled, Slovenia' });
   await expect.poll(() => large.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1600);
   await expect(page.getByText('Added by Ada on')).toBeVisible();
+});
+
+test('Ada deletes a spot only once she says yes; it is then gone from the home page', async ({ page }) => {
+  await logInAs(page, server().baseURL, 'ada');
+  await page.goto(url('/admin'));
+  const form = page.getByTestId('spot-form');
+  await form.getByLabel('Name').fill('Old Harbour');
+  await form.getByLabel('Place').fill('Piran, Slovenia');
+  await form.getByLabel('Latitude').fill('45.5283');
+  await form.getByLabel('Longitude').fill('13.5683');
+  await form.getByLabel('Best light').fill('Sunset');
+  await form.getByRole('button', { name: 'Add the spot' }).click();
+  await expect(page.getByTestId('admin-status')).toHaveText('Saved Old Harbour.');
+  const row = page.locator('.admin-spot[data-slug="old-harbour"]');
+
+  page.once('dialog', (dialog) => dialog.dismiss());
+  await row.getByRole('button', { name: 'Delete' }).click();
+  await expect(row).toBeVisible();
+
+  page.once('dialog', (dialog) => dialog.accept());
+  await row.getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByTestId('admin-status')).toHaveText('Old Harbour was deleted.');
+  await expect(row).toHaveCount(0);
+  await page.goto(url('/'));
+  await expect(page.locator('.spot').first()).toBeVisible();
+  await expect(page.locator('.spot[data-slug="old-harbour"]')).toHaveCount(0);
 });
 
 test('John sees no Admin link, and /admin tells him it is for admins', async ({ page }) => {
