@@ -7,11 +7,13 @@
 #   3. wrk load tests against the release server: health, me (bearer and DPoP), update_name,
 #      refused tokens, a static file in the shared-secret mode; then ratios measured in turns
 #      (A, B, A, B…): me and update_name in the default (EdDSA) mode, with and without remembered
-#      tokens, against HS256; the favourites service's list against its health
+#      tokens, against HS256 (and HS256 against itself: the noise floor); the favourites
+#      service's list against its health
 #   4. what a cold first visit to each page downloads (wasm + JS, brotli), and the time to an
 #      interactive /login in headless Chromium, median of 10 (cold and returning)
 # Usage: scripts/bench.sh [seconds per load test, default 30]
 #   BENCH_SKIP_MICRO=1 scripts/bench.sh   skips step 1 (when only the server or the pages changed)
+#   BENCH_ROUNDS=9 scripts/bench.sh 54    more rounds in turns (each round 54/9 = 6 s a side)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
@@ -106,7 +108,7 @@ run() {
 # in_turns LABEL A B: the ratio of two measurements (functions taking the
 # seconds per run), run in turns, ROUNDS times each (A, B, A, B…), so the
 # VM's drift over minutes falls on both alike; prints the median ratio.
-ROUNDS=5
+ROUNDS=${BENCH_ROUNDS:-5}
 in_turns() {
   local label=$1 a=$2 b=$3 seconds=$(( (DURATION + ROUNDS - 1) / ROUNDS )) ratios=()
   for _ in $(seq "$ROUNDS"); do
@@ -142,13 +144,18 @@ run "me, refused (bad signature)" "$hs256/api/me" "$work/bad-tokens" '{}' >/dev/
 css=$(cd target/site/pkg && ls photo-spots.*.css)
 run "static css (hashed name)" "$hs256/pkg/$css" "" '' GET >/dev/null
 
-say "public keys (EdDSA, the default) against HS256, in turns"
 me_hs256() { run "me, HS256" "$hs256/api/me" "$work/hs256.tokens" '{}' POST "$1"; }
 me_eddsa() { run "me, EdDSA" "$eddsa/api/me" "$work/eddsa.tokens" '{}' POST "$1"; }
 me_unremembered() { run "me, EdDSA, every signature checked" "$unremembered/api/me" "$work/unremembered.tokens" '{}' POST "$1"; }
 rename_hs256() { run "update_name, HS256" "$hs256/api/update_name" "$work/hs256.tokens" '{"name":"Bench {n}"}' POST "$1"; }
 rename_eddsa() { run "update_name, EdDSA" "$eddsa/api/update_name" "$work/eddsa.tokens" '{"name":"Bench {n}"}' POST "$1"; }
 rename_unremembered() { run "update_name, EdDSA, every signature checked" "$unremembered/api/update_name" "$work/unremembered.tokens" '{"name":"Bench {n}"}' POST "$1"; }
+say "the noise floor: HS256 against itself, in turns"
+# Two measurements of the same server and call: how far a ratio of equals
+# strays here. A ratio below is told from 1 only by more than this.
+in_turns "me, HS256 / HS256 (the same)" me_hs256 me_hs256
+
+say "public keys (EdDSA, the default) against HS256, in turns"
 in_turns "me, EdDSA / HS256" me_eddsa me_hs256
 in_turns "update_name, EdDSA / HS256" rename_eddsa rename_hs256
 say "public keys, every signature checked (VERIFIED_TOKENS=0) against HS256, in turns"
