@@ -21,11 +21,13 @@ pub async fn proven(
         .find_credentials_by_id(user)
         .await?
         .ok_or(ApiError::InvalidToken)?;
-    let stored = credentials.password_hash.clone();
-    let stored = Some(stored.ok_or(ApiError::NoPassword)?);
+    let stored = credentials
+        .password_hash
+        .clone()
+        .ok_or(ApiError::NoPassword)?;
     let current = Password::parse(current_password).map_err(|_| ApiError::WrongPassword)?;
     let passwords = state.passwords.clone();
-    if !passwords.verify_off_thread(current, stored).await? {
+    if !passwords.verify_off_thread(current, Some(stored)).await? {
         return Err(ApiError::WrongPassword);
     }
     Ok(credentials)
