@@ -6,6 +6,7 @@
 mod caller;
 pub mod config;
 mod jwks_cache;
+mod kept_lists;
 mod routes;
 mod store;
 

@@ -1,5 +1,6 @@
 //! The favourites table (SQLite, its own database file).
 
+use super::kept_lists::{KeptLists, List, MAX_KEPT_SPOTS};
 use app::{
     db::groups::{Answer, Groups, together_or_alone},
     domain::{SpotSlug, UserId},
@@ -8,7 +9,7 @@ use sqlx::{
     SqlitePool,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
-use std::{collections::HashMap, str::FromStr, time::Duration};
+use std::{collections::HashMap, str::FromStr, sync::Arc, time::Duration};
 use thiserror::Error;
 
 /// How many favourites one person may keep: far more than anyone stars by
@@ -29,6 +30,7 @@ pub enum FavoritesStoreError {
 pub struct FavoritesStore {
     pool: SqlitePool,
     lists: Groups<UserId, Answer<Vec<SpotSlug>>>,
+    kept: Arc<KeptLists>,
 }
 
 impl FavoritesStore {
@@ -63,7 +65,8 @@ impl FavoritesStore {
                 }
             },
         );
-        Ok(Self { pool, lists })
+        let kept = Arc::new(KeptLists::new(MAX_KEPT_SPOTS));
+        Ok(Self { pool, lists, kept })
     }
 
     /// One round trip, for readiness.
@@ -78,13 +81,20 @@ impl FavoritesStore {
     /// `user`'s favourites, oldest first.
     ///
     /// Every authenticated call of the service's hottest endpoint reads one
-    /// list, so the lists asked for at the same moment are read with one
-    /// statement (`app::db::groups`, as the app reads its users), paying
-    /// the driver's thread hand-offs once per group. A group runs after every
-    /// write answered before it was queued, so an answered add or remove is
-    /// always seen. Nothing is cached.
-    pub async fn list(&self, user: UserId) -> Result<Vec<SpotSlug>, sqlx::Error> {
-        Ok(self.lists.call(user).await??.unwrap_or_default())
+    /// list. A list read before is kept until its owner changes it
+    /// ([`KeptLists`]: this process makes every write, and forgets the list
+    /// before the write is answered, so an answered add or remove is always
+    /// seen). Lists asked for at the same moment are read with one statement
+    /// (`app::db::groups`, as the app reads its users), paying the driver's
+    /// thread hand-offs once per group.
+    pub async fn list(&self, user: UserId) -> Result<List, sqlx::Error> {
+        if let Some(list) = self.kept.get(user) {
+            return Ok(list);
+        }
+        let ticket = self.kept.ticket();
+        let list: List = self.lists.call(user).await??.unwrap_or_default().into();
+        self.kept.keep(ticket, user, &list);
+        Ok(list)
     }
 
     /// Adds `spot` to `user`'s favourites; adding it again changes nothing.
@@ -102,6 +112,7 @@ impl FavoritesStore {
         .execute(&self.pool)
         .await?
         .rows_affected();
+        self.kept.forget(user);
         if inserted == 1 || self.contains(user, spot).await? {
             Ok(())
         } else {
@@ -116,6 +127,7 @@ impl FavoritesStore {
             .bind(spot.as_str())
             .execute(&self.pool)
             .await?;
+        self.kept.forget(user);
         Ok(())
     }
 
@@ -180,13 +192,36 @@ mod tests {
         store.add(user(120), &slug("kirkjufell")).await.unwrap();
         store.add(user(120), &slug("trolltunga")).await.unwrap();
         assert_eq!(
-            store.list(user(120)).await.unwrap(),
+            store.list(user(120)).await.unwrap().to_vec(),
             vec![slug("kirkjufell"), slug("trolltunga")]
         );
         store.remove(user(120), &slug("kirkjufell")).await.unwrap();
         store.remove(user(120), &slug("kirkjufell")).await.unwrap();
         assert_eq!(
-            store.list(user(120)).await.unwrap(),
+            store.list(user(120)).await.unwrap().to_vec(),
+            vec![slug("trolltunga")]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_list_read_before_shows_each_change_at_once() {
+        let (_dir, store) = store().await;
+        store.add(user(120), &slug("kirkjufell")).await.unwrap();
+        // Read twice: the second read is the kept list.
+        for _ in 0..2 {
+            assert_eq!(
+                store.list(user(120)).await.unwrap().to_vec(),
+                vec![slug("kirkjufell")]
+            );
+        }
+        store.add(user(120), &slug("trolltunga")).await.unwrap();
+        assert_eq!(
+            store.list(user(120)).await.unwrap().to_vec(),
+            vec![slug("kirkjufell"), slug("trolltunga")]
+        );
+        store.remove(user(120), &slug("kirkjufell")).await.unwrap();
+        assert_eq!(
+            store.list(user(120)).await.unwrap().to_vec(),
             vec![slug("trolltunga")]
         );
     }
@@ -201,7 +236,7 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(
-            store.list(user(121)).await.unwrap(),
+            store.list(user(121)).await.unwrap().to_vec(),
             vec![slug("moraine-lake")]
         );
     }
@@ -221,7 +256,9 @@ mod tests {
         let calls: Vec<_> = (1..=80)
             .map(|n| {
                 let store = store.clone();
-                tokio::spawn(async move { (n, store.list(user(n % 41 + 1)).await.unwrap()) })
+                tokio::spawn(
+                    async move { (n, store.list(user(n % 41 + 1)).await.unwrap().to_vec()) },
+                )
             })
             .collect();
         for call in calls {
