@@ -226,6 +226,36 @@ mod tests {
         );
     }
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn reads_racing_writes_never_hide_an_answered_write() {
+        let (_dir, store) = store().await;
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let readers: Vec<_> = (0..4)
+            .map(|_| {
+                let (store, done) = (store.clone(), done.clone());
+                tokio::spawn(async move {
+                    while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                        store.list(user(120)).await.unwrap();
+                        // A kept list answers without waiting: let the
+                        // writer (and the runtime's shutdown) have a turn.
+                        tokio::task::yield_now().await;
+                    }
+                })
+            })
+            .collect();
+        let mut expected = Vec::new();
+        for n in 0..40 {
+            let spot = slug(&format!("spot-{n:02}"));
+            store.add(user(120), &spot).await.unwrap();
+            expected.push(spot);
+            assert_eq!(store.list(user(120)).await.unwrap().to_vec(), expected);
+        }
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        for reader in readers {
+            reader.await.unwrap();
+        }
+    }
+
     #[tokio::test]
     async fn each_user_has_their_own_list() {
         let (_dir, store) = store().await;
