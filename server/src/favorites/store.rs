@@ -99,20 +99,24 @@ impl FavoritesStore {
 
     /// Adds `spot` to `user`'s favourites; adding it again changes nothing.
     pub async fn add(&self, user: UserId, spot: &SpotSlug) -> Result<(), FavoritesStoreError> {
-        // One statement: the count and the insert can't be split by another
-        // request of the same user.
-        let inserted = sqlx::query(
-            "INSERT INTO favorites (user_id, spot)
-             SELECT ?1, ?2 WHERE (SELECT COUNT(*) FROM favorites WHERE user_id = ?1) < ?3
-             ON CONFLICT (user_id, spot) DO NOTHING",
-        )
-        .bind(user.get())
-        .bind(spot.as_str())
-        .bind(MAX_FAVORITES_PER_USER)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        self.kept.forget(user);
+        let (pool, spot_text) = (self.pool.clone(), spot.as_str().to_owned());
+        let inserted = self
+            .write_then_forget(user, async move {
+                // One statement: the count and the insert can't be split by
+                // another request of the same user.
+                sqlx::query(
+                    "INSERT INTO favorites (user_id, spot)
+                     SELECT ?1, ?2 WHERE (SELECT COUNT(*) FROM favorites WHERE user_id = ?1) < ?3
+                     ON CONFLICT (user_id, spot) DO NOTHING",
+                )
+                .bind(user.get())
+                .bind(spot_text)
+                .bind(MAX_FAVORITES_PER_USER)
+                .execute(&pool)
+                .await
+            })
+            .await?
+            .rows_affected();
         if inserted == 1 || self.contains(user, spot).await? {
             Ok(())
         } else {
@@ -122,13 +126,41 @@ impl FavoritesStore {
 
     /// Removes `spot` from `user`'s favourites, if it is there.
     pub async fn remove(&self, user: UserId, spot: &SpotSlug) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM favorites WHERE user_id = ? AND spot = ?")
-            .bind(user.get())
-            .bind(spot.as_str())
-            .execute(&self.pool)
-            .await?;
-        self.kept.forget(user);
-        Ok(())
+        let (pool, spot_text) = (self.pool.clone(), spot.as_str().to_owned());
+        self.write_then_forget(user, async move {
+            sqlx::query("DELETE FROM favorites WHERE user_id = ? AND spot = ?")
+                .bind(user.get())
+                .bind(spot_text)
+                .execute(&pool)
+                .await
+        })
+        .await
+        .map(drop)
+    }
+
+    /// Runs `write` to its end in a task of its own, then forgets `user`'s
+    /// kept list, whatever the answer (an error may come after a commit).
+    /// A request whose client goes away is dropped mid-await, but the
+    /// driver still runs a statement it was handed: forgetting in the
+    /// request itself could be skipped after a committed write, leaving a
+    /// stale list kept.
+    async fn write_then_forget<T: Send + 'static>(
+        &self,
+        user: UserId,
+        write: impl Future<Output = Result<T, sqlx::Error>> + Send + 'static,
+    ) -> Result<T, sqlx::Error> {
+        let kept = self.kept.clone();
+        let task = tokio::spawn(async move {
+            let written = write.await;
+            kept.forget(user);
+            written
+        });
+        match task.await {
+            Ok(written) => written,
+            Err(failed) if failed.is_panic() => std::panic::resume_unwind(failed.into_panic()),
+            // Only a runtime shutting down cancels the task.
+            Err(_) => Err(sqlx::Error::PoolClosed),
+        }
     }
 
     async fn contains(&self, user: UserId, spot: &SpotSlug) -> Result<bool, sqlx::Error> {
@@ -254,6 +286,28 @@ mod tests {
         for reader in readers {
             reader.await.unwrap();
         }
+    }
+
+    #[tokio::test]
+    async fn a_write_whose_caller_went_away_is_still_seen_by_the_next_read() {
+        let (_dir, store) = store().await;
+        assert!(store.list(user(120)).await.unwrap().is_empty()); // now kept
+        // The request is polled once, so the write is under way, and then
+        // dropped, as when its client disconnects.
+        let spot = slug("kirkjufell");
+        let mut add = Box::pin(store.add(user(120), &spot));
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        assert!(add.as_mut().poll(&mut context).is_pending());
+        drop(add);
+        let mut seen = Vec::new();
+        for _ in 0..200 {
+            seen = store.list(user(120)).await.unwrap().to_vec();
+            if !seen.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(seen, vec![slug("kirkjufell")]);
     }
 
     #[tokio::test]
