@@ -1,9 +1,9 @@
 //! The favourites lists last read, kept in memory until their owner changes
 //! them.
 //!
-//! The list is the service's hottest call (every page a signed-in person
-//! opens asks for it) and it changes only when its owner stars or unstars a
-//! spot. The service is one process owning its SQLite file (its DPoP replay
+//! The list is the service's hottest call (the home page, a spot's page and
+//! the profile ask for it each time a signed-in person opens them) and it
+//! changes only when its owner stars or unstars a spot. The service is one process owning its SQLite file (its DPoP replay
 //! cache is in memory for the same reason), so every write passes through
 //! here: a write forgets its owner's list before it is answered, and the
 //! next read goes to the database.
@@ -63,7 +63,7 @@ impl KeptLists {
         self.lists.get(&user)
     }
 
-    /// Take before reading `user`'s list from the database.
+    /// Take before reading a list from the database.
     pub fn ticket(&self) -> Ticket {
         Ticket(self.writes.load(Ordering::SeqCst))
     }
@@ -82,7 +82,8 @@ impl KeptLists {
         }
     }
 
-    /// Call after a write to `user`'s list commits, before answering it.
+    /// Call when a write to `user`'s list has ended, committed or not, and
+    /// before it is answered.
     pub fn forget(&self, user: UserId) {
         self.writes.fetch_add(1, Ordering::SeqCst);
         self.lists.remove(&user);
