@@ -57,10 +57,42 @@ async function weigh(path, account) {
   return bytes;
 }
 
+// The way a person usually reaches the profile: a cold /login, the form
+// sent, and the profile opened by the login itself. What the profile adds
+// after the login page is what a signed-in page costs someone who came
+// through the login, whose files the browser then holds.
+async function weighJourney([username, password]) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const bytes = { wasm: 0, js: 0 };
+  const sized = [];
+  page.on('requestfinished', (request) => {
+    const name = new URL(request.url()).pathname;
+    const kind = name.endsWith('.wasm') ? 'wasm' : name.endsWith('.js') ? 'js' : null;
+    if (!kind) return;
+    sized.push(request.sizes().then(({ responseBodySize }) => { bytes[kind] += responseBodySize; }));
+  });
+  await page.goto(`${base}/login`, { waitUntil: 'networkidle' });
+  await Promise.all(sized);
+  const atLogin = bytes.wasm + bytes.js;
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(`${base}/profile`);
+  await page.getByTestId('profile-id').waitFor();
+  await page.waitForLoadState('networkidle');
+  await Promise.all(sized);
+  await context.close();
+  return { atLogin, total: bytes.wasm + bytes.js };
+}
+
 console.log('page                 wasm (br)    js (br)   wasm + js');
 for (const [path, account] of pages) {
   const { wasm, js, files } = await weigh(path, account);
   console.log(`${path.padEnd(18)}${String(wasm).padStart(11)}${String(js).padStart(11)}${String(wasm + js).padStart(12)}`);
   if (process.env.VERBOSE) for (const file of files.sort()) console.log(`    ${file}`);
 }
+const journey = await weighJourney(['john', 'john-password']);
+console.log(`/login, logged in, then /profile: ${journey.atLogin} at /login, ` +
+  `${journey.total - journey.atLogin} more to log in and open the profile (wasm + js, br)`);
 await browser.close();

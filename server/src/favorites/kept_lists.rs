@@ -3,10 +3,11 @@
 //!
 //! The list is the service's hottest call (the home page, a spot's page and
 //! the profile ask for it each time a signed-in person opens them) and it
-//! changes only when its owner stars or unstars a spot. The service is one process owning its SQLite file (its DPoP replay
-//! cache is in memory for the same reason), so every write passes through
-//! here: a write forgets its owner's list before it is answered, and the
-//! next read goes to the database.
+//! changes only when its owner stars or unstars a spot. The service is one
+//! process owning its SQLite file (its DPoP replay cache is in memory for
+//! the same reason), so every write passes through here: a write forgets
+//! its owner's list before it is answered, and the next read goes to the
+//! database.
 //!
 //! A read races writes: it may fetch a list from the database just before
 //! a write commits and try to keep it just after the write forgot it. Each
