@@ -6,12 +6,16 @@
 // so the page's very first load is the measured one: a page that had loaded
 // before would find files in the renderer's memory cache, whatever the HTTP
 // cache holds.
-// Usage: node bench/page-weight.mjs http://localhost:3077 (a name, not an IP
-// address: there the login page's passkey autofill runs, as for a person)
+// Usage: node bench/page-weight.mjs http://localhost:3077 http://127.0.0.1:3077
+// (a name, not an IP address: there the login page's passkey autofill runs,
+// as for a person; then the server's own origin, for the login form)
 // A benchmark, not a test: scripts/bench.sh runs it against the release server.
 import { chromium } from '@playwright/test';
 
 const base = process.argv[2] ?? 'http://localhost:3000';
+// The origin the server was started with (PUBLIC_ORIGIN): a login through the
+// form binds the token to a key, and each DPoP proof names the URL it is for.
+const origin = process.argv[3] ?? base;
 const pages = [
   ['/login', null],
   ['/', null],
@@ -72,13 +76,13 @@ async function weighJourney([username, password]) {
     if (!kind) return;
     sized.push(request.sizes().then(({ responseBodySize }) => { bytes[kind] += responseBodySize; }));
   });
-  await page.goto(`${base}/login`, { waitUntil: 'networkidle' });
+  await page.goto(`${origin}/login`, { waitUntil: 'networkidle' });
   await Promise.all(sized);
   const atLogin = bytes.wasm + bytes.js;
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL(`${base}/profile`);
+  await page.waitForURL(`${origin}/profile`);
   await page.getByTestId('profile-id').waitFor();
   await page.waitForLoadState('networkidle');
   await Promise.all(sized);
