@@ -14,7 +14,7 @@
 
 use crate::json_body::JsonBody;
 use app::{
-    api::key_of_proof,
+    api::{login_proof_of, spend_login_proof},
     auth::{Authenticated, Login},
     domain::PasskeyName,
     error::ApiError,
@@ -113,8 +113,9 @@ async fn finish_sign_in(
         .take(100)
         .collect();
     throttled(&state, &parts, &credential_key).await?;
-    // Before the passkey is checked: a bad proof costs nothing more.
-    let jkt = key_of_proof(&state, &parts).await?;
+    // Before the passkey is checked: a bad proof costs nothing more. It is
+    // spent only if the passkey signs in.
+    let proof = login_proof_of(&state, &parts)?;
     let address = state.address_of(&parts);
     let signed_in = match state
         .passkeys
@@ -143,6 +144,7 @@ async fn finish_sign_in(
         .current_user(user)
         .await?
         .ok_or(ApiError::PasskeyNotRegistered)?;
+    let jkt = spend_login_proof(&state, proof).await?;
     state.throttle.record_success(address).await?;
     metrics::counter!("photo_spots_logins_total", "outcome" => "ok").increment(1);
     let grant = state.refresh.start(user, Login { method, jkt }).await?;

@@ -9,7 +9,7 @@
 //! lock on the same door; `Sec-Fetch-Site: cross-site` the third.
 
 use app::{
-    auth::{refresh::cookie, single_proof},
+    auth::{dpop::UnspentProof, refresh::cookie, single_proof},
     error::{ApiError, DpopProblem},
     state::AppState,
     wire::{CSRF_HEADER, LoginResponse, REFRESH_LOGOUT_PATH, REFRESH_PATH},
@@ -55,21 +55,22 @@ async fn renew(state: &AppState, parts: &Parts) -> Result<(LoginResponse, Header
     let presented = cookie::from_headers(headers).ok_or(ApiError::MissingRefreshToken)?;
     // A bound login is renewed only with a proof by its key (checked
     // against the family in the rotation); a bearer login stays bearer.
-    let proof_jkt = match single_proof(headers)? {
-        None => None,
-        Some(proof) => {
+    let proof = single_proof(headers)?
+        .map(|proof| {
             let path = parts.uri.path();
-            let verified = state
-                .dpop
-                .check(Some(proof), "POST", path, None, None)
-                .await?;
-            Some(verified.jkt)
-        }
-    };
+            state.dpop.verify(Some(proof), "POST", path, None, None)
+        })
+        .transpose()?;
     let grant = state
         .refresh
-        .rotate(&presented, proof_jkt.as_deref())
+        .rotate(&presented, proof.as_ref().map(UnspentProof::jkt))
         .await?;
+    // Spent only now that the refresh token was good: a made-up cookie
+    // spends nothing. A replayed proof still ends here, with the presented
+    // token already spent, as a reused refresh token would.
+    if let Some(proof) = proof {
+        state.dpop.spend(proof).await?;
+    }
     if grant.login.jkt.is_none() && state.dpop.required() {
         return Err(DpopProblem::Required.into());
     }

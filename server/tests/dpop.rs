@@ -363,6 +363,65 @@ async fn a_bound_login_is_renewed_only_with_a_proof_by_its_key() {
     );
 }
 
+/// `POST /api/login` as John, with `password` and `proof`.
+async fn login_with(server: &TestServer, password: &str, proof: &str) -> Response {
+    server
+        .http
+        .post(format!("{}/api/login", server.base))
+        .header("dpop", proof)
+        .json(&json!({"username": "john", "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_login_proof_is_spent_only_by_a_login_that_succeeds() {
+    // Anyone can make valid proofs with a key of their own: if a refused
+    // login spent its proof, strangers could fill the replay cache, and
+    // every DPoP call would be refused until it drained.
+    let server = app().await;
+    let key = ProofKey::generate().unwrap();
+    let proof = key
+        .proof("POST", &format!("{ORIGIN}/api/login"), None)
+        .unwrap();
+    let (status, body) = answer(login_with(&server, "not-his-password", &proof).await).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(body["error"], "invalid_credentials", "{body}");
+
+    let (status, body) = answer(login_with(&server, "john-password", &proof).await).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        payload(body["token"].as_str().unwrap())["cnf"]["jkt"],
+        key.thumbprint()
+    );
+
+    // Spent now: the same proof cannot log in again.
+    assert_dpop_refusal(
+        login_with(&server, "john-password", &proof).await,
+        "invalid_dpop_proof",
+        "replayed",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_renewal_proof_is_spent_only_by_a_renewal_that_succeeds() {
+    let server = app().await;
+    let john = bound_login(&server, "john").await;
+    let proof = john
+        .key
+        .proof("POST", &format!("{ORIGIN}/api/refresh"), None)
+        .unwrap();
+    // Well formed, but no login of ours.
+    let forged = refresh(&server, &"A".repeat(43), Some(proof.clone())).await;
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+
+    let (status, body) = answer(refresh(&server, &john.cookie, Some(proof.clone())).await).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["token_type"], "DPoP");
+}
+
 /// `method path` with a bound token and a fresh proof for it.
 fn with_proof(server: &TestServer, login: &Bound, method: Method, path: &str) -> RequestBuilder {
     let proof = login

@@ -38,28 +38,27 @@ impl LoginResponse {
     }
 }
 
-/// The key a login's tokens will be bound to: the thumbprint of the DPoP
-/// proof's key when the request carried one (it must then be valid for
-/// this request), `None` when it carried none (a bearer login, unless the
-/// service requires DPoP). Server functions only: it reads the request
-/// from the context.
+/// The DPoP proof a login carries, checked for this request but not spent
+/// ([`spend_login_proof`] does that once the credentials are good); `None`
+/// when it carried none (a bearer login, unless the service requires DPoP).
+/// Server functions only: it reads the request from the context.
 #[cfg(feature = "ssr")]
-pub async fn key_of_login_proof(
+pub fn login_proof(
     state: &crate::state::AppState,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<crate::auth::dpop::UnspentProof>, ApiError> {
     let parts = leptos::prelude::use_context::<axum::http::request::Parts>().ok_or_else(|| {
         tracing::error!("request parts missing from the server function context");
         ApiError::Internal
     })?;
-    key_of_proof(state, &parts).await
+    login_proof_of(state, &parts)
 }
 
-/// As [`key_of_login_proof`], for a request's `parts`.
+/// As [`login_proof`], for a request's `parts`.
 #[cfg(feature = "ssr")]
-pub async fn key_of_proof(
+pub fn login_proof_of(
     state: &crate::state::AppState,
     parts: &axum::http::request::Parts,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<crate::auth::dpop::UnspentProof>, ApiError> {
     let Some(proof) = crate::auth::single_proof(&parts.headers)? else {
         if state.dpop.required() {
             return Err(crate::error::DpopProblem::Required.into());
@@ -68,12 +67,29 @@ pub async fn key_of_proof(
     };
     let path = parts.uri.path();
     let method = parts.method.as_str();
-    let verified = state
+    let unspent = state
         .dpop
-        .check(Some(proof), method, path, None, None)
+        .verify(Some(proof), method, path, None, None)
+        .inspect_err(|error| tracing::info!(%error, "login's DPoP proof refused"))?;
+    Ok(Some(unspent))
+}
+
+/// Spends a login's proof, once its credentials are good, and names the key
+/// the login's tokens are bound to (`None` for a bearer login).
+#[cfg(feature = "ssr")]
+pub async fn spend_login_proof(
+    state: &crate::state::AppState,
+    proof: Option<crate::auth::dpop::UnspentProof>,
+) -> Result<Option<String>, ApiError> {
+    let Some(proof) = proof else {
+        return Ok(None);
+    };
+    let spent = state
+        .dpop
+        .spend(proof)
         .await
         .inspect_err(|error| tracing::info!(%error, "login's DPoP proof refused"))?;
-    Ok(Some(verified.jkt))
+    Ok(Some(spent.jkt))
 }
 
 /// `POST /api/login` `{"username","password"}` → `{"token","user"}`.
@@ -91,8 +107,9 @@ pub async fn login(username: String, password: String) -> Result<LoginResponse, 
     let state = AppState::from_context()?;
     let username = Username::parse(&username)?;
     let password = Password::parse(&password)?;
-    // Before the password is checked: a bad proof costs no hashing.
-    let jkt = key_of_login_proof(&state).await?;
+    // Before the password is checked: a bad proof costs no hashing. It is
+    // spent only if the password is right.
+    let proof = login_proof(&state)?;
     let address = state.client_address();
     if let Some(wait) = state
         .throttle
@@ -116,6 +133,7 @@ pub async fn login(username: String, password: String) -> Result<LoginResponse, 
 
     match credentials {
         Some(credentials) if verified => {
+            let jkt = spend_login_proof(&state, proof).await?;
             state.throttle.record_success(address).await?;
             metrics::counter!("photo_spots_logins_total", "outcome" => "ok").increment(1);
             let login = crate::auth::Login::password(jkt);

@@ -20,7 +20,7 @@ pub use change_password::{ChangePassword, change_password};
 pub use health::{Health, health};
 pub use login::{Login, login};
 #[cfg(feature = "ssr")]
-pub use login::{key_of_login_proof, key_of_proof};
+pub use login::{login_proof, login_proof_of, spend_login_proof};
 pub use logout_all::{LogoutAll, logout_all};
 pub use me::{Me, me};
 pub use remove_password::{RemovePassword, remove_password};

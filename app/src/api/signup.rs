@@ -19,13 +19,14 @@ pub async fn signup(
     let username = Username::parse(&username)?;
     let name = UserName::parse(&name)?;
     let password = Password::new_for(&password, &username)?;
-    let jkt = super::login::key_of_login_proof(&state).await?;
+    let proof = super::login::login_proof(&state)?;
     let hash = state.passwords.clone().hash_off_thread(password).await?;
     let user = state
         .users
         .create_user(&username, &name, &hash)
         .await?
         .ok_or(ApiError::UsernameTaken)?;
+    let jkt = super::login::spend_login_proof(&state, proof).await?;
     tracing::info!(user = %user.id, %username, "signed up");
     let holder = crate::users::CurrentUser::new_user(user);
     LoginResponse::start_session(&state, holder, crate::auth::Login::password(jkt)).await

@@ -29,6 +29,21 @@ pub const ALGORITHM: &str = "ES256";
 /// The header that carries a proof.
 pub const HEADER: &str = "dpop";
 
+/// A proof that passed every check but whose id is not recorded yet. Anyone
+/// can make valid proofs with a key of their own, so a request that is
+/// refused (a wrong password, an unknown refresh token) must not spend one:
+/// a stranger could otherwise fill the replay cache and have every DPoP
+/// call refused until it drained.
+#[must_use = "a proof binds nothing until it is spent"]
+pub struct UnspentProof(VerifiedProof);
+
+impl UnspentProof {
+    /// The thumbprint of the key that made the proof.
+    pub fn jkt(&self) -> &str {
+        &self.0.jkt
+    }
+}
+
 /// How one service checks proofs: where it is (the configured public origin
 /// decides `htu`, never the `Host` header, which a client or proxy writes),
 /// which proof ids it has seen, and whether bearer tokens are still welcome.
@@ -74,6 +89,21 @@ impl DpopPolicy {
         access_token: Option<&str>,
         bound_to: Option<&str>,
     ) -> Result<VerifiedProof, ApiError> {
+        let unspent = self.verify(proof, method, path, access_token, bound_to)?;
+        self.spend(unspent).await
+    }
+
+    /// As [`Self::check`], without recording the proof's id: for a request
+    /// that proves nothing else yet (a login, a sign-up, a renewal), which
+    /// spends its proof only once its credentials are good.
+    pub fn verify(
+        &self,
+        proof: Option<&str>,
+        method: &str,
+        path: &str,
+        access_token: Option<&str>,
+        bound_to: Option<&str>,
+    ) -> Result<UnspentProof, ApiError> {
         let proof = proof.ok_or(DpopProblem::Missing)?;
         let url = self.url_of(path)?;
         let verified = proof::verify(
@@ -88,8 +118,13 @@ impl DpopPolicy {
         if bound_to.is_some_and(|jkt| jkt != verified.jkt) {
             return Err(DpopProblem::WrongKey.into());
         }
-        self.replay.first_use(&verified).await?;
-        Ok(verified)
+        Ok(UnspentProof(verified))
+    }
+
+    /// Records `proof`'s id; a proof already spent is refused.
+    pub async fn spend(&self, proof: UnspentProof) -> Result<VerifiedProof, ApiError> {
+        self.replay.first_use(&proof.0).await?;
+        Ok(proof.0)
     }
 
     /// Forgets proof ids too old to be accepted again, every `period`.
