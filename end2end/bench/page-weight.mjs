@@ -39,10 +39,9 @@ async function logIn(context, [username, password]) {
     ['photo-spots.token', token]);
 }
 
-async function weigh(path, account) {
-  const context = await browser.newContext();
-  if (account) await logIn(context, account);
-  const page = await context.newPage();
+// Counts the wasm and JS bytes `page` receives over the wire, from now on;
+// `settled()` waits for the sizes of the requests finished so far.
+function countBytes(page) {
   const bytes = { wasm: 0, js: 0, files: [] };
   const sized = [];
   page.on('requestfinished', (request) => {
@@ -54,9 +53,17 @@ async function weigh(path, account) {
       bytes.files.push(`${name.replace('/pkg/', '')} ${responseBodySize}`);
     }));
   });
+  return { bytes, settled: () => Promise.all(sized) };
+}
+
+async function weigh(path, account) {
+  const context = await browser.newContext();
+  if (account) await logIn(context, account);
+  const page = await context.newPage();
+  const { bytes, settled } = countBytes(page);
   await page.goto(`${base}${path}`, { waitUntil: 'networkidle' });
   if (new URL(page.url()).pathname !== path) throw new Error(`${path} went to ${page.url()}`);
-  await Promise.all(sized);
+  await settled();
   await context.close();
   return bytes;
 }
@@ -68,16 +75,9 @@ async function weigh(path, account) {
 async function weighJourney([username, password]) {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const bytes = { wasm: 0, js: 0 };
-  const sized = [];
-  page.on('requestfinished', (request) => {
-    const name = new URL(request.url()).pathname;
-    const kind = name.endsWith('.wasm') ? 'wasm' : name.endsWith('.js') ? 'js' : null;
-    if (!kind) return;
-    sized.push(request.sizes().then(({ responseBodySize }) => { bytes[kind] += responseBodySize; }));
-  });
+  const { bytes, settled } = countBytes(page);
   await page.goto(`${origin}/login`, { waitUntil: 'networkidle' });
-  await Promise.all(sized);
+  await settled();
   const atLogin = bytes.wasm + bytes.js;
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
@@ -85,7 +85,7 @@ async function weighJourney([username, password]) {
   await page.waitForURL(`${origin}/profile`);
   await page.getByTestId('profile-id').waitFor();
   await page.waitForLoadState('networkidle');
-  await Promise.all(sized);
+  await settled();
   await context.close();
   return { atLogin, total: bytes.wasm + bytes.js };
 }
