@@ -12,7 +12,9 @@
 #   e2e   the same build and the favourites service, driven by Playwright in
 #         Debian's Chromium; also Node's `jose` against the live JWKS. Last, so
 #         the run ends on the test runner's own count of what passed.
-# `scripts/test.sh` runs all five; `scripts/test.sh e2e` runs one.
+# `scripts/test.sh` runs all five; `scripts/test.sh e2e` runs one. The last
+# line is the tally of every step's tests, `N passed, M failed`, which CI reads
+# (scripts/tally.sh); it is printed also when a step fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
@@ -23,22 +25,24 @@ steps=(${steps[*]})
 scripts/setup.sh --browser --postgres --haproxy
 
 source scripts/common.sh
+source scripts/tally.sh
+trap tally_print EXIT
 
 for step in "${steps[@]}"; do
   case "$step" in
     lint)
       say "cargo fmt --check"
-      cargo fmt --all -- --check
-      cargo fmt --manifest-path server/fuzz/Cargo.toml -- --check
+      tally_check cargo fmt --all -- --check
+      tally_check cargo fmt --manifest-path server/fuzz/Cargo.toml -- --check
       say "clippy (server)"
-      cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+      tally_check cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
       say "clippy (browser, wasm32)"
-      cargo clippy -p photo-spots -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+      tally_check cargo clippy -p photo-spots -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
       ;;
     unit)
       say "starting a throw-away PostgreSQL"
       pg_dir=$(mktemp -d)
-      trap 'scripts/postgres.sh stop "$pg_dir/pg" || true; rm -rf "$pg_dir"' EXIT
+      trap 'scripts/postgres.sh stop "$pg_dir/pg" || true; rm -rf "$pg_dir"; tally_print' EXIT
       PHOTO_SPOTS_TEST_POSTGRES=$(scripts/postgres.sh start "$pg_dir/pg")
       export PHOTO_SPOTS_TEST_POSTGRES
       # Here a missing PostgreSQL is a failure, not a skipped test.
@@ -46,14 +50,14 @@ for step in "${steps[@]}"; do
       say "unit and integration tests (store tests on SQLite and PostgreSQL)"
       # --all-targets also builds the criterion benches and runs each one once
       # (criterion's test mode), so they never rot; scripts/bench.sh measures.
-      bounded 45m cargo test -p app -p server --features app/ssr --all-targets
+      tally_logged cargo_tests bounded 45m cargo test -p app -p server --features app/ssr --all-targets
       say "the API tests again, every server on PostgreSQL"
-      PHOTO_SPOTS_TEST_DATABASE=postgres bounded 20m cargo test -p server --features app/ssr \
+      PHOTO_SPOTS_TEST_DATABASE=postgres tally_logged cargo_tests bounded 20m cargo test -p server --features app/ssr \
         --test api --test accounts --test durability --test throttle --test token_attacks --test admins --test spots --test admin_spots \
         --test sso --test key_rotation --test favorites --test refresh --test dpop --test passkeys
       ;;
     fuzz)
-      bounded 30m scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
+      tally_logged fuzz_targets bounded 30m scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
       ;;
     e2e)
       say "building the favourites service"
@@ -61,10 +65,10 @@ for step in "${steps[@]}"; do
       say "building the site with cargo-leptos"
       cargo leptos build --split
       say "end-to-end tests in Chromium"
-      (cd end2end && npx playwright test)
+      tally_logged playwright_tests bash -c 'cd end2end && npx playwright test'
       ;;
     contract)
-      scripts/contract.sh
+      tally_logged schemathesis_cases scripts/contract.sh
       ;;
     *)
       echo "unknown step: $step (use lint, unit, fuzz, contract or e2e)" >&2
