@@ -54,7 +54,7 @@ for step in "${steps[@]}"; do
       say "the API tests again, every server on PostgreSQL"
       PHOTO_SPOTS_TEST_DATABASE=postgres tally_logged cargo_tests bounded 20m cargo test -p server --features app/ssr \
         --test api --test accounts --test durability --test throttle --test token_attacks --test admins --test spots --test admin_spots \
-        --test sso --test key_rotation --test favorites --test refresh --test dpop --test passkeys
+        --test sso --test key_rotation --test favorites --test refresh --test dpop --test passkeys --test sessions
       ;;
     fuzz)
       tally_logged fuzz_targets bounded 30m scripts/fuzz.sh "${FUZZ_SECONDS:-30}"

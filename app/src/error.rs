@@ -59,6 +59,9 @@ pub enum ApiError {
     SlugTaken,
     #[error("This is for admins only.")]
     Forbidden,
+    /// The password (or passkey) was right, but an operator disabled the account.
+    #[error("This account is disabled. Please contact support to have it enabled again.")]
+    AccountDisabled,
     /// An admin signed in with a password where admin calls need a passkey.
     #[error("The admin area needs a passkey sign-in. Log out, then sign in with your passkey.")]
     PasskeyRequired,
@@ -80,6 +83,15 @@ pub enum ApiError {
     PasskeyAlreadyRegistered,
     #[error("There is no such passkey on your account.")]
     NoSuchPasskey,
+    #[error("There is no such session on your account. It may have ended already.")]
+    NoSuchSession,
+    /// A sensitive call with a sign-in older than the step-up window
+    /// (RFC 9470 `insufficient_user_authentication`): the person must
+    /// confirm who they are (`POST /api/reauth`) and call again. `dpop`
+    /// says which scheme the challenge names (the token's own); it is not
+    /// on the wire.
+    #[error("Please confirm it's you: enter your password or use your passkey, then try again.")]
+    StepUpRequired { max_age_secs: u64, dpop: bool },
     /// Removing this (a passkey, or the password) would leave the account
     /// with no way to sign in.
     #[error(
@@ -247,14 +259,16 @@ impl ApiError {
             | Self::ExpiredToken
             | Self::MissingRefreshToken
             | Self::InvalidRefreshToken
-            | Self::Dpop(_) => 401,
+            | Self::Dpop(_)
+            | Self::StepUpRequired { .. } => 401,
             Self::WrongPassword | Self::Forbidden | Self::CsrfHeaderMissing => 403,
+            Self::AccountDisabled => 403,
             Self::PasskeyRequired => 403,
             Self::UsernameTaken | Self::SlugTaken => 409,
             Self::TooManyAttempts { .. } => 429,
             Self::Validation { .. } => 422,
             Self::BadRequest(_) => 400,
-            Self::NotFound | Self::NoSuchSpot | Self::NoSuchPasskey => 404,
+            Self::NotFound | Self::NoSuchSpot | Self::NoSuchPasskey | Self::NoSuchSession => 404,
             Self::PasskeyNotRegistered | Self::PasskeyRefused => 401,
             Self::PasskeyRequestExpired => 400,
             Self::PasskeyAlreadyRegistered => 409,
@@ -307,6 +321,7 @@ impl ApiError {
             Self::NoSuchSpot => ErrorCode::NoSuchSpot,
             Self::SlugTaken => ErrorCode::SlugTaken,
             Self::Forbidden => ErrorCode::Forbidden,
+            Self::AccountDisabled => ErrorCode::AccountDisabled,
             Self::PasskeyRequired => ErrorCode::PasskeyRequired,
             Self::PhotoTooLarge { .. } => ErrorCode::PhotoTooLarge,
             Self::PasskeysUnavailable => ErrorCode::PasskeysUnavailable,
@@ -315,6 +330,8 @@ impl ApiError {
             Self::PasskeyRefused => ErrorCode::PasskeyRefused,
             Self::PasskeyAlreadyRegistered => ErrorCode::PasskeyAlreadyRegistered,
             Self::NoSuchPasskey => ErrorCode::NoSuchPasskey,
+            Self::NoSuchSession => ErrorCode::NoSuchSession,
+            Self::StepUpRequired { .. } => ErrorCode::InsufficientUserAuthentication,
             Self::LastSignInMethod => ErrorCode::LastSignInMethod,
             Self::NoPassword => ErrorCode::NoPassword,
             Self::PasswordAlreadySet => ErrorCode::PasswordAlreadySet,
@@ -354,6 +371,7 @@ enum ErrorCode {
     NoSuchSpot,
     SlugTaken,
     Forbidden,
+    AccountDisabled,
     PasskeyRequired,
     PhotoTooLarge,
     PasskeysUnavailable,
@@ -362,6 +380,9 @@ enum ErrorCode {
     PasskeyRefused,
     PasskeyAlreadyRegistered,
     NoSuchPasskey,
+    NoSuchSession,
+    /// RFC 9470 §3: the sign-in is too old for this call.
+    InsufficientUserAuthentication,
     LastSignInMethod,
     NoPassword,
     PasswordAlreadySet,
@@ -430,6 +451,9 @@ struct WireError {
     outage: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     dpop: Option<String>,
+    /// Seconds: how recent a sign-in the call needs (RFC 9470 `max_age`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max_age: Option<u64>,
 }
 
 impl From<ApiError> for WireError {
@@ -454,10 +478,15 @@ impl From<ApiError> for WireError {
             ApiError::Dpop(problem) => Some(problem.code().to_owned()),
             _ => None,
         };
+        let max_age = match &error {
+            ApiError::StepUpRequired { max_age_secs, .. } => Some(*max_age_secs),
+            _ => None,
+        };
         Self {
             max_mb,
             outage,
             dpop,
+            max_age,
             error: error.code(),
             message: error.to_string(),
             field,
@@ -499,6 +528,7 @@ impl From<WireError> for ApiError {
             ErrorCode::NoSuchSpot => Self::NoSuchSpot,
             ErrorCode::SlugTaken => Self::SlugTaken,
             ErrorCode::Forbidden => Self::Forbidden,
+            ErrorCode::AccountDisabled => Self::AccountDisabled,
             ErrorCode::PasskeyRequired => Self::PasskeyRequired,
             ErrorCode::PhotoTooLarge => Self::PhotoTooLarge {
                 max_mb: wire.max_mb.unwrap_or_default(),
@@ -509,6 +539,11 @@ impl From<WireError> for ApiError {
             ErrorCode::PasskeyRefused => Self::PasskeyRefused,
             ErrorCode::PasskeyAlreadyRegistered => Self::PasskeyAlreadyRegistered,
             ErrorCode::NoSuchPasskey => Self::NoSuchPasskey,
+            ErrorCode::NoSuchSession => Self::NoSuchSession,
+            ErrorCode::InsufficientUserAuthentication => Self::StepUpRequired {
+                max_age_secs: wire.max_age.unwrap_or_default(),
+                dpop: false,
+            },
             ErrorCode::LastSignInMethod => Self::LastSignInMethod,
             ErrorCode::NoPassword => Self::NoPassword,
             ErrorCode::PasswordAlreadySet => Self::PasswordAlreadySet,
@@ -553,6 +588,7 @@ mod tests {
             ApiError::NoSuchSpot,
             ApiError::SlugTaken,
             ApiError::Forbidden,
+            ApiError::AccountDisabled,
             ApiError::PasskeyRequired,
             ApiError::PhotoTooLarge { max_mb: 10 },
             ApiError::TooLarge,
@@ -573,6 +609,11 @@ mod tests {
             ApiError::PasskeyRefused,
             ApiError::PasskeyAlreadyRegistered,
             ApiError::NoSuchPasskey,
+            ApiError::NoSuchSession,
+            ApiError::StepUpRequired {
+                max_age_secs: 600,
+                dpop: false,
+            },
             ApiError::LastSignInMethod,
             ApiError::NoPassword,
             ApiError::PasswordAlreadySet,

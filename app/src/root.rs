@@ -1,8 +1,9 @@
 use crate::{
-    client::session::Session,
-    components::Nav,
+    client::{session::Session, step_up::StepUp},
+    components::{Nav, StepUpDialog},
     pages::{
-        AdminPage, HomePage, HowItWorksPage, LoginPage, NotFound, ProfilePage, SignupPage, SpotPage,
+        AdminPage, HomePage, HowItWorksPage, LabPage, LoginPage, NotFound, ProfilePage,
+        SecurityPage, SessionsPage, SignupPage, SpotPage,
     },
 };
 use leptos::prelude::*;
@@ -50,6 +51,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     Session::provide();
+    StepUp::provide();
 
     view! {
         <Title formatter=crate::page_title::page_title />
@@ -65,10 +67,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/how-it-works") view={Lazy::<HowItWorksPage>::new()} />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/profile") view={Lazy::<ProfilePage>::new()} />
+                    <Route path=path!("/profile/security") view={Lazy::<SecurityPage>::new()} />
+                    <Route path=path!("/profile/sessions") view={Lazy::<SessionsPage>::new()} />
+                    <Route path=path!("/lab") view={Lazy::<LabPage>::new()} />
                     <Route path=path!("/signup") view={Lazy::<SignupPage>::new()} />
                     <Route path=path!("/admin") view={Lazy::<AdminPage>::new()} />
                 </Routes>
             </main>
+            <StepUpDialog />
         </Router>
     }
 }

@@ -37,6 +37,8 @@ pub struct AppState {
     pub favorites_url: Arc<str>,
     /// How long other services may cache the published JWKS.
     pub jwks_max_age: std::time::Duration,
+    /// How recent a sign-in sensitive calls need (RFC 9470's `max_age`).
+    pub step_up_max_age: std::time::Duration,
     /// Load balancers whose `X-Forwarded-For` is believed (`TRUSTED_PROXY_ADDRESSES`).
     pub trusted_proxies: Arc<[IpAddr]>,
 }
@@ -110,6 +112,23 @@ impl AppState {
             return Ok(checked.clone());
         }
         Authenticated::check(&parts, &self.tokens, &self.dpop, &self.users).await
+    }
+
+    /// As [`authenticated`](Self::authenticated), for a sensitive call: the
+    /// sign-in must also be recent (step-up, RFC 9470).
+    pub async fn recently_authenticated(&self) -> Result<Authenticated, ApiError> {
+        let auth = self.authenticated().await?;
+        auth.require_recent_sign_in(self.step_up_max_age)?;
+        Ok(auth)
+    }
+
+    /// The device of the request being served (its User-Agent and address),
+    /// for a session it starts.
+    pub fn request_device(&self) -> crate::auth::Device {
+        match leptos::prelude::use_context::<axum::http::request::Parts>() {
+            Some(parts) => crate::auth::Device::of_request(&parts.headers, self.address_of(&parts)),
+            None => crate::auth::Device::default(),
+        }
     }
 }
 

@@ -59,3 +59,36 @@ pub struct WaysToSignIn {
     /// Whether they have a password too (`false`: passkeys only).
     pub password: bool,
 }
+
+/// One of a person's sessions (a signed-in device), as `GET /api/sessions`
+/// lists them. Never a token or anything that renews one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionSummary {
+    /// Names it in `DELETE /api/sessions/{id}`; the `sid` of its tokens.
+    pub id: String,
+    /// The session the call was made from.
+    pub current: bool,
+    /// The browser and OS, as the User-Agent said at sign-in ("Firefox on Linux").
+    pub label: String,
+    /// The network it signed in from ("203.0.113.0/24"); empty if unknown.
+    pub address: String,
+    /// Unix seconds: when it signed in, when the person last proved who
+    /// they are in it, and when it last renewed its token.
+    pub created_at: i64,
+    pub auth_time: i64,
+    pub last_used_at: i64,
+    /// How it signed in (RFC 8176 values).
+    pub amr: crate::domain::SignInMethod,
+}
+
+/// `GET /api/sessions`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sessions {
+    pub sessions: Vec<SessionSummary>,
+}
+
+/// `DELETE /api/sessions/others`: how many sessions it ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionsEnded {
+    pub ended: u64,
+}

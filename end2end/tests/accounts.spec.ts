@@ -1,7 +1,7 @@
 // Sign-up, password change, log out everywhere, and hostile names — in the browser,
 // with the Content-Security-Policy on.
 import { expect, test } from '@playwright/test';
-import { expectSessionEnded, logInAs, storeToken, storedToken, useServer } from './helpers';
+import { expectSessionEnded, logInAs, openAccountPage, storeToken, storedToken, useServer } from './helpers';
 
 const server = useServer();
 const url = (path: string) => `${server().baseURL}${path}`;
@@ -38,6 +38,7 @@ test('changing the password logs out every other device but not this one', async
   const otherDevice = await browser.newPage();
   await logInAs(otherDevice, server().baseURL, 'john');
   await logInAs(page, server().baseURL, 'john');
+  await openAccountPage(page, server().baseURL, 'Password & passkeys');
 
   await page.getByLabel('Current password').fill('wrong-password');
   await page.getByLabel('New password').fill('a-brand-new-password');
@@ -48,7 +49,8 @@ test('changing the password logs out every other device but not this one', async
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByRole('status')).toContainText('Password changed');
   await page.reload();
-  await expect(page.getByTestId('profile-name')).toHaveText('John');
+  await expect(page.getByTestId('nav-user')).toHaveText('John');
+  await expect(page.getByRole('button', { name: 'Change password' })).toBeVisible();
 
   await otherDevice.reload();
   await expectSessionEnded(otherDevice, server().baseURL);
@@ -59,6 +61,7 @@ test('log out of all devices ends every session', async ({ browser, page }) => {
   const otherDevice = await browser.newPage();
   await logInAs(otherDevice, server().baseURL, 'jack');
   const token = await logInAs(page, server().baseURL, 'jack');
+  await openAccountPage(page, server().baseURL, 'Password & passkeys');
   await page.getByRole('button', { name: 'Log out of all devices' }).click();
   await expect(page).toHaveURL(url('/login'));
   expect(await storedToken(page)).toBeNull();

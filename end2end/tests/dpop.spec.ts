@@ -2,7 +2,7 @@
 // key pair the browser made and will not export. A copy sent from another
 // browser is refused; the page itself, across reloads and renewals, goes on.
 import { Browser, expect, Page, test } from '@playwright/test';
-import { apiFromPage, logInAs, storedToken, useServer } from './helpers';
+import { apiFromPage, logInAs, openAccountPage, storedToken, useServer } from './helpers';
 
 /** What IndexedDB holds for this origin's DPoP key (in the page). */
 async function storedKey(page: Page): Promise<{ present: boolean; extractable?: boolean; exported?: string; jkt?: string }> {
@@ -109,6 +109,7 @@ test.describe('bound tokens', () => {
 
   test('"Steal my token" shows each of its three tries refused, with the reason', async ({ page }) => {
     await logInAs(page, url(''), 'john');
+    await openAccountPage(page, url(''), 'Token lab');
     await expect(page.getByTestId('steal-kind')).toContainText('bound to a key');
     await page.getByTestId('steal-send').click();
     const answers = page.getByTestId('steal-answer');
@@ -126,7 +127,8 @@ test.describe('bound tokens', () => {
     await expect(page.getByTestId('steal-curl')).toContainText(`curl -i -X POST ${url('/api/me')} -H 'Authorization: DPoP `);
     // The session goes on.
     await page.reload();
-    await expect(page.getByTestId('profile-name')).toHaveText('John');
+    await expect(page.getByTestId('nav-user')).toHaveText('John');
+    await expect(page.getByTestId('steal-send')).toBeVisible();
   });
 });
 

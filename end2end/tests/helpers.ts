@@ -112,3 +112,19 @@ export async function apiFromPage(
     [path, body, token ?? null, TOKEN_KEY] as const,
   ) as Promise<{ status: number; body: any; challenge: string | null }>;
 }
+
+/** Opens one of the account's pages the way a person does: its tab under the profile's heading. */
+export async function openAccountPage(
+  page: Page,
+  base: string,
+  name: 'Profile' | 'Password & passkeys' | 'Sessions & activity' | 'Token lab',
+): Promise<void> {
+  const paths = {
+    Profile: '/profile',
+    'Password & passkeys': '/profile/security',
+    'Sessions & activity': '/profile/sessions',
+    'Token lab': '/lab',
+  };
+  await page.getByRole('navigation', { name: 'Your account' }).getByRole('link', { name }).click();
+  await expect(page).toHaveURL(`${base}${paths[name]}`);
+}

@@ -58,7 +58,7 @@ test('how it works shows your own token when you are logged in', async ({ page }
   await expect(page.getByText('This is your own token')).toBeVisible();
   await expect(page.getByTestId('how-token')).toHaveText(token);
   expect(JSON.parse(await page.getByTestId('how-payload').innerText())).toMatchObject({ sub: '121', name: 'Jack' });
-  await expect(page.getByRole('link', { name: 'Try it in the tamper lab on your profile' })).toHaveAttribute('href', '/profile#lab');
+  await expect(page.getByRole('link', { name: 'Try it in the token lab' })).toHaveAttribute('href', '/lab');
   expect(errors).toEqual([]);
 });
 
@@ -71,13 +71,46 @@ test('the page is readable on a phone: nothing wider than the screen', async ({ 
   await phone.close();
 });
 
-test('/login and /profile pass the accessibility scan with no console errors', async ({ page }) => {
+/** The account's pages, each with something that shows it has loaded. */
+const accountPages: [string, string][] = [
+  ['/profile', 'profile-name'],
+  ['/profile/security', 'no-passkeys'],
+  ['/profile/sessions', 'this-session'],
+  ['/lab', 'lab-send'],
+];
+
+test('/login and every account page pass the accessibility scan with no console errors', async ({ page }) => {
   const errors = watchErrors(page);
   await page.goto(url('/login'));
   await expect(page.getByRole('button', { name: 'Log in' })).toBeEnabled();
   expect(await seriousViolations(page)).toEqual([]);
   await logInAs(page, url(''), 'john');
-  await expect(page.getByTestId('lab-send')).toBeVisible();
-  expect(await seriousViolations(page)).toEqual([]);
+  for (const [path, loaded] of accountPages) {
+    await page.goto(url(path));
+    await expect(page.getByTestId(loaded).first()).toBeVisible();
+    expect(await seriousViolations(page), path).toEqual([]);
+  }
   expect(errors).toEqual([]);
+});
+
+test('no page scrolls sideways, on a phone or a laptop', async ({ browser }) => {
+  for (const width of [390, 1280]) {
+    const page = await browser.newPage({ viewport: { width, height: 800 } });
+    await page.goto(url('/'));
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await overflow(), `/ at ${width} px`).toBeLessThanOrEqual(0);
+    for (const path of ['/how-it-works', '/login', '/signup']) {
+      await page.goto(url(path));
+      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+      expect(await overflow(), `${path} at ${width} px`).toBeLessThanOrEqual(0);
+    }
+    await logInAs(page, url(''), 'jack');
+    for (const [path, loaded] of accountPages) {
+      await page.goto(url(path));
+      await expect(page.getByTestId(loaded).first()).toBeVisible();
+      expect(await overflow(), `${path} at ${width} px`).toBeLessThanOrEqual(0);
+    }
+    await page.close();
+  }
 });

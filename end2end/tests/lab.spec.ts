@@ -1,11 +1,18 @@
-// The tamper lab on /profile: each classic forgery of your own token, sent
+// The tamper lab on /lab: each classic forgery of your own token, sent
 // to the real server, is refused with the status and the reason shown, and
 // the real session goes on untouched.
 import { expect, Page, test } from '@playwright/test';
-import { apiFromPage, logInAs, storedToken, useServer } from './helpers';
+import { apiFromPage, logInAs, openAccountPage, storedToken, useServer } from './helpers';
 
 const server = useServer();
 const url = (path: string) => `${server().baseURL}${path}`;
+
+/** John, logged in, on the token lab (through the profile's tabs). */
+async function logInToLab(page: Page): Promise<string> {
+  const token = await logInToLab(page);
+  await openAccountPage(page, url(''), 'Token lab');
+  return token;
+}
 
 async function send(page: Page): Promise<void> {
   const answered = page.waitForResponse((r) => r.url().endsWith('/api/me'));
@@ -15,14 +22,15 @@ async function send(page: Page): Promise<void> {
 
 async function expectRealSessionStillWorks(page: Page, token: string, name: string): Promise<void> {
   expect(await storedToken(page)).toBe(token);
-  await expect(page).toHaveURL(url('/profile'));
+  await expect(page).toHaveURL(url('/lab'));
   expect((await apiFromPage(page, '/api/me', {}, token)).status).toBe(200);
   await page.reload();
-  await expect(page.getByTestId('profile-name')).toHaveText(name);
+  await expect(page.getByTestId('nav-user')).toHaveText(name);
+  await expect(page.getByTestId('lab-send')).toBeVisible();
 }
 
 test('each classic forgery is refused by the real server, with the reason, and the session goes on', async ({ page }) => {
-  const token = await logInAs(page, url(''), 'john');
+  const token = await logInToLab(page);
   const presets: [string, RegExp][] = [
     ['Become Jack', /signature no longer matches the header and payload/],
     ['Make me admin', /signature no longer matches the header and payload/],
@@ -49,7 +57,7 @@ test('each classic forgery is refused by the real server, with the reason, and t
 });
 
 test('"become Jack" shows the forged token and exactly what changed', async ({ page }) => {
-  const token = await logInAs(page, url(''), 'john');
+  const token = await logInToLab(page);
   await page.getByRole('button', { name: 'Become Jack' }).click();
   const changes = page.getByTestId('lab-changes');
   await expect(changes).toContainText('payload.sub: "120" → "121"');
@@ -66,7 +74,7 @@ test('"become Jack" shows the forged token and exactly what changed', async ({ p
 });
 
 test('"make me admin" is also refused by an admin-only call', async ({ page }) => {
-  const token = await logInAs(page, url(''), 'john');
+  const token = await logInToLab(page);
   await page.getByRole('button', { name: 'Make me admin' }).click();
   const admin = page.waitForResponse((r) => r.url().endsWith('/api/admin/spots'));
   await send(page);
@@ -79,7 +87,7 @@ test('"make me admin" is also refused by an admin-only call', async ({ page }) =
 });
 
 test('a hand-edited payload that is not JSON is caught before anything is sent', async ({ page }) => {
-  await logInAs(page, url(''), 'john');
+  await logInToLab(page);
   await page.getByLabel('Payload (JSON)').fill('{"sub": "121",');
   await expect(page.getByRole('alert')).toHaveText('The payload is not valid JSON. Check the quotes, commas and braces.');
   await expect(page.getByTestId('lab-send')).toBeDisabled();
@@ -88,7 +96,7 @@ test('a hand-edited payload that is not JSON is caught before anything is sent',
 });
 
 test('the untouched token is accepted: the lab sends exactly what it shows', async ({ page }) => {
-  await logInAs(page, url(''), 'john');
+  await logInToLab(page);
   await send(page);
   const me = page.getByTestId('lab-answer');
   await expect(me.getByTestId('lab-status')).toHaveText('200');
@@ -96,7 +104,7 @@ test('the untouched token is accepted: the lab sends exactly what it shows', asy
 });
 
 test('signing with a guessed secret is refused, and the page says why guessing fails', async ({ page }) => {
-  const token = await logInAs(page, url(''), 'john');
+  const token = await logInToLab(page);
   await expect(page.getByTestId('lab-guessing')).toContainText('There is no secret to guess');
   await page.getByRole('button', { name: 'Make me admin' }).click();
   await page.getByLabel('Your guess at the secret').fill('secret');

@@ -3,7 +3,7 @@
 // profile, sign in with it, rename and remove it; what the token says.
 // WebAuthn needs a name, not an IP address: this server is at localhost.
 import { CDPSession, expect, Page, test } from '@playwright/test';
-import { logIn, logInAs, storedToken, useServer } from './helpers';
+import { logIn, logInAs, openAccountPage, storedToken, useServer } from './helpers';
 
 const server = useServer({}, 'localhost');
 const url = (path: string) => `${server().baseURL}${path}`;
@@ -31,7 +31,13 @@ async function expectSignedInWith(page: Page, how: string): Promise<void> {
   await expect(page.getByTestId('token-amr')).toContainText(how);
 }
 
+/** On the account's "Password & passkeys" page, through its tab. */
+async function openSecurity(page: Page): Promise<void> {
+  if (!page.url().endsWith('/profile/security')) await openAccountPage(page, server().baseURL, 'Password & passkeys');
+}
+
 async function addPasskey(page: Page, name: string): Promise<void> {
+  await openSecurity(page);
   await page.getByLabel('Name for a new passkey').fill(name);
   await page.getByRole('button', { name: 'Add a passkey' }).click();
   await expect(page.getByRole('status')).toHaveText(`Passkey "${name}" added.`);
@@ -55,6 +61,7 @@ test('a passkey added on the profile signs in from the button, and amr says how'
   await authenticator(page);
   await logInAs(page, server().baseURL, 'john');
   await expectSignedInWith(page, 'a password (pwd)');
+  await openSecurity(page);
   await expect(page.getByTestId('no-passkeys')).toBeVisible();
   await addPasskey(page, 'Laptop');
   await expect(page.getByTestId('passkey')).toHaveCount(1);
@@ -66,8 +73,10 @@ test('a passkey added on the profile signs in from the button, and amr says how'
   await expectSignedInWith(page, 'a device-bound passkey (hwk, mfa)');
   await expect(page.getByTestId('profile-username')).toHaveText('john');
   await expect(page.getByTestId('token-payload')).toContainText('"amr"');
+  await openSecurity(page);
   await expect(page.getByTestId('passkey')).toContainText('last used');
   // The same session as after a password: a reload keeps it.
+  await openAccountPage(page, server().baseURL, 'Profile');
   await page.reload();
   await expectSignedInWith(page, 'a device-bound passkey (hwk, mfa)');
 });
@@ -133,6 +142,7 @@ test('with a passkey the password can go; the last passkey then stays, and a pas
   await page.getByLabel('Password').fill('migrant-mother-1936');
   await page.getByRole('button', { name: 'Sign up' }).click();
   await expect(page).toHaveURL(url('/profile'));
+  await openSecurity(page);
   await expect(page.getByTestId('no-passkeys')).toBeVisible();
   // Without a passkey the password is the only way in: nothing offers to remove it.
   await expect(page.getByTestId('remove-password')).toHaveCount(0);
@@ -155,6 +165,7 @@ test('with a passkey the password can go; the last passkey then stays, and a pas
   await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
   await expectSignedInWith(page, 'a device-bound passkey (hwk, mfa)');
 
+  await openSecurity(page);
   await page.getByLabel('Password to set').fill('white-angel-breadline');
   await page.getByRole('button', { name: 'Set password' }).click();
   await expect(page.getByRole('status')).toHaveText('Password set: you can sign in with it as well as your passkeys.');

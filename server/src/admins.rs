@@ -1,13 +1,22 @@
-//! `server users grant-admin USERNAME` and `server users revoke-admin
-//! USERNAME`: who may use the admin area, from the command line, with the
-//! same configuration as the server.
-//!
-//! Granting takes effect at the user's next login (the token's `admin`
-//! claim is copied from the database then). Revoking also refuses every
-//! token issued to them so far, on every instance, at once.
+//! An operator's commands for one account, with the same configuration as
+//! the server:
+//! - `server users grant-admin USERNAME` and `revoke-admin USERNAME`: who
+//!   may use the admin area. Granting takes effect at the user's next login
+//!   (the token's `admin` claim is copied from the database then); revoking
+//!   also refuses every token issued to them so far, on every instance, at once.
+//! - `server users disable USERNAME` and `enable USERNAME`: a disabled
+//!   account's sign-ins are refused with a message saying so, and its
+//!   tokens and sessions end at once;
+//! - `server users logout USERNAME`: every token and session ends at once
+//!   (a stolen laptop, when its owner can't sign in to do it).
 
 use crate::{Config, StartError};
-use app::{domain::Username, users::UserStore};
+use app::{
+    auth::refresh::RefreshStore,
+    clock::unix_now_i64,
+    domain::{UserId, Username},
+    users::UserStore,
+};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -46,4 +55,75 @@ pub async fn set_admin(config: &Config, username: &str, admin: bool) -> Result<(
         );
     }
     Ok(())
+}
+
+/// Disables `username`'s account (`true`) or enables it again (`false`).
+pub async fn set_disabled(
+    config: &Config,
+    username: &str,
+    disabled: bool,
+) -> Result<(), AdminError> {
+    let username = Username::parse(username)?;
+    let users = UserStore::connect(&config.database)
+        .await
+        .map_err(StartError::from)?;
+    let changed = users
+        .set_disabled(&username, disabled, unix_now_i64())
+        .await;
+    let ended = match &changed {
+        Ok(Some(user)) if disabled => end_sessions(&users, user.user.id).await,
+        _ => Ok(0),
+    };
+    users.close().await;
+    let user = changed
+        .map_err(StartError::from)?
+        .ok_or_else(|| AdminError::NoSuchUser(username.to_string()))?;
+    let ended = ended.map_err(StartError::from)?;
+    if disabled {
+        println!(
+            "{username} (id {}) is disabled: their sign-ins are refused; {ended} session(s) and every token ended",
+            user.user.id
+        );
+    } else {
+        println!(
+            "{username} (id {}) is enabled: they can sign in again",
+            user.user.id
+        );
+    }
+    Ok(())
+}
+
+/// Ends every session of `username` and refuses every token issued so far.
+pub async fn log_out(config: &Config, username: &str) -> Result<(), AdminError> {
+    let username = Username::parse(username)?;
+    let users = UserStore::connect(&config.database)
+        .await
+        .map_err(StartError::from)?;
+    let ended = log_out_everywhere(&users, &username).await;
+    users.close().await;
+    let (id, ended) = ended
+        .map_err(StartError::from)?
+        .ok_or_else(|| AdminError::NoSuchUser(username.to_string()))?;
+    println!(
+        "{username} (id {id}) is signed out everywhere: {ended} session(s) and every token ended"
+    );
+    Ok(())
+}
+
+async fn log_out_everywhere(
+    users: &UserStore,
+    username: &Username,
+) -> Result<Option<(UserId, u64)>, sqlx::Error> {
+    let Some(user) = users.find_credentials(username).await? else {
+        return Ok(None);
+    };
+    let id = user.user.id;
+    users.bump_token_version(id).await?;
+    Ok(Some((id, end_sessions(users, id).await?)))
+}
+
+async fn end_sessions(users: &UserStore, id: UserId) -> Result<u64, sqlx::Error> {
+    RefreshStore::on(users.pools().clone())
+        .revoke_all(id, unix_now_i64())
+        .await
 }

@@ -54,6 +54,13 @@ pub enum UsersCommand {
     GrantAdmin { username: String },
     /// Take it away; their current tokens stop working at once
     RevokeAdmin { username: String },
+    /// Disable USERNAME's account: their sign-ins are refused with a message, and every
+    /// token and session they have ends at once
+    Disable { username: String },
+    /// Enable USERNAME's account again (they sign in anew)
+    Enable { username: String },
+    /// Sign USERNAME out everywhere: every token and session they have ends at once
+    Logout { username: String },
     /// List USERNAME's passkeys (id, name, synced or device-bound, when added and last used)
     Passkeys { username: String },
     /// Remove USERNAME's passkey ID (a lost device); it signs nobody in from now on

@@ -29,6 +29,7 @@ pub mod request_id;
 pub mod router;
 mod security;
 pub mod serve;
+mod sessions;
 pub mod spots;
 pub mod startup;
 

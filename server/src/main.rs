@@ -62,6 +62,21 @@ async fn dispatch(
                 .await
                 .map_err(Failure::from)
         }
+        ServerCommand::Users(UsersCommand::Disable { username }) => {
+            admins::set_disabled(&config, &username, true)
+                .await
+                .map_err(Failure::from)
+        }
+        ServerCommand::Users(UsersCommand::Enable { username }) => {
+            admins::set_disabled(&config, &username, false)
+                .await
+                .map_err(Failure::from)
+        }
+        ServerCommand::Users(UsersCommand::Logout { username }) => {
+            admins::log_out(&config, &username)
+                .await
+                .map_err(Failure::from)
+        }
         ServerCommand::Users(UsersCommand::Passkeys { username }) => {
             lost_devices::list(&config, &username)
                 .await

@@ -9,13 +9,16 @@
 //!   caller's passkeys (and whether they have a password), renamed or
 //!   removed (never the last way to sign in: 409 `last_sign_in_method`).
 //!
+//! Adding and removing a passkey need a recent sign-in (step-up): an older
+//! one is 401 `insufficient_user_authentication` (RFC 9470).
+//!
 //! Sign-in failures count against the address (and the credential) as
 //! wrong passwords do, and end in 429 the same way.
 
 use crate::json_body::JsonBody;
 use app::{
     api::{login_proof_of, spend_login_proof},
-    auth::{Authenticated, Login},
+    auth::{Authenticated, Device, Login},
     domain::PasskeyName,
     error::ApiError,
     passkeys::{LastWay, PasskeySummary, SignedIn, Started},
@@ -71,6 +74,7 @@ async fn start_registration(
     auth: Authenticated,
     State(state): State<AppState>,
 ) -> Result<Json<Started<CreationChallengeResponse>>, ApiError> {
+    auth.require_recent_sign_in(state.step_up_max_age)?;
     let holder = state
         .users
         .current_user(auth.user_id())
@@ -84,6 +88,7 @@ async fn finish_registration(
     State(state): State<AppState>,
     JsonBody(body): JsonBody<FinishRegistration>,
 ) -> Result<(StatusCode, Json<PasskeySummary>), ApiError> {
+    auth.require_recent_sign_in(state.step_up_max_age)?;
     let name = name(&body.name)?;
     let added = state
         .passkeys
@@ -139,6 +144,10 @@ async fn finish_sign_in(
         }
     };
     let SignedIn { user, method } = signed_in;
+    if state.users.is_disabled(user).await? {
+        tracing::info!(%user, "passkey sign-in refused: the account is disabled");
+        return Err(ApiError::AccountDisabled);
+    }
     let holder = state
         .users
         .current_user(user)
@@ -147,9 +156,13 @@ async fn finish_sign_in(
     let jkt = spend_login_proof(&state, proof).await?;
     state.throttle.record_success(address).await?;
     metrics::counter!("photo_spots_logins_total", "outcome" => "ok").increment(1);
-    let grant = state.refresh.start(user, Login { method, jkt }).await?;
+    let device = Device::of_request(&parts.headers, address);
+    let grant = state
+        .refresh
+        .start(user, Login::now(method, jkt), &device)
+        .await?;
     tracing::info!(%user, family = %grant.family.id, method = ?grant.login.method, "login started with a passkey");
-    let answer = LoginResponse::issue(&state, holder, &grant.login)?;
+    let answer = LoginResponse::issue(&state, holder, &grant.login, &grant.family.id)?;
     Ok(([(SET_COOKIE, state.refresh.cookie(&grant))], Json(answer)).into_response())
 }
 
@@ -208,6 +221,7 @@ async fn remove(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
+    auth.require_recent_sign_in(state.step_up_max_age)?;
     state
         .passkeys
         .remove(auth.user_id(), &id, LastWay::Keep)

@@ -2,7 +2,7 @@
 
 use crate::{
     api_middleware, assets, jwks, metrics, openapi, passkeys, probes, refresh, request_id,
-    security, spots,
+    security, sessions, spots,
 };
 use app::{App, error::ApiError, shell, spots::PHOTOS_PATH, state::AppState};
 use axum::{
@@ -59,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .merge(spots::routes())
         .merge(refresh::routes())
         .merge(passkeys::routes())
+        .merge(sessions::routes())
         .route("/api/{*rest}", any(|| async { ApiError::NotFound }))
         // Every route so far takes small bodies; the photo upload, merged
         // next, has its own limit (the outer one, in `harden`).

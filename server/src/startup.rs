@@ -85,6 +85,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
         throttle: Arc::new(throttle),
         favorites_url: config.favorites_url.as_str().into(),
         jwks_max_age: config.jwks_max_age,
+        step_up_max_age: config.step_up_max_age,
         trusted_proxies: config.trusted_proxies.clone().into(),
     })
 }

@@ -31,10 +31,9 @@ async fn two_hundred_concurrent_renames_from_twenty_users_all_land_cleanly() {
             .await
             .unwrap()
             .unwrap();
-        let (token, _) = server
-            .tokens()
-            .issue(&app::users::CurrentUser::new_user(user.clone()))
-            .unwrap();
+        let token = server
+            .session_token(&app::users::CurrentUser::new_user(user.clone()))
+            .await;
         users.push((user.id.get(), token));
     }
 

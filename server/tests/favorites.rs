@@ -219,8 +219,10 @@ async fn a_token_for_one_service_is_refused_by_the_other() {
     let john = photo_spots.token_for("john").await;
     favorites.wait_for_keys(&john).await;
     let pem = std::fs::read_to_string(photo_spots.key_file()).unwrap();
+    // A real session's claims: the main app also checks that it is live.
+    let johns = photo_spots.signed_in_claims("john").await;
     let for_audience = |aud: Value| {
-        let mut claims = john_claims();
+        let mut claims = johns.clone();
         claims["aud"] = aud;
         sign_eddsa(&pem, None, &claims)
     };

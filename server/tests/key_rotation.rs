@@ -74,7 +74,7 @@ async fn rotation_while_both_services_run() {
     favorites.wait_for_keys(&old_token).await;
     // What a thief of the old private key could sign, valid for ten minutes.
     let old_pem = std::fs::read_to_string(photo_spots.key_file()).unwrap();
-    let stolen = sign_eddsa(&old_pem, None, &john_claims());
+    let stolen = sign_eddsa(&old_pem, None, &photo_spots.signed_in_claims("john").await);
 
     let (old_kid, new_kid) =
         KeyRing::rotate(&photo_spots.key_file(), Duration::from_secs(3 + 5)).unwrap();

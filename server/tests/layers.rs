@@ -29,6 +29,7 @@ const LAYERS: Layers = Layers {
             "jwks",
             "refresh",
             "passkeys",
+            "sessions",
             "spots",
             "assets",
         ],

@@ -13,10 +13,13 @@ fn now() -> i64 {
     jsonwebtoken::get_current_timestamp() as i64
 }
 
-/// Claims that would be accepted for Jack (121) if correctly signed.
-fn jack_claims() -> Value {
-    json!({"sub": "121", "name": "Jack", "admin": true, "iat": now(), "exp": now() + 600,
-           "iss": "photo-spots", "aud": "photo-spots", "jti": "attack", "ver": 0})
+/// Claims that would be accepted for Jack (121) if correctly signed: those
+/// of a real sign-in of his (a live session), made an admin's.
+async fn jack_claims(server: &TestServer) -> Value {
+    let mut claims = server.signed_in_claims("jack").await;
+    claims["admin"] = json!(true);
+    claims["jti"] = json!("attack");
+    claims
 }
 
 fn with(mut claims: Value, key: &str, value: Value) -> Value {
@@ -70,7 +73,7 @@ async fn assert_refused(server: &TestServer, what: &str, authorization: Option<&
 #[tokio::test]
 async fn a_correctly_signed_token_is_accepted_so_the_refusals_below_mean_something() {
     let server = TestServer::start().await;
-    let token = hs256(&jack_claims());
+    let token = hs256(&jack_claims(&server).await);
     let (status, _) = answer(server.post("/api/me", Some(&token), json!({})).await).await;
     assert_eq!(status, StatusCode::OK);
 }
@@ -78,7 +81,7 @@ async fn a_correctly_signed_token_is_accepted_so_the_refusals_below_mean_somethi
 #[tokio::test]
 async fn unsigned_and_wrongly_signed_tokens_are_refused() {
     let server = TestServer::start().await;
-    let claims = jack_claims();
+    let claims = jack_claims(&server).await;
     let good = hs256(&claims);
     let good_signature = good.rsplit('.').next().unwrap().to_owned();
     let mut cases = vec![];
@@ -132,7 +135,7 @@ async fn unsigned_and_wrongly_signed_tokens_are_refused() {
 #[tokio::test]
 async fn tokens_with_bad_claims_are_refused() {
     let server = TestServer::start().await;
-    let claims = jack_claims();
+    let claims = jack_claims(&server).await;
     let cases = [
         (
             "expired beyond the leeway",

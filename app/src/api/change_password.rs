@@ -7,7 +7,8 @@ use leptos::{prelude::*, server_fn::codec::Json};
 ///
 /// Every token issued before (on every device) stops working, refresh
 /// tokens included; this device gets a new login. A wrong
-/// current password is 403 and changes nothing.
+/// current password is 403 and changes nothing; a sign-in older than
+/// `STEP_UP_MAX_AGE_SECONDS` is 401 `insufficient_user_authentication`.
 #[server(prefix = "/api", endpoint = "change_password", input = Json, output = Json, client = AuthClient)]
 pub async fn change_password(
     current_password: String,
@@ -16,7 +17,7 @@ pub async fn change_password(
     use crate::{domain::Password, state::AppState};
 
     let state = AppState::from_context()?;
-    let auth = state.authenticated().await?;
+    let auth = state.recently_authenticated().await?;
     let credentials =
         super::current_password::proven(&state, auth.user_id(), &current_password).await?;
     let new = Password::new_for(&new_password, &credentials.user.username).map_err(|e| {

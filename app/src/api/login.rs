@@ -4,31 +4,34 @@ use leptos::{prelude::*, server_fn::codec::Json};
 
 #[cfg(feature = "ssr")]
 impl LoginResponse {
-    /// A new login on this device: an access token for `holder`, and a
-    /// refresh family whose first token goes into this answer's cookie;
-    /// both say how `login` was made and carry its DPoP key, if any.
+    /// A new login on this device (the request's): an access token for
+    /// `holder`, and a refresh family (the session) whose first token goes
+    /// into this answer's cookie; both say how `login` was made and carry
+    /// its DPoP key, if any.
     pub async fn start_session(
         state: &crate::state::AppState,
         holder: crate::users::CurrentUser,
         login: crate::auth::Login,
     ) -> Result<Self, ApiError> {
-        let grant = state.refresh.start(holder.user.id, login).await?;
+        let device = state.request_device();
+        let grant = state.refresh.start(holder.user.id, login, &device).await?;
         super::response::set_cookie(state.refresh.cookie(&grant));
         tracing::info!(user = %holder.user.id, family = %grant.family.id, bound = grant.login.jkt.is_some(), method = ?grant.login.method, "login started");
-        Self::issue(state, holder, &grant.login)
+        Self::issue(state, holder, &grant.login, &grant.family.id)
     }
 
-    /// Signs an access token of `login` for `holder`.
+    /// Signs an access token of `login` in session `sid` for `holder`.
     pub fn issue(
         state: &crate::state::AppState,
         holder: crate::users::CurrentUser,
         login: &crate::auth::Login,
+        sid: &str,
     ) -> Result<Self, ApiError> {
         let token_type = match login.jkt {
             Some(_) => crate::wire::TokenType::Dpop,
             None => crate::wire::TokenType::Bearer,
         };
-        let (token, claims) = state.tokens.issue_for(&holder, login)?;
+        let (token, claims) = state.tokens.issue_for(&holder, login, sid)?;
         tracing::info!(user = %claims.sub, jti = %claims.jti, admin = claims.admin, ?token_type, "token issued");
         Ok(Self {
             token,
@@ -132,6 +135,13 @@ pub async fn login(username: String, password: String) -> Result<LoginResponse, 
         .await?;
 
     match credentials {
+        Some(credentials) if verified && credentials.disabled => {
+            // Said only to whoever knows the password: it is no help in
+            // guessing which usernames exist.
+            tracing::info!(%username, "login refused: the account is disabled");
+            metrics::counter!("photo_spots_logins_total", "outcome" => "disabled").increment(1);
+            Err(ApiError::AccountDisabled)
+        }
         Some(credentials) if verified => {
             let jkt = spend_login_proof(&state, proof).await?;
             state.throttle.record_success(address).await?;

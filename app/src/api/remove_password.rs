@@ -16,7 +16,7 @@ pub async fn remove_password(current_password: String) -> Result<LoginResponse, 
     use crate::state::AppState;
 
     let state = AppState::from_context()?;
-    let auth = state.authenticated().await?;
+    let auth = state.recently_authenticated().await?;
     let holder = super::current_password::proven(&state, auth.user_id(), &current_password)
         .await?
         .holder();
@@ -28,9 +28,6 @@ pub async fn remove_password(current_password: String) -> Result<LoginResponse, 
         ..holder
     };
     // This device's login goes on as it began (its `amr`, its DPoP key).
-    let login = crate::auth::Login {
-        method: auth.claims().amr,
-        jkt: auth.claims().cnf.as_ref().map(|cnf| cnf.jkt.clone()),
-    };
+    let login = crate::auth::Login::now(auth.claims().amr, auth.bound_key());
     LoginResponse::start_session(&state, holder, login).await
 }

@@ -30,6 +30,9 @@ impl IntoResponse for ApiError {
             ApiError::InvalidToken => vec![INVALID_TOKEN_CHALLENGE.into(), DPOP_CHALLENGE.into()],
             ApiError::ExpiredToken => vec![EXPIRED_TOKEN_CHALLENGE.into(), DPOP_CHALLENGE.into()],
             ApiError::Dpop(problem) => vec![dpop_challenge(problem)],
+            ApiError::StepUpRequired { max_age_secs, dpop } => {
+                vec![step_up_challenge(max_age_secs, dpop, &self.to_string())]
+            }
             _ => vec![],
         };
         let mut response = (status, Json(self)).into_response();
@@ -55,6 +58,16 @@ fn dpop_challenge(problem: crate::error::DpopProblem) -> String {
     format!(
         r#"DPoP error="{}", error_description="{description}", algs="ES256""#,
         problem.oauth_error()
+    )
+}
+
+/// RFC 9470 §3, in the scheme the token was presented with:
+/// `Bearer error="insufficient_user_authentication", error_description="…", max_age="600"`.
+fn step_up_challenge(max_age_secs: u64, dpop: bool, description: &str) -> String {
+    let scheme = if dpop { "DPoP" } else { "Bearer" };
+    let description = description.replace('"', "'");
+    format!(
+        r#"{scheme} error="insufficient_user_authentication", error_description="{description}", max_age="{max_age_secs}""#
     )
 }
 

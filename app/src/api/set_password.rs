@@ -7,14 +7,14 @@ use leptos::{prelude::*, server_fn::codec::Json};
 ///
 /// An account with a password already is 409 `password_already_set` (it
 /// is changed with `/api/change_password`, which needs the current one).
-/// Like adding a passkey, this adds a way to sign in and needs a valid
-/// session only; the sessions there are stay as they are.
+/// Like adding a passkey, this adds a way to sign in: it needs a recent
+/// sign-in (step-up), and the sessions there are stay as they are.
 #[server(prefix = "/api", endpoint = "set_password", input = Json, output = Json, client = AuthClient)]
 pub async fn set_password(new_password: String) -> Result<(), ApiError> {
     use crate::{domain::Password, state::AppState};
 
     let state = AppState::from_context()?;
-    let auth = state.authenticated().await?;
+    let auth = state.recently_authenticated().await?;
     let user = state
         .users
         .find_by_id(auth.user_id())

@@ -13,7 +13,7 @@ pub const FAVORITES_AUDIENCE: &str = "favorites";
 pub const AUDIENCES: [&str; 2] = [AUDIENCE, FAVORITES_AUDIENCE];
 
 /// The payload of a Photo Spots token, e.g.
-/// `{"sub":"120","name":"John","admin":false,"iat":…,"exp":…,"iss":"photo-spots","aud":["photo-spots","favorites"],"jti":"…"}`.
+/// `{"sub":"120","name":"John","admin":false,"iat":…,"exp":…,"iss":"photo-spots","aud":["photo-spots","favorites"],"jti":"…","sid":"…","auth_time":…}`.
 ///
 /// Anyone holding the token can read these fields: the payload is only
 /// base64url-encoded. Only the signature makes them trustworthy, so the server
@@ -52,6 +52,13 @@ pub struct Claims {
     /// their login's.
     #[serde(default)]
     pub amr: SignInMethod,
+    /// The session this token belongs to (its refresh family's id, OIDC's
+    /// `sid`): ending the session refuses the token here at once.
+    pub sid: String,
+    /// When the person last proved who they are in this session, in Unix
+    /// seconds (OIDC's `auth_time`): the sign-in, or a later "confirm it's
+    /// you". A renewal keeps it; sensitive calls need it to be recent.
+    pub auth_time: u64,
 }
 
 /// `cnf`: which key must sign a proof for the token to be used.
@@ -106,6 +113,8 @@ mod tests {
             ver: 0,
             cnf: None,
             amr: SignInMethod::Password,
+            sid: "f00d".into(),
+            auth_time: 1,
         };
         let json = serde_json::to_value(&claims).unwrap();
         assert_eq!(json["sub"], "120");
@@ -117,7 +126,7 @@ mod tests {
     fn aud_may_be_one_string_or_an_array() {
         let with_aud = |aud: serde_json::Value| {
             serde_json::json!({"sub": "120", "name": "John", "admin": false, "iat": 1, "exp": 2,
-                "iss": ISSUER, "aud": aud, "jti": "x", "ver": 0})
+                "iss": ISSUER, "aud": aud, "jti": "x", "ver": 0, "sid": "s", "auth_time": 1})
         };
         let one = serde_json::from_value::<Claims>(with_aud("photo-spots".into())).unwrap();
         assert_eq!(one.aud, vec!["photo-spots".to_owned()]);
@@ -128,10 +137,26 @@ mod tests {
     }
 
     #[test]
+    fn a_token_without_its_session_or_sign_in_time_is_not_ours() {
+        let full = serde_json::json!({"sub": "120", "name": "John", "admin": false, "iat": 1,
+            "exp": 2, "iss": ISSUER, "aud": AUDIENCE, "jti": "x", "ver": 0, "sid": "s",
+            "auth_time": 1});
+        assert!(serde_json::from_value::<Claims>(full.clone()).is_ok());
+        for missing in ["sid", "auth_time"] {
+            let mut claims = full.clone();
+            claims.as_object_mut().unwrap().remove(missing);
+            assert!(
+                serde_json::from_value::<Claims>(claims).is_err(),
+                "{missing}"
+            );
+        }
+    }
+
+    #[test]
     fn numeric_or_invalid_sub_is_refused() {
         let with_sub = |sub: serde_json::Value| {
             serde_json::json!({"sub": sub, "name": "John", "admin": false, "iat": 1, "exp": 2,
-                "iss": ISSUER, "aud": AUDIENCE, "jti": "x", "ver": 0})
+                "iss": ISSUER, "aud": AUDIENCE, "jti": "x", "ver": 0, "sid": "s", "auth_time": 1})
         };
         assert!(serde_json::from_value::<Claims>(with_sub(120.into())).is_err());
         assert!(serde_json::from_value::<Claims>(with_sub("-1".into())).is_err());

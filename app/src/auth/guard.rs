@@ -2,7 +2,7 @@ use super::{Claims, TokenError, TokenService, dpop::DpopPolicy};
 use crate::{
     domain::{User, UserId},
     error::{ApiError, DpopProblem},
-    users::UserStore,
+    users::{SessionCheck, UserStore},
 };
 use axum::{
     extract::{FromRef, FromRequestParts},
@@ -119,6 +119,8 @@ pub fn single_proof(headers: &HeaderMap) -> Result<Option<&str>, DpopProblem> {
 #[derive(Clone, Debug)]
 pub struct Authenticated {
     claims: Claims,
+    /// How the token was presented, which a challenge must name.
+    scheme: Scheme,
     user: User,
     /// What the database said about admin rights at the check.
     is_admin: bool,
@@ -139,6 +141,28 @@ impl Authenticated {
         self.claims.ver
     }
 
+    /// Refuses a sign-in older than `max_age` (the token's `auth_time`):
+    /// 401 with RFC 9470's `insufficient_user_authentication` challenge, in
+    /// the token's own scheme. A sensitive call asks this first, so that
+    /// somebody at an unlocked device, or a script in the page, can't use a
+    /// session to take the account for good.
+    pub fn require_recent_sign_in(&self, max_age: std::time::Duration) -> Result<(), ApiError> {
+        let age = crate::clock::unix_now().saturating_sub(self.claims.auth_time);
+        if age <= max_age.as_secs() {
+            return Ok(());
+        }
+        tracing::info!(user = %self.claims.sub, age, "sensitive call refused: the sign-in is too old");
+        Err(ApiError::StepUpRequired {
+            max_age_secs: max_age.as_secs(),
+            dpop: self.scheme == Scheme::Dpop,
+        })
+    }
+
+    /// The key this token is bound to (its `cnf.jkt`), if any.
+    pub fn bound_key(&self) -> Option<String> {
+        self.claims.cnf.as_ref().map(|cnf| cnf.jkt.clone())
+    }
+
     /// The user as the database had them when the token was checked.
     pub fn user(&self) -> &User {
         &self.user
@@ -151,8 +175,9 @@ impl Authenticated {
     }
 
     /// Verifies the token in the request (and its DPoP proof, if bound),
-    /// then reads the user and their token version: one primary-key
-    /// lookup, the price of revocable tokens (and all that `me` needs).
+    /// then reads the user, their token version and whether the token's
+    /// session is live: one query of primary-key lookups, the price of
+    /// revocable tokens (and all that `me` needs).
     pub async fn check(
         parts: &Parts,
         tokens: &TokenService,
@@ -162,15 +187,17 @@ impl Authenticated {
         let presented = presented_token(&parts.headers).map_err(refused)?;
         let claims = tokens.verify(presented.token).map_err(refused)?;
         check_binding(presented, &claims, parts, dpop).await?;
-        match users.current_user(claims.sub).await? {
+        match users.check_session(claims.sub, &claims.sid).await? {
             None => Err(refused(TokenError::UnknownUser)),
-            Some(current) if current.token_version != claims.ver => {
+            Some(SessionCheck { current, .. }) if current.token_version != claims.ver => {
                 Err(refused(TokenError::Revoked))
             }
-            Some(current) => {
+            Some(SessionCheck { live: false, .. }) => Err(refused(TokenError::SessionEnded)),
+            Some(SessionCheck { current, .. }) => {
                 tracing::debug!(user = %claims.sub, jti = %claims.jti, "token accepted");
                 Ok(Self {
                     claims,
+                    scheme: presented.scheme,
                     user: current.user,
                     is_admin: current.is_admin,
                 })

@@ -12,6 +12,8 @@ pub use unverified::UnverifiedClaims;
 #[cfg(feature = "ssr")]
 mod admin;
 #[cfg(feature = "ssr")]
+mod device;
+#[cfg(feature = "ssr")]
 pub mod dpop;
 #[cfg(feature = "ssr")]
 mod guard;
@@ -34,6 +36,8 @@ mod verified_cache;
 
 #[cfg(feature = "ssr")]
 pub use admin::{Admin, AdminPolicy};
+#[cfg(feature = "ssr")]
+pub use device::Device;
 #[cfg(feature = "ssr")]
 pub use guard::{
     Authenticated, Presented, Scheme, VerifiedClaims, bearer_token, check_binding, presented_token,

@@ -36,6 +36,8 @@ pub enum TokenError {
     Revoked,
     #[error("the token names a user who does not exist")]
     UnknownUser,
+    #[error("the token's session has ended (signed out, or ended from another device)")]
+    SessionEnded,
     #[error("could not sign a token: {0}")]
     Signing(String),
 }
@@ -224,21 +226,25 @@ impl TokenService {
     }
 
     /// A signed token for `holder` (their id, name, token version and admin
-    /// flag as the database has them), valid for the configured lifetime
-    /// from now.
+    /// flag as the database has them) of no session, valid for the
+    /// configured lifetime from now. This app refuses it (it checks the
+    /// session); a service that checks only the signature accepts it, which
+    /// is what the benchmarks measure.
     pub fn issue(&self, holder: &CurrentUser) -> Result<(String, Claims), TokenError> {
-        self.issue_at(holder, unix_now(), &Login::default())
+        self.issue_at(holder, unix_now(), &Login::default(), "")
     }
 
-    /// As [`issue`](Self::issue), for `login`: its sign-in method (`amr`)
-    /// and, if bound, the DPoP key whose thumbprint it names (`cnf.jkt`):
-    /// only a proof by that key makes the token usable.
+    /// A token of session `sid` for `holder`, made as `login` says: its
+    /// sign-in method (`amr`), when the person last proved who they are
+    /// (`auth_time`) and, if bound, the DPoP key whose thumbprint it names
+    /// (`cnf.jkt`): only a proof by that key makes the token usable.
     pub fn issue_for(
         &self,
         holder: &CurrentUser,
         login: &Login,
+        sid: &str,
     ) -> Result<(String, Claims), TokenError> {
-        self.issue_at(holder, unix_now(), login)
+        self.issue_at(holder, unix_now(), login, sid)
     }
 
     /// As [`issue_for`](Self::issue_for), with "now" given (seconds since
@@ -248,6 +254,7 @@ impl TokenService {
         holder: &CurrentUser,
         now: u64,
         login: &Login,
+        sid: &str,
     ) -> Result<(String, Claims), TokenError> {
         let user = &holder.user;
         let claims = Claims {
@@ -265,6 +272,8 @@ impl TokenService {
             ver: holder.token_version,
             cnf: login.jkt.clone().map(|jkt| super::Confirmation { jkt }),
             amr: login.method,
+            sid: sid.to_owned(),
+            auth_time: login.auth_time,
         };
         let signed = match &self.signer {
             Signer::Secret(key) => encode(&Header::new(Algorithm::HS256), &claims, key),
@@ -304,6 +313,7 @@ impl TokenError {
             Self::KeysUnavailable => "keys_unavailable",
             Self::Revoked => "revoked",
             Self::UnknownUser => "unknown_user",
+            Self::SessionEnded => "session_ended",
             Self::Signing(_) => "signing",
         }
     }
@@ -321,7 +331,8 @@ impl From<TokenError> for ApiError {
             | TokenError::Invalid(_)
             | TokenError::UnknownKey(_)
             | TokenError::Revoked
-            | TokenError::UnknownUser => Self::InvalidToken,
+            | TokenError::UnknownUser
+            | TokenError::SessionEnded => Self::InvalidToken,
             TokenError::Signing(detail) => {
                 tracing::error!(%detail, "could not sign a token");
                 Self::Internal
@@ -368,7 +379,7 @@ mod tests {
     fn valid_claims() -> Value {
         let now = unix_now();
         json!({"sub": "120", "name": "John", "admin": false, "iat": now, "exp": now + 600,
-               "iss": ISSUER, "aud": AUDIENCES, "jti": "t", "ver": 0})
+               "iss": ISSUER, "aud": AUDIENCES, "jti": "t", "ver": 0, "sid": "s", "auth_time": now})
     }
 
     fn assert_refused(token: &str) {
@@ -453,7 +464,12 @@ mod tests {
     fn expired_token_is_refused_as_expired() {
         let long_ago = unix_now() - 2 * 3600;
         let (token, _) = service()
-            .issue_at(&CurrentUser::new_user(john()), long_ago, &Login::default())
+            .issue_at(
+                &CurrentUser::new_user(john()),
+                long_ago,
+                &Login::default(),
+                "s",
+            )
             .unwrap();
         assert_eq!(service().verify(&token), Err(TokenError::Expired));
     }

@@ -22,6 +22,8 @@ pub struct UnverifiedClaims {
     /// How the person signed in (`amr`).
     #[serde(default)]
     pub amr: crate::domain::SignInMethod,
+    /// When the person last proved who they are (seconds since 1970).
+    pub auth_time: Option<u64>,
 }
 
 impl UnverifiedClaims {

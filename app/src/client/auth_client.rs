@@ -20,6 +20,9 @@ use std::future::Future;
 ///   so the new login is bound to it;
 /// - when the server answers that the token expired (the browser's clock
 ///   may be off), renew it and send the call once more, once;
+/// - when it answers that the sign-in is too old for this call (RFC 9470
+///   step-up), ask the person to confirm it's them and, if they do, send
+///   the call once more with the new token, once;
 /// - when the server refuses the token for any other reason (a bearer
 ///   `invalid_token` challenge: the token was refused, not the password),
 ///   end the session: drop the token and go to the login page.
@@ -186,6 +189,18 @@ mod browser {
                 retried.requests.extend(response.requests);
                 Ok(retried)
             }
+            Some(Refusal::StepUp) => {
+                let Some(spare) = spare else {
+                    return Ok(response);
+                };
+                if !super::super::step_up::confirm().await {
+                    return Ok(response);
+                }
+                authorize(&spare, fresh_token().await.as_deref()).await;
+                let mut retried = fetch::<E>(spare).await?;
+                retried.requests.extend(response.requests);
+                Ok(retried)
+            }
             Some(Refusal::Invalid) => {
                 end_session();
                 Ok(response)
@@ -244,6 +259,8 @@ mod browser {
         Expired,
         /// Forged, revoked, unknown: the session is over.
         Invalid,
+        /// Good, but signed in too long ago for this call (RFC 9470).
+        StepUp,
     }
 
     /// Reads the `WWW-Authenticate` challenge of a 401 (the body stays for
@@ -256,7 +273,9 @@ mod browser {
         if !challenge.starts_with("Bearer") && !challenge.starts_with("DPoP") {
             return None;
         }
-        Some(if challenge.contains("expired") {
+        Some(if challenge.contains("insufficient_user_authentication") {
+            Refusal::StepUp
+        } else if challenge.contains("expired") {
             Refusal::Expired
         } else {
             Refusal::Invalid

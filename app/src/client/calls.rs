@@ -1,6 +1,7 @@
 //! One call to the JSON API from the browser with the stored token (and
-//! its DPoP proof): renewed once if it expired, the session ended if the
-//! server refuses it, as every call does.
+//! its DPoP proof): renewed once if it expired, sent once more after the
+//! person confirms it's them if the sign-in was too old for it (step-up),
+//! the session ended if the server refuses it, as every call does.
 
 use crate::error::ApiError;
 
@@ -33,11 +34,17 @@ async fn send_for_body(method: &str, url: &str, body: Body) -> Result<Vec<u8>, A
     #[cfg(feature = "hydrate")]
     {
         use super::session::{end_session, with_fresh_token};
-        let answer = with_fresh_token(
-            |token| attempt_for_body(method, url, &body, token),
-            |answer| matches!(answer, Err(ApiError::ExpiredToken)),
-        )
-        .await;
+        let renewed_if_expired = || {
+            with_fresh_token(
+                |token| attempt_for_body(method, url, &body, token),
+                |answer| matches!(answer, Err(ApiError::ExpiredToken)),
+            )
+        };
+        let mut answer = renewed_if_expired().await;
+        if matches!(answer, Err(ApiError::StepUpRequired { .. })) && super::step_up::confirm().await
+        {
+            answer = renewed_if_expired().await;
+        }
         if answer.as_ref().is_err_and(ApiError::ends_session) {
             end_session();
         }

@@ -10,6 +10,8 @@ pub mod favorites;
 mod http;
 pub mod passkeys;
 pub mod session;
+pub mod sessions;
+pub mod step_up;
 #[cfg(feature = "hydrate")]
 mod webauthn;
 

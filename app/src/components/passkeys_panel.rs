@@ -1,3 +1,4 @@
+use super::local_time::local_time;
 use crate::{
     api::{remove_password, set_password},
     client::{passkeys, session::Session},
@@ -127,7 +128,7 @@ pub fn PasskeysPanel() -> impl IntoView {
         };
         let used = last_used_at.map_or_else(
             || "never used yet".to_owned(),
-            |at| format!("last used {}", when(at)),
+            |at| format!("last used {}", local_time(at)),
         );
         view! {
             <li class="passkey" data-testid="passkey">
@@ -138,7 +139,7 @@ pub fn PasskeysPanel() -> impl IntoView {
                         "Remove"
                     </button>
                 </form>
-                <p class="hint">{format!("{kind}; added {}, {used}", when(created_at))}</p>
+                <p class="hint">{format!("{kind}; added {}, {used}", local_time(created_at))}</p>
             </li>
         }
     };
@@ -167,18 +168,5 @@ pub fn PasskeysPanel() -> impl IntoView {
                 Err(problem) => view! { <p role="alert" class="error">{problem}</p> }.into_any(),
             })}
         </section>
-    }
-}
-
-/// Unix seconds as a date and time a person reads (in their time zone).
-fn when(seconds: i64) -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(seconds as f64 * 1000.0));
-        String::from(date.to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED))
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        seconds.to_string()
     }
 }

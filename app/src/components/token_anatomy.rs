@@ -69,6 +69,14 @@ pub fn TokenAnatomy(token: String) -> impl IntoView {
                 "your fingerprint, face or PIN that unlocked it). Renewed tokens keep it: it "
                 "describes the sign-in, not the renewal."
             </p>
+            <p class="explain" data-testid="token-session">
+                "\"sid\" names this session: your sign-in on this device, which you can see and "
+                "end on the Sessions page. End it (or log out here) and Photo Spots refuses this "
+                "token from its very next call. \"auth_time\" is when you last proved who you "
+                "are in this session: the sign-in, or a later \"confirm it's you\". Changing "
+                "your password or passkeys needs it to be recent, so somebody at a device you "
+                "left signed in can't lock you out."
+            </p>
             <div class="token-parts">
                 <figure class="part jwt-header">
                     <figcaption>"Header: how it is signed"</figcaption>

@@ -93,9 +93,9 @@ fn how_it_works() -> impl IntoView {
                 "or a header saying "<code>"\"alg\": \"none\""</code>"."
             </p>
             {move || if session.token().is_some() {
-                Either::Left(view! { <p><a href="/profile#lab">"Try it in the tamper lab on your profile"</a>": edit your own token and send it to the real server."</p> })
+                Either::Left(view! { <p><a href="/lab">"Try it in the token lab"</a>": edit your own token and send it to the real server."</p> })
             } else {
-                Either::Right(view! { <p><a href="/login?next=/profile%23lab">"Log in"</a>" to try it in the tamper lab: edit your own token and send it to the real server."</p> })
+                Either::Right(view! { <p><a href="/login?next=/lab">"Log in"</a>" to try it in the token lab: edit your own token and send it to the real server."</p> })
             }}
 
             <h2>"No session on the server"</h2>
@@ -149,7 +149,7 @@ fn how_it_works() -> impl IntoView {
                 "What DPoP does not stop: a script running live in this page can still ask the browser "
                 "to sign with the key, and act as you while the page is open. That is why the page "
                 "also runs only the scripts it ships (its Content-Security-Policy). Try it on your "
-                "profile: \u{201c}Steal my token\u{201d}."
+                "token lab: \u{201c}Steal my token\u{201d}."
             </p>
 
             <h2>"Passkeys, and how the token says you signed in"</h2>
@@ -189,6 +189,27 @@ fn how_it_works() -> impl IntoView {
                 "checks the signature and expiry, so it accepts an old token until it expires, ten "
                 "minutes at most. That is the trade-off: services that check alone are fast and "
                 "independent, and short-lived tokens bound how long a stolen or revoked one keeps working."
+            </p>
+
+            <h2>"Sessions, and \u{201c}confirm it's you\u{201d}"</h2>
+            <p data-testid="how-sessions">
+                "Each sign-in is a session: one device's refresh-token family. Every token names its "
+                "session ("<code>"sid"</code>"), and Photo Spots checks that the session is still "
+                "going in the same database read that checks the token version, so signing out one "
+                "device on the Sessions page refuses that device's token on its very next call, "
+                "while your other devices carry on. Each session shows the browser and system it "
+                "signed in from and the network (the address cut to its first three numbers), "
+                "never the full address."
+            </p>
+            <p data-testid="how-step-up">
+                "A session can last weeks, and somebody may find your laptop unlocked. So the changes "
+                "that would let them keep your account (your password, your passkeys) also need a "
+                <em>"recent"</em>" sign-in: the token's "<code>"auth_time"</code>" says when you last "
+                "proved who you are, and the server wants it within the last ten minutes. When it is "
+                "older, the server answers 401 with "<code>"error=\"insufficient_user_authentication\""</code>
+                " and a "<code>"max_age"</code>" (RFC 9470, \u{201c}step-up\u{201d}); the page asks "
+                "for your password, gets a new token for the same session with a fresh "
+                <code>"auth_time"</code>", and makes your change. Nothing you typed is lost."
             </p>
         </article>
     }

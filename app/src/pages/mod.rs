@@ -6,18 +6,25 @@ use leptos::prelude::use_context;
 mod admin;
 mod home;
 mod how_it_works;
+mod lab;
 mod login;
 mod not_found;
 mod profile;
+mod security;
+mod sessions;
+mod signed_in;
 mod signup;
 mod spot;
 
 pub use admin::AdminPage;
 pub use home::HomePage;
 pub use how_it_works::HowItWorksPage;
+pub use lab::LabPage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use profile::ProfilePage;
+pub use security::SecurityPage;
+pub use sessions::SessionsPage;
 pub use signup::SignupPage;
 pub use spot::SpotPage;
 

@@ -1,22 +1,20 @@
+use super::signed_in::signed_in_only;
 use crate::{
     api::me,
-    client::{favorites::Favorites, session::Session},
-    components::{
-        AccountSecurity, FavoritesList, NameForm, PasskeysPanel, SessionClock, StealToken,
-        TamperLab, TokenAnatomy,
-    },
+    client::favorites::Favorites,
+    components::{AccountNav, FavoritesList, NameForm, SessionClock, TokenAnatomy},
     domain::User,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, NavigateOptions, hooks::use_navigate, lazy_route};
 
-/// Who you are, your token taken apart (and a lab to tamper with it), and
-/// forms to change your name and password.
+/// `/profile`: who you are, your name, your favourites and your token taken
+/// apart. The rest of the account has pages of its own (`AccountNav`).
 ///
 /// Rendered in the browser only: the token lives in localStorage, which the
 /// server never sees. A lazy route (see `AdminPage`): `/login` does not
-/// download the profile's code, the tamper lab's least of all.
+/// download the profile's code.
 pub struct ProfilePage;
 
 #[lazy_route]
@@ -31,22 +29,25 @@ impl LazyRoute for ProfilePage {
     }
 }
 
+/// Where the sections that used to be on this one page live now, by their
+/// old anchors, so links and bookmarks to them keep working.
+fn moved(anchor: &str) -> Option<&'static str> {
+    match anchor {
+        "#lab" | "#lab-title" | "#steal-title" => Some("/lab"),
+        "#passkeys-title" | "#password" | "#security" => Some("/profile/security"),
+        "#sessions" => Some("/profile/sessions"),
+        _ => None,
+    }
+}
+
 fn profile_page() -> impl IntoView {
-    let session = Session::get();
+    let session = signed_in_only("/profile");
     let navigate = use_navigate();
-    // Opened without a session: log in, then come back here. A session
-    // that ends while the page is open (a log-out, here or in another tab)
-    // goes to the plain login page.
-    Effect::new(move |had_token: Option<bool>| {
-        let has_token = session.token().is_some();
-        if session.loaded() && !has_token {
-            let target = match had_token {
-                Some(true) => "/login",
-                _ => "/login?next=/profile",
-            };
-            navigate(target, NavigateOptions::default());
+    let hash = leptos_router::hooks::use_location().hash;
+    Effect::new(move |_| {
+        if let Some(page) = moved(&hash.get()) {
+            navigate(page, NavigateOptions::default());
         }
-        has_token
     });
 
     let favorites = Favorites::load(session);
@@ -68,6 +69,7 @@ fn profile_page() -> impl IntoView {
     view! {
         <Title text="Your profile" />
         <h1>"Your profile"</h1>
+        <AccountNav />
         <SessionClock />
         {move || error.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}
         <Show
@@ -86,15 +88,9 @@ fn profile_page() -> impl IntoView {
             </section>
             <div class="forms">
                 <NameForm user />
-                <AccountSecurity />
             </div>
-            <PasskeysPanel />
             <FavoritesList favorites />
-            {move || session.token().map(|token| view! {
-                <TokenAnatomy token=token.clone() />
-                <TamperLab token />
-                <StealToken />
-            })}
+            {move || session.token().map(|token| view! { <TokenAnatomy token /> })}
         </Show>
     }
 }

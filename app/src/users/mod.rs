@@ -6,6 +6,7 @@ mod store;
 #[cfg(test)]
 pub(crate) mod test_databases;
 
+pub use lookups::SessionCheck;
 pub use store::UserStore;
 
 use crate::domain::User;
@@ -18,6 +19,8 @@ pub struct Credentials {
     pub password_hash: Option<String>,
     pub token_version: u32,
     pub is_admin: bool,
+    /// An operator disabled the account: sign-ins are refused.
+    pub disabled: bool,
 }
 
 impl Credentials {

@@ -9,7 +9,11 @@
 //! read (`lookups`, on both databases) and, on SQLite, renames, the one
 //! write a signed-in user makes at will (`renames`).
 
-use super::{Credentials, CurrentUser, lookups::Lookups, renames::Renames};
+use super::{
+    Credentials, CurrentUser,
+    lookups::{Lookups, SessionCheck},
+    renames::Renames,
+};
 use crate::db::{DatabaseOptions, Pools, is_postgres, on_pool};
 use crate::domain::{User, UserId, UserName, Username};
 
@@ -25,11 +29,11 @@ pub struct UserStore {
 pub(super) type UserRow = (i64, String, String);
 /// `id, username, name, token_version, is_admin`.
 pub(super) type CurrentRow = (i64, String, String, i32, bool);
-/// `id, username, name, password_hash, token_version, is_admin`.
-type CredentialsRow = (i64, String, String, Option<String>, i32, bool);
+/// `id, username, name, password_hash, token_version, is_admin, disabled`.
+type CredentialsRow = (i64, String, String, Option<String>, i32, bool, bool);
 
-const CREDENTIALS: &str =
-    "SELECT id, username, name, password_hash, token_version, is_admin FROM users";
+const CREDENTIALS: &str = "SELECT id, username, name, password_hash, token_version, is_admin, \
+     disabled_at IS NOT NULL FROM users";
 
 impl UserStore {
     /// The users of the database `pools` opened (its migrations made the table).
@@ -94,7 +98,18 @@ impl UserStore {
     /// one query with every other waiting at the moment. Never cached, so a
     /// revocation is seen by the next request on any instance.
     pub async fn current_user(&self, id: UserId) -> Result<Option<CurrentUser>, sqlx::Error> {
-        self.lookups.current_user(id).await
+        Ok(self.lookups.check(id, "").await?.map(|check| check.current))
+    }
+
+    /// As [`current_user`](Self::current_user), and whether their session
+    /// `session` is live, in the same query: an ended session's tokens are
+    /// refused by the next request, on any instance.
+    pub async fn check_session(
+        &self,
+        id: UserId,
+        session: &str,
+    ) -> Result<Option<SessionCheck>, sqlx::Error> {
+        self.lookups.check(id, session).await
     }
 
     /// Refuses every token issued so far to user `id`; returns the new version.
@@ -133,6 +148,43 @@ impl UserStore {
             .await?
         });
         row.map(current_user).transpose()
+    }
+
+    /// Disables `username`'s account (`true`: its sign-ins are refused, and
+    /// in the same statement every token issued so far) or enables it again.
+    /// `None` if there is no such user.
+    pub async fn set_disabled(
+        &self,
+        username: &Username,
+        disabled: bool,
+        now: i64,
+    ) -> Result<Option<CurrentUser>, sqlx::Error> {
+        let row: Option<CurrentRow> = on_pool!(&self.pools, writer, |pool| {
+            sqlx::query_as(
+                "UPDATE users SET \
+                   token_version = token_version + CASE WHEN $1 THEN 1 ELSE 0 END, \
+                   disabled_at = CASE WHEN $1 THEN COALESCE(disabled_at, $2) ELSE NULL END, \
+                   updated_at = CURRENT_TIMESTAMP \
+                 WHERE username = $3 RETURNING id, username, name, token_version, is_admin",
+            )
+            .bind(disabled)
+            .bind(now)
+            .bind(username.as_str())
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(current_user).transpose()
+    }
+
+    /// Whether user `id`'s account is disabled (`false` for no such user).
+    pub async fn is_disabled(&self, id: UserId) -> Result<bool, sqlx::Error> {
+        let disabled: Option<bool> = on_pool!(&self.pools, reader, |pool| {
+            sqlx::query_scalar("SELECT disabled_at IS NOT NULL FROM users WHERE id = $1")
+                .bind(id.get())
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(disabled.unwrap_or(false))
     }
 
     /// Stores a new password hash and, in the same statement, refuses every
@@ -292,13 +344,14 @@ pub(super) fn current_user(
 }
 
 fn credentials(
-    (id, username, name, password_hash, version, is_admin): CredentialsRow,
+    (id, username, name, password_hash, version, is_admin, disabled): CredentialsRow,
 ) -> Result<Credentials, sqlx::Error> {
     Ok(Credentials {
         user: user((id, username, name))?,
         password_hash,
         token_version: token_version(version)?,
         is_admin,
+        disabled,
     })
 }
 

@@ -154,6 +154,8 @@ pub struct Config {
     pub refresh: RefreshSettings,
     /// `Cache-Control: max-age` of the published JWKS.
     pub jwks_max_age: Duration,
+    /// How recent a sign-in sensitive calls need (`STEP_UP_MAX_AGE_SECONDS`).
+    pub step_up_max_age: Duration,
     /// The favourites service's address as the browser reaches it; its
     /// origin is the one the page's CSP lets scripts connect to.
     pub favorites_url: String,
@@ -307,6 +309,7 @@ impl Config {
             token_ttl: seconds(settings.jwt_ttl_seconds),
             refresh,
             jwks_max_age: seconds(settings.jwks_max_age_seconds),
+            step_up_max_age: seconds(settings.step_up_max_age_seconds),
             favorites_url: settings.favorites_url,
             demo,
         })

@@ -178,6 +178,11 @@ pub struct AppSettings {
           default_value_t = super::DEFAULT_JWKS_MAX_AGE_SECONDS,
           value_parser = number::<1, 86_400>, help_heading = "Tokens")]
     pub jwks_max_age_seconds: u32,
+    /// How recent a sign-in must be for sensitive changes (the password, passkeys, recovery codes), in seconds; older ones must confirm it's them first
+    #[arg(long, env = "STEP_UP_MAX_AGE_SECONDS", value_name = "SECONDS",
+          default_value_t = 600,
+          value_parser = number::<1, 86_400>, help_heading = "Tokens")]
+    pub step_up_max_age_seconds: u32,
     /// A login unused this long ends (sliding: each renewal starts it again), in seconds
     #[arg(long, env = "REFRESH_TTL_SECONDS", value_name = "SECONDS",
           default_value_t = refresh::DEFAULT_REFRESH_TTL.as_secs() as u32,

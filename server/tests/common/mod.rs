@@ -248,6 +248,33 @@ impl TestServer {
         body["token"].as_str().unwrap().to_owned()
     }
 
+    /// An access token of a new session of `holder`'s, as a sign-in would
+    /// make (the password unchecked): for tests that make their own users.
+    pub async fn session_token(&self, holder: &app::users::CurrentUser) -> String {
+        let login = app::auth::Login::password(None);
+        let device = app::auth::Device::default();
+        let grant = self
+            .state
+            .refresh
+            .start(holder.user.id, login, &device)
+            .await
+            .unwrap();
+        let (token, _) = self
+            .tokens()
+            .issue_for(holder, &grant.login, &grant.family.id)
+            .unwrap();
+        token
+    }
+
+    /// The claims of a real sign-in of `username`'s (a live session), for
+    /// tests that change and re-sign them.
+    pub async fn signed_in_claims(&self, username: &str) -> Value {
+        use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+        let token = self.token_for(username).await;
+        let payload = token.split('.').nth(1).unwrap();
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+    }
+
     /// The name the database holds for `id`, read directly.
     pub async fn name_in_db(&self, id: i64) -> String {
         let user = self
@@ -477,5 +504,6 @@ pub fn sign_eddsa(pem: &str, kid: Option<&str>, claims: &Value) -> String {
 pub fn john_claims() -> Value {
     let now = jsonwebtoken::get_current_timestamp();
     json!({"sub": "120", "name": "John", "admin": false, "iat": now, "exp": now + 600,
-           "iss": "photo-spots", "aud": ["photo-spots", "favorites"], "jti": "test", "ver": 0})
+           "iss": "photo-spots", "aud": ["photo-spots", "favorites"], "jti": "test", "ver": 0,
+           "sid": "test", "auth_time": now})
 }

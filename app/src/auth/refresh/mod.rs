@@ -12,11 +12,11 @@ mod store;
 mod token;
 
 pub use store::{Family, RefreshStore, Rotation};
-pub use token::RefreshToken;
+pub use token::{RefreshToken, is_family_id};
 
-use super::Login;
+use super::{Device, Login};
 use crate::clock::unix_now_i64;
-use crate::{domain::UserId, error::ApiError};
+use crate::{domain::UserId, error::ApiError, wire::SessionSummary};
 use axum::http::HeaderValue;
 use std::time::Duration;
 
@@ -57,8 +57,14 @@ impl RefreshTokens {
         Self { store, settings }
     }
 
-    /// A new family for `login` by `user`, with its first token.
-    pub async fn start(&self, user: UserId, login: Login) -> Result<Grant, ApiError> {
+    /// A new family (a session) for `login` by `user` on `device`, with its
+    /// first token.
+    pub async fn start(
+        &self,
+        user: UserId,
+        login: Login,
+        device: &Device,
+    ) -> Result<Grant, ApiError> {
         let now = unix_now_i64();
         let token = generate()?;
         let family = Family {
@@ -69,7 +75,7 @@ impl RefreshTokens {
         let family_expires_at = now + secs(self.settings.max_age);
         let ends = (expires_at, family_expires_at);
         self.store
-            .start_family(&family, &login, &token.hash(), now, ends)
+            .start_family(&family, (&login, device), &token.hash(), now, ends)
             .await?;
         Ok(Grant {
             token,
@@ -145,6 +151,54 @@ impl RefreshTokens {
     /// Ends every login of `user`.
     pub async fn end_all(&self, user: UserId) -> Result<u64, ApiError> {
         Ok(self.store.revoke_all(user, unix_now_i64()).await?)
+    }
+
+    /// `user`'s live sessions, `current` marked, the most recently used first.
+    pub async fn sessions(
+        &self,
+        user: UserId,
+        current: &str,
+    ) -> Result<Vec<SessionSummary>, ApiError> {
+        let mut sessions = self.store.sessions(user, unix_now_i64()).await?;
+        for session in &mut sessions {
+            session.current = session.id == current;
+        }
+        Ok(sessions)
+    }
+
+    /// Ends `user`'s session `id`: its refresh token and access tokens are
+    /// refused from now on. `NoSuchSession` if `user` has no such live
+    /// session, whoever's it is.
+    pub async fn end_session(&self, user: UserId, id: &str) -> Result<(), ApiError> {
+        if self.store.end_session(user, id, unix_now_i64()).await? {
+            tracing::info!(%user, family = %id, "session ended by its owner");
+            Ok(())
+        } else {
+            Err(ApiError::NoSuchSession)
+        }
+    }
+
+    /// Ends every session of `user` but `keep`; returns how many ended.
+    pub async fn end_others(&self, user: UserId, keep: &str) -> Result<u64, ApiError> {
+        let ended = self.store.end_others(user, keep, unix_now_i64()).await?;
+        tracing::info!(%user, ended, "every other session ended by its owner");
+        Ok(ended)
+    }
+
+    /// Records a new "confirm it's you" in `user`'s session `id`, at
+    /// `auth_time`: its later renewals carry it. `InvalidToken` if the
+    /// session ended meanwhile.
+    pub async fn reauthenticated(
+        &self,
+        user: UserId,
+        id: &str,
+        auth_time: u64,
+    ) -> Result<(), ApiError> {
+        if self.store.reauthenticated(user, id, auth_time).await? {
+            Ok(())
+        } else {
+            Err(ApiError::InvalidToken)
+        }
     }
 
     /// Forgets ended families and tokens now and then every `period`, for

@@ -7,10 +7,18 @@
 //! wins, and the other is seen as reuse.
 
 use crate::{
-    auth::Login,
+    auth::{Device, Login},
     db::{Pools, on_pool},
     domain::{SignInMethod, UserId},
+    wire::SessionSummary,
 };
+
+/// A renewal records its session's last use only if the record is older
+/// than this: a busy session is not a write on every renewal.
+const LAST_USED_PRECISION_SECONDS: i64 = 60;
+
+/// `id, created_at, auth_time, last_used_at, device, network, amr`.
+type SessionRow = (String, i64, i64, i64, String, String, String);
 
 #[derive(Clone)]
 pub struct RefreshStore(Pools);
@@ -104,7 +112,7 @@ impl RefreshStore {
     pub async fn start_family(
         &self,
         family: &Family,
-        login: &Login,
+        (login, device): (&Login, &Device),
         token_hash: &str,
         now: i64,
         (token_expires_at, family_expires_at): (i64, i64),
@@ -112,8 +120,9 @@ impl RefreshStore {
         on_pool!(&self.0, writer, |pool| {
             let mut tx = pool.begin().await?;
             sqlx::query(
-                "INSERT INTO refresh_families (id, user_id, created_at, expires_at, dpop_jkt, amr) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO refresh_families (id, user_id, created_at, expires_at, dpop_jkt, amr, \
+                 auth_time, last_used_at, device, network) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $3, $8, $9)",
             )
             .bind(&family.id)
             .bind(family.user.get())
@@ -121,6 +130,9 @@ impl RefreshStore {
             .bind(family_expires_at)
             .bind(login.jkt.as_deref())
             .bind(login.method.to_column())
+            .bind(stored_time(login.auth_time))
+            .bind(&device.label)
+            .bind(&device.network)
             .execute(&mut *tx)
             .await?;
             sqlx::query(
@@ -165,14 +177,14 @@ impl RefreshStore {
             let rotation = match claimed {
                 None => why_not!(tx, presented_hash, now),
                 Some(family_id) => {
-                    let (user, family_end, jkt, amr): (i64, i64, Option<String>, String) =
-                        sqlx::query_as(
-                            "SELECT user_id, expires_at, dpop_jkt, amr FROM refresh_families \
-                             WHERE id = $1",
-                        )
-                        .bind(&family_id)
-                        .fetch_one(&mut *tx)
-                        .await?;
+                    type FamilyRow = (i64, i64, Option<String>, String, i64);
+                    let (user, family_end, jkt, amr, auth_time): FamilyRow = sqlx::query_as(
+                        "SELECT user_id, expires_at, dpop_jkt, amr, auth_time \
+                         FROM refresh_families WHERE id = $1",
+                    )
+                    .bind(&family_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
                     if jkt.is_some() && jkt.as_deref() != proof_jkt {
                         // Dropped uncommitted: the claim is undone, so a
                         // copy of the cookie without the key can't spend
@@ -190,6 +202,15 @@ impl RefreshStore {
                     .bind(expires_at)
                     .execute(&mut *tx)
                     .await?;
+                    sqlx::query(
+                        "UPDATE refresh_families SET last_used_at = $1 \
+                         WHERE id = $2 AND last_used_at <= $3",
+                    )
+                    .bind(now)
+                    .bind(&family_id)
+                    .bind(now - LAST_USED_PRECISION_SECONDS)
+                    .execute(&mut *tx)
+                    .await?;
                     Rotation::Rotated {
                         family: Family {
                             id: family_id,
@@ -199,6 +220,7 @@ impl RefreshStore {
                         login: Login {
                             method: stored_method(&amr)?,
                             jkt,
+                            auth_time: u64::try_from(auth_time).unwrap_or_default(),
                         },
                     }
                 }
@@ -250,6 +272,85 @@ impl RefreshStore {
         })
     }
 
+    /// `user`'s live sessions, the most recently used first.
+    pub async fn sessions(
+        &self,
+        user: UserId,
+        now: i64,
+    ) -> Result<Vec<SessionSummary>, sqlx::Error> {
+        let rows: Vec<SessionRow> = on_pool!(&self.0, reader, |pool| {
+            sqlx::query_as(
+                "SELECT id, created_at, auth_time, last_used_at, device, network, amr \
+                 FROM refresh_families \
+                 WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 \
+                 ORDER BY last_used_at DESC, created_at DESC",
+            )
+            .bind(user.get())
+            .bind(now)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter().map(session_summary).collect()
+    }
+
+    /// Ends `user`'s live session `id`; `false` if they have no such
+    /// session (another user's id included), which changes nothing.
+    pub async fn end_session(&self, user: UserId, id: &str, now: i64) -> Result<bool, sqlx::Error> {
+        let ended = on_pool!(&self.0, writer, |pool| {
+            sqlx::query(
+                "UPDATE refresh_families SET revoked_at = $1 \
+                 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL AND expires_at > $1",
+            )
+            .bind(now)
+            .bind(id)
+            .bind(user.get())
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(ended == 1)
+    }
+
+    /// Ends every live session of `user` but `keep`; returns how many.
+    pub async fn end_others(&self, user: UserId, keep: &str, now: i64) -> Result<u64, sqlx::Error> {
+        on_pool!(&self.0, writer, |pool| {
+            Ok(sqlx::query(
+                "UPDATE refresh_families SET revoked_at = $1 \
+                 WHERE user_id = $2 AND id <> $3 AND revoked_at IS NULL",
+            )
+            .bind(now)
+            .bind(user.get())
+            .bind(keep)
+            .execute(pool)
+            .await?
+            .rows_affected())
+        })
+    }
+
+    /// Records that the person behind `user`'s live session `id` proved who
+    /// they are at `auth_time`; `false` if the session has ended.
+    pub async fn reauthenticated(
+        &self,
+        user: UserId,
+        id: &str,
+        auth_time: u64,
+    ) -> Result<bool, sqlx::Error> {
+        let at = stored_time(auth_time);
+        let updated = on_pool!(&self.0, writer, |pool| {
+            sqlx::query(
+                "UPDATE refresh_families SET auth_time = $1 \
+                 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL AND expires_at > $1",
+            )
+            .bind(at)
+            .bind(id)
+            .bind(user.get())
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(updated == 1)
+    }
+
     /// Forgets what can no longer be used: families past their absolute
     /// end (with their tokens) and tokens past their own end.
     pub async fn prune(&self, now: i64) -> Result<(), sqlx::Error> {
@@ -283,6 +384,25 @@ fn stored_user_id(id: i64) -> Result<UserId, sqlx::Error> {
     UserId::new(id).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
+fn stored_time(seconds: u64) -> i64 {
+    i64::try_from(seconds).unwrap_or(i64::MAX)
+}
+
+fn session_summary(
+    (id, created_at, auth_time, last_used_at, label, address, amr): SessionRow,
+) -> Result<SessionSummary, sqlx::Error> {
+    Ok(SessionSummary {
+        id,
+        current: false,
+        label,
+        address,
+        created_at,
+        auth_time,
+        last_used_at,
+        amr: stored_method(&amr)?,
+    })
+}
+
 fn stored_method(amr: &str) -> Result<SignInMethod, sqlx::Error> {
     SignInMethod::from_column(amr)
         .ok_or_else(|| sqlx::Error::Decode(format!("unknown sign-in method {amr:?}").into()))
@@ -311,6 +431,15 @@ mod tests {
         id
     }
 
+    /// A password sign-in at NOW, bound to `jkt` if given.
+    fn signed_in_at_now(jkt: Option<&str>) -> Login {
+        Login {
+            method: SignInMethod::Password,
+            jkt: jkt.map(str::to_owned),
+            auth_time: NOW as u64,
+        }
+    }
+
     /// A family started at NOW (30-day tokens, 90-day family) and its first token.
     async fn login(store: &RefreshStore, user: UserId, id: &str) -> (Family, RefreshToken) {
         bound_login(store, user, id, None).await
@@ -322,7 +451,7 @@ mod tests {
         id: &str,
         jkt: Option<&str>,
     ) -> (Family, RefreshToken) {
-        let login = Login::password(jkt.map(str::to_owned));
+        let login = signed_in_at_now(jkt);
         let family = Family {
             id: id.to_owned(),
             user,
@@ -330,7 +459,13 @@ mod tests {
         let token = RefreshToken::generate().unwrap();
         let ends = (NOW + 30 * DAY, NOW + 90 * DAY);
         store
-            .start_family(&family, &login, &token.hash(), NOW, ends)
+            .start_family(
+                &family,
+                (&login, &Device::default()),
+                &token.hash(),
+                NOW,
+                ends,
+            )
             .await
             .unwrap();
         (family, token)
@@ -390,7 +525,7 @@ mod tests {
             Rotation::Rotated {
                 family: family.clone(),
                 expires_at: NOW + 40 * DAY,
-                login: Login::default(),
+                login: signed_in_at_now(None),
             }
         );
         let (rotation, _) = exchange(&store, &second, NOW + 20 * DAY).await;

@@ -54,6 +54,12 @@ pub fn family_id() -> Result<String, getrandom::Error> {
     Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
 }
 
+/// Whether `text` could be a family id [`family_id`] made: anything else
+/// names no family, and needs no database call to say so.
+pub fn is_family_id(text: &str) -> bool {
+    text.len() == 32 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 /// Never printed: a log line must not hand out a working token.
 impl std::fmt::Debug for RefreshToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -64,6 +70,21 @@ impl std::fmt::Debug for RefreshToken {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn family_ids_are_told_from_anything_else() {
+        let id = family_id().unwrap();
+        assert!(is_family_id(&id), "{id}");
+        for other in [
+            "",
+            "abc",
+            "0123456789ABCDEF0123456789abcdef",
+            "\0",
+            &"a".repeat(33),
+        ] {
+            assert!(!is_family_id(other), "{other:?}");
+        }
+    }
 
     #[test]
     fn a_generated_token_is_256_random_bits_and_parses_back() {

@@ -1,0 +1,56 @@
+use crate::client::AuthClient;
+use crate::{error::ApiError, wire::LoginResponse};
+use leptos::{prelude::*, server_fn::codec::Json};
+
+/// `POST /api/reauth` `{"password"}` with a token → a fresh
+/// `{"token","token_type","user"}`: "confirm it's you" (step-up).
+///
+/// The new token belongs to the same session (`sid`), is bound to the same
+/// DPoP key, says the same `amr`, and carries a fresh `auth_time`, which the
+/// sensitive calls look at (RFC 9470). The session's later renewals keep
+/// it. A wrong password is 403 and counts in the login throttle, by
+/// address and username, as a wrong login does (then 429).
+#[server(prefix = "/api", endpoint = "reauth", input = Json, output = Json, client = AuthClient)]
+pub async fn reauth(password: String) -> Result<LoginResponse, ApiError> {
+    use crate::{auth::Login, clock::unix_now, state::AppState};
+
+    let state = AppState::from_context()?;
+    let auth = state.authenticated().await?;
+    let username = auth.user().username.clone();
+    let address = state.client_address();
+    if let Some(wait) = state
+        .throttle
+        .blocked_for(address, username.as_str())
+        .await?
+    {
+        tracing::warn!(%username, ?address, "re-authentication throttled after repeated failures");
+        return Err(ApiError::TooManyAttempts {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
+    let credentials = match super::current_password::proven(&state, auth.user_id(), &password).await
+    {
+        Err(ApiError::WrongPassword) => {
+            state
+                .throttle
+                .record_failure(address, username.as_str())
+                .await?;
+            tracing::info!(%username, ?address, "re-authentication refused: wrong password");
+            return Err(ApiError::WrongPassword);
+        }
+        other => other?,
+    };
+    state.throttle.record_success(address).await?;
+    let sid = auth.claims().sid.as_str();
+    let login = Login {
+        method: auth.claims().amr,
+        jkt: auth.bound_key(),
+        auth_time: unix_now(),
+    };
+    state
+        .refresh
+        .reauthenticated(auth.user_id(), sid, login.auth_time)
+        .await?;
+    tracing::info!(user = %auth.user_id(), family = %sid, "confirmed it's them (step-up)");
+    LoginResponse::issue(&state, credentials.holder(), &login, sid)
+}

@@ -1,0 +1,72 @@
+use crate::{
+    client::{session::Session, step_up::StepUp},
+    error::ApiError,
+    wire::LoginResponse,
+};
+use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+
+/// "Confirm it's you": opened when a sensitive change needs a more recent
+/// sign-in (see `client::step_up`). The person enters their password; the
+/// server renews the sign-in in this session, and the change they asked
+/// for goes through at once, with everything they typed still in the page.
+#[component]
+pub fn StepUpDialog() -> impl IntoView {
+    let step_up = StepUp::get();
+    let session = Session::get();
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let typed = password.try_update(std::mem::take).unwrap_or_default();
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match confirm_with_password(typed).await {
+                Ok(fresh) => {
+                    session.start(&fresh.token, &fresh.user);
+                    step_up.answer(true);
+                }
+                Err(problem) => error.set(Some(problem.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    let cancel = move |_| {
+        password.set(String::new());
+        error.set(None);
+        step_up.answer(false);
+    };
+
+    view! {
+        <Show when=move || step_up.is_open()>
+            <div class="dialog-backdrop">
+                <div class="card dialog" role="dialog" aria-modal="true" aria-labelledby="step-up-title" data-testid="step-up">
+                    <h2 id="step-up-title">"Confirm it's you"</h2>
+                    <p>
+                        "This change needs a recent sign-in. Enter your password to go on: "
+                        "what you asked for is kept, and made as soon as you confirm."
+                    </p>
+                    <form on:submit=on_submit>
+                        <label for="step-up-password">"Your password"</label>
+                        <input id="step-up-password" type="password" autocomplete="current-password"
+                            required autofocus bind:value=password />
+                        <div class="actions">
+                            <button type="submit" disabled=move || busy.get()>"Confirm"</button>
+                            <button type="button" class="link-button" on:click=cancel>"Cancel"</button>
+                        </div>
+                    </form>
+                    {move || error.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}
+                </div>
+            </div>
+        </Show>
+    }
+}
+
+/// The confirmation call, in a wasm file of its own (`cargo leptos
+/// --split`): pages load it only when a person is asked to confirm.
+#[leptos::lazy]
+async fn confirm_with_password(password: String) -> Result<LoginResponse, ApiError> {
+    crate::api::reauth(password).await
+}

@@ -1,0 +1,38 @@
+use super::signed_in::signed_in_only;
+use crate::components::{AccountNav, AccountSecurity, PasskeysPanel, SessionClock};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{LazyRoute, lazy_route};
+
+/// `/profile/security`: the ways to sign in (password, passkeys). Every
+/// change here needs a recent sign-in: the page asks you to confirm it's
+/// you when yours is older (step-up), then makes the change.
+pub struct SecurityPage;
+
+#[lazy_route]
+impl LazyRoute for SecurityPage {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let SecurityPage = this;
+        security_page().into_any()
+    }
+}
+
+fn security_page() -> impl IntoView {
+    let session = signed_in_only("/profile/security");
+    view! {
+        <Title text="Password and passkeys" />
+        <h1>"Password and passkeys"</h1>
+        <AccountNav />
+        <SessionClock />
+        <Show when=move || session.token().is_some()>
+            <div class="forms">
+                <AccountSecurity />
+            </div>
+            <PasskeysPanel />
+        </Show>
+    }
+}

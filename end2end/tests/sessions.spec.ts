@@ -1,0 +1,98 @@
+// Sessions and "confirm it's you" in the browser: a session ended from the
+// sessions page is refused on its next call; a change that needs a recent
+// sign-in asks for the password in a dialog, then goes through with what
+// was typed.
+import { expect, test } from '@playwright/test';
+import { expectSessionEnded, logInAs, openAccountPage, useServer } from './helpers';
+
+test.describe('sessions', () => {
+  const server = useServer();
+
+  test("another browser's session is ended from the sessions page", async ({ browser, page }) => {
+    const base = server().baseURL;
+    const other = await browser.newContext();
+    const phone = await other.newPage();
+    await logInAs(phone, base, 'john');
+    await logInAs(page, base, 'john');
+    await openAccountPage(page, base, 'Sessions & activity');
+
+    const sessions = page.getByTestId('session');
+    await expect(sessions).toHaveCount(2);
+    await expect(page.getByTestId('this-session')).toHaveCount(1);
+    const elsewhere = sessions.filter({ hasNot: page.getByTestId('this-session') });
+    await elsewhere.getByRole('button', { name: /^Sign out/ }).click();
+    await expect(page.getByRole('status')).toHaveText('Session ended: that device is signed out.');
+    await expect(sessions).toHaveCount(1);
+
+    // The other browser's very next call is refused.
+    await phone.reload();
+    await expectSessionEnded(phone, base);
+    // This one carries on.
+    await page.reload();
+    await expect(page.getByTestId('this-session')).toBeVisible();
+    await other.close();
+  });
+
+  test('"sign out all other sessions" keeps this one', async ({ browser, page }) => {
+    const base = server().baseURL;
+    const other = await browser.newContext();
+    const tablet = await other.newPage();
+    await logInAs(tablet, base, 'jack');
+    await logInAs(page, base, 'jack');
+    await openAccountPage(page, base, 'Sessions & activity');
+    await expect(page.getByTestId('session')).toHaveCount(2);
+    await page.getByTestId('end-others').click();
+    await expect(page.getByRole('status')).toHaveText('Signed out 1 other session.');
+    await expect(page.getByTestId('session')).toHaveCount(1);
+    await tablet.reload();
+    await expectSessionEnded(tablet, base);
+    await other.close();
+  });
+});
+
+test.describe('confirm it is you', () => {
+  // A sign-in counts as recent for 3 seconds here (600 by default).
+  const server = useServer({ STEP_UP_MAX_AGE_SECONDS: '3' });
+
+  test('an old sign-in is asked to confirm, and the change then goes through as typed', async ({ page }) => {
+    const base = server().baseURL;
+    await logInAs(page, base, 'john');
+    await openAccountPage(page, base, 'Password & passkeys');
+    await page.getByLabel('Current password').fill('john-password');
+    await page.getByLabel('New password').fill('a-brand-new-password');
+    // The sign-in grows older than the step-up window.
+    await page.waitForTimeout(4_000);
+    await page.getByRole('button', { name: 'Change password' }).click();
+
+    const dialog = page.getByRole('dialog', { name: "Confirm it's you" });
+    await expect(dialog).toBeVisible();
+    await dialog.getByLabel('Your password').fill('wrong-password');
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await expect(dialog.getByRole('alert')).toHaveText('Your current password is not right.');
+    await dialog.getByLabel('Your password').fill('john-password');
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+
+    await expect(dialog).toBeHidden();
+    await expect(page.getByRole('status')).toContainText('Password changed');
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
+    await logInAs(page, base, 'john', 'a-brand-new-password');
+  });
+
+  test('cancelling the dialog changes nothing and says why', async ({ page }) => {
+    const base = server().baseURL;
+    await logInAs(page, base, 'jack');
+    await openAccountPage(page, base, 'Password & passkeys');
+    await page.getByLabel('Current password').fill('jack-password');
+    await page.getByLabel('New password').fill('a-brand-new-password');
+    await page.waitForTimeout(4_000);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    const dialog = page.getByRole('dialog', { name: "Confirm it's you" });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByRole('alert')).toContainText("Please confirm it's you");
+    // Still signed in, and the old password still works.
+    await expect(page.getByTestId('nav-user')).toHaveText('Jack');
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
+    await logInAs(page, base, 'jack');
+  });
+});

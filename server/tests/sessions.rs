@@ -1,0 +1,530 @@
+//! Sessions and "confirm it's you": every sign-in is a session its owner can
+//! see and end, and an ended session's tokens are refused at once; sensitive
+//! calls need a recent sign-in (RFC 9470 step-up), which `POST /api/reauth`
+//! renews within the same session.
+
+mod common;
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use common::{SECRET, TestServer, answer};
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{Value, json};
+
+const COOKIE: &str = "photo_spots_refresh";
+const FIREFOX_LINUX: &str =
+    "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+const CHROME_WINDOWS: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 \
+    (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
+
+/// A sign-in: its access token, its claims and its refresh cookie's value.
+struct SignIn {
+    token: String,
+    claims: Value,
+    cookie: String,
+}
+
+async fn sign_in_from(server: &TestServer, username: &str, user_agent: &str) -> SignIn {
+    let response = server
+        .http
+        .post(format!("{}/api/login", server.base))
+        .header("user-agent", user_agent)
+        .json(&json!({"username": username, "password": format!("{username}-password")}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(|value| value.strip_prefix(&format!("{COOKIE}=")))
+        .map(|rest| rest.split(';').next().unwrap().to_owned())
+        .expect("a refresh cookie");
+    let (status, body) = answer(response).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let token = body["token"].as_str().unwrap().to_owned();
+    SignIn {
+        claims: claims_of(&token),
+        token,
+        cookie,
+    }
+}
+
+async fn sign_in(server: &TestServer, username: &str) -> SignIn {
+    sign_in_from(server, username, FIREFOX_LINUX).await
+}
+
+fn claims_of(token: &str) -> Value {
+    let payload = token.split('.').nth(1).unwrap();
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+}
+
+/// `token` as it would be had its session's sign-in been `seconds_ago`:
+/// the same claims, re-signed with the test server's HS256 secret.
+fn signed_in_ago(token: &str, seconds_ago: u64) -> String {
+    let mut claims = claims_of(token);
+    let now = jsonwebtoken::get_current_timestamp();
+    claims["auth_time"] = json!(now - seconds_ago);
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
+    )
+    .unwrap()
+}
+
+async fn me(server: &TestServer, token: &str) -> StatusCode {
+    server
+        .post("/api/me", Some(token), json!({}))
+        .await
+        .status()
+}
+
+async fn sessions(server: &TestServer, token: &str) -> Vec<Value> {
+    let (status, body) = server
+        .call(Method::GET, "/api/sessions", Some(token), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["sessions"].as_array().unwrap().clone()
+}
+
+async fn end_session(server: &TestServer, token: &str, id: &str) -> (StatusCode, Value) {
+    server
+        .call(
+            Method::DELETE,
+            &format!("/api/sessions/{id}"),
+            Some(token),
+            None,
+        )
+        .await
+}
+
+async fn renew(server: &TestServer, cookie: &str) -> Response {
+    server
+        .http
+        .post(format!("{}/api/refresh", server.base))
+        .header("cookie", format!("{COOKIE}={cookie}"))
+        .header("x-photo-spots-csrf", "1")
+        .send()
+        .await
+        .unwrap()
+}
+
+fn sid(sign_in: &SignIn) -> &str {
+    sign_in.claims["sid"].as_str().unwrap()
+}
+
+#[tokio::test]
+async fn each_sign_in_is_a_session_listed_with_its_device_and_the_current_one_marked() {
+    let server = TestServer::start().await;
+    let laptop = sign_in_from(&server, "john", FIREFOX_LINUX).await;
+    let desktop = sign_in_from(&server, "john", CHROME_WINDOWS).await;
+    sign_in(&server, "jack").await;
+
+    let listed = sessions(&server, &laptop.token).await;
+    assert_eq!(listed.len(), 2, "John's two, not Jack's: {listed:?}");
+    let of = |id: &str| listed.iter().find(|s| s["id"] == id).unwrap().clone();
+    let (this, other) = (of(sid(&laptop)), of(sid(&desktop)));
+    assert_eq!(this["current"], true);
+    assert_eq!(other["current"], false);
+    assert_eq!(this["label"], "Firefox on Linux");
+    assert_eq!(other["label"], "Chrome on Windows 10");
+    assert_eq!(this["address"], "127.0.0.0/24", "shortened to its network");
+    assert_eq!(this["amr"], json!(["pwd"]));
+    let issued = laptop.claims["iat"].as_i64().unwrap();
+    for time in ["created_at", "last_used_at", "auth_time"] {
+        let at = this[time].as_i64().unwrap();
+        assert!((issued - 5..=issued + 5).contains(&at), "{time}: {at}");
+    }
+    // Nothing that renews or is a session's secret.
+    let text = serde_json::to_string(&listed).unwrap();
+    assert!(!text.contains(&laptop.cookie) && !text.contains(&laptop.token));
+}
+
+#[tokio::test]
+async fn tokens_name_their_session_and_when_the_person_signed_in() {
+    let server = TestServer::start().await;
+    let john = sign_in(&server, "john").await;
+    assert_eq!(sid(&john).len(), 32);
+    assert_eq!(john.claims["auth_time"], john.claims["iat"]);
+    // A renewal stays in the session and keeps its sign-in time.
+    let (status, body) = answer(renew(&server, &john.cookie).await).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let renewed = claims_of(body["token"].as_str().unwrap());
+    assert_eq!(renewed["sid"], john.claims["sid"]);
+    assert_eq!(renewed["auth_time"], john.claims["auth_time"]);
+}
+
+#[tokio::test]
+async fn ending_a_session_refuses_its_access_token_and_refresh_cookie_at_once() {
+    let server = TestServer::start().await;
+    let laptop = sign_in(&server, "john").await;
+    let phone = sign_in(&server, "john").await;
+    assert_eq!(me(&server, &phone.token).await, StatusCode::OK);
+
+    let (status, body) = end_session(&server, &laptop.token, sid(&phone)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+
+    let (status, body) = answer(server.post("/api/me", Some(&phone.token), json!({})).await).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"], "invalid_token");
+    assert_eq!(
+        renew(&server, &phone.cookie).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // The session that ended it goes on; the list no longer has the other.
+    assert_eq!(me(&server, &laptop.token).await, StatusCode::OK);
+    let listed = sessions(&server, &laptop.token).await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["id"], sid(&laptop));
+    // Ending it again: there is no such live session any more.
+    assert_eq!(
+        end_session(&server, &laptop.token, sid(&phone)).await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn another_users_unknown_or_malformed_session_id_is_404_and_changes_nothing() {
+    let server = TestServer::start().await;
+    let john = sign_in(&server, "john").await;
+    let jack = sign_in(&server, "jack").await;
+    let long = "a".repeat(5_000);
+    for id in [
+        sid(&jack),
+        "00000000000000000000000000000000",
+        "not-a-session",
+        "%27%20OR%201%3D1--",
+        "%00",
+        long.as_str(),
+    ] {
+        let (status, body) = end_session(&server, &john.token, id).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{id}: {body}");
+        assert_eq!(body["error"], "no_such_session", "{id}");
+    }
+    assert_eq!(me(&server, &jack.token).await, StatusCode::OK);
+    assert_eq!(renew(&server, &jack.cookie).await.status(), StatusCode::OK);
+    assert_eq!(sessions(&server, &jack.token).await.len(), 1);
+}
+
+#[tokio::test]
+async fn signing_out_all_other_sessions_keeps_this_one() {
+    let server = TestServer::start().await;
+    let this = sign_in(&server, "john").await;
+    let others = [
+        sign_in(&server, "john").await,
+        sign_in(&server, "john").await,
+    ];
+    let jack = sign_in(&server, "jack").await;
+
+    let (status, body) = server
+        .call(
+            Method::DELETE,
+            "/api/sessions/others",
+            Some(&this.token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["ended"], 2);
+    for other in &others {
+        assert_eq!(me(&server, &other.token).await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(me(&server, &this.token).await, StatusCode::OK);
+    assert_eq!(me(&server, &jack.token).await, StatusCode::OK);
+    assert_eq!(sessions(&server, &this.token).await.len(), 1);
+}
+
+#[tokio::test]
+async fn logging_out_on_a_device_refuses_its_access_token_at_once() {
+    let server = TestServer::start().await;
+    let john = sign_in(&server, "john").await;
+    let response = server
+        .http
+        .post(format!("{}/api/refresh/logout", server.base))
+        .header("cookie", format!("{COOKIE}={}", john.cookie))
+        .header("x-photo-spots-csrf", "1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(me(&server, &john.token).await, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_sessions_calls_need_a_valid_token() {
+    let server = TestServer::start().await;
+    for (method, path) in [
+        (Method::GET, "/api/sessions"),
+        (Method::DELETE, "/api/sessions/others"),
+        (Method::DELETE, "/api/sessions/0123"),
+    ] {
+        let (status, body) = server.call(method.clone(), path, None, None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}: {body}");
+    }
+}
+
+/// Each sensitive call, as `(method, path, body)`.
+fn sensitive_calls() -> Vec<(Method, &'static str, Option<Value>)> {
+    vec![
+        (
+            Method::POST,
+            "/api/change_password",
+            Some(
+                json!({"current_password": "john-password", "new_password": "a new and long passphrase"}),
+            ),
+        ),
+        (
+            Method::POST,
+            "/api/set_password",
+            Some(json!({"new_password": "a new and long passphrase"})),
+        ),
+        (
+            Method::POST,
+            "/api/remove_password",
+            Some(json!({"current_password": "john-password"})),
+        ),
+        (Method::POST, "/api/passkeys/register/start", None),
+        (Method::DELETE, "/api/passkeys/AAAA", None),
+    ]
+}
+
+#[tokio::test]
+async fn each_sensitive_call_refuses_a_stale_sign_in_with_the_rfc_9470_challenge() {
+    let server = TestServer::start().await;
+    let john = sign_in(&server, "john").await;
+    let stale = signed_in_ago(&john.token, 601);
+    assert_eq!(
+        me(&server, &stale).await,
+        StatusCode::OK,
+        "still a valid token"
+    );
+    for (method, path, body) in sensitive_calls() {
+        let mut request = server
+            .http
+            .request(method.clone(), format!("{}{path}", server.base));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.bearer_auth(&stale).send().await.unwrap();
+        let challenge = response
+            .headers()
+            .get("www-authenticate")
+            .map(|value| value.to_str().unwrap().to_owned());
+        let (status, body) = answer(response).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}: {body}");
+        assert_eq!(body["error"], "insufficient_user_authentication", "{path}");
+        assert_eq!(body["max_age"], 600, "{path}");
+        let challenge = challenge.expect("a WWW-Authenticate challenge");
+        assert!(
+            challenge.starts_with(
+                r#"Bearer error="insufficient_user_authentication", error_description=""#
+            ) && challenge.ends_with(r#"", max_age="600""#),
+            "{path}: {challenge}"
+        );
+    }
+    // Nothing changed: the old password still signs in, the session goes on.
+    assert_eq!(
+        server.login("john", "john-password").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(me(&server, &john.token).await, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_fresh_sign_in_passes_the_step_up_check() {
+    let server = TestServer::start().await;
+    let john = sign_in(&server, "john").await;
+    let recent = signed_in_ago(&john.token, 590);
+    let (status, body) = server
+        .call(
+            Method::POST,
+            "/api/passkeys/register/start",
+            Some(&recent),
+            None,
+        )
+        .await;
+    // Past the step-up check (whatever the passkey ceremony answers next).
+    assert_ne!(body["error"], "insufficient_user_authentication", "{body}");
+    assert_ne!(status, StatusCode::UNAUTHORIZED, "{body}");
+}
+
+#[tokio::test]
+async fn confirming_with_the_password_renews_the_sign_in_within_the_same_session() {
+    let server = TestServer::start().await;
+    let john = sign_in(&server, "john").await;
+    let stale = signed_in_ago(&john.token, 3_600);
+
+    let (status, body) = server
+        .call(
+            Method::POST,
+            "/api/reauth",
+            Some(&stale),
+            Some(json!({"password": "john-password"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let fresh = body["token"].as_str().unwrap().to_owned();
+    let claims = claims_of(&fresh);
+    assert_eq!(claims["sid"], john.claims["sid"], "the same session");
+    assert_eq!(claims["amr"], json!(["pwd"]));
+    let now = jsonwebtoken::get_current_timestamp();
+    assert!(claims["auth_time"].as_u64().unwrap() + 5 >= now);
+    // The session's renewals carry the new sign-in time.
+    let (_, renewed) = answer(renew(&server, &john.cookie).await).await;
+    let renewed = claims_of(renewed["token"].as_str().unwrap());
+    assert_eq!(renewed["auth_time"], claims["auth_time"]);
+
+    // And the sensitive call now goes through.
+    let (status, body) = server
+        .call(
+            Method::POST,
+            "/api/change_password",
+            Some(&fresh),
+            Some(json!({"current_password": "john-password", "new_password": "a new and long passphrase"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn a_wrong_password_when_confirming_is_refused_and_counts_in_the_throttle() {
+    let server = TestServer::start_with(&[("LOGIN_MAX_FAILURES_PER_USERNAME", "3")]).await;
+    let john = sign_in(&server, "john").await;
+    for _ in 0..3 {
+        let (status, body) = server
+            .call(
+                Method::POST,
+                "/api/reauth",
+                Some(&john.token),
+                Some(json!({"password": "guess"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert_eq!(body["error"], "wrong_password");
+    }
+    let (status, body) = server
+        .call(
+            Method::POST,
+            "/api/reauth",
+            Some(&john.token),
+            Some(json!({"password": "john-password"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    // The same throttle as logins: the username is blocked there too.
+    assert_eq!(
+        server.login("john", "john-password").await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test]
+async fn confirming_in_an_ended_session_is_refused() {
+    let server = TestServer::start().await;
+    let laptop = sign_in(&server, "john").await;
+    let phone = sign_in(&server, "john").await;
+    end_session(&server, &laptop.token, sid(&phone)).await;
+    let (status, _) = server
+        .call(
+            Method::POST,
+            "/api/reauth",
+            Some(&phone.token),
+            Some(json!({"password": "john-password"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+/// `server users ARGS…` against `server`'s database: whether it succeeded,
+/// and what it printed.
+fn operator(server: &TestServer, args: &[&str]) -> (bool, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("users")
+        .args(args)
+        .env_clear()
+        .env("LEPTOS_OUTPUT_NAME", "photo-spots")
+        .env("DATABASE_URL", &server.database_url)
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), printed)
+}
+
+#[tokio::test]
+async fn a_disabled_account_is_signed_out_at_once_and_refused_until_enabled() {
+    let server = TestServer::start().await;
+    let john = sign_in(&server, "john").await;
+    let jack = sign_in(&server, "jack").await;
+
+    let (ok, printed) = operator(&server, &["disable", "john"]);
+    assert!(ok, "{printed}");
+    assert!(
+        printed.contains("john") && printed.contains("disabled"),
+        "{printed}"
+    );
+    assert_eq!(me(&server, &john.token).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        renew(&server, &john.cookie).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, body) = answer(server.login("john", "john-password").await).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["error"], "account_disabled");
+    assert!(body["message"].as_str().unwrap().contains("disabled"));
+    // A wrong password learns nothing about the account.
+    let (status, body) = answer(server.login("john", "wrong-password").await).await;
+    assert_eq!(
+        (status, &body["error"]),
+        (StatusCode::UNAUTHORIZED, &json!("invalid_credentials"))
+    );
+    // Nobody else is touched.
+    assert_eq!(me(&server, &jack.token).await, StatusCode::OK);
+
+    let (ok, printed) = operator(&server, &["enable", "john"]);
+    assert!(ok, "{printed}");
+    assert_eq!(
+        server.login("john", "john-password").await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn an_operator_signs_a_user_out_everywhere() {
+    let server = TestServer::start().await;
+    let laptop = sign_in(&server, "john").await;
+    let phone = sign_in(&server, "john").await;
+    let jack = sign_in(&server, "jack").await;
+
+    let (ok, printed) = operator(&server, &["logout", "john"]);
+    assert!(ok, "{printed}");
+    assert!(printed.contains("2 session(s)"), "{printed}");
+    for john in [&laptop, &phone] {
+        assert_eq!(me(&server, &john.token).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            renew(&server, &john.cookie).await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(me(&server, &jack.token).await, StatusCode::OK);
+    // Not disabled: John signs in again.
+    assert_eq!(
+        server.login("john", "john-password").await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn operator_commands_name_an_unknown_user_and_change_nothing() {
+    let server = TestServer::start().await;
+    for command in ["disable", "enable", "logout"] {
+        let (ok, printed) = operator(&server, &[command, "nobody"]);
+        assert!(!ok, "{command}: {printed}");
+        assert!(
+            printed.contains("no user named \"nobody\""),
+            "{command}: {printed}"
+        );
+    }
+}
