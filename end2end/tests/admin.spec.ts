@@ -113,7 +113,7 @@ test('Ada deletes a spot only once she says yes; it is then gone from the home p
 
 test('John sees no Admin link, and /admin tells him it is for admins', async ({ page }) => {
   await logInAs(page, server().baseURL, 'john');
-  const nav = page.getByRole('navigation');
+  const nav = page.getByRole('navigation', { name: 'Main' });
   await expect(nav.getByRole('link', { name: 'Profile' })).toBeVisible();
   await expect(nav.getByRole('link', { name: 'Admin' })).toHaveCount(0);
 

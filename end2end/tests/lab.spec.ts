@@ -9,7 +9,7 @@ const url = (path: string) => `${server().baseURL}${path}`;
 
 /** John, logged in, on the token lab (through the profile's tabs). */
 async function logInToLab(page: Page): Promise<string> {
-  const token = await logInToLab(page);
+  const token = await logInAs(page, url(''), 'john');
   await openAccountPage(page, url(''), 'Token lab');
   return token;
 }

@@ -151,9 +151,13 @@ test('an expired token ends the session', async ({ page }) => {
   // plant (a live page would end the session the moment it saw it).
   await page.goto(url('/favicon.svg'));
   const now = Math.floor(Date.now() / 1000);
+  // A real sign-in's session, which Photo Spots checks is still going.
+  const signedIn = await server().api('/api/login', { username: 'john', password: 'john-password' });
+  const sid = JSON.parse(Buffer.from(signedIn.body.token.split('.')[1], 'base64url').toString()).sid;
   const claims = {
     sub: '120', name: 'John', admin: false, iat: now - 7200, exp: now - 3600,
     iss: 'photo-spots', aud: ['photo-spots', 'favorites'], jti: 'expired-in-test', ver: 0,
+    sid, auth_time: now - 7200,
   };
   const expired = server().signToken(claims);
   // Signed with the server's own key: only the expiry is wrong.
