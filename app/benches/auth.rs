@@ -13,6 +13,8 @@
 //! - `*/verify` checks the signature every time (no verified tokens kept);
 //!   `*/verify_remembered` is the same token again with the cache on, what
 //!   every call after a token's first costs a running service.
+//! - `zxcvbn/*`: a new password's guessability check (sign-up, a change),
+//!   beside argon2id's hash it precedes.
 //! - `argon2id/verify`: one login's password check, which bounds login
 //!   throughput by design.
 //! - `dpop/proof_check`: one DPoP proof checked against its request (header,
@@ -111,6 +113,18 @@ fn passwords(c: &mut Criterion) {
         b.iter(|| passwords.verify(black_box(&password), Some(&hash)))
     });
     group.finish();
+    // The guessability check a new password passes before it is hashed:
+    // a passphrase, and the longest text it judges (100 characters).
+    let inputs = ["ansel", "Ansel Adams"];
+    for (name, text) in [
+        ("zxcvbn/passphrase", "moonrise-hernandez".to_owned()),
+        ("zxcvbn/100_chars", "river-stone-lantern-".repeat(5)),
+    ] {
+        let password = Password::parse(&text).unwrap();
+        c.bench_function(name, |b| {
+            b.iter(|| app::auth::too_guessable(black_box(&password), &inputs))
+        });
+    }
 }
 
 fn dpop(c: &mut Criterion) {

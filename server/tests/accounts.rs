@@ -146,6 +146,38 @@ async fn new_password_rules_apply_to_a_change() {
 }
 
 #[tokio::test]
+async fn guessable_passwords_are_refused_at_sign_up_and_on_change_with_the_reason() {
+    let server = TestServer::start().await;
+    for guessable in ["1234567890", "qwertyuiop", "password2026"] {
+        let body = json!({"username": "ansel", "password": guessable, "name": "Ansel Adams"});
+        let (status, body) = answer(server.post("/api/signup", None, body).await).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{guessable}: {body}"
+        );
+        assert_eq!(body["field"], "password");
+        let message = body["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("This password is too easy to guess."),
+            "{message}"
+        );
+    }
+    let (status, _) = answer(server.login("ansel", "1234567890").await).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "no account was created");
+
+    let token = server.token_for("jack").await;
+    let (status, body) = change_password(&server, &token, "jack-password", "qwertyuiop").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["field"], "new_password");
+    let (status, _) = answer(server.login("jack", "jack-password").await).await;
+    assert_eq!(status, StatusCode::OK, "the password is unchanged");
+    // The name is a first guess too.
+    let (status, body) = change_password(&server, &token, "jack-password", "JackJack2026").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+}
+
+#[tokio::test]
 async fn log_out_everywhere_refuses_every_token_of_that_user_only() {
     let server = TestServer::start().await;
     let laptop = server.token_for("john").await;

@@ -14,18 +14,14 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<LoginResponse, ApiError> {
-    use crate::{domain::Password, state::AppState};
+    use crate::state::AppState;
 
     let state = AppState::from_context()?;
     let auth = state.recently_authenticated().await?;
     let credentials =
         super::current_password::proven(&state, auth.user_id(), &current_password).await?;
-    let new = Password::new_for(&new_password, &credentials.user.username).map_err(|e| {
-        ApiError::Validation {
-            field: "new_password".into(),
-            message: e.to_string(),
-        }
-    })?;
+    let account = (&credentials.user.username, &credentials.user.name);
+    let new = super::new_password::chosen(&new_password, account, "new_password").await?;
     let holder = credentials.holder();
     let hash = state.passwords.clone().hash_off_thread(new).await?;
     let version = state

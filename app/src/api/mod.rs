@@ -15,6 +15,8 @@ mod update_name;
 #[cfg(feature = "ssr")]
 mod current_password;
 #[cfg(feature = "ssr")]
+mod new_password;
+#[cfg(feature = "ssr")]
 mod response;
 
 pub use change_password::{ChangePassword, change_password};

@@ -11,7 +11,7 @@ use leptos::{prelude::*, server_fn::codec::Json};
 /// sign-in (step-up), and the sessions there are stay as they are.
 #[server(prefix = "/api", endpoint = "set_password", input = Json, output = Json, client = AuthClient)]
 pub async fn set_password(new_password: String) -> Result<(), ApiError> {
-    use crate::{domain::Password, state::AppState};
+    use crate::state::AppState;
 
     let state = AppState::from_context()?;
     let auth = state.recently_authenticated().await?;
@@ -21,10 +21,8 @@ pub async fn set_password(new_password: String) -> Result<(), ApiError> {
         .await?
         .ok_or(ApiError::InvalidToken)?;
     let new =
-        Password::new_for(&new_password, &user.username).map_err(|e| ApiError::Validation {
-            field: "new_password".into(),
-            message: e.to_string(),
-        })?;
+        super::new_password::chosen(&new_password, (&user.username, &user.name), "new_password")
+            .await?;
     let hash = state.passwords.clone().hash_off_thread(new).await?;
     if !state.users.set_first_password(user.id, &hash).await? {
         return Err(ApiError::PasswordAlreadySet);

@@ -11,14 +11,14 @@ pub async fn signup(
     name: String,
 ) -> Result<LoginResponse, ApiError> {
     use crate::{
-        domain::{Password, UserName, Username},
+        domain::{UserName, Username},
         state::AppState,
     };
 
     let state = AppState::from_context()?;
     let username = Username::parse(&username)?;
     let name = UserName::parse(&name)?;
-    let password = Password::new_for(&password, &username)?;
+    let password = super::new_password::chosen(&password, (&username, &name), "password").await?;
     let proof = super::login::login_proof(&state)?;
     let hash = state.passwords.clone().hash_off_thread(password).await?;
     let user = state

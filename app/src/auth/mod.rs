@@ -24,6 +24,8 @@ mod login;
 #[cfg(feature = "ssr")]
 mod password;
 #[cfg(feature = "ssr")]
+mod password_strength;
+#[cfg(feature = "ssr")]
 pub mod refresh;
 #[cfg(feature = "ssr")]
 mod secret;
@@ -47,6 +49,8 @@ pub use guard::{
 pub use login::Login;
 #[cfg(feature = "ssr")]
 pub use password::{PasswordError, Passwords};
+#[cfg(feature = "ssr")]
+pub use password_strength::too_guessable;
 #[cfg(feature = "ssr")]
 pub use secret::{JwtSecret, SecretError};
 #[cfg(feature = "ssr")]
