@@ -20,6 +20,13 @@ use thiserror::Error;
 pub enum ApiError {
     #[error("Wrong username or password.")]
     InvalidCredentials,
+    /// An unknown username, or a code that is not one of theirs or was used.
+    #[error("That username and recovery code don't match, or the code was used already.")]
+    InvalidRecoveryCode,
+    /// `POST /api/reset_password` from a session that did not sign in with
+    /// a recovery code.
+    #[error("Setting a new password without the current one needs a sign-in with a recovery code.")]
+    NotARecoverySession,
     #[error("Please log in first.")]
     MissingToken,
     #[error("Your session is no longer valid. Please log in again.")]
@@ -254,6 +261,7 @@ impl ApiError {
     pub fn status(&self) -> u16 {
         match self {
             Self::InvalidCredentials
+            | Self::InvalidRecoveryCode
             | Self::MissingToken
             | Self::InvalidToken
             | Self::ExpiredToken
@@ -262,6 +270,7 @@ impl ApiError {
             | Self::Dpop(_)
             | Self::StepUpRequired { .. } => 401,
             Self::WrongPassword | Self::Forbidden | Self::CsrfHeaderMissing => 403,
+            Self::NotARecoverySession => 403,
             Self::AccountDisabled => 403,
             Self::PasskeyRequired => 403,
             Self::UsernameTaken | Self::SlugTaken => 409,
@@ -304,6 +313,8 @@ impl ApiError {
     fn code(&self) -> ErrorCode {
         match self {
             Self::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Self::InvalidRecoveryCode => ErrorCode::InvalidRecoveryCode,
+            Self::NotARecoverySession => ErrorCode::NotARecoverySession,
             Self::MissingToken => ErrorCode::MissingToken,
             Self::InvalidToken => ErrorCode::InvalidToken,
             Self::ExpiredToken => ErrorCode::ExpiredToken,
@@ -354,6 +365,8 @@ impl ApiError {
 #[serde(rename_all = "snake_case")]
 enum ErrorCode {
     InvalidCredentials,
+    InvalidRecoveryCode,
+    NotARecoverySession,
     MissingToken,
     InvalidToken,
     ExpiredToken,
@@ -499,6 +512,8 @@ impl From<WireError> for ApiError {
     fn from(wire: WireError) -> Self {
         match wire.error {
             ErrorCode::InvalidCredentials => Self::InvalidCredentials,
+            ErrorCode::InvalidRecoveryCode => Self::InvalidRecoveryCode,
+            ErrorCode::NotARecoverySession => Self::NotARecoverySession,
             ErrorCode::MissingToken => Self::MissingToken,
             ErrorCode::InvalidToken | ErrorCode::InvalidDpopProof if wire.dpop.is_some() => {
                 Self::Dpop(
@@ -573,6 +588,8 @@ mod tests {
     fn errors_round_trip_through_json() {
         let all = [
             ApiError::InvalidCredentials,
+            ApiError::InvalidRecoveryCode,
+            ApiError::NotARecoverySession,
             ApiError::MissingToken,
             ApiError::InvalidToken,
             ApiError::ExpiredToken,

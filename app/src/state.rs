@@ -3,7 +3,7 @@
 use crate::{
     auth::{
         AdminPolicy, Authenticated, LoginThrottle, Passwords, TokenService, dpop::DpopPolicy,
-        refresh::RefreshTokens,
+        recovery::RecoveryCodes, refresh::RefreshTokens,
     },
     error::ApiError,
     passkeys::Passkeys,
@@ -29,6 +29,8 @@ pub struct AppState {
     pub refresh: RefreshTokens,
     /// Passkeys: registering them, signing in with them.
     pub passkeys: Passkeys,
+    /// The one-use codes that sign a person in when all else is lost.
+    pub recovery: RecoveryCodes,
     /// Whether admin calls need a passkey sign-in (`ADMIN_REQUIRES_PASSKEY`).
     pub admin_policy: AdminPolicy,
     pub passwords: Arc<Passwords>,

@@ -58,6 +58,15 @@ pub struct WaysToSignIn {
     pub passkeys: Vec<PasskeySummary>,
     /// Whether they have a password too (`false`: passkeys only).
     pub password: bool,
+    /// How many unused recovery codes they have.
+    #[serde(default)]
+    pub recovery_codes: u32,
+}
+
+/// `POST /api/recovery_codes`: a new set, shown this once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryCodesMade {
+    pub codes: Vec<String>,
 }
 
 /// One of a person's sessions (a signed-in device), as `GET /api/sessions`

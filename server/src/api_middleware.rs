@@ -7,7 +7,7 @@
 //! whether the error came from our code or from decoding a bad request body.
 
 use app::{
-    api::{ChangePassword, LogoutAll, Me, Reauth, UpdateName},
+    api::{ChangePassword, LogoutAll, MakeRecoveryCodes, Me, Reauth, ResetPassword, UpdateName},
     auth::Authenticated,
     error::ApiError,
     state::AppState,
@@ -58,12 +58,14 @@ pub async fn no_store(request: Request<Body>, next: Next) -> Response {
 /// Server functions that need a logged-in user (their paths come from
 /// their definitions), and whether they take no arguments (so an empty body
 /// means `{}`).
-const PROTECTED: [(&str, bool); 5] = [
+const PROTECTED: [(&str, bool); 7] = [
     (<Me as ServerFn>::PATH, true),
     (<LogoutAll as ServerFn>::PATH, true),
     (<UpdateName as ServerFn>::PATH, false),
     (<ChangePassword as ServerFn>::PATH, false),
     (<Reauth as ServerFn>::PATH, false),
+    (<MakeRecoveryCodes as ServerFn>::PATH, true),
+    (<ResetPassword as ServerFn>::PATH, false),
 ];
 
 /// Checks the bearer token of a protected call before anything reads the

@@ -202,6 +202,7 @@ async fn list(
     Ok(Json(WaysToSignIn {
         passkeys,
         password: credentials.password_hash.is_some(),
+        recovery_codes: state.recovery.left(auth.user_id()).await?,
     }))
 }
 

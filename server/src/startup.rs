@@ -6,11 +6,12 @@ use crate::{
     demo,
 };
 use app::{
-    auth::refresh::{RefreshStore, RefreshTokens},
     auth::{
         AdminPolicy, LEEWAY_SECONDS, LoginThrottle, PasswordError, Passwords, TokenService,
         dpop::{DpopPolicy, ReplayCache},
         keys::{KeyRing, KeyRingError, StoredKeys, StoredKeysError},
+        recovery::RecoveryCodes,
+        refresh::{RefreshStore, RefreshTokens},
     },
     db::{Pools, StoreError},
     passkeys::Passkeys,
@@ -73,6 +74,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
         leptos_options: config.leptos_options.clone(),
         spots: SpotStore::on(pools.clone()),
         passkeys: Passkeys::new(pools.clone(), &config.public_origin),
+        recovery: RecoveryCodes::on(pools.clone()),
         admin_policy: AdminPolicy {
             requires_passkey: config.admin_requires_passkey,
         },

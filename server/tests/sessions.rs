@@ -528,3 +528,188 @@ async fn operator_commands_name_an_unknown_user_and_change_nothing() {
         );
     }
 }
+
+async fn make_codes(server: &TestServer, token: &str) -> Vec<String> {
+    let (status, body) = server
+        .call(
+            Method::POST,
+            "/api/recovery_codes",
+            Some(token),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    serde_json::from_value(body["codes"].clone()).unwrap()
+}
+
+async fn recover(server: &TestServer, username: &str, code: &str) -> (StatusCode, Value) {
+    let body = json!({"username": username, "code": code});
+    answer(server.post("/api/recover", None, body).await).await
+}
+
+async fn codes_left(server: &TestServer, token: &str) -> u64 {
+    let (status, body) = server
+        .call(Method::GET, "/api/passkeys", Some(token), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["recovery_codes"].as_u64().unwrap()
+}
+
+#[tokio::test]
+async fn recovery_codes_are_ten_one_use_codes_that_sign_in_as_a_recovery() {
+    let server = TestServer::start().await;
+    let john = sign_in(&server, "john").await;
+    let codes = make_codes(&server, &john.token).await;
+    assert_eq!(codes.len(), 10);
+    assert_eq!(
+        codes
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        10
+    );
+    assert_eq!(codes_left(&server, &john.token).await, 10);
+
+    // Typed in lower case without dashes: still the code.
+    let typed = codes[0].replace('-', "").to_lowercase();
+    let (status, body) = recover(&server, "john", &typed).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let recovered = body["token"].as_str().unwrap();
+    assert_eq!(
+        claims_of(recovered)["amr"],
+        json!(["otp"]),
+        "not a password sign-in"
+    );
+    assert_eq!(me(&server, recovered).await, StatusCode::OK);
+    assert_eq!(codes_left(&server, recovered).await, 9);
+
+    // Used once: refused the second time, with the same answer as a made-up code.
+    let (status, body) = recover(&server, "john", &codes[0]).await;
+    assert_eq!(
+        (status, &body["error"]),
+        (StatusCode::UNAUTHORIZED, &json!("invalid_recovery_code"))
+    );
+    // Not Jack's, and nothing for an unknown username.
+    assert_eq!(
+        recover(&server, "jack", &codes[1]).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        recover(&server, "nobody", &codes[1]).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        recover(&server, "john", "not a code").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(recover(&server, "john", &codes[1]).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_new_set_voids_the_old_one() {
+    let server = TestServer::start().await;
+    let john = sign_in(&server, "john").await;
+    let old = make_codes(&server, &john.token).await;
+    let new = make_codes(&server, &john.token).await;
+    assert!(old.iter().all(|code| !new.contains(code)));
+    assert_eq!(
+        recover(&server, "john", &old[3]).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(recover(&server, "john", &new[3]).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn making_codes_needs_a_recent_sign_in() {
+    let server = TestServer::start().await;
+    let john = sign_in(&server, "john").await;
+    let (status, body) = server
+        .call(
+            Method::POST,
+            "/api/recovery_codes",
+            Some(&signed_in_ago(&john.token, 3_600)),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(body["error"], "insufficient_user_authentication");
+    assert_eq!(codes_left(&server, &john.token).await, 0, "none made");
+}
+
+#[tokio::test]
+async fn wrong_recovery_codes_are_throttled_like_passwords() {
+    let server = TestServer::start_with(&[("LOGIN_MAX_FAILURES_PER_USERNAME", "3")]).await;
+    let john = sign_in(&server, "john").await;
+    let codes = make_codes(&server, &john.token).await;
+    for _ in 0..3 {
+        let (status, _) = recover(&server, "john", "AAAA-AAAA-AAAA-AAAA").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    // Even the right code waits now, and so does the password.
+    let (status, body) = recover(&server, "john", &codes[0]).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(
+        server.login("john", "john-password").await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test]
+async fn after_a_recovery_a_new_password_is_set_without_the_old_and_every_other_session_ends() {
+    let server = TestServer::start().await;
+    let laptop = sign_in(&server, "john").await;
+    let codes = make_codes(&server, &laptop.token).await;
+    let new_password = json!({"new_password": "a-brand-new-password"});
+
+    // A password session may not: it changes the password with the current one.
+    let (status, body) = server
+        .call(
+            Method::POST,
+            "/api/reset_password",
+            Some(&laptop.token),
+            Some(new_password.clone()),
+        )
+        .await;
+    assert_eq!(
+        (status, &body["error"]),
+        (StatusCode::FORBIDDEN, &json!("not_a_recovery_session"))
+    );
+
+    let (_, recovered) = recover(&server, "john", &codes[0]).await;
+    let token = recovered["token"].as_str().unwrap();
+    let (status, body) = server
+        .call(
+            Method::POST,
+            "/api/reset_password",
+            Some(token),
+            Some(json!({"new_password": "qwertyuiop"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = server
+        .call(
+            Method::POST,
+            "/api/reset_password",
+            Some(token),
+            Some(new_password),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        me(&server, body["token"].as_str().unwrap()).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        me(&server, &laptop.token).await,
+        StatusCode::UNAUTHORIZED,
+        "the other device is out"
+    );
+    assert_eq!(
+        server.login("john", "john-password").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        server.login("john", "a-brand-new-password").await.status(),
+        StatusCode::OK
+    );
+}

@@ -7,6 +7,7 @@ mod login;
 mod logout_all;
 mod me;
 mod reauth;
+mod recovery;
 mod remove_password;
 mod set_password;
 mod signup;
@@ -27,6 +28,9 @@ pub use login::{login_proof, login_proof_of, spend_login_proof};
 pub use logout_all::{LogoutAll, logout_all};
 pub use me::{Me, me};
 pub use reauth::{Reauth, reauth};
+pub use recovery::{
+    MakeRecoveryCodes, Recover, ResetPassword, make_recovery_codes, recover, reset_password,
+};
 pub use remove_password::{RemovePassword, remove_password};
 pub use set_password::{SetPassword, set_password};
 pub use signup::{Signup, signup};

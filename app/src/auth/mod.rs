@@ -26,6 +26,8 @@ mod password;
 #[cfg(feature = "ssr")]
 mod password_strength;
 #[cfg(feature = "ssr")]
+pub mod recovery;
+#[cfg(feature = "ssr")]
 pub mod refresh;
 #[cfg(feature = "ssr")]
 mod secret;

@@ -2,7 +2,7 @@
 //! "Authentication Method Reference Values").
 //!
 //! A login's every token carries it, renewals included: it describes the
-//! sign-in, not the renewal. Only three values exist here, so a token
+//! sign-in, not the renewal. Only four values exist here, so a token
 //! naming anything else is not ours and is refused with it.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error};
@@ -19,6 +19,10 @@ pub enum SignInMethod {
     /// software the provider can copy), otherwise a device-bound one
     /// (`["hwk","mfa"]`: the key never leaves that authenticator).
     Passkey { synced: bool },
+    /// A one-use recovery code, when the password and passkeys are gone:
+    /// `["otp"]` (a one-time password). Not `pwd`: the session must be
+    /// told apart, as it is the one that may set a new password.
+    RecoveryCode,
 }
 
 impl SignInMethod {
@@ -28,6 +32,7 @@ impl SignInMethod {
             Self::Password => &["pwd"],
             Self::Passkey { synced: true } => &["swk", "mfa"],
             Self::Passkey { synced: false } => &["hwk", "mfa"],
+            Self::RecoveryCode => &["otp"],
         }
     }
 
@@ -37,6 +42,7 @@ impl SignInMethod {
             Self::Password,
             Self::Passkey { synced: true },
             Self::Passkey { synced: false },
+            Self::RecoveryCode,
         ]
         .into_iter()
         .find(|method| {
@@ -69,6 +75,7 @@ impl SignInMethod {
             Self::Password => "a password",
             Self::Passkey { synced: true } => "a synced passkey",
             Self::Passkey { synced: false } => "a device-bound passkey",
+            Self::RecoveryCode => "a recovery code",
         }
     }
 }
@@ -90,10 +97,11 @@ impl<'de> Deserialize<'de> for SignInMethod {
 mod tests {
     use super::*;
 
-    const ALL: [SignInMethod; 3] = [
+    const ALL: [SignInMethod; 4] = [
         SignInMethod::Password,
         SignInMethod::Passkey { synced: true },
         SignInMethod::Passkey { synced: false },
+        SignInMethod::RecoveryCode,
     ];
 
     #[test]
@@ -117,7 +125,8 @@ mod tests {
     fn values_that_are_not_one_of_ours_are_refused() {
         for other in [
             r#"[]"#,
-            r#"["otp"]"#,
+            r#"["sms"]"#,
+            r#"["otp","pwd"]"#,
             r#"["pwd","mfa"]"#,
             r#"["mfa","hwk"]"#,
             r#""pwd""#,
@@ -127,6 +136,6 @@ mod tests {
                 "{other}"
             );
         }
-        assert_eq!(SignInMethod::from_column("pwd otp"), None);
+        assert_eq!(SignInMethod::from_column("pwd sms"), None);
     }
 }

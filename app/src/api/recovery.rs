@@ -1,0 +1,113 @@
+//! Recovery codes over the API (see `auth::recovery`):
+//! - `POST /api/recovery_codes`: a new set of ten (a recent sign-in needed);
+//! - `POST /api/recover` `{"username","code"}`: sign in with one, once;
+//! - `POST /api/reset_password` `{"new_password"}`: from a session that
+//!   signed in with a code, a new password without the current one.
+
+use crate::client::{AuthClient, LoginClient};
+use crate::{
+    error::ApiError,
+    wire::{LoginResponse, RecoveryCodesMade},
+};
+use leptos::{prelude::*, server_fn::codec::Json};
+
+/// `POST /api/recovery_codes` with a token → `{"codes": [ten codes]}`,
+/// shown this once (only their hashes are kept); any older set is void.
+/// Needs a recent sign-in (step-up): else 401 `insufficient_user_authentication`.
+#[server(prefix = "/api", endpoint = "recovery_codes", input = Json, output = Json, client = AuthClient)]
+pub async fn make_recovery_codes() -> Result<RecoveryCodesMade, ApiError> {
+    use crate::state::AppState;
+
+    let state = AppState::from_context()?;
+    let auth = state.recently_authenticated().await?;
+    let codes = state.recovery.make(auth.user_id()).await?;
+    Ok(RecoveryCodesMade {
+        codes: codes.iter().map(|code| code.display()).collect(),
+    })
+}
+
+/// `POST /api/recover` `{"username","code"}` → what a login gives (a token
+/// and the refresh cookie), its `amr` `["otp"]`; the code is spent.
+///
+/// Throttled exactly as logins are (the same counters: 429 after the same
+/// failures). An unknown username, a wrong, used or voided code all get
+/// the same 401 `invalid_recovery_code`.
+#[server(prefix = "/api", endpoint = "recover", input = Json, output = Json, client = LoginClient)]
+pub async fn recover(username: String, code: String) -> Result<LoginResponse, ApiError> {
+    use crate::{
+        auth::{Login, recovery::RecoveryCode},
+        domain::{SignInMethod, Username},
+        state::AppState,
+    };
+
+    let state = AppState::from_context()?;
+    let username = Username::parse(&username)?;
+    let proof = super::login::login_proof(&state)?;
+    let address = state.client_address();
+    if let Some(wait) = state
+        .throttle
+        .blocked_for(address, username.as_str())
+        .await?
+    {
+        tracing::warn!(%username, ?address, "recovery throttled after repeated failures");
+        return Err(ApiError::TooManyAttempts {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
+    let credentials = state.users.find_credentials(&username).await?;
+    let spent = match (&credentials, RecoveryCode::parse(&code)) {
+        (Some(account), Some(code)) => state.recovery.spend(account.user.id, &code).await?,
+        _ => false,
+    };
+    let Some(credentials) = credentials.filter(|_| spent) else {
+        state
+            .throttle
+            .record_failure(address, username.as_str())
+            .await?;
+        tracing::info!(%username, ?address, "recovery refused: no such username and code");
+        return Err(ApiError::InvalidRecoveryCode);
+    };
+    if credentials.disabled {
+        return Err(ApiError::AccountDisabled);
+    }
+    let jkt = super::login::spend_login_proof(&state, proof).await?;
+    state.throttle.record_success(address).await?;
+    tracing::info!(user = %credentials.user.id, "signed in with a recovery code");
+    let login = Login::now(SignInMethod::RecoveryCode, jkt);
+    LoginResponse::start_session(&state, credentials.holder(), login).await
+}
+
+/// `POST /api/reset_password` `{"new_password"}` with a token of a session
+/// that signed in with a recovery code (recently) → a fresh
+/// `{"token","user"}`: the password is replaced without the current one,
+/// and every other session ends, as after a password change. Any other
+/// session is 403 `not_a_recovery_session`.
+#[server(prefix = "/api", endpoint = "reset_password", input = Json, output = Json, client = AuthClient)]
+pub async fn reset_password(new_password: String) -> Result<LoginResponse, ApiError> {
+    use crate::{auth::Login, domain::SignInMethod, state::AppState};
+
+    let state = AppState::from_context()?;
+    let auth = state.recently_authenticated().await?;
+    if auth.claims().amr != SignInMethod::RecoveryCode {
+        return Err(ApiError::NotARecoverySession);
+    }
+    let user = auth.user().clone();
+    let new =
+        super::new_password::chosen(&new_password, (&user.username, &user.name), "new_password")
+            .await?;
+    let hash = state.passwords.clone().hash_off_thread(new).await?;
+    let version = state
+        .users
+        .change_password(user.id, &hash)
+        .await?
+        .ok_or(ApiError::InvalidToken)?;
+    let sessions = state.refresh.end_all(user.id).await?;
+    tracing::info!(user = %user.id, sessions, "password reset after a recovery code; every session ended");
+    let holder = crate::users::CurrentUser {
+        user,
+        token_version: version,
+        is_admin: auth.is_admin_in_database(),
+    };
+    let login = Login::now(SignInMethod::RecoveryCode, auth.bound_key());
+    LoginResponse::start_session(&state, holder, login).await
+}
