@@ -79,11 +79,14 @@ const accountPages: [string, string][] = [
   ['/lab', 'lab-send'],
 ];
 
-test('/login and every account page pass the accessibility scan with no console errors', async ({ page }) => {
+test('/login, /recover and every account page pass the accessibility scan with no console errors', async ({ page }) => {
   const errors = watchErrors(page);
   await page.goto(url('/login'));
   await expect(page.getByRole('button', { name: 'Log in' })).toBeEnabled();
   expect(await seriousViolations(page)).toEqual([]);
+  await page.goto(url('/recover'));
+  await expect(page.getByRole('button', { name: 'Sign in with the code' })).toBeVisible();
+  expect(await seriousViolations(page), '/recover').toEqual([]);
   await logInAs(page, url(''), 'john');
   for (const [path, loaded] of accountPages) {
     await page.goto(url(path));
@@ -100,7 +103,7 @@ test('no page scrolls sideways, on a phone or a laptop', async ({ browser }) => 
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(await overflow(), `/ at ${width} px`).toBeLessThanOrEqual(0);
-    for (const path of ['/how-it-works', '/login', '/signup']) {
+    for (const path of ['/how-it-works', '/login', '/signup', '/recover']) {
       await page.goto(url(path));
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
       expect(await overflow(), `${path} at ${width} px`).toBeLessThanOrEqual(0);

@@ -48,6 +48,39 @@ test.describe('sessions', () => {
     await expectSessionEnded(tablet, base);
     await other.close();
   });
+
+  test('recovery codes are shown once, and one signs in from the login page to set a new password', async ({ page }) => {
+    const base = server().baseURL;
+    await logInAs(page, base, 'ada');
+    await openAccountPage(page, base, 'Password & passkeys');
+    await expect(page.getByTestId('recovery-left')).toHaveText('You have no recovery codes.');
+    await page.getByRole('button', { name: 'Make new recovery codes' }).click();
+    const codes = page.getByTestId('recovery-codes').getByRole('listitem');
+    await expect(codes).toHaveCount(10);
+    const code = (await codes.first().innerText()).trim();
+    expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+    await expect(page.getByTestId('recovery-left')).toHaveText('You have 10 recovery codes left.');
+    // Shown once: a reload shows only how many are left.
+    await page.reload();
+    await expect(page.getByTestId('recovery-left')).toHaveText('You have 10 recovery codes left.');
+    await expect(page.getByTestId('recovery-codes')).toHaveCount(0);
+
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
+    await expect(page).toHaveURL(`${base}/login`);
+    await page.getByRole('link', { name: 'Use a recovery code' }).click();
+    await page.getByLabel('Username').fill('ada');
+    await page.getByLabel('Recovery code').fill(code.toLowerCase().replaceAll('-', ''));
+    await page.getByRole('button', { name: 'Sign in with the code' }).click();
+    await expect(page).toHaveURL(`${base}/profile/security`);
+    await expect(page.getByTestId('recovery-left')).toHaveText('You have 9 recovery codes left.');
+    const reset = page.getByTestId('reset-password');
+    await reset.getByLabel('New password').fill('lighthouse-at-dawn');
+    await reset.getByRole('button', { name: 'Set new password' }).click();
+    await expect(page.getByRole('status')).toHaveText('New password set. Every other device has been signed out.');
+
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
+    await logInAs(page, base, 'ada', 'lighthouse-at-dawn');
+  });
 });
 
 test.describe('confirm it is you', () => {

@@ -47,7 +47,7 @@ pub fn AccountSecurity() -> impl IntoView {
             <label for="new-password">"New password"</label>
             <input id="new-password" type="password" autocomplete="new-password" required
                 bind:value=new aria-describedby="new-password-rules" />
-            <p id="new-password-rules" class="hint">"At least 10 characters, and not your username."</p>
+            <p id="new-password-rules" class="hint">"At least 10 characters, not your username, and not easy to guess: a few uncommon words work well."</p>
             <button type="submit" disabled=move || change.pending().get()>
                 {move || if change.pending().get() { "Changing…" } else { "Change password" }}
             </button>

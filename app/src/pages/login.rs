@@ -79,6 +79,7 @@ pub fn LoginPage() -> impl IntoView {
             </form>
             <PasskeySignIn />
             <p class="hint">"New here? " <a href="/signup">"Create an account"</a></p>
+            <p class="hint">"Lost your password and passkeys? " <a href="/recover?next=/profile/security">"Use a recovery code"</a></p>
             <p class="hint">
                 "Demo users: " <code>"john"</code> " / " <code>"john-password"</code> " and "
                 <code>"jack"</code> " / " <code>"jack-password"</code>

@@ -1,10 +1,13 @@
 use super::signed_in::signed_in_only;
-use crate::components::{AccountNav, AccountSecurity, PasskeysPanel, SessionClock};
+use crate::components::{
+    AccountNav, AccountSecurity, PasskeysPanel, RecoveryPanel, ResetPasswordForm, SessionClock,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
 
-/// `/profile/security`: the ways to sign in (password, passkeys). Every
+/// `/profile/security`: the ways to sign in (password, passkeys, recovery
+/// codes), and a new password after a recovery code. Every
 /// change here needs a recent sign-in: the page asks you to confirm it's
 /// you when yours is older (step-up), then makes the change.
 pub struct SecurityPage;
@@ -29,10 +32,12 @@ fn security_page() -> impl IntoView {
         <AccountNav />
         <SessionClock />
         <Show when=move || session.token().is_some()>
+            <ResetPasswordForm />
             <div class="forms">
                 <AccountSecurity />
             </div>
             <PasskeysPanel />
+            <RecoveryPanel />
         </Show>
     }
 }
