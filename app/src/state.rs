@@ -8,7 +8,7 @@ use crate::{
     error::ApiError,
     passkeys::Passkeys,
     spots::store::SpotStore,
-    users::UserStore,
+    users::{ActivityLog, UserStore},
 };
 use axum::extract::FromRef;
 use axum::http::HeaderMap;
@@ -31,6 +31,8 @@ pub struct AppState {
     pub passkeys: Passkeys,
     /// The one-use codes that sign a person in when all else is lost.
     pub recovery: RecoveryCodes,
+    /// What happened to each account, for its owner.
+    pub activity: ActivityLog,
     /// Whether admin calls need a passkey sign-in (`ADMIN_REQUIRES_PASSKEY`).
     pub admin_policy: AdminPolicy,
     pub passwords: Arc<Passwords>,

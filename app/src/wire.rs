@@ -96,6 +96,26 @@ pub struct Sessions {
     pub sessions: Vec<SessionSummary>,
 }
 
+/// One thing that happened to the account (`GET /api/activity`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityEvent {
+    /// Names its place in the list: `?before=ID` reads on from it.
+    pub id: i64,
+    /// Unix seconds.
+    pub at: i64,
+    pub kind: crate::domain::ActivityKind,
+    /// The device, network, method or passkey name; never a secret.
+    pub detail: String,
+}
+
+/// `GET /api/activity`: newest first; `next` reads the page after.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    pub events: Vec<ActivityEvent>,
+    /// `?before=` for the next (older) page; `null` on the last one.
+    pub next: Option<i64>,
+}
+
 /// `DELETE /api/sessions/others`: how many sessions it ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionsEnded {

@@ -14,8 +14,8 @@ use crate::{Config, StartError};
 use app::{
     auth::refresh::RefreshStore,
     clock::unix_now_i64,
-    domain::{UserId, Username},
-    users::UserStore,
+    domain::{ActivityKind, UserId, Username},
+    users::{ActivityLog, UserStore},
 };
 use thiserror::Error;
 
@@ -74,6 +74,15 @@ pub async fn set_disabled(
         Ok(Some(user)) if disabled => end_sessions(&users, user.user.id).await,
         _ => Ok(0),
     };
+    if let Ok(Some(user)) = &changed {
+        let kind = match disabled {
+            true => ActivityKind::DisabledByOperator,
+            false => ActivityKind::EnabledByOperator,
+        };
+        ActivityLog::on(users.pools().clone())
+            .record(user.user.id, kind, "")
+            .await;
+    }
     users.close().await;
     let user = changed
         .map_err(StartError::from)?
@@ -119,7 +128,11 @@ async fn log_out_everywhere(
     };
     let id = user.user.id;
     users.bump_token_version(id).await?;
-    Ok(Some((id, end_sessions(users, id).await?)))
+    let ended = end_sessions(users, id).await?;
+    ActivityLog::on(users.pools().clone())
+        .record(id, ActivityKind::LoggedOutByOperator, "")
+        .await;
+    Ok(Some((id, ended)))
 }
 
 async fn end_sessions(users: &UserStore, id: UserId) -> Result<u64, sqlx::Error> {

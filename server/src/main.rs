@@ -120,6 +120,10 @@ async fn run(config: Config) -> Result<(), StartError> {
     state
         .refresh
         .prune_every(std::time::Duration::from_secs(3600));
+    // Security activity past its 90 days, likewise.
+    state
+        .activity
+        .prune_every(std::time::Duration::from_secs(3600));
     // Handlers see the client's address (login throttling keys on it).
     server::serve::serve(listener, app, config.serve, process::shutdown_signal()).await;
     // In-flight requests are done: close the pool so SQLite checkpoints the WAL.

@@ -19,7 +19,7 @@ use crate::json_body::JsonBody;
 use app::{
     api::{login_proof_of, spend_login_proof},
     auth::{Authenticated, Device, Login},
-    domain::PasskeyName,
+    domain::{ActivityKind, PasskeyName},
     error::ApiError,
     passkeys::{LastWay, PasskeySummary, SignedIn, Started},
     state::AppState,
@@ -94,6 +94,10 @@ async fn finish_registration(
         .passkeys
         .finish_registration(auth.user_id(), &body.ceremony, &name, &body.credential)
         .await?;
+    state
+        .activity
+        .record(auth.user_id(), ActivityKind::PasskeyAdded, &added.name)
+        .await;
     Ok((StatusCode::CREATED, Json(added)))
 }
 
@@ -157,6 +161,11 @@ async fn finish_sign_in(
     state.throttle.record_success(address).await?;
     metrics::counter!("photo_spots_logins_total", "outcome" => "ok").increment(1);
     let device = Device::of_request(&parts.headers, address);
+    let detail = format!("{}, with {}", device.describe(), method.describe());
+    state
+        .activity
+        .record(user, ActivityKind::SignedIn, &detail)
+        .await;
     let grant = state
         .refresh
         .start(user, Login::now(method, jkt), &device)
@@ -227,5 +236,9 @@ async fn remove(
         .passkeys
         .remove(auth.user_id(), &id, LastWay::Keep)
         .await?;
+    state
+        .activity
+        .record(auth.user_id(), ActivityKind::PasskeyRemoved, "")
+        .await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -17,6 +17,7 @@ use app::{
     passkeys::Passkeys,
     spots::store::SpotStore,
     state::{AppState, PhotoWork},
+    users::ActivityLog,
     users::UserStore,
 };
 use std::sync::Arc;
@@ -75,10 +76,15 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
         spots: SpotStore::on(pools.clone()),
         passkeys: Passkeys::new(pools.clone(), &config.public_origin),
         recovery: RecoveryCodes::on(pools.clone()),
+        activity: ActivityLog::on(pools.clone()),
         admin_policy: AdminPolicy {
             requires_passkey: config.admin_requires_passkey,
         },
-        refresh: RefreshTokens::new(RefreshStore::on(pools), config.refresh),
+        refresh: RefreshTokens::new(
+            RefreshStore::on(pools.clone()),
+            config.refresh,
+            ActivityLog::on(pools),
+        ),
         photos: PhotoWork::new(&config.photos),
         users,
         tokens,

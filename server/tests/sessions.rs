@@ -713,3 +713,133 @@ async fn after_a_recovery_a_new_password_is_set_without_the_old_and_every_other_
         StatusCode::OK
     );
 }
+
+async fn activity(server: &TestServer, token: &str, query: &str) -> (StatusCode, Value) {
+    server
+        .call(
+            Method::GET,
+            &format!("/api/activity{query}"),
+            Some(token),
+            None,
+        )
+        .await
+}
+
+fn kinds(page: &Value) -> Vec<String> {
+    page["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|event| event["kind"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn security_activity_lists_what_happened_newest_first_and_never_a_secret() {
+    let server = TestServer::start().await;
+    assert_eq!(
+        server.login("john", "wrong-password").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let laptop = sign_in_from(&server, "john", FIREFOX_LINUX).await;
+    let phone = sign_in_from(&server, "john", CHROME_WINDOWS).await;
+    end_session(&server, &laptop.token, sid(&phone)).await;
+    let codes = make_codes(&server, &laptop.token).await;
+    let (status, _) = server
+        .call(
+            Method::POST,
+            "/api/reauth",
+            Some(&laptop.token),
+            Some(json!({"password": "john-password"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    sign_in(&server, "jack").await;
+
+    let (status, page) = activity(&server, &laptop.token, "").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(
+        kinds(&page),
+        [
+            "confirmed_its_you",
+            "recovery_codes_made",
+            "session_ended",
+            "signed_in",
+            "signed_in",
+            "sign_in_failed",
+        ],
+        "John's own events, newest first: {page}"
+    );
+    let events = page["events"].as_array().unwrap();
+    assert_eq!(
+        events[2]["detail"], "Chrome on Windows 10",
+        "the session that was ended"
+    );
+    let signed_in = events[4]["detail"].as_str().unwrap();
+    assert!(
+        signed_in.contains("Firefox on Linux")
+            && signed_in.contains("127.0.0.0/24")
+            && signed_in.contains("a password"),
+        "{signed_in}"
+    );
+    assert!(
+        events[5]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("wrong password")
+    );
+    assert_eq!(page["next"], Value::Null, "one page");
+    let text = page.to_string();
+    let secrets = [&laptop.token, &laptop.cookie, &codes[0], "john-password"];
+    for secret in secrets.map(|secret| secret.to_string()) {
+        assert!(!text.contains(&secret), "a secret in the activity: {text}");
+    }
+}
+
+#[tokio::test]
+async fn activity_comes_a_page_at_a_time_and_refuses_a_bad_cursor() {
+    let server = TestServer::start_with(&[
+        ("LOGIN_MAX_FAILURES_PER_USERNAME", "100"),
+        ("LOGIN_MAX_FAILURES_PER_ADDRESS", "100"),
+    ])
+    .await;
+    let john = sign_in(&server, "john").await;
+    for _ in 0..25 {
+        assert_eq!(
+            server.login("john", "wrong-password").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // 26 events: 20, then 6.
+    let (status, first) = activity(&server, &john.token, "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(first["events"].as_array().unwrap().len(), 20);
+    let before = first["next"].as_i64().expect("a next page");
+    let (status, second) = activity(&server, &john.token, &format!("?before={before}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let ids: Vec<i64> = second["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 6);
+    assert!(ids.iter().all(|id| *id < before), "older than the cursor");
+    assert_eq!(
+        kinds(&second).last().map(String::as_str),
+        Some("signed_in"),
+        "the oldest last"
+    );
+    assert_eq!(second["next"], Value::Null);
+
+    for bad in [
+        "?before=abc",
+        "?before=-1",
+        "?before=0",
+        "?before=99999999999999999999",
+    ] {
+        let (status, body) = activity(&server, &john.token, bad).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+    }
+    assert_eq!(activity(&server, "", "").await.0, StatusCode::UNAUTHORIZED);
+}

@@ -31,6 +31,14 @@ pub async fn change_password(
         .ok_or(ApiError::InvalidToken)?;
     let logins = state.refresh.end_all(auth.user_id()).await?;
     tracing::info!(user = %auth.user_id(), logins, "password changed; older tokens revoked");
+    state
+        .activity
+        .record(
+            auth.user_id(),
+            crate::domain::ActivityKind::PasswordChanged,
+            "",
+        )
+        .await;
     let holder = crate::users::CurrentUser {
         token_version: version,
         ..holder

@@ -41,6 +41,40 @@ impl LoginResponse {
     }
 }
 
+/// Tells `user`'s security activity that they signed in by `method`, from
+/// the device of the request being served.
+#[cfg(feature = "ssr")]
+pub async fn record_sign_in(
+    state: &crate::state::AppState,
+    user: crate::domain::UserId,
+    method: crate::domain::SignInMethod,
+) {
+    let detail = format!(
+        "{}, with {}",
+        state.request_device().describe(),
+        method.describe()
+    );
+    state
+        .activity
+        .record(user, crate::domain::ActivityKind::SignedIn, &detail)
+        .await;
+}
+
+/// Tells `user`'s security activity that somebody failed to sign in as
+/// them, from the network of the request being served.
+#[cfg(feature = "ssr")]
+pub async fn record_failed_sign_in(
+    state: &crate::state::AppState,
+    user: crate::domain::UserId,
+    how: &str,
+) {
+    let detail = format!("{how}, {}", state.request_device().describe());
+    state
+        .activity
+        .record(user, crate::domain::ActivityKind::SignInFailed, &detail)
+        .await;
+}
+
 /// The DPoP proof a login carries, checked for this request but not spent
 /// ([`spend_login_proof`] does that once the credentials are good); `None`
 /// when it carried none (a bearer login, unless the service requires DPoP).
@@ -147,9 +181,13 @@ pub async fn login(username: String, password: String) -> Result<LoginResponse, 
             state.throttle.record_success(address).await?;
             metrics::counter!("photo_spots_logins_total", "outcome" => "ok").increment(1);
             let login = crate::auth::Login::password(jkt);
+            record_sign_in(&state, credentials.user.id, login.method).await;
             LoginResponse::start_session(&state, credentials.holder(), login).await
         }
-        _ => {
+        found => {
+            if let Some(account) = found {
+                record_failed_sign_in(&state, account.user.id, "wrong password").await;
+            }
             state
                 .throttle
                 .record_failure(address, username.as_str())

@@ -16,5 +16,13 @@ pub async fn logout_all() -> Result<(), ApiError> {
     let logins = state.refresh.end_all(auth.user_id()).await?;
     super::response::set_cookie(state.refresh.clear_cookie());
     tracing::info!(user = %auth.user_id(), logins, "logged out everywhere");
+    state
+        .activity
+        .record(
+            auth.user_id(),
+            crate::domain::ActivityKind::LoggedOutEverywhere,
+            "",
+        )
+        .await;
     Ok(())
 }

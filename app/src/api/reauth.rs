@@ -35,6 +35,8 @@ pub async fn reauth(password: String) -> Result<LoginResponse, ApiError> {
                 .throttle
                 .record_failure(address, username.as_str())
                 .await?;
+            let how = "wrong password when confirming it's you";
+            super::login::record_failed_sign_in(&state, auth.user_id(), how).await;
             tracing::info!(%username, ?address, "re-authentication refused: wrong password");
             return Err(ApiError::WrongPassword);
         }
@@ -52,5 +54,13 @@ pub async fn reauth(password: String) -> Result<LoginResponse, ApiError> {
         .reauthenticated(auth.user_id(), sid, login.auth_time)
         .await?;
     tracing::info!(user = %auth.user_id(), family = %sid, "confirmed it's them (step-up)");
+    state
+        .activity
+        .record(
+            auth.user_id(),
+            crate::domain::ActivityKind::ConfirmedItsYou,
+            "with a password",
+        )
+        .await;
     LoginResponse::issue(&state, credentials.holder(), &login, sid)
 }

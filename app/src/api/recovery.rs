@@ -21,6 +21,14 @@ pub async fn make_recovery_codes() -> Result<RecoveryCodesMade, ApiError> {
     let state = AppState::from_context()?;
     let auth = state.recently_authenticated().await?;
     let codes = state.recovery.make(auth.user_id()).await?;
+    state
+        .activity
+        .record(
+            auth.user_id(),
+            crate::domain::ActivityKind::RecoveryCodesMade,
+            "",
+        )
+        .await;
     Ok(RecoveryCodesMade {
         codes: codes.iter().map(|code| code.display()).collect(),
     })
@@ -59,11 +67,15 @@ pub async fn recover(username: String, code: String) -> Result<LoginResponse, Ap
         (Some(account), Some(code)) => state.recovery.spend(account.user.id, &code).await?,
         _ => false,
     };
-    let Some(credentials) = credentials.filter(|_| spent) else {
+    let Some(credentials) = credentials.as_ref().filter(|_| spent) else {
         state
             .throttle
             .record_failure(address, username.as_str())
             .await?;
+        if let Some(account) = &credentials {
+            let how = "wrong or used recovery code";
+            super::login::record_failed_sign_in(&state, account.user.id, how).await;
+        }
         tracing::info!(%username, ?address, "recovery refused: no such username and code");
         return Err(ApiError::InvalidRecoveryCode);
     };
@@ -74,6 +86,17 @@ pub async fn recover(username: String, code: String) -> Result<LoginResponse, Ap
     state.throttle.record_success(address).await?;
     tracing::info!(user = %credentials.user.id, "signed in with a recovery code");
     let login = Login::now(SignInMethod::RecoveryCode, jkt);
+    let left = state.recovery.left(credentials.user.id).await?;
+    let detail = format!("{left} left");
+    state
+        .activity
+        .record(
+            credentials.user.id,
+            crate::domain::ActivityKind::RecoveryCodeUsed,
+            &detail,
+        )
+        .await;
+    super::login::record_sign_in(&state, credentials.user.id, login.method).await;
     LoginResponse::start_session(&state, credentials.holder(), login).await
 }
 
@@ -103,6 +126,10 @@ pub async fn reset_password(new_password: String) -> Result<LoginResponse, ApiEr
         .ok_or(ApiError::InvalidToken)?;
     let sessions = state.refresh.end_all(user.id).await?;
     tracing::info!(user = %user.id, sessions, "password reset after a recovery code; every session ended");
+    state
+        .activity
+        .record(user.id, crate::domain::ActivityKind::PasswordReset, "")
+        .await;
     let holder = crate::users::CurrentUser {
         user,
         token_version: version,

@@ -23,6 +23,14 @@ pub async fn remove_password(current_password: String) -> Result<LoginResponse, 
     let version = state.passkeys.remove_password(auth.user_id()).await?;
     let logins = state.refresh.end_all(auth.user_id()).await?;
     tracing::info!(user = %auth.user_id(), logins, "older tokens revoked after the password went");
+    state
+        .activity
+        .record(
+            auth.user_id(),
+            crate::domain::ActivityKind::PasswordRemoved,
+            "",
+        )
+        .await;
     let holder = crate::users::CurrentUser {
         token_version: version,
         ..holder

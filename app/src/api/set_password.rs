@@ -28,5 +28,9 @@ pub async fn set_password(new_password: String) -> Result<(), ApiError> {
         return Err(ApiError::PasswordAlreadySet);
     }
     tracing::info!(user = %user.id, "password set on a passkey-only account");
+    state
+        .activity
+        .record(user.id, crate::domain::ActivityKind::PasswordSet, "")
+        .await;
     Ok(())
 }

@@ -28,6 +28,7 @@ pub async fn signup(
         .ok_or(ApiError::UsernameTaken)?;
     let jkt = super::login::spend_login_proof(&state, proof).await?;
     tracing::info!(user = %user.id, %username, "signed up");
+    super::login::record_sign_in(&state, user.id, crate::domain::SignInMethod::Password).await;
     let holder = crate::users::CurrentUser::new_user(user);
     LoginResponse::start_session(&state, holder, crate::auth::Login::password(jkt)).await
 }

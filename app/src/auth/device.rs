@@ -30,6 +30,14 @@ impl Device {
         }
     }
 
+    /// "Firefox on Linux, from 203.0.113.0/24", for the security activity.
+    pub fn describe(&self) -> String {
+        match self.network.as_str() {
+            "" => self.label.clone(),
+            network => format!("{}, from {network}", self.label),
+        }
+    }
+
     /// From a request's headers and address.
     pub fn of_request(headers: &axum::http::HeaderMap, address: Option<IpAddr>) -> Self {
         let agent = headers

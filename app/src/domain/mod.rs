@@ -5,6 +5,7 @@
 //! browser's instant feedback and the server's authoritative check are the
 //! same code.
 
+mod activity;
 mod error;
 mod passkey_name;
 mod password;
@@ -16,6 +17,7 @@ mod user_id;
 mod user_name;
 mod username;
 
+pub use activity::ActivityKind;
 pub use error::ValidationError;
 pub use passkey_name::PasskeyName;
 pub use password::Password;

@@ -1,11 +1,13 @@
 //! Users and their credentials, in the main database (`db`). Server only.
 
+mod activity;
 mod lookups;
 mod renames;
 mod store;
 #[cfg(test)]
 pub(crate) mod test_databases;
 
+pub use activity::ActivityLog;
 pub use lookups::SessionCheck;
 pub use store::UserStore;
 

@@ -16,7 +16,12 @@ pub use token::{RefreshToken, is_family_id};
 
 use super::{Device, Login};
 use crate::clock::unix_now_i64;
-use crate::{domain::UserId, error::ApiError, wire::SessionSummary};
+use crate::{
+    domain::{ActivityKind, UserId},
+    error::ApiError,
+    users::ActivityLog,
+    wire::SessionSummary,
+};
 use axum::http::HeaderValue;
 use std::time::Duration;
 
@@ -50,11 +55,17 @@ pub struct Grant {
 pub struct RefreshTokens {
     store: RefreshStore,
     settings: RefreshSettings,
+    /// Where a detected reuse is told to the account's owner.
+    activity: ActivityLog,
 }
 
 impl RefreshTokens {
-    pub fn new(store: RefreshStore, settings: RefreshSettings) -> Self {
-        Self { store, settings }
+    pub fn new(store: RefreshStore, settings: RefreshSettings, activity: ActivityLog) -> Self {
+        Self {
+            store,
+            settings,
+            activity,
+        }
     }
 
     /// A new family (a session) for `login` by `user` on `device`, with its
@@ -131,6 +142,9 @@ impl RefreshTokens {
                     "a spent refresh token was presented again: the login is revoked on every device that shares it"
                 );
                 metrics::counter!("photo_spots_refresh_reuse_detected_total").increment(1);
+                self.activity
+                    .record(family.user, ActivityKind::RefreshTokenReused, "")
+                    .await;
                 Err(ApiError::InvalidRefreshToken)
             }
             refused => {
@@ -167,15 +181,13 @@ impl RefreshTokens {
     }
 
     /// Ends `user`'s session `id`: its refresh token and access tokens are
-    /// refused from now on. `NoSuchSession` if `user` has no such live
-    /// session, whoever's it is.
-    pub async fn end_session(&self, user: UserId, id: &str) -> Result<(), ApiError> {
-        if self.store.end_session(user, id, unix_now_i64()).await? {
-            tracing::info!(%user, family = %id, "session ended by its owner");
-            Ok(())
-        } else {
-            Err(ApiError::NoSuchSession)
-        }
+    /// refused from now on. Answers its device's label; `NoSuchSession` if
+    /// `user` has no such live session, whoever's it is.
+    pub async fn end_session(&self, user: UserId, id: &str) -> Result<String, ApiError> {
+        let label = self.store.end_session(user, id, unix_now_i64()).await?;
+        let label = label.ok_or(ApiError::NoSuchSession)?;
+        tracing::info!(%user, family = %id, "session ended by its owner");
+        Ok(label)
     }
 
     /// Ends every session of `user` but `keep`; returns how many ended.

@@ -293,22 +293,27 @@ impl RefreshStore {
         rows.into_iter().map(session_summary).collect()
     }
 
-    /// Ends `user`'s live session `id`; `false` if they have no such
-    /// session (another user's id included), which changes nothing.
-    pub async fn end_session(&self, user: UserId, id: &str, now: i64) -> Result<bool, sqlx::Error> {
-        let ended = on_pool!(&self.0, writer, |pool| {
-            sqlx::query(
+    /// Ends `user`'s live session `id`, answering its device's label;
+    /// `None` if they have no such session (another user's id included),
+    /// which changes nothing.
+    pub async fn end_session(
+        &self,
+        user: UserId,
+        id: &str,
+        now: i64,
+    ) -> Result<Option<String>, sqlx::Error> {
+        on_pool!(&self.0, writer, |pool| {
+            sqlx::query_scalar(
                 "UPDATE refresh_families SET revoked_at = $1 \
-                 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL AND expires_at > $1",
+                 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL AND expires_at > $1 \
+                 RETURNING device",
             )
             .bind(now)
             .bind(id)
             .bind(user.get())
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
-        Ok(ended == 1)
+            .fetch_optional(pool)
+            .await
+        })
     }
 
     /// Ends every live session of `user` but `keep`; returns how many.
