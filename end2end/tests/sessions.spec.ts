@@ -27,9 +27,12 @@ test.describe('sessions', () => {
     // The other browser's very next call is refused.
     await phone.reload();
     await expectSessionEnded(phone, base);
-    // This one carries on.
+    // This one carries on, and its activity says what happened.
     await page.reload();
     await expect(page.getByTestId('this-session')).toBeVisible();
+    const events = page.getByTestId('activity-event');
+    await expect(events.first()).toContainText('Session signed out');
+    await expect(events.filter({ hasText: 'Signed in' })).toHaveCount(2);
     await other.close();
   });
 

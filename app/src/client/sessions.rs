@@ -22,3 +22,13 @@ pub async fn end_others() -> Result<u64, ApiError> {
     let ended: SessionsEnded = send("DELETE", "/api/sessions/others", Body::None).await?;
     Ok(ended.ended)
 }
+
+/// A page of the security activity, newest first: the first page, or the
+/// one older than event `before`.
+pub async fn activity(before: Option<i64>) -> Result<crate::wire::Activity, ApiError> {
+    let url = match before {
+        Some(id) => format!("/api/activity?before={id}"),
+        None => "/api/activity".to_owned(),
+    };
+    send("GET", &url, Body::None).await
+}

@@ -2,6 +2,7 @@
 
 mod account_nav;
 mod account_security;
+mod activity_list;
 mod favorites;
 mod flow_diagram;
 mod local_time;
@@ -22,6 +23,7 @@ mod token_anatomy;
 
 pub use account_nav::AccountNav;
 pub use account_security::AccountSecurity;
+pub use activity_list::ActivityList;
 pub use favorites::{FavoritesList, FavoritesNotice, StarButton};
 pub use flow_diagram::FlowDiagram;
 pub use name_form::NameForm;

@@ -1,10 +1,11 @@
 use super::signed_in::signed_in_only;
-use crate::components::{AccountNav, SessionClock, SessionsPanel};
+use crate::components::{AccountNav, ActivityList, SessionClock, SessionsPanel};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
 
-/// `/profile/sessions`: where you are signed in, and ending a session.
+/// `/profile/sessions`: where you are signed in, ending a session, and
+/// what happened to the account lately.
 pub struct SessionsPage;
 
 #[lazy_route]
@@ -28,6 +29,7 @@ fn sessions_page() -> impl IntoView {
         <SessionClock />
         <Show when=move || session.token().is_some()>
             <SessionsPanel />
+            <ActivityList />
         </Show>
     }
 }
