@@ -173,3 +173,37 @@ test('with a passkey the password can go; the last passkey then stays, and a pas
   await logOut(page);
   await logInAs(page, server().baseURL, 'dorothea', 'white-angel-breadline');
 });
+
+test.describe('confirm it is you with a passkey', () => {
+  // A sign-in counts as recent for 3 seconds here (600 by default).
+  const stepUpServer = useServer({ STEP_UP_MAX_AGE_SECONDS: '3' }, 'localhost');
+
+  test('a passkey-only account confirms with its passkey, and the change goes through', async ({ page }) => {
+    const base = stepUpServer().baseURL;
+    await withoutAutofill(page);
+    await authenticator(page);
+    await page.goto(`${base}/signup`);
+    await page.getByLabel('Username').fill('imogen');
+    await page.getByLabel('Name', { exact: true }).fill('Imogen Cunningham');
+    await page.getByLabel('Password').fill('magnolia-blossom-1925');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await expect(page).toHaveURL(`${base}/profile`);
+    await openAccountPage(page, base, 'Password & passkeys');
+    await page.getByLabel('Name for a new passkey').fill('Laptop');
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await expect(page.getByRole('status')).toHaveText('Passkey "Laptop" added.');
+    await page.getByLabel('Your password').fill('magnolia-blossom-1925');
+    await page.getByRole('button', { name: 'Remove my password' }).click();
+    await expect(page.getByTestId('set-password')).toBeVisible();
+
+    // The sign-in grows older than the step-up window: no password to
+    // confirm with, the passkey does it.
+    await page.waitForTimeout(4_000);
+    await page.getByRole('button', { name: 'Make new recovery codes' }).click();
+    const dialog = page.getByRole('dialog', { name: "Confirm it's you" });
+    await expect(dialog).toBeVisible();
+    await dialog.getByRole('button', { name: 'Use a passkey' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByTestId('recovery-codes').getByRole('listitem')).toHaveCount(10);
+  });
+});

@@ -5,6 +5,9 @@
 //! - `POST /api/passkeys/sign-in/start` and `…/sign-in/finish`: sign in
 //!   with one, no username; the answer is a password login's (an access
 //!   token and the refresh cookie), its `amr` saying a passkey;
+//! - `POST /api/reauth/passkey/start` and `…/finish`: "confirm it's you"
+//!   (step-up) with one of the caller's own passkeys: a new token of the
+//!   same session with a fresh `auth_time`, as `POST /api/reauth` gives;
 //! - `GET /api/passkeys`, `PUT` and `DELETE /api/passkeys/{id}`: the
 //!   caller's passkeys (and whether they have a password), renamed or
 //!   removed (never the last way to sign in: 409 `last_sign_in_method`).
@@ -17,7 +20,7 @@
 
 use crate::json_body::JsonBody;
 use app::{
-    api::{login_proof_of, spend_login_proof},
+    api::{confirmed, login_proof_of, spend_login_proof},
     auth::{Authenticated, Device, Login},
     domain::{ActivityKind, PasskeyName},
     error::ApiError,
@@ -46,6 +49,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/passkeys/register/finish", post(finish_registration))
         .route("/api/passkeys/sign-in/start", post(start_sign_in))
         .route("/api/passkeys/sign-in/finish", post(finish_sign_in))
+        .route("/api/reauth/passkey/start", post(start_reauth))
+        .route("/api/reauth/passkey/finish", post(finish_reauth))
 }
 
 #[derive(Deserialize)]
@@ -173,6 +178,60 @@ async fn finish_sign_in(
     tracing::info!(%user, family = %grant.family.id, method = ?grant.login.method, "login started with a passkey");
     let answer = LoginResponse::issue(&state, holder, &grant.login, &grant.family.id)?;
     Ok(([(SET_COOKIE, state.refresh.cookie(&grant))], Json(answer)).into_response())
+}
+
+async fn start_reauth(
+    auth: Authenticated,
+    State(state): State<AppState>,
+) -> Result<Json<Started<RequestChallengeResponse>>, ApiError> {
+    Ok(Json(state.passkeys.start_reauth(auth.user_id()).await?))
+}
+
+/// Failures count in the login throttle, by address and username, as a
+/// wrong password when confirming does.
+async fn finish_reauth(
+    auth: Authenticated,
+    State(state): State<AppState>,
+    parts: Parts,
+    JsonBody(body): JsonBody<FinishSignIn>,
+) -> Result<Json<LoginResponse>, ApiError> {
+    let username = auth.user().username.to_string();
+    throttled(&state, &parts, &username).await?;
+    let address = state.address_of(&parts);
+    match state
+        .passkeys
+        .finish_reauth(auth.user_id(), &body.ceremony, &body.credential)
+        .await
+    {
+        Ok(_) => {
+            state.throttle.record_success(address).await?;
+            let holder = state
+                .users
+                .current_user(auth.user_id())
+                .await?
+                .ok_or(ApiError::InvalidToken)?;
+            Ok(Json(
+                confirmed(&state, &auth, holder, "with a passkey").await?,
+            ))
+        }
+        Err(error) => {
+            if matches!(
+                error,
+                ApiError::PasskeyRefused | ApiError::PasskeyNotRegistered
+            ) {
+                state.throttle.record_failure(address, &username).await?;
+                let detail = format!(
+                    "a passkey refused when confirming it's you, {}",
+                    Device::of_request(&parts.headers, address).describe()
+                );
+                state
+                    .activity
+                    .record(auth.user_id(), ActivityKind::SignInFailed, &detail)
+                    .await;
+            }
+            Err(error)
+        }
+    }
 }
 
 /// A passkey's name, refused as the `name` field it came in.

@@ -8,7 +8,7 @@ mod common;
 
 use app::domain::SignInMethod;
 use authenticator::SoftPasskey;
-use common::{TestServer, answer};
+use common::{TestServer, answer, claims_of, signed_in_ago};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -690,4 +690,112 @@ async fn where_admin_calls_need_a_passkey_an_admins_password_sign_in_is_refused(
         .call(Method::GET, "/api/admin/spots", Some(&token), None)
         .await;
     assert_eq!(status, StatusCode::OK);
+}
+
+/// The step-up ceremony for the holder of `token`: its start's answer.
+async fn start_confirming(server: &TestServer, token: &str) -> (StatusCode, Value) {
+    server
+        .call(Method::POST, "/api/reauth/passkey/start", Some(token), None)
+        .await
+}
+
+async fn finish_confirming(
+    server: &TestServer,
+    token: &str,
+    started: &Value,
+    credential: Value,
+) -> (StatusCode, Value) {
+    let body = json!({"ceremony": started["ceremony"], "credential": credential});
+    server
+        .call(
+            Method::POST,
+            "/api/reauth/passkey/finish",
+            Some(token),
+            Some(body),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn a_passkey_confirms_its_owner_and_the_browser_is_offered_only_theirs() {
+    let server = server().await;
+    let mut johns = john_with_a_passkey(&server).await;
+    let (status, signed_in) = sign_in(&server, &mut johns).await;
+    assert_eq!(status, StatusCode::OK, "{signed_in}");
+    let stale = signed_in_ago(signed_in["token"].as_str().unwrap(), 3_600);
+    let (status, refused) = server
+        .call(
+            Method::POST,
+            "/api/passkeys/register/start",
+            Some(&stale),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{refused}");
+    assert_eq!(refused["error"], "insufficient_user_authentication");
+
+    let (status, started) = start_confirming(&server, &stale).await;
+    assert_eq!(status, StatusCode::OK, "{started}");
+    let allowed = started["options"]["publicKey"]["allowCredentials"]
+        .as_array()
+        .unwrap();
+    assert_eq!(allowed.len(), 1);
+    assert_eq!(allowed[0]["id"], johns.id_b64(), "only John's own passkey");
+    assert!(
+        started["options"].get("mediation").is_none(),
+        "asked at once, not as autofill"
+    );
+
+    let credential = johns.sign_in(&started["options"]);
+    let (status, fresh) = finish_confirming(&server, &stale, &started, credential).await;
+    assert_eq!(status, StatusCode::OK, "{fresh}");
+    let (old, new) = (
+        claims_of(&stale),
+        claims_of(fresh["token"].as_str().unwrap()),
+    );
+    assert_eq!(new["sid"], old["sid"], "the same session");
+    assert_eq!(new["amr"], old["amr"]);
+    assert!(new["auth_time"].as_u64().unwrap() > old["auth_time"].as_u64().unwrap());
+    let (status, body) = server
+        .call(
+            Method::POST,
+            "/api/passkeys/register/start",
+            fresh["token"].as_str(),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn another_users_passkey_cannot_confirm_and_an_account_without_one_is_told() {
+    let server = server().await;
+    let mut johns = john_with_a_passkey(&server).await;
+    let jack = server.token_for("jack").await;
+    let mut jacks = SoftPasskey::new(ORIGIN, false);
+    let (status, _) = register(&server, &jack, &mut jacks, "Jack's key").await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    let john = server.token_for("john").await;
+    let (_, started) = start_confirming(&server, &john).await;
+    let (status, refused) =
+        finish_confirming(&server, &john, &started, jacks.sign_in(&started["options"])).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{refused}");
+    assert_eq!(refused["error"], "passkey_not_registered");
+    // The ceremony is spent either way; John's own passkey starts anew.
+    let (_, started) = start_confirming(&server, &john).await;
+    let credential = johns.sign_in(&started["options"]);
+    assert_eq!(
+        finish_confirming(&server, &john, &started, credential)
+            .await
+            .0,
+        StatusCode::OK
+    );
+
+    let ada = server.token_for("ada").await;
+    let (status, body) = start_confirming(&server, &ada).await;
+    assert_eq!(
+        (status, &body["error"]),
+        (StatusCode::NOT_FOUND, &json!("no_such_passkey"))
+    );
 }

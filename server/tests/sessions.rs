@@ -5,8 +5,7 @@
 
 mod common;
 
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use common::{SECRET, TestServer, answer};
+use common::{TestServer, answer, claims_of, signed_in_ago};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
@@ -52,25 +51,6 @@ async fn sign_in_from(server: &TestServer, username: &str, user_agent: &str) -> 
 
 async fn sign_in(server: &TestServer, username: &str) -> SignIn {
     sign_in_from(server, username, FIREFOX_LINUX).await
-}
-
-fn claims_of(token: &str) -> Value {
-    let payload = token.split('.').nth(1).unwrap();
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
-}
-
-/// `token` as it would be had its session's sign-in been `seconds_ago`:
-/// the same claims, re-signed with the test server's HS256 secret.
-fn signed_in_ago(token: &str, seconds_ago: u64) -> String {
-    let mut claims = claims_of(token);
-    let now = jsonwebtoken::get_current_timestamp();
-    claims["auth_time"] = json!(now - seconds_ago);
-    jsonwebtoken::encode(
-        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-        &claims,
-        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
-    )
-    .unwrap()
 }
 
 async fn me(server: &TestServer, token: &str) -> StatusCode {

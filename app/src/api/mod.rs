@@ -29,6 +29,8 @@ pub use login::{
 };
 pub use logout_all::{LogoutAll, logout_all};
 pub use me::{Me, me};
+#[cfg(feature = "ssr")]
+pub use reauth::confirmed;
 pub use reauth::{Reauth, reauth};
 pub use recovery::{
     MakeRecoveryCodes, Recover, ResetPassword, make_recovery_codes, recover, reset_password,

@@ -12,7 +12,7 @@ use leptos::{prelude::*, server_fn::codec::Json};
 /// address and username, as a wrong login does (then 429).
 #[server(prefix = "/api", endpoint = "reauth", input = Json, output = Json, client = AuthClient)]
 pub async fn reauth(password: String) -> Result<LoginResponse, ApiError> {
-    use crate::{auth::Login, clock::unix_now, state::AppState};
+    use crate::state::AppState;
 
     let state = AppState::from_context()?;
     let auth = state.authenticated().await?;
@@ -43,24 +43,37 @@ pub async fn reauth(password: String) -> Result<LoginResponse, ApiError> {
         other => other?,
     };
     state.throttle.record_success(address).await?;
+    confirmed(&state, &auth, credentials.holder(), "with a password").await
+}
+
+/// The person behind `auth`'s session has just proved who they are (`how`):
+/// the session records it, and its new token says so (a fresh `auth_time`;
+/// the same `sid`, `amr` and DPoP key).
+#[cfg(feature = "ssr")]
+pub async fn confirmed(
+    state: &crate::state::AppState,
+    auth: &crate::auth::Authenticated,
+    holder: crate::users::CurrentUser,
+    how: &str,
+) -> Result<LoginResponse, ApiError> {
     let sid = auth.claims().sid.as_str();
-    let login = Login {
+    let login = crate::auth::Login {
         method: auth.claims().amr,
         jkt: auth.bound_key(),
-        auth_time: unix_now(),
+        auth_time: crate::clock::unix_now(),
     };
     state
         .refresh
         .reauthenticated(auth.user_id(), sid, login.auth_time)
         .await?;
-    tracing::info!(user = %auth.user_id(), family = %sid, "confirmed it's them (step-up)");
+    tracing::info!(user = %auth.user_id(), family = %sid, how, "confirmed it's them (step-up)");
     state
         .activity
         .record(
             auth.user_id(),
             crate::domain::ActivityKind::ConfirmedItsYou,
-            "with a password",
+            how,
         )
         .await;
-    LoginResponse::issue(&state, credentials.holder(), &login, sid)
+    LoginResponse::issue(state, holder, &login, sid)
 }

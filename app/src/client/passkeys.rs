@@ -113,6 +113,20 @@ async fn signed_in(
     super::calls::attempt("POST", path, &finish.body()?, None).await
 }
 
+/// "Confirm it's you" with one of the person's own passkeys: a new token of
+/// this session with a fresh sign-in time (the caller stores it).
+#[cfg(feature = "hydrate")]
+pub async fn confirm() -> Result<crate::wire::LoginResponse, ApiError> {
+    let started: Started = send("POST", "/api/reauth/passkey/start", Body::None).await?;
+    let credential = super::webauthn::get(&started.options, false, None).await?;
+    let finish = Finish {
+        ceremony: &started.ceremony,
+        name: None,
+        credential: &credential,
+    };
+    send("POST", "/api/reauth/passkey/finish", finish.body()?).await
+}
+
 /// Whether this browser offers passkeys in the username field's autofill,
 /// on a page reached by a name: WebAuthn refuses an IP address, so there
 /// the page doesn't ask (the button says why, if pressed).

@@ -33,6 +33,20 @@ pub fn StepUpDialog() -> impl IntoView {
             busy.set(false);
         });
     };
+    let with_passkey = move |_| {
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match confirm_with_passkey().await {
+                Ok(fresh) => {
+                    session.start(&fresh.token, &fresh.user);
+                    step_up.answer(true);
+                }
+                Err(problem) => error.set(Some(problem.to_string())),
+            }
+            busy.set(false);
+        });
+    };
     let cancel = move |_| {
         password.set(String::new());
         error.set(None);
@@ -45,9 +59,13 @@ pub fn StepUpDialog() -> impl IntoView {
                 <div class="card dialog" role="dialog" aria-modal="true" aria-labelledby="step-up-title" data-testid="step-up">
                     <h2 id="step-up-title">"Confirm it's you"</h2>
                     <p>
-                        "This change needs a recent sign-in. Enter your password to go on: "
-                        "what you asked for is kept, and made as soon as you confirm."
+                        "This change needs a recent sign-in. Enter your password, or use one of "
+                        "your passkeys, to go on: what you asked for is kept, and made as soon as "
+                        "you confirm."
                     </p>
+                    <button type="button" disabled=move || busy.get() on:click=with_passkey>
+                        "Use a passkey"
+                    </button>
                     <form on:submit=on_submit>
                         <label for="step-up-password">"Your password"</label>
                         <input id="step-up-password" type="password" autocomplete="current-password"
@@ -69,4 +87,17 @@ pub fn StepUpDialog() -> impl IntoView {
 #[leptos::lazy]
 async fn confirm_with_password(password: String) -> Result<LoginResponse, ApiError> {
     crate::api::reauth(password).await
+}
+
+/// The same with a passkey (the browser's own dialog), also in a file of its own.
+#[leptos::lazy]
+async fn confirm_with_passkey() -> Result<LoginResponse, ApiError> {
+    #[cfg(feature = "hydrate")]
+    {
+        crate::client::passkeys::confirm().await
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        Err(ApiError::PasskeysUnsupported)
+    }
 }

@@ -15,6 +15,8 @@ pub enum Purpose {
     Register,
     /// Signing in with a passkey, no username given.
     SignIn,
+    /// The signed-in user confirming it's them with one of their passkeys.
+    Reauth,
 }
 
 impl Purpose {
@@ -22,6 +24,7 @@ impl Purpose {
         match self {
             Self::Register => "register",
             Self::SignIn => "sign_in",
+            Self::Reauth => "reauth",
         }
     }
 }

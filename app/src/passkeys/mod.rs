@@ -31,7 +31,7 @@ use webauthn_rs::prelude::{
     PasskeyRegistration, PublicKeyCredential, RegisterPublicKeyCredential,
     RequestChallengeResponse, Url, Uuid, Webauthn, WebauthnBuilder, WebauthnError,
 };
-use webauthn_rs_proto::ResidentKeyRequirement;
+use webauthn_rs_proto::{AllowCredentials, ResidentKeyRequirement};
 
 /// How long a person has to answer their browser's passkey dialog; the
 /// ceremony's challenge is refused after it.
@@ -183,8 +183,74 @@ impl Passkeys {
         ceremony: &str,
         credential: &PublicKeyCredential,
     ) -> Result<SignedIn, ApiError> {
+        self.finish_authentication(ceremony, (Purpose::SignIn, None), credential)
+            .await
+    }
+
+    /// Starts `user` confirming it's them (step-up) with one of their own
+    /// passkeys: the browser offers only those, at once (not as autofill).
+    /// 404 `no_such_passkey` if they have none.
+    pub async fn start_reauth(
+        &self,
+        user: UserId,
+    ) -> Result<Started<RequestChallengeResponse>, ApiError> {
         let relying_party = self.relying_party()?;
-        let state: DiscoverableAuthentication = self.take(ceremony, Purpose::SignIn, None).await?;
+        let theirs: Vec<Vec<u8>> = self
+            .store
+            .ids(user)
+            .await?
+            .iter()
+            .filter_map(|id| URL_SAFE_NO_PAD.decode(id).ok())
+            .collect();
+        if theirs.is_empty() {
+            return Err(ApiError::NoSuchPasskey);
+        }
+        let (mut options, state) = relying_party
+            .start_discoverable_authentication()
+            .map_err(|error| library("start a confirmation", &error))?;
+        options.mediation = None;
+        options.public_key.allow_credentials = theirs
+            .into_iter()
+            .map(|id| AllowCredentials {
+                type_: "public-key".to_owned(),
+                id,
+                transports: None,
+            })
+            .collect();
+        let ceremony = self.keep(Purpose::Reauth, Some(user), &state).await?;
+        Ok(Started { ceremony, options })
+    }
+
+    /// Finishes `user`'s confirmation `ceremony`: how they confirmed, if
+    /// the passkey is one of theirs and checks out as at a sign-in.
+    pub async fn finish_reauth(
+        &self,
+        user: UserId,
+        ceremony: &str,
+        credential: &PublicKeyCredential,
+    ) -> Result<SignInMethod, ApiError> {
+        let signed_in = self
+            .finish_authentication(ceremony, (Purpose::Reauth, Some(user)), credential)
+            .await?;
+        if signed_in.user != user {
+            tracing::warn!(%user, other = %signed_in.user, "a confirmation offered another user's passkey");
+            return Err(ApiError::PasskeyNotRegistered);
+        }
+        Ok(signed_in.method)
+    }
+
+    /// A passkey's answer to an authentication `ceremony` (kept for
+    /// `purpose` and `user`): whose passkey it is, if it is registered
+    /// here, its signature is good, the person was verified and its
+    /// counter moved forward.
+    async fn finish_authentication(
+        &self,
+        ceremony: &str,
+        (purpose, user): (Purpose, Option<UserId>),
+        credential: &PublicKeyCredential,
+    ) -> Result<SignedIn, ApiError> {
+        let relying_party = self.relying_party()?;
+        let state: DiscoverableAuthentication = self.take(ceremony, purpose, user).await?;
         let (handle, credential_id) = relying_party
             .identify_discoverable_authentication(credential)
             .map_err(|_| ApiError::PasskeyNotRegistered)?;

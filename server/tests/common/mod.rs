@@ -269,10 +269,7 @@ impl TestServer {
     /// The claims of a real sign-in of `username`'s (a live session), for
     /// tests that change and re-sign them.
     pub async fn signed_in_claims(&self, username: &str) -> Value {
-        use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-        let token = self.token_for(username).await;
-        let payload = token.split('.').nth(1).unwrap();
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+        claims_of(&self.token_for(username).await)
     }
 
     /// The name the database holds for `id`, read directly.
@@ -498,6 +495,27 @@ pub fn sign_eddsa(pem: &str, kid: Option<&str>, claims: &Value) -> String {
         .map(str::to_owned)
         .or_else(|| Some(key.kid().to_owned()));
     jsonwebtoken::encode(&header, claims, key.encoding_key()).unwrap()
+}
+
+/// A token's claims, read the way anyone can: it is signed, not encrypted.
+pub fn claims_of(token: &str) -> Value {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    let payload = token.split('.').nth(1).unwrap();
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+}
+
+/// `token` as it would be had its session's sign-in been `seconds_ago`:
+/// the same claims, re-signed with the test server's HS256 secret.
+pub fn signed_in_ago(token: &str, seconds_ago: u64) -> String {
+    let mut claims = claims_of(token);
+    let now = jsonwebtoken::get_current_timestamp();
+    claims["auth_time"] = json!(now - seconds_ago);
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
+    )
+    .unwrap()
 }
 
 /// Claims a real token for John would carry, valid for ten minutes.
