@@ -6,9 +6,10 @@ use crate::{
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 
 /// "Confirm it's you": opened when a sensitive change needs a more recent
-/// sign-in (see `client::step_up`). The person enters their password; the
-/// server renews the sign-in in this session, and the change they asked
-/// for goes through at once, with everything they typed still in the page.
+/// sign-in (see `client::step_up`). The person enters their password or
+/// uses a passkey; the server renews the sign-in in this session, and the
+/// change they asked for goes through at once, with everything they typed
+/// still in the page.
 #[component]
 pub fn StepUpDialog() -> impl IntoView {
     let step_up = StepUp::get();
@@ -17,36 +18,29 @@ pub fn StepUpDialog() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
 
+    // One confirmation at a time; once the server has renewed the sign-in,
+    // its token is this session's and the waiting calls go again.
+    let confirm =
+        move |attempt: std::pin::Pin<Box<dyn Future<Output = Result<LoginResponse, ApiError>>>>| {
+            busy.set(true);
+            error.set(None);
+            spawn_local(async move {
+                match attempt.await {
+                    Ok(fresh) => {
+                        session.start(&fresh.token, &fresh.user);
+                        step_up.answer(true);
+                    }
+                    Err(problem) => error.set(Some(problem.to_string())),
+                }
+                busy.set(false);
+            });
+        };
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let typed = password.try_update(std::mem::take).unwrap_or_default();
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            match confirm_with_password(typed).await {
-                Ok(fresh) => {
-                    session.start(&fresh.token, &fresh.user);
-                    step_up.answer(true);
-                }
-                Err(problem) => error.set(Some(problem.to_string())),
-            }
-            busy.set(false);
-        });
+        confirm(Box::pin(confirm_with_password(typed)));
     };
-    let with_passkey = move |_| {
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            match confirm_with_passkey().await {
-                Ok(fresh) => {
-                    session.start(&fresh.token, &fresh.user);
-                    step_up.answer(true);
-                }
-                Err(problem) => error.set(Some(problem.to_string())),
-            }
-            busy.set(false);
-        });
-    };
+    let with_passkey = move |_| confirm(Box::pin(confirm_with_passkey()));
     let cancel = move |_| {
         password.set(String::new());
         error.set(None);

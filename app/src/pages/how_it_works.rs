@@ -209,7 +209,15 @@ fn how_it_works() -> impl IntoView {
                 "older, the server answers 401 with "<code>"error=\"insufficient_user_authentication\""</code>
                 " and a "<code>"max_age"</code>" (RFC 9470, \u{201c}step-up\u{201d}); the page asks "
                 "for your password, gets a new token for the same session with a fresh "
-                <code>"auth_time"</code>", and makes your change. Nothing you typed is lost."
+                <code>"auth_time"</code>", and makes your change. Nothing you typed is lost. "
+                "No password? Confirm with one of your passkeys instead."
+            </p>
+            <p data-testid="how-recovery">
+                "And when the password is forgotten and the passkeys are lost? Recovery codes: ten "
+                "one-use codes, each 80 random bits, that you make on the security page and keep on "
+                "paper. Photo Spots stores only their hashes. One signs you in once; the token then "
+                "says so ("<code>"\"amr\": [\"otp\"]"</code>"), and only such a session may set a "
+                "new password without the old one, which also signs out every other device."
             </p>
         </article>
     }

@@ -1,9 +1,10 @@
 //! The token check's read, in groups: every authenticated request reads its
 //! user, their token version and whether its session is live, and all the
 //! reads waiting at one moment go to the database as one `WHERE id IN (…)`
-//! query (the session is a primary-key join in the same statement). On SQLite that pays the
-//! driver's thread hand-offs once per group instead of once per request; on
-//! PostgreSQL one round trip and one backend turn (BENCHMARKS.md).
+//! query (the session is a primary-key join in the same statement). On
+//! SQLite that pays the driver's thread hand-offs once per group instead of
+//! once per request; on PostgreSQL one round trip and one backend turn
+//! (BENCHMARKS.md).
 //!
 //! Revocation stays immediate: a group is queued after every write that was
 //! answered before it, and nothing is cached.
