@@ -70,7 +70,7 @@ start_app() {
   until curl -s -o /dev/null "$base/"; do sleep 0.2; done
   for i in $(seq 1 50); do
     curl -s "$base/api/signup" -H 'content-type: application/json' \
-      -d "{\"username\":\"bench-$i\",\"password\":\"bench-password-$i\",\"name\":\"Bench $i\"}" |
+      -d "{\"username\":\"bench-$i\",\"password\":\"lantern-meadow-quarry-$i\",\"name\":\"Bench $i\"}" |
       grep -o '"token":"[^"]*"' | cut -d'"' -f4
   done >"$work/$name.tokens"
   if [[ $(grep -c . "$work/$name.tokens") != 50 ]]; then

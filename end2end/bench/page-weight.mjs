@@ -21,7 +21,11 @@ const pages = [
   ['/', null],
   ['/spots/lake-bled', null],
   ['/how-it-works', null],
+  ['/recover', null],
   ['/profile', ['john', 'john-password']],
+  ['/profile/security', ['john', 'john-password']],
+  ['/profile/sessions', ['john', 'john-password']],
+  ['/lab', ['john', 'john-password']],
   ['/admin', ['ada', 'ada-password']],
 ];
 

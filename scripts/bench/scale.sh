@@ -19,7 +19,7 @@ DURATION=${1:-30}
 COUNTS=${2:-1000 1000000}
 SETUPS=${SETUPS:-sqlite postgres-1 postgres-3}
 TOKENS=50
-PASSWORD=bench-password
+PASSWORD=lantern-meadow-quarry  # a passphrase: sign-up refuses guessable passwords
 
 source scripts/common.sh
 
