@@ -3,6 +3,7 @@
 mod account_nav;
 mod account_security;
 mod activity_list;
+mod changes;
 mod favorites;
 mod flow_diagram;
 mod local_time;

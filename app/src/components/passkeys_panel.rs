@@ -1,8 +1,10 @@
-use super::local_time::local_time;
+use super::{
+    changes::{Change, Changes},
+    local_time::local_time,
+};
 use crate::{
     api::{remove_password, set_password},
     client::{passkeys, session::Session},
-    error::ApiError,
     wire::{PasskeySummary, WaysToSignIn},
 };
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
@@ -15,33 +17,21 @@ pub fn PasskeysPanel() -> impl IntoView {
     let session = Session::get();
     let listed = RwSignal::new(None::<WaysToSignIn>);
     let secret = RwSignal::new(String::new());
-    let message = RwSignal::new(None::<Result<String, String>>);
-    let busy = RwSignal::new(false);
+    let changes = Changes::new();
     let name = RwSignal::new("Passkey".to_owned());
 
-    let report = move |outcome: Result<String, ApiError>| {
-        message.set(Some(outcome.map_err(|error| error.to_string())));
-    };
     let reload = move || {
         spawn_local(async move {
             match passkeys::list().await {
                 Ok(all) => listed.set(Some(all)),
-                Err(error) => report(Err(error)),
+                Err(error) => changes.report(Err(error)),
             }
         });
     };
     Effect::new(move |_| reload());
     // One change at a time; the list is read again after each.
-    let change = move |work: std::pin::Pin<Box<dyn Future<Output = Result<String, ApiError>>>>| {
-        busy.set(true);
-        message.set(None);
-        spawn_local(async move {
-            let outcome = work.await;
-            busy.set(false);
-            report(outcome);
-            reload();
-        });
-    };
+    let change = move |work: Change| changes.run(work, reload);
+    let busy = move || changes.busy();
 
     let on_add = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -81,7 +71,7 @@ pub fn PasskeysPanel() -> impl IntoView {
                 <p class="hint">"Remove your password, so nobody can phish it or try it: you then sign in with a passkey."</p>
                 <label for="password-to-remove">"Your password"</label>
                 <input id="password-to-remove" type="password" autocomplete="current-password" required bind:value=secret />
-                <button type="submit" class="danger" disabled=move || busy.get()>"Remove my password"</button>
+                <button type="submit" class="danger" disabled=busy>"Remove my password"</button>
             </form>
         }.into_any()),
         false => Some(view! {
@@ -90,7 +80,7 @@ pub fn PasskeysPanel() -> impl IntoView {
                 <p class="hint">"You sign in with passkeys only. A password is a second way in: at least 10 characters, and not your username."</p>
                 <label for="password-to-set">"Password to set"</label>
                 <input id="password-to-set" type="password" autocomplete="new-password" required bind:value=secret />
-                <button type="submit" disabled=move || busy.get()>"Set password"</button>
+                <button type="submit" disabled=busy>"Set password"</button>
             </form>
         }.into_any()),
     }
@@ -134,8 +124,8 @@ pub fn PasskeysPanel() -> impl IntoView {
             <li class="passkey" data-testid="passkey">
                 <form class="inline" on:submit=rename>
                     <input aria-label=format!("Name of passkey {current}") maxlength="64" required bind:value=edited />
-                    <button type="submit" disabled=move || busy.get()>"Rename"</button>
-                    <button type="button" class="danger" disabled=move || busy.get() on:click=remove>
+                    <button type="submit" disabled=busy>"Rename"</button>
+                    <button type="button" class="danger" disabled=busy on:click=remove>
                         "Remove"
                     </button>
                 </form>
@@ -160,13 +150,10 @@ pub fn PasskeysPanel() -> impl IntoView {
             <form on:submit=on_add>
                 <label for="passkey-name">"Name for a new passkey"</label>
                 <input id="passkey-name" maxlength="64" required bind:value=name />
-                <button type="submit" disabled=move || busy.get()>"Add a passkey"</button>
+                <button type="submit" disabled=busy>"Add a passkey"</button>
             </form>
             {move || listed.with(|all| all.as_ref().and_then(password_form))}
-            {move || message.get().map(|outcome| match outcome {
-                Ok(done) => view! { <p role="status" class="success">{done}</p> }.into_any(),
-                Err(problem) => view! { <p role="alert" class="error">{problem}</p> }.into_any(),
-            })}
+            {changes.view()}
         </section>
     }
 }

@@ -1,7 +1,9 @@
-use super::local_time::local_time;
+use super::{
+    changes::{Change, Changes},
+    local_time::local_time,
+};
 use crate::{
     client::sessions,
-    error::ApiError,
     wire::{SessionSummary, Sessions},
 };
 use leptos::{prelude::*, task::spawn_local};
@@ -12,28 +14,20 @@ use leptos::{prelude::*, task::spawn_local};
 #[component]
 pub fn SessionsPanel() -> impl IntoView {
     let listed = RwSignal::new(None::<Sessions>);
-    let message = RwSignal::new(None::<Result<String, String>>);
-    let busy = RwSignal::new(false);
+    let changes = Changes::new();
 
     let reload = move || {
         spawn_local(async move {
             match sessions::list().await {
                 Ok(all) => listed.set(Some(all)),
-                Err(error) => message.set(Some(Err(error.to_string()))),
+                Err(error) => changes.report(Err(error)),
             }
         });
     };
     Effect::new(move |_| reload());
-    let change = move |work: std::pin::Pin<Box<dyn Future<Output = Result<String, ApiError>>>>| {
-        busy.set(true);
-        message.set(None);
-        spawn_local(async move {
-            let outcome = work.await;
-            busy.set(false);
-            message.set(Some(outcome.map_err(|error| error.to_string())));
-            reload();
-        });
-    };
+    // One change at a time; the list is read again after each.
+    let change = move |work: Change| changes.run(work, reload);
+    let busy = move || changes.busy();
     let end_others = move |_| {
         change(Box::pin(async move {
             let ended = sessions::end_others().await?;
@@ -63,7 +57,7 @@ pub fn SessionsPanel() -> impl IntoView {
                 </p>
                 <p class="hint">{describe(&session)}</p>
                 {(!session.current).then(|| view! {
-                    <button type="button" class="danger" disabled=move || busy.get() on:click=end
+                    <button type="button" class="danger" disabled=busy on:click=end
                         aria-label=format!("Sign out {label}")>
                         "Sign out"
                     </button>
@@ -82,13 +76,10 @@ pub fn SessionsPanel() -> impl IntoView {
             {move || listed.get().map(|all| view! {
                 <ul class="session-list">{all.sessions.into_iter().map(row).collect_view()}</ul>
             })}
-            <button type="button" disabled=move || busy.get() on:click=end_others data-testid="end-others">
+            <button type="button" disabled=busy on:click=end_others data-testid="end-others">
                 "Sign out all other sessions"
             </button>
-            {move || message.get().map(|outcome| match outcome {
-                Ok(done) => view! { <p role="status" class="success">{done}</p> }.into_any(),
-                Err(problem) => view! { <p role="alert" class="error">{problem}</p> }.into_any(),
-            })}
+            {changes.view()}
         </section>
     }
 }
