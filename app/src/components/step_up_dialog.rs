@@ -10,10 +10,23 @@ use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 /// uses a passkey; the server renews the sign-in in this session, and the
 /// change they asked for goes through at once, with everything they typed
 /// still in the page.
+///
+/// Every page has it, closed; its view and calls are in a wasm file of
+/// their own, fetched the first time a person is asked.
 #[component]
 pub fn StepUpDialog() -> impl IntoView {
     let step_up = StepUp::get();
     let session = Session::get();
+    view! {
+        <Show when=move || step_up.is_open()>
+            {move || Suspend::new(async move { dialog(step_up, session).await })}
+        </Show>
+    }
+}
+
+/// The open dialog (see [`StepUpDialog`]).
+#[leptos::lazy]
+fn dialog(step_up: StepUp, session: Session) -> AnyView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -48,7 +61,6 @@ pub fn StepUpDialog() -> impl IntoView {
     };
 
     view! {
-        <Show when=move || step_up.is_open()>
             <div class="dialog-backdrop">
                 <div class="card dialog" role="dialog" aria-modal="true" aria-labelledby="step-up-title" data-testid="step-up">
                     <h2 id="step-up-title">"Confirm it's you"</h2>
@@ -72,8 +84,8 @@ pub fn StepUpDialog() -> impl IntoView {
                     {move || error.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}
                 </div>
             </div>
-        </Show>
     }
+    .into_any()
 }
 
 /// The confirmation call, in a wasm file of its own (`cargo leptos
