@@ -41,6 +41,30 @@ impl LoginResponse {
     }
 }
 
+/// 429 while `address` or `username` has failed to sign in too often: a
+/// login, a recovery code and a confirmation share the counters. `what`
+/// names the attempt in the log.
+#[cfg(feature = "ssr")]
+pub async fn refuse_if_throttled(
+    state: &crate::state::AppState,
+    address: Option<std::net::IpAddr>,
+    username: &crate::domain::Username,
+    what: &str,
+) -> Result<(), ApiError> {
+    let Some(wait) = state
+        .throttle
+        .blocked_for(address, username.as_str())
+        .await?
+    else {
+        return Ok(());
+    };
+    tracing::warn!(%username, ?address, what, "throttled after repeated failures");
+    metrics::counter!("photo_spots_logins_total", "outcome" => "throttled").increment(1);
+    Err(ApiError::TooManyAttempts {
+        retry_after_secs: wait.as_secs().max(1),
+    })
+}
+
 /// Tells `user`'s security activity that they signed in by `method`, from
 /// the device of the request being served.
 #[cfg(feature = "ssr")]
@@ -148,17 +172,7 @@ pub async fn login(username: String, password: String) -> Result<LoginResponse, 
     // spent only if the password is right.
     let proof = login_proof(&state)?;
     let address = state.client_address();
-    if let Some(wait) = state
-        .throttle
-        .blocked_for(address, username.as_str())
-        .await?
-    {
-        tracing::warn!(%username, ?address, "login throttled after repeated failures");
-        metrics::counter!("photo_spots_logins_total", "outcome" => "throttled").increment(1);
-        return Err(ApiError::TooManyAttempts {
-            retry_after_secs: wait.as_secs().max(1),
-        });
-    }
+    refuse_if_throttled(&state, address, &username, "login").await?;
 
     let credentials = state.users.find_credentials(&username).await?;
     let stored_hash = credentials.as_ref().and_then(|c| c.password_hash.clone());

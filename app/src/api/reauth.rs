@@ -18,16 +18,7 @@ pub async fn reauth(password: String) -> Result<LoginResponse, ApiError> {
     let auth = state.authenticated().await?;
     let username = auth.user().username.clone();
     let address = state.client_address();
-    if let Some(wait) = state
-        .throttle
-        .blocked_for(address, username.as_str())
-        .await?
-    {
-        tracing::warn!(%username, ?address, "re-authentication throttled after repeated failures");
-        return Err(ApiError::TooManyAttempts {
-            retry_after_secs: wait.as_secs().max(1),
-        });
-    }
+    super::login::refuse_if_throttled(&state, address, &username, "confirmation").await?;
     let credentials = match super::current_password::proven(&state, auth.user_id(), &password).await
     {
         Err(ApiError::WrongPassword) => {

@@ -52,16 +52,7 @@ pub async fn recover(username: String, code: String) -> Result<LoginResponse, Ap
     let username = Username::parse(&username)?;
     let proof = super::login::login_proof(&state)?;
     let address = state.client_address();
-    if let Some(wait) = state
-        .throttle
-        .blocked_for(address, username.as_str())
-        .await?
-    {
-        tracing::warn!(%username, ?address, "recovery throttled after repeated failures");
-        return Err(ApiError::TooManyAttempts {
-            retry_after_secs: wait.as_secs().max(1),
-        });
-    }
+    super::login::refuse_if_throttled(&state, address, &username, "recovery code").await?;
     let credentials = state.users.find_credentials(&username).await?;
     let spent = match (&credentials, RecoveryCode::parse(&code)) {
         (Some(account), Some(code)) => state.recovery.spend(account.user.id, &code).await?,
