@@ -10,7 +10,7 @@
 #   scripts/supervise.sh NAME COMMAND [ARGS...]
 #
 # Used by scripts/cluster.sh for each app instance, HAProxy and the
-# favourites service; server/tests/cluster.rs kills an instance under it.
+# favourites service; server/tests/integration/cluster.rs kills an instance under it.
 set -uo pipefail
 
 if (($# < 2)); then

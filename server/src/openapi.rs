@@ -4,7 +4,7 @@
 //! Written by hand (`openapi/*.json`): derive-based generators don't see
 //! Leptos server functions. Tests keep them honest both ways: every route
 //! the server registers is documented, and every documented operation is
-//! answered by a route (`server/tests/openapi.rs`).
+//! answered by a route (`server/tests/integration/openapi.rs`).
 
 use axum::{
     http::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE},

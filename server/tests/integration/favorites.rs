@@ -1,7 +1,7 @@
 //! The favourites service: a second service that accepts Photo Spots tokens
 //! by the main app's published public keys, and refuses everything else.
 
-mod common;
+use crate::common;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
 use common::{FavoritesServer, TestServer, answer, free_addr, john_claims, sign_eddsa};

@@ -1,7 +1,7 @@
 //! The OpenAPI documents against the server: every route is documented,
 //! every documented operation is answered by a route, every `$ref` resolves.
 
-mod common;
+use crate::common;
 
 use common::TestServer;
 use serde_json::Value;

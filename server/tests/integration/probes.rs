@@ -1,7 +1,7 @@
 //! Operations: every answer carries a request id (in the body of every JSON
 //! error too), and readiness follows the database while liveness doesn't.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, answer};
 use serde_json::json;

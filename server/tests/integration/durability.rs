@@ -1,6 +1,6 @@
 //! Under concurrent writes and on shutdown, nothing answered 200 is lost.
 
-mod common;
+use crate::common;
 
 use app::domain::{UserName, Username};
 use common::{SECRET, TestServer, free_port};

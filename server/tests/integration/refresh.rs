@@ -1,7 +1,7 @@
 //! Refresh tokens over HTTP: the cookie, rotation, reuse detection, the
 //! CSRF header, lifetimes, and every way a login ends.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, answer};
 use reqwest::{Response, StatusCode};

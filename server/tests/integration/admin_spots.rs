@@ -3,7 +3,7 @@
 //! database still calling the user an admin (403 otherwise). Bad input is a
 //! clear 4xx and changes nothing.
 
-mod common;
+use crate::common;
 
 use app::db::Pools;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};

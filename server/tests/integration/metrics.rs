@@ -1,9 +1,9 @@
 //! `/metrics` on its own listener: after a few logins and refused tokens the
 //! counters have moved, by route template and bounded labels only.
 
-mod common;
+use crate::common;
 
-use common::{TestServer, answer};
+use common::{ServerProcess, free_addr};
 use serde_json::json;
 
 /// The value of the first sample named `name` whose labels include every
@@ -18,26 +18,36 @@ fn sample(text: &str, name: &str, labels: &[&str]) -> f64 {
         .sum()
 }
 
+/// A login to `base`, answered with this status.
+async fn login(http: &reqwest::Client, base: &str, password: &str) -> u16 {
+    let body = json!({"username": "john", "password": password});
+    let sent = http.post(format!("{base}/api/login")).json(&body);
+    sent.send().await.unwrap().status().as_u16()
+}
+
+// The recorder is process-wide, so the server runs in its own process: the
+// other tests of this binary would move its counters.
 #[tokio::test]
 async fn the_counters_move_with_logins_and_refused_tokens() {
-    let server = TestServer::start().await;
-    let pools = Some(server.state.users.pools().clone());
-    let addr = server::metrics::serve("127.0.0.1:0".parse().unwrap(), pools)
-        .await
-        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let metrics = free_addr();
+    let server = ServerProcess::start(dir.path(), &[("METRICS_ADDR", &metrics)]).await;
+    let base = &server.base;
+    let http = reqwest::Client::new();
     let scrape = || async {
-        let url = format!("http://{addr}/metrics");
+        let url = format!("http://{metrics}/metrics");
         reqwest::get(url).await.unwrap().text().await.unwrap()
     };
 
     for _ in 0..2 {
-        let (status, _) = answer(server.login("john", "john-password").await).await;
-        assert_eq!(status, 200);
+        assert_eq!(login(&http, base, "john-password").await, 200);
     }
-    server.login("john", "not-johns-password").await;
-    let forged = server.post("/api/me", Some("a.b.c"), json!({})).await;
+    assert_eq!(login(&http, base, "not-johns-password").await, 401);
+    let forged = http.post(format!("{base}/api/me")).bearer_auth("a.b.c");
+    let forged = forged.json(&json!({})).send().await.unwrap();
     assert_eq!(forged.status(), 401);
-    server.get("/no/such/page-for-john", None).await;
+    let missing = http.get(format!("{base}/no/such/page-for-john"));
+    missing.send().await.unwrap();
 
     let text = scrape().await;
     let logins = |outcome: &str| {

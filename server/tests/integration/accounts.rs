@@ -1,6 +1,6 @@
 //! Sign-up, password change and log out everywhere, over HTTP.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, answer};
 use reqwest::StatusCode;

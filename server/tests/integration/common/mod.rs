@@ -1,5 +1,6 @@
-#![allow(dead_code)] // each test binary uses a different part of it
 //! A real Photo Spots server on a random port, with its own SQLite file.
+
+pub mod authenticator;
 
 use app::{auth::TokenService, domain::UserId, state::AppState};
 use leptos::config::LeptosOptions;
@@ -393,6 +394,49 @@ pub fn server_binary(dir: &std::path::Path, port: u16) -> std::process::Command 
     command
 }
 
+/// The `server` binary in its own process, for what is process-wide and so
+/// can't be shared with the other tests of this binary (file descriptors,
+/// memory, the metrics recorder, log output); stopped when dropped.
+pub struct ServerProcess {
+    pub child: std::process::Child,
+    pub base: String,
+}
+
+impl ServerProcess {
+    /// Started in `dir` (its database, key and site) with `env` added, once
+    /// it answers `/api/health`.
+    pub async fn start(dir: &std::path::Path, env: &[(&str, &str)]) -> Self {
+        let port = free_port();
+        let child = server_binary(dir, port)
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Owned at once, so that Drop stops it whatever happens next.
+        let process = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        for _ in 0..600 {
+            if reqwest::get(format!("{}/api/health", process.base))
+                .await
+                .is_ok()
+            {
+                return process;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the server never answered");
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// As [`free_port`], as `127.0.0.1:PORT`.
 pub fn free_addr() -> String {
     format!("127.0.0.1:{}", free_port())
@@ -414,7 +458,6 @@ fn vars_of(env: &[(String, String)], name: &str) -> Option<String> {
 /// A real favourites service on a random port, with its own SQLite file.
 pub struct FavoritesServer {
     pub base: String,
-    pub state: server::favorites::FavoritesState,
     pub http: reqwest::Client,
     _dir: TempDir,
 }
@@ -436,11 +479,10 @@ impl FavoritesServer {
         let state = build_state(&config).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = router(state.clone(), &config.allowed_origins);
+        let app = router(state, &config.allowed_origins);
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         Self {
             base,
-            state,
             http: reqwest::Client::new(),
             _dir: dir,
         }

@@ -2,7 +2,7 @@
 //! copied from it at login, and taking admin away refuses the tokens issued
 //! so far (`server users revoke-admin`).
 
-mod common;
+use crate::common;
 
 use app::domain::Username;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};

@@ -2,7 +2,7 @@
 //! each line of a request carrying its id; an unknown format is refused at
 //! start, naming the variable.
 
-mod common;
+use crate::common;
 
 use common::{free_port, server_binary};
 use std::{

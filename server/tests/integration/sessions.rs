@@ -3,7 +3,7 @@
 //! calls need a recent sign-in (RFC 9470 step-up), which `POST /api/reauth`
 //! renews within the same session.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, answer, claims_of, signed_in_ago};
 use reqwest::{Method, Response, StatusCode};

@@ -3,7 +3,7 @@
 //! router the handlers, the handlers the helpers below them; nothing
 //! imports upward.
 
-#[path = "../../app/tests/support/imports.rs"]
+#[path = "../../../app/tests/support/imports.rs"]
 mod imports;
 
 use imports::Layers;

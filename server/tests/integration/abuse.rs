@@ -5,14 +5,10 @@
 //! piling up. The figures (latency of the others, memory) are printed for
 //! BENCHMARKS.md; nothing here asserts a speed.
 
-mod common;
+use crate::common;
 
-use common::{TestServer, free_port, server_binary};
-use std::{
-    path::Path,
-    process::{Child, Stdio},
-    time::{Duration, Instant},
-};
+use common::{ServerProcess, TestServer};
+use std::time::{Duration, Instant};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpStream,
@@ -204,39 +200,9 @@ async fn garbage_and_huge_headers_get_4xx_while_everyone_else_is_answered() {
     );
 }
 
-/// The `server` binary in its own process, with the default limits, so that
-/// ten thousand connections' file descriptors are split between it and
-/// this test.
-struct Process {
-    child: Child,
-    base: String,
-}
-
-impl Process {
-    async fn start(dir: &Path) -> Self {
-        let port = free_port();
-        let child = server_binary(dir, port)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        // Owned at once, so that Drop stops it whatever happens next.
-        let process = Self {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-        };
-        for _ in 0..600 {
-            if reqwest::get(format!("{}/api/health", process.base))
-                .await
-                .is_ok()
-            {
-                return process;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the server never answered");
-    }
-
+/// What only a server in its own process shows: its file descriptors (ten
+/// thousand connections' are split between it and this test) and memory.
+impl ServerProcess {
     /// Its file descriptors: one per open connection, plus a few.
     fn open_files(&self) -> usize {
         std::fs::read_dir(format!("/proc/{}/fd", self.child.id()))
@@ -256,17 +222,10 @@ impl Process {
     }
 }
 
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn ten_thousand_idle_connections_neither_starve_others_nor_stay_open() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Process::start(dir.path()).await;
+    let server = ServerProcess::start(dir.path(), &[("RUST_LOG", "warn")]).await;
     let baseline = ordinary_client_during(&server.base, Duration::from_secs(1)).await;
     let (rss_before, held_before) = (server.rss_mib(), server.open_files());
 

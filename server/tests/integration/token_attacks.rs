@@ -1,7 +1,7 @@
 //! Every way people try to get a forged token past the server, over HTTP.
 //! Each must be refused with 401 and change nothing.
 
-mod common;
+use crate::common;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
 use common::{SECRET, TestServer, answer};

@@ -1,7 +1,7 @@
 //! The published keys: the JWKS, rotation while both services run, and a
 //! second service that can't be made to hammer the issuer.
 
-mod common;
+use crate::common;
 
 use app::auth::keys::{KeyRing, PrivateKey, PublicJwk};
 use axum::{Router, routing::get};

@@ -1,6 +1,6 @@
 //! The JSON API over real HTTP: login, me, update_name, and every refusal.
 
-mod common;
+use crate::common;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
 use common::{SECRET, TestServer, answer};

@@ -2,12 +2,10 @@
 //! signatures): adding one, signing in with it, what the token says, and
 //! every way a ceremony is refused.
 
-#[path = "common/authenticator.rs"]
-mod authenticator;
-mod common;
+use crate::common;
 
 use app::domain::SignInMethod;
-use authenticator::SoftPasskey;
+use common::authenticator::SoftPasskey;
 use common::{TestServer, answer, claims_of, signed_in_ago};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -611,8 +609,9 @@ async fn support_lists_and_removes_a_lost_passkey_from_the_command_line() {
             .env("RUST_LOG", "error")
             .output()
             .unwrap();
-        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-        (output.status.success(), stdout)
+        let printed = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        (output.status.success(), printed)
     };
     let id = passkey.id_b64();
     let (ok, listed) = run(&["users", "passkeys", "john"]);

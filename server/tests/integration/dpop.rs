@@ -3,7 +3,7 @@
 //! proof by that key for that very request, so a copy of it is worth
 //! nothing elsewhere.
 
-mod common;
+use crate::common;
 
 use app::auth::dpop::{ProofKey, access_token_hash};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};

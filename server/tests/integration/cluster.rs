@@ -4,7 +4,7 @@
 //! rolling restart Debian's HAProxy; elsewhere these tests are listed as
 //! ignored (see `build.rs`).
 
-mod common;
+use crate::common;
 
 use common::{TestServer, answer, free_port, new_postgres_database};
 use reqwest::StatusCode;

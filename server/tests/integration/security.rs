@@ -1,6 +1,6 @@
 //! Security headers and request limits.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, answer};
 use reqwest::StatusCode;

@@ -2,7 +2,7 @@
 //! copies, cacheable for as long as their names allow; a content-named bundle
 //! is read from disk once.
 
-mod common;
+use crate::common;
 
 use common::TestServer;
 use reqwest::{Response, StatusCode, header};

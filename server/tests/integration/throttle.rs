@@ -1,6 +1,6 @@
 //! Password guessing is throttled: 429 with Retry-After, before any hashing.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, answer, client_from};
 use reqwest::StatusCode;

@@ -1,7 +1,7 @@
 //! Sessions vs tokens: a second service that only holds the verification key
 //! accepts tokens issued by Photo Spots (the "bank and retirement server").
 
-mod common;
+use crate::common;
 
 use app::auth::{JwtSecret, TokenService, VerifiedClaims};
 use axum::{Json, Router, routing::get};

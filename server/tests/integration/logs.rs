@@ -2,7 +2,7 @@
 //! logged by its `jti`, a refresh token by its family; every line of a
 //! request names its request id.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, answer};
 use serde_json::json;
@@ -28,11 +28,15 @@ impl Write for Captured {
 async fn logs_name_tokens_by_jti_and_never_show_secrets() {
     let captured = Captured::default();
     let writer = captured.clone();
-    tracing_subscriber::fmt()
+    // This thread's subscriber, not the process's: the other tests of this
+    // binary log too. `#[tokio::test]` runs the server's tasks on this
+    // thread.
+    let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
         .with_ansi(false)
         .with_writer(move || writer.clone())
-        .init();
+        .finish();
+    let _logging = tracing::subscriber::set_default(subscriber);
 
     let server = TestServer::start().await;
     let (_, body) = answer(server.login("john", "john-password").await).await;

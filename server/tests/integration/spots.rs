@@ -2,7 +2,7 @@
 //! from the database, and the JSON API mobile apps use. No token needed;
 //! hidden spots are nowhere to be seen.
 
-mod common;
+use crate::common;
 
 use app::{
     domain::{SpotSlug, UserId},
