@@ -57,7 +57,7 @@ for step in "${steps[@]}"; do
       PHOTO_SPOTS_TEST_DATABASE=postgres tally_logged cargo_tests bounded 20m \
         cargo test -p app -p server --features app/ssr --test integration -- \
         api:: accounts:: durability:: throttle:: token_attacks:: admins:: spots:: \
-        sso:: key_rotation:: favorites:: refresh:: dpop:: passkeys:: sessions::
+        sso:: key_rotation:: favorites:: refresh:: dpop:: passkeys:: sessions:: recovery_link::
       ;;
     fuzz)
       tally_logged fuzz_targets bounded 30m scripts/fuzz.sh "${FUZZ_SECONDS:-30}"

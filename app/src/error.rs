@@ -27,6 +27,11 @@ pub enum ApiError {
     /// a recovery code.
     #[error("Setting a new password without the current one needs a sign-in with a recovery code.")]
     NotARecoverySession,
+    /// A recovery link that is unknown, used, expired or replaced by a newer one.
+    #[error(
+        "This recovery link can't be used: it expired (links work for 15 minutes), was used already, or a newer one was made. Please ask support for a new one."
+    )]
+    InvalidRecoveryLink,
     #[error("Please log in first.")]
     MissingToken,
     #[error("Your session is no longer valid. Please log in again.")]
@@ -271,6 +276,7 @@ impl ApiError {
             | Self::StepUpRequired { .. } => 401,
             Self::WrongPassword | Self::Forbidden | Self::CsrfHeaderMissing => 403,
             Self::NotARecoverySession => 403,
+            Self::InvalidRecoveryLink => 410,
             Self::AccountDisabled => 403,
             Self::PasskeyRequired => 403,
             Self::UsernameTaken | Self::SlugTaken => 409,
@@ -315,6 +321,7 @@ impl ApiError {
             Self::InvalidCredentials => ErrorCode::InvalidCredentials,
             Self::InvalidRecoveryCode => ErrorCode::InvalidRecoveryCode,
             Self::NotARecoverySession => ErrorCode::NotARecoverySession,
+            Self::InvalidRecoveryLink => ErrorCode::InvalidRecoveryLink,
             Self::MissingToken => ErrorCode::MissingToken,
             Self::InvalidToken => ErrorCode::InvalidToken,
             Self::ExpiredToken => ErrorCode::ExpiredToken,
@@ -367,6 +374,7 @@ enum ErrorCode {
     InvalidCredentials,
     InvalidRecoveryCode,
     NotARecoverySession,
+    InvalidRecoveryLink,
     MissingToken,
     InvalidToken,
     ExpiredToken,
@@ -514,6 +522,7 @@ impl From<WireError> for ApiError {
             ErrorCode::InvalidCredentials => Self::InvalidCredentials,
             ErrorCode::InvalidRecoveryCode => Self::InvalidRecoveryCode,
             ErrorCode::NotARecoverySession => Self::NotARecoverySession,
+            ErrorCode::InvalidRecoveryLink => Self::InvalidRecoveryLink,
             ErrorCode::MissingToken => Self::MissingToken,
             ErrorCode::InvalidToken | ErrorCode::InvalidDpopProof if wire.dpop.is_some() => {
                 Self::Dpop(
@@ -590,6 +599,7 @@ mod tests {
             ApiError::InvalidCredentials,
             ApiError::InvalidRecoveryCode,
             ApiError::NotARecoverySession,
+            ApiError::InvalidRecoveryLink,
             ApiError::MissingToken,
             ApiError::InvalidToken,
             ApiError::ExpiredToken,

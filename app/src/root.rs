@@ -3,7 +3,7 @@ use crate::{
     components::{Nav, StepUpDialog},
     pages::{
         AdminPage, HomePage, HowItWorksPage, LabPage, LoginPage, NotFound, ProfilePage,
-        RecoverPage, SecurityPage, SessionsPage, SignupPage, SpotPage,
+        RecoverPage, RecoveryLinkPage, SecurityPage, SessionsPage, SignupPage, SpotPage,
     },
 };
 use leptos::prelude::*;
@@ -71,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/profile/sessions") view={Lazy::<SessionsPage>::new()} />
                     <Route path=path!("/lab") view={Lazy::<LabPage>::new()} />
                     <Route path=path!("/recover") view={Lazy::<RecoverPage>::new()} />
+                    <Route path=path!("/recover/link") view={Lazy::<RecoveryLinkPage>::new()} />
                     <Route path=path!("/signup") view={Lazy::<SignupPage>::new()} />
                     <Route path=path!("/admin") view={Lazy::<AdminPage>::new()} />
                 </Routes>

@@ -69,6 +69,13 @@ pub struct RecoveryCodesMade {
     pub codes: Vec<String>,
 }
 
+/// `POST /api/recovery_link`: whose password the link set (the page then
+/// offers to sign in as them).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryLinkUsed {
+    pub username: String,
+}
+
 /// One of a person's sessions (a signed-in device), as `GET /api/sessions`
 /// lists them. Never a token or anything that renews one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

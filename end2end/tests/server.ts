@@ -5,7 +5,7 @@
 // The main app signs with an Ed25519 key made here by Node's own crypto (so
 // tests can sign tokens the way an attacker with the key could), and the
 // favourites service trusts it through the main app's JWKS, as in production.
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { KeyObject, createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -107,8 +107,17 @@ export class PhotoSpotsServer {
     const favoritesPort = this.favoritesPort || (this.favoritesPort = await freePort());
     this.baseURL = `http://${this.host}:${port}`;
     this.favoritesURL = `http://127.0.0.1:${favoritesPort}`;
-    await this.main.start(process.env.PHOTO_SPOTS_BIN ?? binary('server'), {
-      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+    await this.main.start(this.mainBinary, this.mainEnv());
+    await this.startFavorites();
+  }
+
+  private get mainBinary(): string {
+    return process.env.PHOTO_SPOTS_BIN ?? binary('server');
+  }
+
+  private mainEnv(): Record<string, string> {
+    return {
+      LEPTOS_SITE_ADDR: `127.0.0.1:${this.port}`,
       LEPTOS_SITE_ROOT: join(root, 'target', 'site'),
       DATABASE_URL: `sqlite://${join(this.dataDir, 'photo-spots.db')}?mode=rwc`,
       JWT_PRIVATE_KEY_FILE: this.keyFile,
@@ -117,8 +126,16 @@ export class PhotoSpotsServer {
       // DPoP proofs and WebAuthn name the origin the browser is at.
       PUBLIC_ORIGIN: this.baseURL,
       ...this.env,
+    };
+  }
+
+  /** `server ARGS…` as an operator runs it beside this server (same settings and database): what it printed. */
+  operator(...args: string[]): string {
+    return execFileSync(this.mainBinary, args, {
+      cwd: root,
+      env: { ...process.env, RUST_LOG: 'error', ...this.mainEnv() },
+      encoding: 'utf8',
     });
-    await this.startFavorites();
   }
 
   async startFavorites(): Promise<void> {

@@ -86,6 +86,41 @@ test.describe('sessions', () => {
   });
 });
 
+test.describe('recovery link', () => {
+  const server = useServer();
+
+  test("support's recovery link sets a new password and signs out every device", async ({ browser, page }) => {
+    const base = server().baseURL;
+    const laptop = await (await browser.newContext()).newPage();
+    await logInAs(laptop, base, 'jack');
+
+    const printed = server().operator('users', 'recovery-link', 'jack');
+    const link = printed.match(/http\S+\/recover\/link#\S+/)?.[0];
+    expect(link, printed).toBeTruthy();
+    await page.goto(link!);
+    await expect(page.getByRole('heading', { name: 'Set a new password' })).toBeVisible();
+    // The secret leaves the address bar (and the history) once read.
+    await expect(page).toHaveURL(`${base}/recover/link`);
+    await page.getByLabel('New password').fill('qwertyuiop');
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await expect(page.getByRole('alert')).toContainText('easy to guess');
+    await page.getByLabel('New password').fill('harbour-lights-at-midnight');
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await expect(page.getByRole('status')).toContainText('Your new password is set');
+    await expect(page.getByText('Log in as jack with your new password.')).toBeVisible();
+
+    await laptop.reload();
+    await expectSessionEnded(laptop, base);
+    await expect(page.getByRole('main').getByRole('link', { name: 'Log in', exact: true })).toHaveAttribute('href', '/login');
+    await logInAs(page, base, 'jack', 'harbour-lights-at-midnight');
+    // A link works once.
+    await page.goto(link!);
+    await page.getByLabel('New password').fill('another-harbour-at-dawn');
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await expect(page.getByRole('alert')).toContainText('ask support for a new one');
+  });
+});
+
 test.describe('confirm it is you', () => {
   // A sign-in counts as recent for 3 seconds here (600 by default).
   const server = useServer({ STEP_UP_MAX_AGE_SECONDS: '3' });

@@ -8,11 +8,17 @@
 //!   account's sign-ins are refused with a message saying so, and its
 //!   tokens and sessions end at once;
 //! - `server users logout USERNAME`: every token and session ends at once
-//!   (a stolen laptop, when its owner can't sign in to do it).
+//!   (a stolen laptop, when its owner can't sign in to do it);
+//! - `server users recovery-link USERNAME`: a one-use link, valid 15
+//!   minutes, to a page where they set a new password themselves (their
+//!   sessions then end): the support path when nothing else is left.
 
 use crate::{Config, StartError};
 use app::{
-    auth::refresh::RefreshStore,
+    auth::{
+        recovery::{LinkSecret, RecoveryLinks, link::LIFETIME_SECS},
+        refresh::RefreshStore,
+    },
     clock::unix_now_i64,
     domain::{ActivityKind, UserId, Username},
     users::{ActivityLog, UserStore},
@@ -25,6 +31,8 @@ pub enum AdminError {
     BadUsername(#[from] app::domain::ValidationError),
     #[error("there is no user named {0:?}")]
     NoSuchUser(String),
+    #[error("{0}'s account is disabled: enable it first (`server users enable {0}`)")]
+    Disabled(String),
     /// What the API would have answered (e.g. no such passkey).
     #[error("{0}")]
     Api(String),
@@ -117,6 +125,61 @@ pub async fn log_out(config: &Config, username: &str) -> Result<(), AdminError> 
         "{username} (id {id}) is signed out everywhere: {ended} session(s) and every token ended"
     );
     Ok(())
+}
+
+/// Prints a one-use recovery link for `username` at the public origin.
+pub async fn recovery_link(config: &Config, username: &str) -> Result<(), AdminError> {
+    let username = Username::parse(username)?;
+    let secret = LinkSecret::generate()
+        .map_err(|error| AdminError::Api(format!("no randomness for a link: {error}")))?;
+    let users = UserStore::connect(&config.database)
+        .await
+        .map_err(StartError::from)?;
+    let made = make_link(&users, &username, secret).await;
+    users.close().await;
+    let (id, secret) = match made.map_err(StartError::from)? {
+        Made::Link(id, secret) => (id, secret),
+        Made::NoSuchUser => return Err(AdminError::NoSuchUser(username.to_string())),
+        Made::Disabled => return Err(AdminError::Disabled(username.to_string())),
+    };
+    let origin = config.public_origin.trim_end_matches('/');
+    println!(
+        "A recovery link for {username} (id {id}), for one use within {} minutes:\n\n  \
+         {origin}/recover/link#{}\n\n\
+         Send it to them over a channel you trust. It opens a page where they choose a new \
+         password; every session of theirs then ends. A new link voids this one.",
+        LIFETIME_SECS / 60,
+        secret.as_str()
+    );
+    Ok(())
+}
+
+enum Made {
+    Link(UserId, LinkSecret),
+    NoSuchUser,
+    Disabled,
+}
+
+async fn make_link(
+    users: &UserStore,
+    username: &Username,
+    secret: LinkSecret,
+) -> Result<Made, sqlx::Error> {
+    let Some(account) = users.find_credentials(username).await? else {
+        return Ok(Made::NoSuchUser);
+    };
+    if account.disabled {
+        return Ok(Made::Disabled);
+    }
+    let id = account.user.id;
+    RecoveryLinks::on(users.pools().clone())
+        .make(id, &secret)
+        .await?;
+    ActivityLog::on(users.pools().clone())
+        .record(id, ActivityKind::RecoveryLinkMade, "")
+        .await;
+    tracing::info!(user = %id, "recovery link made");
+    Ok(Made::Link(id, secret))
 }
 
 async fn log_out_everywhere(

@@ -61,6 +61,10 @@ pub enum UsersCommand {
     Enable { username: String },
     /// Sign USERNAME out everywhere: every token and session they have ends at once
     Logout { username: String },
+    /// Print a one-use link, valid 15 minutes, that lets USERNAME set a new password
+    /// (every session of theirs then ends): for someone with no password, passkey or
+    /// recovery code left. You never choose or see the password
+    RecoveryLink { username: String },
     /// List USERNAME's passkeys (id, name, synced or device-bound, when added and last used)
     Passkeys { username: String },
     /// Remove USERNAME's passkey ID (a lost device); it signs nobody in from now on

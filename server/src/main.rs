@@ -77,6 +77,11 @@ async fn dispatch(
                 .await
                 .map_err(Failure::from)
         }
+        ServerCommand::Users(UsersCommand::RecoveryLink { username }) => {
+            admins::recovery_link(&config, &username)
+                .await
+                .map_err(Failure::from)
+        }
         ServerCommand::Users(UsersCommand::Passkeys { username }) => {
             lost_devices::list(&config, &username)
                 .await

@@ -8,6 +8,7 @@ mod logout_all;
 mod me;
 mod reauth;
 mod recovery;
+mod recovery_link;
 mod remove_password;
 mod set_password;
 mod signup;
@@ -35,6 +36,7 @@ pub use reauth::{Reauth, reauth};
 pub use recovery::{
     MakeRecoveryCodes, Recover, ResetPassword, make_recovery_codes, recover, reset_password,
 };
+pub use recovery_link::{UseRecoveryLink, use_recovery_link};
 pub use remove_password::{RemovePassword, remove_password};
 pub use set_password::{SetPassword, set_password};
 pub use signup::{Signup, signup};

@@ -20,6 +20,8 @@ pub enum ActivityKind {
     PasskeyRemoved,
     RecoveryCodesMade,
     RecoveryCodeUsed,
+    RecoveryLinkMade,
+    RecoveryLinkUsed,
     RefreshTokenReused,
     DisabledByOperator,
     EnabledByOperator,
@@ -27,7 +29,7 @@ pub enum ActivityKind {
 }
 
 impl ActivityKind {
-    const ALL: [Self; 18] = [
+    const ALL: [Self; 20] = [
         Self::SignedIn,
         Self::SignInFailed,
         Self::ConfirmedItsYou,
@@ -42,6 +44,8 @@ impl ActivityKind {
         Self::PasskeyRemoved,
         Self::RecoveryCodesMade,
         Self::RecoveryCodeUsed,
+        Self::RecoveryLinkMade,
+        Self::RecoveryLinkUsed,
         Self::RefreshTokenReused,
         Self::DisabledByOperator,
         Self::EnabledByOperator,
@@ -65,6 +69,8 @@ impl ActivityKind {
             Self::PasskeyRemoved => "passkey_removed",
             Self::RecoveryCodesMade => "recovery_codes_made",
             Self::RecoveryCodeUsed => "recovery_code_used",
+            Self::RecoveryLinkMade => "recovery_link_made",
+            Self::RecoveryLinkUsed => "recovery_link_used",
             Self::RefreshTokenReused => "refresh_token_reused",
             Self::DisabledByOperator => "disabled_by_operator",
             Self::EnabledByOperator => "enabled_by_operator",
@@ -93,6 +99,8 @@ impl ActivityKind {
             Self::PasskeyRemoved => "Passkey removed",
             Self::RecoveryCodesMade => "New recovery codes made",
             Self::RecoveryCodeUsed => "Recovery code used",
+            Self::RecoveryLinkMade => "Recovery link made by support",
+            Self::RecoveryLinkUsed => "New password from a recovery link; every session signed out",
             Self::RefreshTokenReused => "A copied session was detected and ended",
             Self::DisabledByOperator => "Account disabled by support",
             Self::EnabledByOperator => "Account enabled by support",

@@ -5,7 +5,6 @@
 
 use crate::common;
 
-use app::db::Pools;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use common::{TestServer, answer};
 use image::{ImageEncoder, Rgb, RgbImage, codecs::png::PngEncoder};
@@ -345,11 +344,7 @@ async fn an_admin_whose_rights_were_taken_is_refused() {
     // Taken in the database by hand, without touching her token version:
     // the token still verifies and still says admin, the database decides.
     let sql = "UPDATE users SET is_admin = false WHERE username = 'ada'";
-    match server.state.spots.pools() {
-        Pools::Sqlite { writer, .. } => sqlx::query(sql).execute(writer).await.map(drop),
-        Pools::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(drop),
-    }
-    .unwrap();
+    server.execute(sql).await;
     let (status, answer) = server
         .call(Method::GET, "/api/admin/spots", Some(&ada), None)
         .await;

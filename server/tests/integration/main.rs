@@ -27,6 +27,7 @@ mod metrics;
 mod openapi;
 mod passkeys;
 mod probes;
+mod recovery_link;
 mod refresh;
 mod security;
 mod sessions;

@@ -16,10 +16,10 @@ const CHROME_WINDOWS: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWeb
     (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
 
 /// A sign-in: its access token, its claims and its refresh cookie's value.
-struct SignIn {
-    token: String,
-    claims: Value,
-    cookie: String,
+pub(crate) struct SignIn {
+    pub token: String,
+    pub claims: Value,
+    pub cookie: String,
 }
 
 async fn sign_in_from(server: &TestServer, username: &str, user_agent: &str) -> SignIn {
@@ -49,11 +49,11 @@ async fn sign_in_from(server: &TestServer, username: &str, user_agent: &str) -> 
     }
 }
 
-async fn sign_in(server: &TestServer, username: &str) -> SignIn {
+pub(crate) async fn sign_in(server: &TestServer, username: &str) -> SignIn {
     sign_in_from(server, username, FIREFOX_LINUX).await
 }
 
-async fn me(server: &TestServer, token: &str) -> StatusCode {
+pub(crate) async fn me(server: &TestServer, token: &str) -> StatusCode {
     server
         .post("/api/me", Some(token), json!({}))
         .await
@@ -79,7 +79,7 @@ async fn end_session(server: &TestServer, token: &str, id: &str) -> (StatusCode,
         .await
 }
 
-async fn renew(server: &TestServer, cookie: &str) -> Response {
+pub(crate) async fn renew(server: &TestServer, cookie: &str) -> Response {
     server
         .http
         .post(format!("{}/api/refresh", server.base))
@@ -416,30 +416,13 @@ async fn confirming_in_an_ended_session_is_refused() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
-/// `server users ARGS…` against `server`'s database: whether it succeeded,
-/// and what it printed.
-fn operator(server: &TestServer, args: &[&str]) -> (bool, String) {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .arg("users")
-        .args(args)
-        .env_clear()
-        .env("LEPTOS_OUTPUT_NAME", "photo-spots")
-        .env("DATABASE_URL", &server.database_url)
-        .env("RUST_LOG", "error")
-        .output()
-        .unwrap();
-    let printed = String::from_utf8_lossy(&output.stdout).into_owned()
-        + &String::from_utf8_lossy(&output.stderr);
-    (output.status.success(), printed)
-}
-
 #[tokio::test]
 async fn a_disabled_account_is_signed_out_at_once_and_refused_until_enabled() {
     let server = TestServer::start().await;
     let john = sign_in(&server, "john").await;
     let jack = sign_in(&server, "jack").await;
 
-    let (ok, printed) = operator(&server, &["disable", "john"]);
+    let (ok, printed) = server.operator(&["disable", "john"]);
     assert!(ok, "{printed}");
     assert!(
         printed.contains("john") && printed.contains("disabled"),
@@ -463,7 +446,7 @@ async fn a_disabled_account_is_signed_out_at_once_and_refused_until_enabled() {
     // Nobody else is touched.
     assert_eq!(me(&server, &jack.token).await, StatusCode::OK);
 
-    let (ok, printed) = operator(&server, &["enable", "john"]);
+    let (ok, printed) = server.operator(&["enable", "john"]);
     assert!(ok, "{printed}");
     assert_eq!(
         server.login("john", "john-password").await.status(),
@@ -478,7 +461,7 @@ async fn an_operator_signs_a_user_out_everywhere() {
     let phone = sign_in(&server, "john").await;
     let jack = sign_in(&server, "jack").await;
 
-    let (ok, printed) = operator(&server, &["logout", "john"]);
+    let (ok, printed) = server.operator(&["logout", "john"]);
     assert!(ok, "{printed}");
     assert!(printed.contains("2 session(s)"), "{printed}");
     for john in [&laptop, &phone] {
@@ -500,7 +483,7 @@ async fn an_operator_signs_a_user_out_everywhere() {
 async fn operator_commands_name_an_unknown_user_and_change_nothing() {
     let server = TestServer::start().await;
     for command in ["disable", "enable", "logout"] {
-        let (ok, printed) = operator(&server, &[command, "nobody"]);
+        let (ok, printed) = server.operator(&[command, "nobody"]);
         assert!(!ok, "{command}: {printed}");
         assert!(
             printed.contains("no user named \"nobody\""),
@@ -694,7 +677,7 @@ async fn after_a_recovery_a_new_password_is_set_without_the_old_and_every_other_
     );
 }
 
-async fn activity(server: &TestServer, token: &str, query: &str) -> (StatusCode, Value) {
+pub(crate) async fn activity(server: &TestServer, token: &str, query: &str) -> (StatusCode, Value) {
     server
         .call(
             Method::GET,

@@ -4,8 +4,10 @@
 //! stored only as hashes, a new set voids the old one. Server only.
 
 mod code;
+pub mod link;
 
 pub use code::RecoveryCode;
+pub use link::{LinkSecret, RecoveryLinks};
 
 use crate::{
     clock::unix_now_i64,

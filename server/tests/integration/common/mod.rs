@@ -232,6 +232,24 @@ impl TestServer {
         )
     }
 
+    /// `server users ARGS…` against this server's database, as an operator
+    /// runs it: whether it succeeded, and what it printed.
+    pub fn operator(&self, args: &[&str]) -> (bool, String) {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .arg("users")
+            .args(args)
+            .env_clear()
+            .env("LEPTOS_OUTPUT_NAME", "photo-spots")
+            .env("DATABASE_URL", &self.database_url)
+            .env("PUBLIC_ORIGIN", &self.base)
+            .env("RUST_LOG", "error")
+            .output()
+            .unwrap();
+        let printed = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        (output.status.success(), printed)
+    }
+
     pub async fn login(&self, username: &str, password: &str) -> Response {
         self.post(
             "/api/login",
@@ -274,6 +292,16 @@ impl TestServer {
     }
 
     /// The name the database holds for `id`, read directly.
+    /// Runs `sql` on this server's database, by hand (behind the app's back).
+    pub async fn execute(&self, sql: &str) {
+        use app::db::Pools;
+        match self.state.users.pools() {
+            Pools::Sqlite { writer, .. } => sqlx::query(sql).execute(writer).await.map(drop),
+            Pools::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(drop),
+        }
+        .unwrap();
+    }
+
     pub async fn name_in_db(&self, id: i64) -> String {
         let user = self
             .state
