@@ -95,6 +95,9 @@ pub struct SessionSummary {
     pub last_used_at: i64,
     /// How it signed in (RFC 8176 values).
     pub amr: crate::domain::SignInMethod,
+    /// The passkey it signed in with (its id in `GET /api/passkeys`), if
+    /// one did: after removing a passkey, these are the sessions to end.
+    pub passkey: Option<String>,
 }
 
 /// `GET /api/sessions`.

@@ -3,7 +3,7 @@
 // profile, sign in with it, rename and remove it; what the token says.
 // WebAuthn needs a name, not an IP address: this server is at localhost.
 import { CDPSession, expect, Page, test } from '@playwright/test';
-import { logIn, logInAs, openAccountPage, storedToken, useServer } from './helpers';
+import { expectSessionEnded, logIn, logInAs, openAccountPage, storedToken, useServer } from './helpers';
 
 const server = useServer({}, 'localhost');
 const url = (path: string) => `${server().baseURL}${path}`;
@@ -118,6 +118,35 @@ test('adding the same authenticator twice is refused, and a passkey is renamed a
     'This passkey is not registered here. Log in with your password, then add it on your profile.',
   );
   expect(await storedToken(page)).toBeNull();
+});
+
+test('removing a lost passkey offers to sign out the sessions it signed in', async ({ browser, page }) => {
+  const laptop = await authenticator(page);
+  await logInAs(page, server().baseURL, 'john');
+  await addPasskey(page, 'Phone');
+  // The same passkey on a second device (a synced passkey, or the phone that holds it).
+  const phone = await (await browser.newContext()).newPage();
+  await withoutAutofill(phone);
+  const phoneKeys = await authenticator(phone);
+  const { credentials } = await laptop.cdp.send('WebAuthn.getCredentials', { authenticatorId: laptop.id });
+  for (const credential of credentials) {
+    await phoneKeys.cdp.send('WebAuthn.addCredential', { authenticatorId: phoneKeys.id, credential });
+  }
+  await phone.goto(url('/login'));
+  await phone.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await expectSignedInWith(phone, 'a device-bound passkey (hwk, mfa)');
+
+  // The phone is lost: its passkey goes, and so can its session.
+  await page.getByTestId('passkey').getByRole('button', { name: 'Remove' }).click();
+  await expect(page.getByRole('status')).toContainText('It had signed in 1 session that is still open');
+  const offer = page.getByTestId('passkey-sessions');
+  await expect(offer).toContainText('signed in a session that is still open');
+  await offer.getByRole('button', { name: 'Sign it out' }).click();
+  await expect(page.getByRole('status')).toHaveText('Signed out the session that passkey had signed in.');
+  await expect(offer).toHaveCount(0);
+  await phone.reload();
+  await expectSessionEnded(phone, server().baseURL);
+  await phone.context().close();
 });
 
 test('a device that cannot verify the person is refused with a message', async ({ page }) => {

@@ -152,7 +152,11 @@ async fn finish_sign_in(
             return Err(error);
         }
     };
-    let SignedIn { user, method } = signed_in;
+    let SignedIn {
+        user,
+        method,
+        passkey,
+    } = signed_in;
     if state.users.is_disabled(user).await? {
         tracing::info!(%user, "passkey sign-in refused: the account is disabled");
         return Err(ApiError::AccountDisabled);
@@ -165,7 +169,7 @@ async fn finish_sign_in(
     let jkt = spend_login_proof(&state, proof).await?;
     state.throttle.record_success(address).await?;
     metrics::counter!("photo_spots_logins_total", "outcome" => "ok").increment(1);
-    let device = Device::of_request(&parts.headers, address);
+    let device = Device::of_request(&parts.headers, address).with_passkey(passkey);
     let detail = format!("{}, with {}", device.describe(), method.describe());
     state
         .activity

@@ -19,6 +19,9 @@ pub struct Device {
     pub label: String,
     /// "203.0.113.0/24", "2001:db8:5::/48"; empty when unknown.
     pub network: String,
+    /// The passkey (its credential id) the session signed in with, if one
+    /// did: the authenticator on or beside this device.
+    pub passkey: Option<String>,
 }
 
 impl Device {
@@ -27,6 +30,15 @@ impl Device {
         Self {
             label: label(user_agent.unwrap_or_default()),
             network: address.map(network).unwrap_or_default(),
+            passkey: None,
+        }
+    }
+
+    /// The same device, signed in with the passkey `id`.
+    pub fn with_passkey(self, id: String) -> Self {
+        Self {
+            passkey: Some(id),
+            ..self
         }
     }
 

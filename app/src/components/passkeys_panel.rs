@@ -4,7 +4,8 @@ use super::{
 };
 use crate::{
     api::{remove_password, set_password},
-    client::{passkeys, session::Session},
+    client::{passkeys, session::Session, sessions},
+    error::ApiError,
     wire::{PasskeySummary, WaysToSignIn},
 };
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
@@ -19,6 +20,8 @@ pub fn PasskeysPanel() -> impl IntoView {
     let secret = RwSignal::new(String::new());
     let changes = Changes::new();
     let name = RwSignal::new("Passkey".to_owned());
+    // The open sessions a passkey just removed had signed in: offered to end.
+    let begun = RwSignal::new(Vec::<String>::new());
 
     let reload = move || {
         spawn_local(async move {
@@ -107,8 +110,17 @@ pub fn PasskeysPanel() -> impl IntoView {
         let remove = move |_| {
             let id = remove_id.clone();
             change(Box::pin(async move {
-                passkeys::remove(id).await?;
-                Ok("Passkey removed: it signs nobody in from now on.".to_owned())
+                passkeys::remove(id.clone()).await?;
+                let open = sessions_begun_by(&id).await;
+                let offer = match open.len() {
+                    0 => String::new(),
+                    1 => " It had signed in 1 session that is still open: see below.".to_owned(),
+                    n => format!(" It had signed in {n} sessions that are still open: see below."),
+                };
+                begun.set(open);
+                Ok(format!(
+                    "Passkey removed: it signs nobody in from now on.{offer}"
+                ))
             }));
         };
         let kind = if synced {
@@ -154,6 +166,65 @@ pub fn PasskeysPanel() -> impl IntoView {
             </form>
             {move || listed.with(|all| all.as_ref().and_then(password_form))}
             {changes.view()}
+            {move || (!begun.with(Vec::is_empty)).then(|| view! {
+                <BegunSessions begun change busy=Signal::derive(busy) />
+            })}
         </section>
+    }
+}
+
+/// The other open sessions passkey `id` signed in (not this one: ending it
+/// is logging out). None if the list can't be read: the offer is a help,
+/// not a step the removal needs.
+async fn sessions_begun_by(id: &str) -> Vec<String> {
+    let Ok(all) = sessions::list().await else {
+        return Vec::new();
+    };
+    all.sessions
+        .into_iter()
+        .filter(|session| !session.current && session.passkey.as_deref() == Some(id))
+        .map(|session| session.id)
+        .collect()
+}
+
+/// "Sign out the sessions it signed in?" after a passkey is removed: a
+/// lost or stolen device's sessions end with one click.
+#[component]
+fn BegunSessions(
+    begun: RwSignal<Vec<String>>,
+    change: impl Fn(Change) + Copy + Send + Sync + 'static,
+    busy: Signal<bool>,
+) -> impl IntoView {
+    let count = move || begun.with(Vec::len);
+    let end_them = move |_| {
+        let ids = begun.try_update(std::mem::take).unwrap_or_default();
+        change(Box::pin(async move {
+            let mut ended = 0;
+            for id in ids {
+                match sessions::end(id).await {
+                    Ok(()) => ended += 1,
+                    // Ended meanwhile (it expired, or its device logged out).
+                    Err(ApiError::NoSuchSession) => {}
+                    Err(error) => return Err(error),
+                }
+            }
+            Ok(match ended {
+                1 => "Signed out the session that passkey had signed in.".to_owned(),
+                n => format!("Signed out {n} sessions that passkey had signed in."),
+            })
+        }));
+    };
+    view! {
+        <div class="notice" role="group" aria-label="Sessions the removed passkey signed in" data-testid="passkey-sessions">
+            <p>{move || match count() {
+                1 => "The passkey you removed signed in a session that is still open. If the device is lost or not yours, sign it out.".to_owned(),
+                n => format!("The passkey you removed signed in {n} sessions that are still open. If the device is lost or not yours, sign them out."),
+            }}</p>
+            <button type="button" class="danger" disabled=busy on:click=end_them>
+                {move || match count() { 1 => "Sign it out", _ => "Sign them out" }}
+            </button>
+            " "
+            <button type="button" disabled=busy on:click=move |_| begun.set(Vec::new())>"Keep"</button>
+        </div>
     }
 }

@@ -45,10 +45,11 @@ pub struct Started<T> {
     pub options: T,
 }
 
-/// Whoever signed in with a passkey, and how.
+/// Whoever signed in with a passkey, how, and with which one (its id).
 pub struct SignedIn {
     pub user: UserId,
     pub method: SignInMethod,
+    pub passkey: String,
 }
 
 #[derive(Clone)]
@@ -282,6 +283,7 @@ impl Passkeys {
         Ok(SignedIn {
             user: stored.user,
             method: SignInMethod::Passkey { synced },
+            passkey: id,
         })
     }
 

@@ -798,3 +798,79 @@ async fn another_users_passkey_cannot_confirm_and_an_account_without_one_is_told
         (StatusCode::NOT_FOUND, &json!("no_such_passkey"))
     );
 }
+
+#[tokio::test]
+async fn sessions_name_the_passkey_they_began_with_so_removing_it_can_end_them() {
+    let server = server().await;
+    let mut lost = john_with_a_passkey(&server).await;
+    let lost_id = lost.id_b64();
+    let mut kept = SoftPasskey::new(ORIGIN, false);
+    let password = server.token_for("john").await;
+    assert_eq!(
+        register(&server, &password, &mut kept, "Laptop").await.0,
+        StatusCode::CREATED
+    );
+    let mut begun = Vec::new();
+    for _ in 0..2 {
+        let (status, body) = sign_in(&server, &mut lost).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        begun.push(body["token"].as_str().unwrap().to_owned());
+    }
+    let (status, body) = sign_in(&server, &mut kept).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let other = body["token"].as_str().unwrap().to_owned();
+
+    let path = format!("/api/passkeys/{lost_id}");
+    let (status, body) = server
+        .call(Method::DELETE, &path, Some(&password), None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+
+    let (status, listed) = server
+        .call(Method::GET, "/api/sessions", Some(&password), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    let sessions = listed["sessions"].as_array().unwrap();
+    let with = |id: &str| -> Vec<String> {
+        sessions
+            .iter()
+            .filter(|session| session["passkey"] == id)
+            .map(|session| session["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let mut expected: Vec<String> = begun
+        .iter()
+        .map(|token| claims_of(token)["sid"].as_str().unwrap().to_owned())
+        .collect();
+    let mut found = with(&lost_id);
+    expected.sort();
+    found.sort();
+    assert_eq!(found, expected, "{listed}");
+    assert_eq!(with(&kept.id_b64()).len(), 1, "{listed}");
+    let by_password = sessions.iter().filter(|s| s["passkey"].is_null()).count();
+    // Two password sign-ins (adding the first passkey's and this test's):
+    // they name no passkey.
+    assert_eq!(by_password, 2, "{listed}");
+
+    for sid in &found {
+        let path = format!("/api/sessions/{sid}");
+        let (status, body) = server
+            .call(Method::DELETE, &path, Some(&password), None)
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    }
+    for token in &begun {
+        let (status, _) = server
+            .call(Method::GET, "/api/sessions", Some(token), None)
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, _) = server
+        .call(Method::GET, "/api/sessions", Some(&other), None)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the other passkey's session carries on"
+    );
+}

@@ -18,7 +18,16 @@ use crate::{
 const LAST_USED_PRECISION_SECONDS: i64 = 60;
 
 /// `id, created_at, auth_time, last_used_at, device, network, amr`.
-type SessionRow = (String, i64, i64, i64, String, String, String);
+type SessionRow = (
+    String,
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+);
 
 #[derive(Clone)]
 pub struct RefreshStore(Pools);
@@ -121,8 +130,8 @@ impl RefreshStore {
             let mut tx = pool.begin().await?;
             sqlx::query(
                 "INSERT INTO refresh_families (id, user_id, created_at, expires_at, dpop_jkt, amr, \
-                 auth_time, last_used_at, device, network) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $3, $8, $9)",
+                 auth_time, last_used_at, device, network, passkey) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $3, $8, $9, $10)",
             )
             .bind(&family.id)
             .bind(family.user.get())
@@ -133,6 +142,7 @@ impl RefreshStore {
             .bind(stored_time(login.auth_time))
             .bind(&device.label)
             .bind(&device.network)
+            .bind(device.passkey.as_deref())
             .execute(&mut *tx)
             .await?;
             sqlx::query(
@@ -280,7 +290,7 @@ impl RefreshStore {
     ) -> Result<Vec<SessionSummary>, sqlx::Error> {
         let rows: Vec<SessionRow> = on_pool!(&self.0, reader, |pool| {
             sqlx::query_as(
-                "SELECT id, created_at, auth_time, last_used_at, device, network, amr \
+                "SELECT id, created_at, auth_time, last_used_at, device, network, amr, passkey \
                  FROM refresh_families \
                  WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 \
                  ORDER BY last_used_at DESC, created_at DESC",
@@ -394,7 +404,7 @@ fn stored_time(seconds: u64) -> i64 {
 }
 
 fn session_summary(
-    (id, created_at, auth_time, last_used_at, label, address, amr): SessionRow,
+    (id, created_at, auth_time, last_used_at, label, address, amr, passkey): SessionRow,
 ) -> Result<SessionSummary, sqlx::Error> {
     Ok(SessionSummary {
         id,
@@ -405,6 +415,7 @@ fn session_summary(
         auth_time,
         last_used_at,
         amr: stored_method(&amr)?,
+        passkey,
     })
 }
 
