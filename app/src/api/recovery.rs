@@ -54,25 +54,26 @@ pub async fn recover(username: String, code: String) -> Result<LoginResponse, Ap
     let address = state.client_address();
     super::login::refuse_if_throttled(&state, address, &username, "recovery code").await?;
     let credentials = state.users.find_credentials(&username).await?;
-    let spent = match (&credentials, RecoveryCode::parse(&code)) {
-        (Some(account), Some(code)) => state.recovery.spend(account.user.id, &code).await?,
-        _ => false,
-    };
-    let Some(credentials) = credentials.as_ref().filter(|_| spent) else {
-        state
-            .throttle
-            .record_failure(address, username.as_str())
-            .await?;
-        if let Some(account) = &credentials {
-            let how = "wrong or used recovery code";
-            super::login::record_failed_sign_in(&state, account.user.id, how).await;
+    let unused = match (&credentials, RecoveryCode::parse(&code)) {
+        (Some(account), Some(code)) => {
+            let unused = state.recovery.is_unused(account.user.id, &code).await?;
+            unused.then_some(code)
         }
-        tracing::info!(%username, ?address, "recovery refused: no such username and code");
-        return Err(ApiError::InvalidRecoveryCode);
+        _ => None,
     };
-    if credentials.disabled {
+    let (Some(account), Some(code)) = (credentials.as_ref(), unused) else {
+        return Err(refuse_code(&state, address, &username, credentials.as_ref()).await);
+    };
+    // Said only to someone holding a good code, and the code is kept for
+    // when the account is enabled again.
+    if account.disabled {
         return Err(ApiError::AccountDisabled);
     }
+    // Of two uses of one code at once, exactly one spends it.
+    if !state.recovery.spend(account.user.id, &code).await? {
+        return Err(refuse_code(&state, address, &username, Some(account)).await);
+    }
+    let credentials = account;
     let jkt = super::login::spend_login_proof(&state, proof).await?;
     state.throttle.record_success(address).await?;
     tracing::info!(user = %credentials.user.id, "signed in with a recovery code");
@@ -89,6 +90,30 @@ pub async fn recover(username: String, code: String) -> Result<LoginResponse, Ap
         .await;
     super::login::record_sign_in(&state, credentials.user.id, login.method).await;
     LoginResponse::start_session(&state, credentials.holder(), login).await
+}
+
+/// A wrong, used or voided code (or no such user): counted in the throttle
+/// and on the account's activity, answered the same way in every case.
+#[cfg(feature = "ssr")]
+async fn refuse_code(
+    state: &crate::state::AppState,
+    address: Option<std::net::IpAddr>,
+    username: &crate::domain::Username,
+    account: Option<&crate::users::Credentials>,
+) -> ApiError {
+    if let Err(error) = state
+        .throttle
+        .record_failure(address, username.as_str())
+        .await
+    {
+        return error.into();
+    }
+    if let Some(account) = account {
+        let how = "wrong or used recovery code";
+        super::login::record_failed_sign_in(state, account.user.id, how).await;
+    }
+    tracing::info!(%username, ?address, "recovery refused: no such username and code");
+    ApiError::InvalidRecoveryCode
 }
 
 /// `POST /api/reset_password` `{"new_password"}` with a token of a session

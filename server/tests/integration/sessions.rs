@@ -126,7 +126,10 @@ async fn tokens_name_their_session_and_when_the_person_signed_in() {
     let server = TestServer::start().await;
     let john = sign_in(&server, "john").await;
     assert_eq!(sid(&john).len(), 32);
-    assert_eq!(john.claims["auth_time"], john.claims["iat"]);
+    // Signed in as the token was made (the two clocks may straddle a second).
+    let (auth_time, iat) = (&john.claims["auth_time"], &john.claims["iat"]);
+    let signed_in_ago = iat.as_i64().unwrap() - auth_time.as_i64().unwrap();
+    assert!((0..=1).contains(&signed_in_ago), "{auth_time} {iat}");
     // A renewal stays in the session and keeps its sign-in time.
     let (status, body) = answer(renew(&server, &john.cookie).await).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -805,4 +808,28 @@ async fn activity_comes_a_page_at_a_time_and_refuses_a_bad_cursor() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
     }
     assert_eq!(activity(&server, "", "").await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_disabled_accounts_good_recovery_code_is_refused_and_kept_for_when_it_is_enabled() {
+    let server = TestServer::start().await;
+    let john = sign_in(&server, "john").await;
+    let codes = make_codes(&server, &john.token).await;
+    let (ok, printed) = server.operator(&["disable", "john"]);
+    assert!(ok, "{printed}");
+
+    let (status, body) = recover(&server, "john", &codes[0]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["error"], "account_disabled");
+    // A wrong code learns nothing about the account.
+    let (status, body) = recover(&server, "john", "0000-0000-0000-0000").await;
+    assert_eq!(
+        (status, &body["error"]),
+        (StatusCode::UNAUTHORIZED, &json!("invalid_recovery_code"))
+    );
+
+    let (ok, printed) = server.operator(&["enable", "john"]);
+    assert!(ok, "{printed}");
+    let (status, body) = recover(&server, "john", &codes[0]).await;
+    assert_eq!(status, StatusCode::OK, "the code was not spent: {body}");
 }

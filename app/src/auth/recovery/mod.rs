@@ -61,6 +61,22 @@ impl RecoveryCodes {
         Ok(codes)
     }
 
+    /// Whether `code` is one of `user`'s unused codes (spending it is
+    /// [`spend`](Self::spend)'s, which alone settles a race).
+    pub async fn is_unused(&self, user: UserId, code: &RecoveryCode) -> Result<bool, ApiError> {
+        let found: Option<i64> = on_pool!(&self.0, reader, |pool| {
+            sqlx::query_scalar(
+                "SELECT user_id FROM recovery_codes \
+                 WHERE hash = $1 AND user_id = $2 AND used_at IS NULL",
+            )
+            .bind(code.hash())
+            .bind(user.get())
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(found.is_some())
+    }
+
     /// Spends `user`'s unused `code`: `true` once, `false` for a used,
     /// voided or unknown code (of two uses at once, exactly one wins).
     pub async fn spend(&self, user: UserId, code: &RecoveryCode) -> Result<bool, ApiError> {
