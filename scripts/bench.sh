@@ -14,6 +14,9 @@
 # Usage: scripts/bench.sh [seconds per load test, default 30]
 #   BENCH_SKIP_MICRO=1 scripts/bench.sh   skips step 1 (when only the server or the pages changed)
 #   BENCH_ROUNDS=9 scripts/bench.sh 54    more rounds in turns (each round 54/9 = 6 s a side)
+#   BENCH_AGAINST=COMMIT scripts/bench.sh  also builds COMMIT's server (a git worktree, the same
+#                                          target directory) and measures me and update_name
+#                                          in turns against it: "this commit / COMMIT"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
@@ -32,6 +35,18 @@ if [[ -z "${BENCH_SKIP_MICRO:-}" ]]; then
   cargo bench -p app --features ssr --bench token_flood
 fi
 
+work=$(mktemp -d)
+if [[ -n "${BENCH_AGAINST:-}" ]]; then
+  say "the server of $BENCH_AGAINST, release (to compare with)"
+  git worktree add --detach "$work/against" "$BENCH_AGAINST" >/dev/null
+  # The same flags cargo-leptos gives the server, in this target directory:
+  # only the two crates that differ are built again.
+  (cd "$work/against" && RUSTFLAGS="--cfg erase_components" CARGO_TARGET_DIR="$OLDPWD/target" \
+    cargo build --release -p server --bin server --no-default-features 2>&1 | tail -1)
+  cp target/release/server "$work/server-against"
+  git worktree remove --force "$work/against"
+fi
+
 say "release build"
 cargo leptos build --release --precompress --split 2>&1 | tail -1
 say "page weight as served (bytes: raw, .gz, .br written by the build)"
@@ -45,7 +60,6 @@ say "the favourites service, release"
 RUSTFLAGS="--cfg erase_components" cargo build --release -p server --bin favorites 2>&1 | tail -1
 
 say "load tests: wrk -t2 -c32 -d${DURATION}s against the release server"
-work=$(mktemp -d)
 favorites_port=3078
 servers=()
 favorites=""
@@ -65,7 +79,7 @@ start_app() {
   shift 2
   env LEPTOS_SITE_ADDR="${base#http://}" PUBLIC_ORIGIN="$base" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
     DATABASE_URL="sqlite://$work/$name.db?mode=rwc" PHOTO_SPOTS_DEMO=1 \
-    LOGIN_MAX_FAILURES_PER_ADDRESS=1000 JWT_TTL_SECONDS=7200 "$@" target/release/server &
+    LOGIN_MAX_FAILURES_PER_ADDRESS=1000 JWT_TTL_SECONDS=7200 "$@" "${SERVER:-target/release/server}" &
   servers+=($!)
   until curl -s -o /dev/null "$base/"; do sleep 0.2; done
   for i in $(seq 1 50); do
@@ -164,6 +178,16 @@ in_turns "update_name, EdDSA / HS256" rename_eddsa rename_hs256
 say "public keys, every signature checked (VERIFIED_TOKENS=0) against HS256, in turns"
 in_turns "me, EdDSA unremembered / HS256" me_unremembered me_hs256
 in_turns "update_name, EdDSA unremembered / HS256" rename_unremembered rename_hs256
+
+if [[ -n "${BENCH_AGAINST:-}" ]]; then
+  say "this commit against $BENCH_AGAINST (both EdDSA, the default), in turns"
+  against=http://127.0.0.1:3081
+  SERVER="$work/server-against" start_app against "$against"
+  me_against() { run "me, $BENCH_AGAINST" "$against/api/me" "$work/against.tokens" '{}' POST "$1"; }
+  rename_against() { run "update_name, $BENCH_AGAINST" "$against/api/update_name" "$work/against.tokens" '{"name":"Bench {n}"}' POST "$1"; }
+  in_turns "me, this commit / $BENCH_AGAINST" me_eddsa me_against
+  in_turns "update_name, this commit / $BENCH_AGAINST" rename_eddsa rename_against
+fi
 
 say "the favourites service (trusting the EdDSA app's JWKS) against its own health, in turns"
 favorites_base="http://127.0.0.1:$favorites_port"

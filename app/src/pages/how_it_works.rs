@@ -217,7 +217,11 @@ fn how_it_works() -> impl IntoView {
                 "one-use codes, each 80 random bits, that you make on the security page and keep on "
                 "paper. Photo Spots stores only their hashes. One signs you in once; the token then "
                 "says so ("<code>"\"amr\": [\"otp\"]"</code>"), and only such a session may set a "
-                "new password without the old one, which also signs out every other device."
+                "new password without the old one, which also signs out every other device. Lost "
+                "the codes too? Support can make a one-use link, valid for 15 minutes, to a page "
+                "where you choose a new password yourself; its secret sits after the "<code>"#"</code>
+                " of the address, a part your browser never sends to any server, so it stays out of "
+                "their logs. Using it signs out every device."
             </p>
         </article>
     }
