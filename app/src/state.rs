@@ -15,8 +15,29 @@ use axum::http::HeaderMap;
 use leptos::prelude::LeptosOptions;
 use std::{net::IpAddr, path::PathBuf, sync::Arc};
 
+/// What every request handler and server function shares, behind one
+/// `Arc`: a request clones the state many times (each extractor, each
+/// server function's context), and that is then one reference count, not
+/// one per store and pool (an `/api/me` spent 17,000 instructions on those
+/// clones: BENCHMARKS.md). Fields are read through it ([`Shared`]).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub users: UserStore,
     pub spots: SpotStore,

@@ -16,7 +16,7 @@ use app::{
     db::{Pools, StoreError},
     passkeys::Passkeys,
     spots::store::SpotStore,
-    state::{AppState, PhotoWork},
+    state::{AppState, PhotoWork, Shared},
     users::ActivityLog,
     users::UserStore,
 };
@@ -71,7 +71,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
     if config.demo {
         demo::ensure_demo_users(&users, &passwords).await?;
     }
-    Ok(AppState {
+    Ok(AppState::new(Shared {
         leptos_options: config.leptos_options.clone(),
         spots: SpotStore::on(pools.clone()),
         passkeys: Passkeys::new(pools.clone(), &config.public_origin),
@@ -95,7 +95,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
         jwks_max_age: config.jwks_max_age,
         step_up_max_age: config.step_up_max_age,
         trusted_proxies: config.trusted_proxies.clone().into(),
-    })
+    }))
 }
 
 /// DPoP for this app: proofs name `PUBLIC_ORIGIN`; the ids of proofs seen
