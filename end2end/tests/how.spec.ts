@@ -79,7 +79,7 @@ const accountPages: [string, string][] = [
   ['/lab', 'lab-send'],
 ];
 
-test('/login, /recover and every account page pass the accessibility scan with no console errors', async ({ page }) => {
+test('/login, /recover, /recover/link and every account page pass the accessibility scan with no console errors', async ({ page }) => {
   const errors = watchErrors(page);
   await page.goto(url('/login'));
   await expect(page.getByRole('button', { name: 'Log in' })).toBeEnabled();
@@ -87,6 +87,9 @@ test('/login, /recover and every account page pass the accessibility scan with n
   await page.goto(url('/recover'));
   await expect(page.getByRole('button', { name: 'Sign in with the code' })).toBeVisible();
   expect(await seriousViolations(page), '/recover').toEqual([]);
+  await page.goto(url('/recover/link'));
+  await expect(page.getByRole('button', { name: 'Set new password' })).toBeVisible();
+  expect(await seriousViolations(page), '/recover/link').toEqual([]);
   await logInAs(page, url(''), 'john');
   for (const [path, loaded] of accountPages) {
     await page.goto(url(path));
@@ -103,7 +106,7 @@ test('no page scrolls sideways, on a phone or a laptop', async ({ browser }) => 
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(await overflow(), `/ at ${width} px`).toBeLessThanOrEqual(0);
-    for (const path of ['/how-it-works', '/login', '/signup', '/recover']) {
+    for (const path of ['/how-it-works', '/login', '/signup', '/recover', '/recover/link']) {
       await page.goto(url(path));
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
       expect(await overflow(), `${path} at ${width} px`).toBeLessThanOrEqual(0);
