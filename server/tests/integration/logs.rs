@@ -1,44 +1,75 @@
 //! Logs never contain passwords or whole tokens, at any level: a token is
 //! logged by its `jti`, a refresh token by its family; every line of a
 //! request names its request id.
+//!
+//! The server runs in its own process, logging at `trace` to its stdout,
+//! which is read here: a log subscriber is process-wide, and the other
+//! tests of this binary log too.
 
 use crate::common;
 
-use common::{TestServer, answer};
-use serde_json::json;
-use std::{
-    io::Write,
-    sync::{Arc, Mutex},
-};
+use common::{ServerProcess, answer, claims_of};
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
+struct Client {
+    http: reqwest::Client,
+    base: String,
+}
 
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
+impl Client {
+    async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Response {
+        let mut request = self.http.post(format!("{}{path}", self.base)).json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap()
     }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+
+    async fn login(&self, username: &str, password: &str) -> Response {
+        let body = json!({"username": username, "password": password});
+        self.post("/api/login", None, body).await
     }
+
+    async fn token_for(&self, username: &str) -> String {
+        let (status, body) =
+            answer(self.login(username, &format!("{username}-password")).await).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+}
+
+/// The log as text, without the colours a terminal would get.
+fn text_of(log: &Mutex<Vec<u8>>) -> String {
+    let raw = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();
+    let mut plain = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            chars.by_ref().find(|c| c.is_ascii_alphabetic());
+        } else {
+            plain.push(c);
+        }
+    }
+    plain
+}
+
+fn jti(token: &str) -> String {
+    claims_of(token)["jti"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]
 async fn logs_name_tokens_by_jti_and_never_show_secrets() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    // This thread's subscriber, not the process's: the other tests of this
-    // binary log too. `#[tokio::test]` runs the server's tasks on this
-    // thread.
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _logging = tracing::subscriber::set_default(subscriber);
+    let dir = tempfile::tempdir().unwrap();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let env = [("RUST_LOG", "trace"), ("NO_COLOR", "1")];
+    let process = ServerProcess::start_logging(dir.path(), &env, log.clone()).await;
+    let server = Client {
+        http: reqwest::Client::new(),
+        base: process.base.clone(),
+    };
 
-    let server = TestServer::start().await;
     let (_, body) = answer(server.login("john", "john-password").await).await;
     let token = body["token"].as_str().unwrap().to_owned();
     server.login("john", "wrong-password-123").await;
@@ -83,35 +114,41 @@ async fn logs_name_tokens_by_jti_and_never_show_secrets() {
     assert_eq!(refresh().await.unwrap().status(), 200);
     assert_eq!(refresh().await.unwrap().status(), 401);
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    // The server writes its lines as it handles each request; the last
+    // one's may trail its answer by a moment.
+    let mut logs = text_of(&log);
+    for _ in 0..100 {
+        if logs.contains("spent refresh token") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        logs = text_of(&log);
+    }
     let reuse = logs
         .lines()
         .find(|line| line.contains("WARN") && line.contains("spent refresh token"))
         .unwrap_or_else(|| panic!("reuse should be a warning: {logs}"));
     assert!(reuse.contains("user=121"), "{reuse}");
-    let jti = server.tokens().verify(&token).unwrap().jti;
     assert!(
-        logs.contains(&jti),
+        logs.contains(&jti(&token)),
         "the token's jti should be logged: {logs}"
     );
     // Every admin write names the admin and the token that made it.
-    let ada_jti = server.tokens().verify(&ada).unwrap().jti;
     let write = logs
         .lines()
         .find(|line| line.contains("spot added"))
         .unwrap_or_else(|| panic!("the admin write should be logged: {logs}"));
     assert!(
-        write.contains("admin=122") && write.contains(&ada_jti),
+        write.contains("admin=122") && write.contains(&jti(&ada)),
         "{write}"
     );
     assert!(write.contains("spot=lake-bled"), "{write}");
-    let jack_jti = server.tokens().verify(&jack).unwrap().jti;
     let refusal = logs
         .lines()
         .find(|line| line.contains("admin call refused"))
         .unwrap_or_else(|| panic!("the refusal should be logged: {logs}"));
     assert!(
-        refusal.contains("user=121") && refusal.contains(&jack_jti),
+        refusal.contains("user=121") && refusal.contains(&jti(&jack)),
         "{refusal}"
     );
     let refusal = logs
@@ -123,13 +160,15 @@ async fn logs_name_tokens_by_jti_and_never_show_secrets() {
     assert!(refusal.contains("path=/api/update_name"), "{refusal}");
     let signature = token.rsplit('.').next().unwrap();
     let refresh_token = cookie.split_once('=').unwrap().1;
+    let key = std::fs::read_to_string(dir.path().join("signing.pem")).unwrap();
+    let key_body = key.lines().nth(1).unwrap();
     for secret in [
         refresh_token,
         "john-password",
         "wrong-password-123",
         "secret-new-password",
         signature,
-        common::SECRET,
+        key_body,
     ] {
         assert!(
             !logs.contains(secret),

@@ -434,10 +434,38 @@ impl ServerProcess {
     /// Started in `dir` (its database, key and site) with `env` added, once
     /// it answers `/api/health`.
     pub async fn start(dir: &std::path::Path, env: &[(&str, &str)]) -> Self {
+        Self::start_with_stdout(dir, env, std::process::Stdio::null()).await
+    }
+
+    /// As [`start`](Self::start), with everything it writes to stdout (its
+    /// log) appended to `log` as it comes.
+    pub async fn start_logging(
+        dir: &std::path::Path,
+        env: &[(&str, &str)],
+        log: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    ) -> Self {
+        use std::io::Read;
+        let mut process = Self::start_with_stdout(dir, env, std::process::Stdio::piped()).await;
+        let mut stdout = process.child.stdout.take().unwrap();
+        // Read as it comes, or a full pipe would stop the server.
+        std::thread::spawn(move || {
+            let mut chunk = [0u8; 8192];
+            while let Ok(read @ 1..) = stdout.read(&mut chunk) {
+                log.lock().unwrap().extend_from_slice(&chunk[..read]);
+            }
+        });
+        process
+    }
+
+    async fn start_with_stdout(
+        dir: &std::path::Path,
+        env: &[(&str, &str)],
+        stdout: std::process::Stdio,
+    ) -> Self {
         let port = free_port();
         let child = server_binary(dir, port)
             .envs(env.iter().copied())
-            .stdout(std::process::Stdio::null())
+            .stdout(stdout)
             .spawn()
             .unwrap();
         // Owned at once, so that Drop stops it whatever happens next.
