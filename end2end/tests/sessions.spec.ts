@@ -113,6 +113,11 @@ test.describe('recovery link', () => {
     await expectSessionEnded(laptop, base);
     await expect(page.getByRole('main').getByRole('link', { name: 'Log in', exact: true })).toHaveAttribute('href', '/login');
     await logInAs(page, base, 'jack', 'harbour-lights-at-midnight');
+    // A link cut short at its '#' is told as such.
+    await page.goto(`${base}/recover/link`);
+    await page.getByLabel('New password').fill('another-harbour-at-dawn');
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await expect(page.getByRole('alert')).toContainText('missing the end of your link');
     // A link works once.
     await page.goto(link!);
     await page.getByLabel('New password').fill('another-harbour-at-dawn');

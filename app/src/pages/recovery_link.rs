@@ -27,8 +27,15 @@ fn recovery_link_page() -> impl IntoView {
     let secret = link_secret();
     let new = RwSignal::new(String::new());
     let set = Action::new(|input: &UseRecoveryLink| use_link(input.clone()));
+    // A link cut short in a message (everything from its `#` lost) is told
+    // as such, not as an expired one.
+    let incomplete = RwSignal::new(false);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        incomplete.set(secret.with_untracked(String::is_empty));
+        if incomplete.get_untracked() {
+            return;
+        }
         set.dispatch(UseRecoveryLink {
             link: secret.get_untracked(),
             new_password: new.get_untracked(),
@@ -55,8 +62,16 @@ fn recovery_link_page() -> impl IntoView {
                     <input id="link-password" type="password" autocomplete="new-password" required
                         bind:value=new />
                     <button type="submit" disabled=move || set.pending().get()>"Set new password"</button>
-                    {move || match set.value().get() {
-                        Some(Err(error)) => Some(view! { <p role="alert" class="error">{error.to_string()}</p> }),
+                    {move || match (incomplete.get(), set.value().get()) {
+                        (true, _) => Some(view! {
+                            <p role="alert" class="error">
+                                "This address is missing the end of your link (from its # on). "
+                                "Open the whole link from support's message again."
+                            </p>
+                        }.into_any()),
+                        (false, Some(Err(error))) => Some(view! {
+                            <p role="alert" class="error">{error.to_string()}</p>
+                        }.into_any()),
                         _ => None,
                     }}
                 </form>
