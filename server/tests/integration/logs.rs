@@ -9,36 +9,8 @@
 use crate::common;
 
 use common::{ServerProcess, answer, claims_of};
-use reqwest::{Response, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::sync::{Arc, Mutex};
-
-struct Client {
-    http: reqwest::Client,
-    base: String,
-}
-
-impl Client {
-    async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Response {
-        let mut request = self.http.post(format!("{}{path}", self.base)).json(&body);
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        request.send().await.unwrap()
-    }
-
-    async fn login(&self, username: &str, password: &str) -> Response {
-        let body = json!({"username": username, "password": password});
-        self.post("/api/login", None, body).await
-    }
-
-    async fn token_for(&self, username: &str) -> String {
-        let (status, body) =
-            answer(self.login(username, &format!("{username}-password")).await).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        body["token"].as_str().unwrap().to_owned()
-    }
-}
 
 /// The log as text, without the colours a terminal would get.
 fn text_of(log: &Mutex<Vec<u8>>) -> String {
@@ -64,11 +36,7 @@ async fn logs_name_tokens_by_jti_and_never_show_secrets() {
     let dir = tempfile::tempdir().unwrap();
     let log = Arc::new(Mutex::new(Vec::new()));
     let env = [("RUST_LOG", "trace"), ("NO_COLOR", "1")];
-    let process = ServerProcess::start_logging(dir.path(), &env, log.clone()).await;
-    let server = Client {
-        http: reqwest::Client::new(),
-        base: process.base.clone(),
-    };
+    let server = ServerProcess::start_logging(dir.path(), &env, log.clone()).await;
 
     let (_, body) = answer(server.login("john", "john-password").await).await;
     let token = body["token"].as_str().unwrap().to_owned();

@@ -18,13 +18,6 @@ fn sample(text: &str, name: &str, labels: &[&str]) -> f64 {
         .sum()
 }
 
-/// A login to `base`, answered with this status.
-async fn login(http: &reqwest::Client, base: &str, password: &str) -> u16 {
-    let body = json!({"username": "john", "password": password});
-    let sent = http.post(format!("{base}/api/login")).json(&body);
-    sent.send().await.unwrap().status().as_u16()
-}
-
 // The recorder is process-wide, so the server runs in its own process: the
 // other tests of this binary would move its counters.
 #[tokio::test]
@@ -33,20 +26,20 @@ async fn the_counters_move_with_logins_and_refused_tokens() {
     let metrics = free_addr();
     let server = ServerProcess::start(dir.path(), &[("METRICS_ADDR", &metrics)]).await;
     let base = &server.base;
-    let http = reqwest::Client::new();
+    let server = &server;
+    let login = |password| async move { server.login("john", password).await.status() };
     let scrape = || async {
         let url = format!("http://{metrics}/metrics");
         reqwest::get(url).await.unwrap().text().await.unwrap()
     };
 
     for _ in 0..2 {
-        assert_eq!(login(&http, base, "john-password").await, 200);
+        assert_eq!(login("john-password").await, 200);
     }
-    assert_eq!(login(&http, base, "not-johns-password").await, 401);
-    let forged = http.post(format!("{base}/api/me")).bearer_auth("a.b.c");
-    let forged = forged.json(&json!({})).send().await.unwrap();
+    assert_eq!(login("not-johns-password").await, 401);
+    let forged = server.post("/api/me", Some("a.b.c"), json!({})).await;
     assert_eq!(forged.status(), 401);
-    let missing = http.get(format!("{base}/no/such/page-for-john"));
+    let missing = server.http.get(format!("{base}/no/such/page-for-john"));
     missing.send().await.unwrap();
 
     let text = scrape().await;

@@ -599,22 +599,8 @@ async fn every_passkey_call_but_sign_in_needs_a_token() {
 async fn support_lists_and_removes_a_lost_passkey_from_the_command_line() {
     let server = server().await;
     let mut passkey = john_with_a_passkey(&server).await;
-    let run = |args: &[&str]| {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-            .args(args)
-            .env_clear()
-            .env("LEPTOS_OUTPUT_NAME", "photo-spots")
-            .env("DATABASE_URL", &server.database_url)
-            .env("PUBLIC_ORIGIN", ORIGIN)
-            .env("RUST_LOG", "error")
-            .output()
-            .unwrap();
-        let printed = String::from_utf8_lossy(&output.stdout).into_owned()
-            + &String::from_utf8_lossy(&output.stderr);
-        (output.status.success(), printed)
-    };
     let id = passkey.id_b64();
-    let (ok, listed) = run(&["users", "passkeys", "john"]);
+    let (ok, listed) = server.operator(&["passkeys", "john"]);
     assert!(ok, "{listed}");
     assert!(
         listed.contains(&id) && listed.contains("\"YubiKey\"") && listed.contains("device-bound"),
@@ -622,13 +608,13 @@ async fn support_lists_and_removes_a_lost_passkey_from_the_command_line() {
     );
 
     // John has a password: this passkey is not his last way in.
-    let (ok, removed) = run(&["users", "remove-passkey", "john", &id]);
+    let (ok, removed) = server.operator(&["remove-passkey", "john", &id]);
     assert!(ok, "{removed}");
     let (status, refused) = sign_in(&server, &mut passkey).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{refused}");
     assert_eq!(refused["error"], "passkey_not_registered");
 
-    let (ok, again) = run(&["users", "remove-passkey", "john", &id]);
+    let (ok, again) = server.operator(&["remove-passkey", "john", &id]);
     assert!(!ok);
     assert!(
         again.contains("There is no such passkey on your account."),
@@ -641,12 +627,12 @@ async fn support_lists_and_removes_a_lost_passkey_from_the_command_line() {
     let (status, _) = remove_johns_password(&server, &token).await;
     assert_eq!(status, StatusCode::OK);
     let id = last.id_b64();
-    let (ok, refused) = run(&["users", "remove-passkey", "john", &id]);
+    let (ok, refused) = server.operator(&["remove-passkey", "john", &id]);
     assert!(!ok);
     assert!(refused.contains("--even-if-last"), "{refused}");
     let (status, login) = sign_in(&server, &mut last).await;
     assert_eq!(status, StatusCode::OK, "{login}");
-    let (ok, removed) = run(&["users", "remove-passkey", "john", &id, "--even-if-last"]);
+    let (ok, removed) = server.operator(&["remove-passkey", "john", &id, "--even-if-last"]);
     assert!(ok, "{removed}");
     let (status, refused) = sign_in(&server, &mut last).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{refused}");

@@ -232,16 +232,22 @@ impl TestServer {
         )
     }
 
-    /// `server users ARGS…` against this server's database, as an operator
-    /// runs it: whether it succeeded, and what it printed.
+    /// `server users ARGS…` against this server's database and public
+    /// origin, as an operator runs it: whether it succeeded, and what it
+    /// printed.
     pub fn operator(&self, args: &[&str]) -> (bool, String) {
+        let origin = self
+            .env
+            .iter()
+            .find(|(name, _)| name == "PUBLIC_ORIGIN")
+            .map_or(self.base.as_str(), |(_, origin)| origin.as_str());
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
             .arg("users")
             .args(args)
             .env_clear()
             .env("LEPTOS_OUTPUT_NAME", "photo-spots")
             .env("DATABASE_URL", &self.database_url)
-            .env("PUBLIC_ORIGIN", &self.base)
+            .env("PUBLIC_ORIGIN", origin)
             .env("RUST_LOG", "error")
             .output()
             .unwrap();
@@ -428,6 +434,7 @@ pub fn server_binary(dir: &std::path::Path, port: u16) -> std::process::Command 
 pub struct ServerProcess {
     pub child: std::process::Child,
     pub base: String,
+    pub http: reqwest::Client,
 }
 
 impl ServerProcess {
@@ -457,6 +464,28 @@ impl ServerProcess {
         process
     }
 
+    /// `POST path` with `body` as JSON, and `token` as a bearer token if given.
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Response {
+        send(
+            self.http.post(format!("{}{path}", self.base)).json(&body),
+            token,
+        )
+        .await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Response {
+        let body = json!({"username": username, "password": password});
+        self.post("/api/login", None, body).await
+    }
+
+    /// A token from a real login with the demo password.
+    pub async fn token_for(&self, username: &str) -> String {
+        let (status, body) =
+            answer(self.login(username, &format!("{username}-password")).await).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+
     async fn start_with_stdout(
         dir: &std::path::Path,
         env: &[(&str, &str)],
@@ -472,6 +501,7 @@ impl ServerProcess {
         let process = Self {
             child,
             base: format!("http://127.0.0.1:{port}"),
+            http: reqwest::Client::new(),
         };
         for _ in 0..600 {
             if reqwest::get(format!("{}/api/health", process.base))
