@@ -21,7 +21,8 @@ scripts/setup.sh --postgres --haproxy --prometheus
 
 profile=${CLUSTER_PROFILE:-debug}
 if [[ "$profile" == release ]]; then
-  cargo leptos build --release --split
+  cargo leptos build --release --precompress --split
+  scripts/dictionary-compress.sh target/site/pkg
   cargo build --release -p server --bin favorites
 else
   cargo leptos build --split

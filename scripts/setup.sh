@@ -40,6 +40,9 @@ for flag in "$@"; do
   esac
 done
 
+# Compresses the lazy wasm files against the main module (scripts/dictionary-compress.sh).
+command -v zstd >/dev/null || debian_packages+=(zstd)
+
 install_debian_packages() {
   say "installing Debian's ${debian_packages[*]}"
   sudo_cmd=""

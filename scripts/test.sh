@@ -67,6 +67,8 @@ for step in "${steps[@]}"; do
       cargo build -p server --bin favorites
       say "building the site with cargo-leptos"
       cargo leptos build --split
+      # Quick, not small: the tests check that Chromium decodes the copies.
+      scripts/dictionary-compress.sh target/site/pkg 3
       say "end-to-end tests in Chromium"
       tally_logged playwright_tests bash -c 'cd end2end && npx playwright test'
       ;;

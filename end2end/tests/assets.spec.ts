@@ -51,3 +51,26 @@ test('a lazy page fetches its own content-named wasm file when opened', async ({
   expect(loaded[0].status()).toBe(200);
   expect(loaded[0].headers()['cache-control']).toBe('public, max-age=31536000, immutable');
 });
+
+test("a lazy page's wasm arrives compressed against the main module, which Chromium decodes", async ({ page }) => {
+  const wasm: Response[] = [];
+  page.on('response', (response) => {
+    if (new URL(response.url()).pathname.endsWith('.wasm')) wasm.push(response);
+  });
+
+  // A cold first visit: the main module comes first, then the page's own files.
+  await page.goto(`${server().baseURL}/admin`);
+  // Drawn by the lazy route's code: its files were decoded and run.
+  await expect(page.getByTestId('admins-only')).toBeVisible();
+
+  const main = wasm.filter((response) => /\/pkg\/photo-spots\.[\w-]+\.wasm$/.test(response.url()));
+  expect(main).toHaveLength(1);
+  expect(main[0].headers()['use-as-dictionary']).toBe('match="/pkg/*.wasm"');
+  const lazy = wasm.filter((response) => response !== main[0]);
+  expect(lazy.length).toBeGreaterThan(0);
+  for (const response of lazy) {
+    expect(response.status(), response.url()).toBe(200);
+    expect(response.headers()['content-encoding'], response.url()).toBe('dcz');
+    expect(response.headers()['vary'], response.url()).toBe('accept-encoding, available-dictionary');
+  }
+});

@@ -3,6 +3,8 @@
 /// How a stored copy of a file is encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Encoding {
+    /// zstd against a dictionary the browser holds (`dictionary.rs`).
+    DictionaryZstd,
     Brotli,
     Gzip,
     Identity,
@@ -11,6 +13,7 @@ pub enum Encoding {
 impl Encoding {
     pub fn header_value(self) -> Option<&'static str> {
         match self {
+            Self::DictionaryZstd => Some("dcz"),
             Self::Brotli => Some("br"),
             Self::Gzip => Some("gzip"),
             Self::Identity => None,
@@ -18,8 +21,8 @@ impl Encoding {
     }
 }
 
-/// The best of `available` (listed in order of preference: brotli, the
-/// smaller copy, before gzip) that `accept_encoding` allows: the highest
+/// The best of `available` (listed in order of preference: the smaller copy
+/// first) that `accept_encoding` allows: the highest
 /// quality, the earlier one on a tie, and the plain file when the client
 /// accepts neither. `q=0` means "never".
 pub fn negotiate(accept_encoding: &str, available: impl IntoIterator<Item = Encoding>) -> Encoding {
@@ -99,6 +102,16 @@ mod tests {
         assert_eq!(negotiate("br, gzip", [Gzip]), Gzip);
         assert_eq!(negotiate("br", [Gzip]), Identity);
         assert_eq!(negotiate("br, gzip", []), Identity);
+    }
+
+    #[test]
+    fn a_dictionary_copy_goes_to_browsers_that_accept_dcz() {
+        let all = [DictionaryZstd, Brotli, Gzip];
+        assert_eq!(
+            negotiate("gzip, deflate, br, zstd, dcb, dcz", all),
+            DictionaryZstd
+        );
+        assert_eq!(negotiate("gzip, deflate, br, zstd", all), Brotli);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 use super::{
     FOR_A_YEAR,
     accept_encoding::{Encoding, negotiate},
+    dictionary::{self, DictionaryCopy, DictionaryHash},
 };
 use axum::{
     Router,
@@ -23,10 +24,12 @@ use axum::{
 use parking_lot::RwLock;
 use std::{collections::HashMap, io, path::PathBuf, sync::Arc};
 
-/// `/{file}` under the bundle directory `dir`, to be nested at `/pkg`.
-pub fn router(dir: PathBuf) -> Router {
+/// `/{file}` under the bundle directory `dir`, to be nested at `/pkg`;
+/// `output_name` names the main module (`<output_name>.<hash>.wasm`).
+pub fn router(dir: PathBuf, output_name: &str) -> Router {
     let cache = Arc::new(BundleCache {
         dir,
+        main_module_prefix: format!("{output_name}."),
         files: RwLock::default(),
     });
     Router::new()
@@ -37,6 +40,7 @@ pub fn router(dir: PathBuf) -> Router {
 
 struct BundleCache {
     dir: PathBuf,
+    main_module_prefix: String,
     files: RwLock<HashMap<String, Arc<CachedFile>>>,
 }
 
@@ -46,6 +50,10 @@ struct CachedFile {
     plain: Bytes,
     /// In order of preference, as `negotiate` takes them.
     compressed: Vec<(Encoding, Bytes)>,
+    /// A lazy wasm file's copy compressed against the main module.
+    against_dictionary: Option<DictionaryCopy>,
+    /// The main module, offered to browsers as a dictionary.
+    is_dictionary: bool,
 }
 
 async fn serve(
@@ -54,7 +62,7 @@ async fn serve(
     headers: HeaderMap,
 ) -> Response {
     match cache.get(&name).await {
-        Ok(Some(file)) => file.response(accept_encoding(&headers)),
+        Ok(Some(file)) => file.response(accept_encoding(&headers), dictionary::available(&headers)),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(error) => {
             tracing::error!(%error, file = %name, "could not read a bundle file");
@@ -104,13 +112,25 @@ impl BundleCache {
                 compressed.push((encoding, copy));
             }
         }
+        let against_dictionary = read_if_present(sibling(".dcz"))
+            .await?
+            .and_then(DictionaryCopy::parse);
         let content_type = mime_guess::from_path(name).first_or_octet_stream();
         Ok(Some(CachedFile {
             content_type: HeaderValue::from_str(content_type.as_ref())
                 .unwrap_or(HeaderValue::from_static("application/octet-stream")),
             plain,
             compressed,
+            against_dictionary,
+            is_dictionary: self.is_main_module(name),
         }))
+    }
+
+    /// `photo-spots.<hash>.wasm`, not one of wasm-split's lazy files.
+    fn is_main_module(&self, name: &str) -> bool {
+        name.strip_prefix(&self.main_module_prefix)
+            .and_then(|rest| rest.strip_suffix(".wasm"))
+            .is_some_and(|hash| !hash.is_empty() && !hash.contains('.'))
     }
 }
 
@@ -131,21 +151,42 @@ async fn read_if_present(path: PathBuf) -> io::Result<Option<Bytes>> {
 }
 
 impl CachedFile {
-    fn response(&self, accept_encoding: &str) -> Response {
-        let available = self.compressed.iter().map(|(encoding, _)| *encoding);
+    fn response(&self, accept_encoding: &str, dictionary: Option<DictionaryHash>) -> Response {
+        let against_dictionary = self
+            .against_dictionary
+            .as_ref()
+            .filter(|copy| Some(copy.dictionary) == dictionary);
+        let available = against_dictionary
+            .map(|_| Encoding::DictionaryZstd)
+            .into_iter()
+            .chain(self.compressed.iter().map(|(encoding, _)| *encoding));
         let encoding = negotiate(accept_encoding, available);
-        let body = self
-            .compressed
-            .iter()
-            .find(|(copy, _)| *copy == encoding)
-            .map_or(&self.plain, |(_, bytes)| bytes);
+        let body = match (encoding, against_dictionary) {
+            (Encoding::DictionaryZstd, Some(copy)) => &copy.body,
+            _ => self
+                .compressed
+                .iter()
+                .find(|(copy, _)| *copy == encoding)
+                .map_or(&self.plain, |(_, bytes)| bytes),
+        };
 
         let mut response = Response::new(Body::from(body.clone()));
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, self.content_type.clone());
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(FOR_A_YEAR));
-        if !self.compressed.is_empty() {
+        if self.against_dictionary.is_some() {
+            headers.insert(
+                header::VARY,
+                HeaderValue::from_static("accept-encoding, available-dictionary"),
+            );
+        } else if !self.compressed.is_empty() {
             headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
+        if self.is_dictionary {
+            headers.insert(
+                dictionary::USE_AS_DICTIONARY.clone(),
+                dictionary::dictionary_scope(),
+            );
         }
         if let Some(coding) = encoding.header_value() {
             headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));

@@ -7,9 +7,12 @@
 //! Everything else comes from disk through `tower-http`'s `ServeDir`, as it
 //! may change under the same name. Release builds made with `--precompress`
 //! also write `.br` and `.gz` siblings, picked by `Accept-Encoding`, so
-//! nothing is compressed per request.
+//! nothing is compressed per request; `scripts/dictionary-compress.sh` adds
+//! `.dcz` copies of the lazy wasm files, compressed against the main module
+//! (`dictionary`).
 
 mod accept_encoding;
+mod dictionary;
 mod memory_bundle;
 
 use axum::{
@@ -40,7 +43,7 @@ pub fn bundle(options: &LeptosOptions) -> Router {
         );
     }
     if options.hash_files {
-        memory_bundle::router(dir)
+        memory_bundle::router(dir, options.output_name.as_ref())
     } else {
         // Without hashed names a year-long cache would pin old code in browsers.
         files(ServeDir::new(dir), ASK_EVERY_TIME)

@@ -1,5 +1,6 @@
 //! Static files are served precompressed where the build made brotli/gzip
-//! copies, cacheable for as long as their names allow; a content-named bundle
+//! copies (and lazy wasm files compressed against the main module, for
+//! browsers that hold it), cacheable for as long as their names allow; a content-named bundle
 //! is read from disk once.
 
 use crate::common;
@@ -243,4 +244,114 @@ async fn small_api_answers_are_not_compressed() {
 
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(header_of(&response, header::CONTENT_ENCODING), None);
+}
+
+/// A `dcz` copy of a lazy file made against `dictionary` (RFC 9842): the
+/// magic number, the dictionary's SHA-256, then what stands for the zstd frame.
+fn dcz_against(dictionary: &[u8], frame: &[u8]) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let magic = [0x5e, 0x2a, 0x4d, 0x18, 0x20, 0x00, 0x00, 0x00];
+    [&magic[..], &Sha256::digest(dictionary)[..], frame].concat()
+}
+
+/// `Available-Dictionary` as a browser holding `dictionary` sends it.
+fn holding(dictionary: &[u8]) -> String {
+    use base64::{Engine, engine::general_purpose::STANDARD};
+    use sha2::{Digest, Sha256};
+    format!(":{}:", STANDARD.encode(Sha256::digest(dictionary)))
+}
+
+const MAIN_MODULE: &[u8] = b"\0asm main module of this build";
+
+async fn lazy_file_request(
+    server: &TestServer,
+    accepts: &str,
+    dictionary: Option<String>,
+) -> Response {
+    let mut request = server
+        .http
+        .get(format!("{}/pkg/chunk_7.h.wasm", server.base))
+        .header(header::ACCEPT_ENCODING, accepts);
+    if let Some(dictionary) = dictionary {
+        request = request.header("available-dictionary", dictionary);
+    }
+    request.send().await.unwrap()
+}
+
+async fn bundle_with_dictionary_copy() -> TestServer {
+    let server = TestServer::start_with_hashed_bundle().await;
+    server.put_site_file("pkg/photo-spots.h.wasm", MAIN_MODULE);
+    server.put_site_file("pkg/chunk_7.h.wasm", b"raw lazy wasm");
+    server.put_site_file("pkg/chunk_7.h.wasm.br", b"brotli lazy wasm");
+    server.put_site_file(
+        "pkg/chunk_7.h.wasm.dcz",
+        &dcz_against(MAIN_MODULE, b"zstd frame"),
+    );
+    server
+}
+
+#[tokio::test]
+async fn the_main_module_is_offered_as_a_dictionary_for_the_lazy_files() {
+    let server = bundle_with_dictionary_copy().await;
+
+    let main = server.get("/pkg/photo-spots.h.wasm", Some("br")).await;
+    assert_eq!(
+        header_of(&main, header::HeaderName::from_static("use-as-dictionary")).as_deref(),
+        Some(r#"match="/pkg/*.wasm""#)
+    );
+    let lazy = server.get("/pkg/chunk_7.h.wasm", Some("br")).await;
+    assert_eq!(
+        header_of(&lazy, header::HeaderName::from_static("use-as-dictionary")),
+        None
+    );
+}
+
+#[tokio::test]
+async fn a_lazy_file_goes_compressed_against_the_main_module_the_browser_holds() {
+    let server = bundle_with_dictionary_copy().await;
+
+    let response = lazy_file_request(
+        &server,
+        "gzip, br, zstd, dcb, dcz",
+        Some(holding(MAIN_MODULE)),
+    )
+    .await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        header_of(&response, header::CONTENT_ENCODING).as_deref(),
+        Some("dcz")
+    );
+    // Caches must key the copy on the dictionary too.
+    assert_eq!(
+        header_of(&response, header::VARY).as_deref(),
+        Some("accept-encoding, available-dictionary")
+    );
+    assert_eq!(
+        response.bytes().await.unwrap(),
+        dcz_against(MAIN_MODULE, b"zstd frame")
+    );
+}
+
+#[tokio::test]
+async fn a_browser_without_that_dictionary_gets_brotli() {
+    let server = bundle_with_dictionary_copy().await;
+
+    for (accepts, dictionary) in [
+        // Another build's main module: the copy would not decode.
+        ("br, dcz", Some(holding(b"\0asm an older build"))),
+        ("br, dcz", None),
+        ("br, dcz", Some(":not base64:".to_owned())),
+        // Holding it, but not accepting the coding.
+        ("br, zstd", Some(holding(MAIN_MODULE))),
+    ] {
+        let response = lazy_file_request(&server, accepts, dictionary.clone()).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            header_of(&response, header::CONTENT_ENCODING).as_deref(),
+            Some("br"),
+            "{accepts} with {dictionary:?}"
+        );
+        assert_eq!(response.text().await.unwrap(), "brotli lazy wasm");
+    }
 }
