@@ -6,7 +6,7 @@
 //! pages go on working and say favourites are unavailable.
 
 use super::session::Session;
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
 use std::collections::BTreeSet;
 
 /// The `<meta>` naming the favourites service's origin.
@@ -45,20 +45,27 @@ impl Favorites {
         // Whether someone is logged in, not which token: a renewed token
         // is the same person and needs no reload.
         let logged_in = Memo::new(move |_| session.loaded() && session.token().is_some());
-        let loaded = LocalResource::new(move || {
-            let logged_in = logged_in.get();
-            async move { if logged_in { Some(list().await) } else { None } }
-        });
+        // A plain task rather than a `LocalResource` (see the profile page).
         Effect::new(move |_| {
             if !session.loaded() {
                 return;
             }
-            match loaded.get() {
-                Some(None) => state.set(FavoritesState::LoggedOut),
-                Some(Some(Ok(spots))) => state.set(FavoritesState::Ready(spots)),
-                Some(Some(Err(error))) => state.set(FavoritesState::Failed(error)),
-                None => state.set(FavoritesState::Loading),
+            if !logged_in.get() {
+                state.set(FavoritesState::LoggedOut);
+                return;
             }
+            state.set(FavoritesState::Loading);
+            spawn_local(async move {
+                let loaded = list().await;
+                // Logged out (or the page left) while the list was on its way.
+                if logged_in.try_get_untracked() != Some(true) {
+                    return;
+                }
+                state.set(match loaded {
+                    Ok(spots) => FavoritesState::Ready(spots),
+                    Err(error) => FavoritesState::Failed(error),
+                });
+            });
         });
         Self {
             state,

@@ -3,7 +3,7 @@ use crate::{
     domain::SpotSlug,
     spots::load,
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
 
 /// ☆/★ for one spot, for a logged-in person whose favourites loaded.
 #[component]
@@ -92,12 +92,18 @@ pub fn FavoritesList(favorites: Favorites) -> impl IntoView {
 /// slug until then (or if the spot was removed since it was starred).
 #[component]
 fn FavoriteItem(slug: String) -> impl IntoView {
-    let spot = LocalResource::new({
-        let slug = slug.clone();
-        move || {
-            let slug = SpotSlug::parse(&slug);
-            async move { load::spot_name(slug.map_err(|_| load::LoadError::NotFound)?).await }
-        }
+    // A plain task rather than a `LocalResource` (see the profile page).
+    let spot = RwSignal::new(None);
+    let parsed = SpotSlug::parse(&slug);
+    Effect::new(move |_| {
+        let parsed = parsed.clone();
+        spawn_local(async move {
+            let loaded = match parsed {
+                Ok(slug) => load::spot_name(slug).await,
+                Err(_) => Err(load::LoadError::NotFound),
+            };
+            spot.set(Some(loaded));
+        });
     });
     move || match spot.get() {
         Some(Ok(spot)) => view! {

@@ -5,7 +5,7 @@ use crate::{
     components::{AccountNav, FavoritesList, NameForm, SessionClock, TokenAnatomy},
     domain::User,
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, NavigateOptions, hooks::use_navigate, lazy_route};
 
@@ -53,17 +53,22 @@ fn profile_page() -> impl IntoView {
     let favorites = Favorites::load(session);
     let user = RwSignal::new(None::<User>);
     let error = RwSignal::new(None::<String>);
-    let profile = LocalResource::new(move || {
-        let has_token = session.token().is_some();
-        async move { if has_token { Some(me().await) } else { None } }
-    });
-    Effect::new(move |_| match profile.get().flatten() {
-        Some(Ok(current)) => {
-            session.set_name(current.name.as_str());
-            user.set(Some(current));
+    // Loaded once a token is there, not again when a renewal replaces it.
+    // A plain task rather than a `LocalResource`: each resource type brings
+    // its own copy of the async-derived machinery into the page's wasm.
+    let has_token = Memo::new(move |_| session.token().is_some());
+    Effect::new(move |_| {
+        if has_token.get() {
+            spawn_local(async move {
+                match me().await {
+                    Ok(current) => {
+                        session.set_name(current.name.as_str());
+                        user.set(Some(current));
+                    }
+                    Err(e) => error.set(Some(e.to_string())),
+                }
+            });
         }
-        Some(Err(e)) => error.set(Some(e.to_string())),
-        None => {}
     });
 
     view! {
