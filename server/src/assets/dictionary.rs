@@ -2,12 +2,15 @@
 //! against the main module, for browsers that hold it.
 //!
 //! A page's lazy code comes in many small files, and a small file compressed
-//! alone compresses poorly. Every one of them is fetched after the main
-//! module, whose code they resemble, so the main module is offered as a
-//! dictionary (`Use-As-Dictionary`); a browser that kept it names it in
-//! `Available-Dictionary` (its SHA-256) and accepts `dcz`, and gets the copy
-//! `scripts/dictionary-compress.sh` made against exactly those bytes. A
-//! browser without dictionaries, or holding another build's, gets brotli.
+//! alone compresses poorly. They resemble the main module's code, and the
+//! browser has it by the time it opens another page or runs an action that
+//! loads code. So the main module is offered as a dictionary
+//! (`Use-As-Dictionary`, when the build made copies against it); a browser
+//! that kept it names it in `Available-Dictionary` (its SHA-256) and accepts
+//! `dcz`, and gets the copy `scripts/dictionary-compress.sh` made against
+//! exactly those bytes. A browser without dictionaries, holding another
+//! build's, or asking before the main module arrived (a cold visit's
+//! preloads), gets brotli (BENCHMARKS.md).
 
 use axum::{
     body::Bytes,

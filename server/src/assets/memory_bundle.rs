@@ -122,8 +122,22 @@ impl BundleCache {
             plain,
             compressed,
             against_dictionary,
-            is_dictionary: self.is_main_module(name),
+            is_dictionary: self.is_main_module(name) && self.has_dictionary_copies().await,
         }))
+    }
+
+    /// Whether the build compressed anything against the main module: without
+    /// such copies, offering it would only fill the browser's dictionary store.
+    async fn has_dictionary_copies(&self) -> bool {
+        let Ok(mut entries) = tokio::fs::read_dir(&self.dir).await else {
+            return false;
+        };
+        while let Ok(Some(entry)) = entries.next_entry().await {
+            if entry.file_name().to_string_lossy().ends_with(".wasm.dcz") {
+                return true;
+            }
+        }
+        false
     }
 
     /// `photo-spots.<hash>.wasm`, not one of wasm-split's lazy files.

@@ -77,6 +77,14 @@ async fn precompressed_copies_are_served_to_browsers_that_accept_them() {
             header_of(&response, header::CONTENT_ENCODING).as_deref(),
             encoding
         );
+        // Nothing was compressed against this main module: it is no dictionary.
+        assert_eq!(
+            header_of(
+                &response,
+                header::HeaderName::from_static("use-as-dictionary")
+            ),
+            None
+        );
         assert_eq!(
             response.text().await.unwrap(),
             body,
