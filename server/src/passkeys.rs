@@ -21,7 +21,7 @@
 use crate::json_body::JsonBody;
 use app::{
     api::{confirmed, login_proof_of, spend_login_proof},
-    auth::{Authenticated, Device, Login},
+    auth::{Authenticated, Device, SignIn},
     domain::{ActivityKind, PasskeyName},
     error::ApiError,
     passkeys::{LastWay, PasskeySummary, SignedIn, Started},
@@ -177,7 +177,7 @@ async fn finish_sign_in(
         .await;
     let grant = state
         .refresh
-        .start(user, Login::now(method, jkt), &device)
+        .start(user, SignIn::now(method, jkt), &device)
         .await?;
     tracing::info!(%user, family = %grant.family.id, method = ?grant.login.method, "login started with a passkey");
     let answer = LoginResponse::issue(&state, holder, &grant.login, &grant.family.id)?;

@@ -11,7 +11,7 @@ impl LoginResponse {
     pub async fn start_session(
         state: &crate::state::AppState,
         holder: crate::users::CurrentUser,
-        login: crate::auth::Login,
+        login: crate::auth::SignIn,
     ) -> Result<Self, ApiError> {
         let device = state.request_device();
         let grant = state.refresh.start(holder.user.id, login, &device).await?;
@@ -24,7 +24,7 @@ impl LoginResponse {
     pub fn issue(
         state: &crate::state::AppState,
         holder: crate::users::CurrentUser,
-        login: &crate::auth::Login,
+        login: &crate::auth::SignIn,
         sid: &str,
     ) -> Result<Self, ApiError> {
         let token_type = match login.jkt {
@@ -194,7 +194,7 @@ pub async fn login(username: String, password: String) -> Result<LoginResponse, 
             let jkt = spend_login_proof(&state, proof).await?;
             state.throttle.record_success(address).await?;
             metrics::counter!("photo_spots_logins_total", "outcome" => "ok").increment(1);
-            let login = crate::auth::Login::password(jkt);
+            let login = crate::auth::SignIn::password(jkt);
             record_sign_in(&state, credentials.user.id, login.method).await;
             LoginResponse::start_session(&state, credentials.holder(), login).await
         }

@@ -48,7 +48,7 @@ pub async fn confirmed(
     how: &str,
 ) -> Result<LoginResponse, ApiError> {
     let sid = auth.claims().sid.as_str();
-    let login = crate::auth::Login {
+    let login = crate::auth::SignIn {
         method: auth.claims().amr,
         jkt: auth.bound_key(),
         auth_time: crate::clock::unix_now(),

@@ -43,7 +43,7 @@ pub async fn make_recovery_codes() -> Result<RecoveryCodesMade, ApiError> {
 #[server(prefix = "/api", endpoint = "recover", input = Json, output = Json, client = LoginClient)]
 pub async fn recover(username: String, code: String) -> Result<LoginResponse, ApiError> {
     use crate::{
-        auth::{Login, recovery::RecoveryCode},
+        auth::{SignIn, recovery::RecoveryCode},
         domain::{SignInMethod, Username},
         state::AppState,
     };
@@ -77,7 +77,7 @@ pub async fn recover(username: String, code: String) -> Result<LoginResponse, Ap
     let jkt = super::login::spend_login_proof(&state, proof).await?;
     state.throttle.record_success(address).await?;
     tracing::info!(user = %credentials.user.id, "signed in with a recovery code");
-    let login = Login::now(SignInMethod::RecoveryCode, jkt);
+    let login = SignIn::now(SignInMethod::RecoveryCode, jkt);
     let left = state.recovery.left(credentials.user.id).await?;
     let detail = format!("{left} left");
     state
@@ -123,7 +123,7 @@ async fn refuse_code(
 /// session is 403 `not_a_recovery_session`.
 #[server(prefix = "/api", endpoint = "reset_password", input = Json, output = Json, client = AuthClient)]
 pub async fn reset_password(new_password: String) -> Result<LoginResponse, ApiError> {
-    use crate::{auth::Login, domain::SignInMethod, state::AppState};
+    use crate::{auth::SignIn, domain::SignInMethod, state::AppState};
 
     let state = AppState::from_context()?;
     let auth = state.recently_authenticated().await?;
@@ -151,6 +151,6 @@ pub async fn reset_password(new_password: String) -> Result<LoginResponse, ApiEr
         token_version: version,
         is_admin: auth.is_admin_in_database(),
     };
-    let login = Login::now(SignInMethod::RecoveryCode, auth.bound_key());
+    let login = SignIn::now(SignInMethod::RecoveryCode, auth.bound_key());
     LoginResponse::start_session(&state, holder, login).await
 }

@@ -20,8 +20,6 @@ mod guard;
 #[cfg(feature = "ssr")]
 pub mod keys;
 #[cfg(feature = "ssr")]
-mod login;
-#[cfg(feature = "ssr")]
 mod password;
 #[cfg(feature = "ssr")]
 mod password_strength;
@@ -31,6 +29,8 @@ pub mod recovery;
 pub mod refresh;
 #[cfg(feature = "ssr")]
 mod secret;
+#[cfg(feature = "ssr")]
+mod sign_in;
 #[cfg(feature = "ssr")]
 mod throttle;
 #[cfg(feature = "ssr")]
@@ -48,13 +48,13 @@ pub use guard::{
     single_proof,
 };
 #[cfg(feature = "ssr")]
-pub use login::Login;
-#[cfg(feature = "ssr")]
 pub use password::{PasswordError, Passwords};
 #[cfg(feature = "ssr")]
 pub use password_strength::too_guessable;
 #[cfg(feature = "ssr")]
 pub use secret::{JwtSecret, SecretError};
+#[cfg(feature = "ssr")]
+pub use sign_in::SignIn;
 #[cfg(feature = "ssr")]
 pub use throttle::{LoginThrottle, ThrottleLimits};
 #[cfg(feature = "ssr")]

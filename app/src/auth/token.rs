@@ -1,5 +1,5 @@
 use super::{
-    AUDIENCE, AUDIENCES, Claims, ISSUER, JwtSecret, Login,
+    AUDIENCE, AUDIENCES, Claims, ISSUER, JwtSecret, SignIn,
     keys::{KeyRing, KeySet, PublicKey},
     verified_cache::{DEFAULT_ENTRIES, VerifiedTokens},
 };
@@ -231,7 +231,7 @@ impl TokenService {
     /// session); a service that checks only the signature accepts it, which
     /// is what the benchmarks measure.
     pub fn issue(&self, holder: &CurrentUser) -> Result<(String, Claims), TokenError> {
-        self.issue_at(holder, unix_now(), &Login::default(), "")
+        self.issue_at(holder, unix_now(), &SignIn::default(), "")
     }
 
     /// A token of session `sid` for `holder`, made as `login` says: its
@@ -241,7 +241,7 @@ impl TokenService {
     pub fn issue_for(
         &self,
         holder: &CurrentUser,
-        login: &Login,
+        login: &SignIn,
         sid: &str,
     ) -> Result<(String, Claims), TokenError> {
         self.issue_at(holder, unix_now(), login, sid)
@@ -253,7 +253,7 @@ impl TokenService {
         &self,
         holder: &CurrentUser,
         now: u64,
-        login: &Login,
+        login: &SignIn,
         sid: &str,
     ) -> Result<(String, Claims), TokenError> {
         let user = &holder.user;
@@ -467,7 +467,7 @@ mod tests {
             .issue_at(
                 &CurrentUser::new_user(john()),
                 long_ago,
-                &Login::default(),
+                &SignIn::default(),
                 "s",
             )
             .unwrap();

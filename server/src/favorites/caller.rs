@@ -1,7 +1,7 @@
 //! Who is calling: the verified `sub` of the token (and, for a bound token,
 //! of a fresh DPoP proof by its key), and nothing else.
 
-use super::FavoritesState;
+use super::ServiceState;
 use app::{
     auth::{Claims, TokenError, check_binding, presented_token},
     domain::UserId,
@@ -14,12 +14,12 @@ use axum::{extract::FromRequestParts, http::request::Parts};
 /// anywhere else.
 pub struct Caller(pub UserId);
 
-impl FromRequestParts<FavoritesState> for Caller {
+impl FromRequestParts<ServiceState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        state: &FavoritesState,
+        state: &ServiceState,
     ) -> Result<Self, Self::Rejection> {
         let refused = |error: TokenError| {
             tracing::info!(reason = %error, "request refused: bad or missing token");
@@ -41,7 +41,7 @@ fn verified(outcome: &'static str) {
     metrics::counter!("favorites_verifications_total", "outcome" => outcome).increment(1);
 }
 
-async fn verify(token: &str, state: &FavoritesState) -> Result<Claims, TokenError> {
+async fn verify(token: &str, state: &ServiceState) -> Result<Claims, TokenError> {
     match state.verifier.verify(token) {
         Err(TokenError::UnknownKey(kid)) => match &state.jwks {
             // Perhaps the issuer rotated in a new key: look once more.

@@ -23,8 +23,9 @@ use app::auth::{
 use std::sync::Arc;
 use thiserror::Error;
 
+/// What the favourites service's handlers share (axum state).
 #[derive(Clone)]
-pub struct FavoritesState {
+pub struct ServiceState {
     pub store: FavoritesStore,
     pub verifier: Arc<TokenVerifier>,
     /// The key cache, in public-key mode.
@@ -57,7 +58,7 @@ pub enum FavoritesStartError {
 /// Opens the database and sets up token checking. In public-key mode the
 /// keys are fetched in the background: the service starts (and answers
 /// 503 `unavailable` to favourites calls) even while the main app is down.
-pub async fn build_state(config: &FavoritesConfig) -> Result<FavoritesState, FavoritesStartError> {
+pub async fn build_state(config: &FavoritesConfig) -> Result<ServiceState, FavoritesStartError> {
     if let Some(dir) = config.database_dir() {
         std::fs::create_dir_all(&dir)
             .map_err(|source| FavoritesStartError::DataDir { dir, source })?;
@@ -98,7 +99,7 @@ pub async fn build_state(config: &FavoritesConfig) -> Result<FavoritesState, Fav
         ))
     })?;
     dpop.prune_every(std::time::Duration::from_secs(30));
-    Ok(FavoritesState {
+    Ok(ServiceState {
         store,
         verifier: Arc::new(verifier),
         jwks,

@@ -8,7 +8,7 @@
 //! or for a bound token `Authorization: DPoP <token>` and a `DPoP` proof;
 //! both are checked before anything else in the request is looked at.
 
-use super::{Caller, FavoritesState, store::FavoritesStoreError};
+use super::{Caller, ServiceState, store::FavoritesStoreError};
 use crate::{api_middleware, metrics, openapi, request_id, security};
 use app::{
     domain::{SpotSlug, ValidationError},
@@ -37,7 +37,7 @@ struct Favorites<'a> {
     spots: &'a [SpotSlug],
 }
 
-pub fn router(state: FavoritesState, allowed_origins: &[String]) -> Router {
+pub fn router(state: ServiceState, allowed_origins: &[String]) -> Router {
     let router = Router::new()
         .route("/api/favorites", get(list))
         .route(
@@ -59,7 +59,7 @@ pub fn router(state: FavoritesState, allowed_origins: &[String]) -> Router {
 }
 
 /// Readiness: its database answers and it holds the main app's keys.
-async fn ready(State(state): State<FavoritesState>) -> Result<Json<&'static str>, ApiError> {
+async fn ready(State(state): State<ServiceState>) -> Result<Json<&'static str>, ApiError> {
     state.store.ping().await.map_err(|error| {
         tracing::warn!(%error, "not ready: the favourites database does not answer");
         ApiError::Unavailable(Outage::Database)
@@ -72,7 +72,7 @@ async fn ready(State(state): State<FavoritesState>) -> Result<Json<&'static str>
 
 async fn list(
     Caller(user): Caller,
-    State(state): State<FavoritesState>,
+    State(state): State<ServiceState>,
 ) -> Result<Response, ApiError> {
     let spots = state.store.list(user).await?;
     Ok(Json(Favorites { spots: &spots }).into_response())
@@ -80,7 +80,7 @@ async fn list(
 
 async fn add(
     Caller(user): Caller,
-    State(state): State<FavoritesState>,
+    State(state): State<ServiceState>,
     spot: Result<Path<String>, PathRejection>,
 ) -> Result<StatusCode, ApiError> {
     let spot = slug(spot)?;
@@ -99,7 +99,7 @@ async fn add(
 
 async fn remove(
     Caller(user): Caller,
-    State(state): State<FavoritesState>,
+    State(state): State<ServiceState>,
     spot: Result<Path<String>, PathRejection>,
 ) -> Result<StatusCode, ApiError> {
     let spot = slug(spot)?;

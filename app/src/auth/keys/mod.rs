@@ -9,13 +9,13 @@
 
 mod ed25519;
 mod jwk;
-mod ring;
+mod key_ring;
 mod sealed;
 mod stored;
 
 pub use ed25519::{KeyError, PrivateKey, PublicKey};
 pub use jwk::{JwkError, JwkSet, PublicJwk};
-pub use ring::{KeyRing, KeyRingError, RingKeys, retired_path};
+pub use key_ring::{KeyRing, KeyRingError, RingKeys, retired_path};
 pub use sealed::{KeyEncryptionKey, SealError};
 pub use stored::{StoredKeys, StoredKeysError};
 

@@ -14,7 +14,7 @@ mod token;
 pub use store::{Family, RefreshStore, Rotation};
 pub use token::{RefreshToken, is_family_id};
 
-use super::{Device, Login};
+use super::{Device, SignIn};
 use crate::clock::unix_now_i64;
 use crate::{
     domain::{ActivityKind, UserId},
@@ -47,7 +47,7 @@ pub struct Grant {
     pub expires_at: i64,
     /// How the login was made (its access tokens' `amr`) and the DPoP key
     /// it is bound to (their `cnf.jkt`), if any.
-    pub login: Login,
+    pub login: SignIn,
 }
 
 /// The refresh tokens of every login, and the rules for them.
@@ -73,7 +73,7 @@ impl RefreshTokens {
     pub async fn start(
         &self,
         user: UserId,
-        login: Login,
+        login: SignIn,
         device: &Device,
     ) -> Result<Grant, ApiError> {
         let now = unix_now_i64();

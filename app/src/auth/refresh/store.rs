@@ -7,7 +7,7 @@
 //! wins, and the other is seen as reuse.
 
 use crate::{
-    auth::{Device, Login},
+    auth::{Device, SignIn},
     db::{Pools, on_pool},
     domain::{SignInMethod, UserId},
     wire::SessionSummary,
@@ -82,7 +82,7 @@ pub enum Rotation {
     Rotated {
         family: Family,
         expires_at: i64,
-        login: Login,
+        login: SignIn,
     },
     /// The family is bound to a DPoP key and the request's proof (if any)
     /// was made by another: nothing changed, the token is not spent.
@@ -121,7 +121,7 @@ impl RefreshStore {
     pub async fn start_family(
         &self,
         family: &Family,
-        (login, device): (&Login, &Device),
+        (login, device): (&SignIn, &Device),
         token_hash: &str,
         now: i64,
         (token_expires_at, family_expires_at): (i64, i64),
@@ -227,7 +227,7 @@ impl RefreshStore {
                             user: stored_user_id(user)?,
                         },
                         expires_at,
-                        login: Login {
+                        login: SignIn {
                             method: stored_method(&amr)?,
                             jkt,
                             auth_time: u64::try_from(auth_time).unwrap_or_default(),
@@ -448,8 +448,8 @@ mod tests {
     }
 
     /// A password sign-in at NOW, bound to `jkt` if given.
-    fn signed_in_at_now(jkt: Option<&str>) -> Login {
-        Login {
+    fn signed_in_at_now(jkt: Option<&str>) -> SignIn {
+        SignIn {
             method: SignInMethod::Password,
             jkt: jkt.map(str::to_owned),
             auth_time: NOW as u64,

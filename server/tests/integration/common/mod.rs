@@ -276,7 +276,7 @@ impl TestServer {
     /// An access token of a new session of `holder`'s, as a sign-in would
     /// make (the password unchecked): for tests that make their own users.
     pub async fn session_token(&self, holder: &app::users::CurrentUser) -> String {
-        let login = app::auth::Login::password(None);
+        let login = app::auth::SignIn::password(None);
         let device = app::auth::Device::default();
         let grant = self
             .state

@@ -1,4 +1,5 @@
-//! What every token of one login carries, renewals included.
+//! What every token of one sign-in carries, renewals included (not the
+//! `Login` server function, which is the form it comes from).
 
 use crate::domain::SignInMethod;
 
@@ -6,13 +7,13 @@ use crate::domain::SignInMethod;
 /// they are (their `auth_time`, Unix seconds), and the DPoP key the login is
 /// bound to (their `cnf.jkt`), if its sign-in carried a proof.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Login {
+pub struct SignIn {
     pub method: SignInMethod,
     pub jkt: Option<String>,
     pub auth_time: u64,
 }
 
-impl Login {
+impl SignIn {
     /// A sign-in by `method` made now, bound to `jkt` if given.
     pub fn now(method: SignInMethod, jkt: Option<String>) -> Self {
         Self {
