@@ -8,6 +8,7 @@
 
 use super::RefreshToken;
 use axum::http::{HeaderMap, HeaderValue, header::COOKIE};
+use cookie::{Cookie, SameSite};
 use std::time::Duration;
 
 pub const COOKIE_NAME: &str = "photo_spots_refresh";
@@ -17,21 +18,25 @@ pub const COOKIE_PATH: &str = crate::wire::REFRESH_PATH;
 
 /// `Set-Cookie` handing `token` to the browser for `max_age`.
 pub fn set_cookie(token: &RefreshToken, max_age: Duration, secure: bool) -> HeaderValue {
-    cookie_header(token.as_str(), max_age.as_secs(), secure)
+    cookie_header(token.as_str(), max_age, secure)
 }
 
 /// `Set-Cookie` telling the browser to forget the cookie.
 pub fn clear_cookie(secure: bool) -> HeaderValue {
-    cookie_header("", 0, secure)
+    cookie_header("", Duration::ZERO, secure)
 }
 
-fn cookie_header(value: &str, max_age_secs: u64, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    let header = format!(
-        "{COOKIE_NAME}={value}; Path={COOKIE_PATH}; Max-Age={max_age_secs}; HttpOnly; SameSite=Strict{secure}"
-    );
+fn cookie_header(value: &str, max_age: Duration, secure: bool) -> HeaderValue {
+    let max_age = cookie::time::Duration::try_from(max_age).unwrap_or(cookie::time::Duration::MAX);
+    let cookie = Cookie::build((COOKIE_NAME, value))
+        .path(COOKIE_PATH)
+        .max_age(max_age)
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .build();
     // Only base64url characters and fixed text: always a valid header.
-    HeaderValue::from_str(&header).unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// The refresh token in the request's cookies, if there is one of the
@@ -41,10 +46,10 @@ pub fn from_headers(headers: &HeaderMap) -> Option<RefreshToken> {
         .get_all(COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .flat_map(|cookies| cookies.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
-        .and_then(|(_, value)| RefreshToken::parse(value.trim()))
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == COOKIE_NAME)
+        .and_then(|cookie| RefreshToken::parse(cookie.value()))
 }
 
 #[cfg(test)]
