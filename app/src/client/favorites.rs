@@ -5,7 +5,7 @@
 //! written by the server from `FAVORITES_URL`). If it is down or slow, the
 //! pages go on working and say favourites are unavailable.
 
-use super::session::Session;
+use super::{LatestLoad, session::Session};
 use leptos::{prelude::*, task::spawn_local};
 use std::collections::BTreeSet;
 
@@ -46,10 +46,12 @@ impl Favorites {
         // is the same person and needs no reload.
         let logged_in = Memo::new(move |_| session.loaded() && session.token().is_some());
         // A plain task rather than a `LocalResource` (see the profile page).
+        let loads = LatestLoad::new();
         Effect::new(move |_| {
             if !session.loaded() {
                 return;
             }
+            let load = loads.begin();
             if !logged_in.get() {
                 state.set(FavoritesState::LoggedOut);
                 return;
@@ -57,8 +59,9 @@ impl Favorites {
             state.set(FavoritesState::Loading);
             spawn_local(async move {
                 let loaded = list().await;
-                // Logged out (or the page left) while the list was on its way.
-                if logged_in.try_get_untracked() != Some(true) {
+                // Logged out, someone else logged in, or the page left while
+                // the list was on its way.
+                if !loads.is_latest(load) {
                     return;
                 }
                 state.set(match loaded {

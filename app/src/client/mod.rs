@@ -8,6 +8,7 @@ mod calls;
 pub mod dpop;
 pub mod favorites;
 mod http;
+mod latest_load;
 pub mod passkeys;
 pub mod session;
 pub mod sessions;
@@ -17,3 +18,4 @@ mod webauthn;
 
 pub use action::server_action;
 pub use auth_client::{AuthClient, LoginClient};
+pub use latest_load::LatestLoad;

@@ -1,7 +1,7 @@
 use super::signed_in::signed_in_only;
 use crate::{
     api::me,
-    client::favorites::Favorites,
+    client::{LatestLoad, favorites::Favorites},
     components::{AccountNav, FavoritesList, NameForm, SessionClock, TokenAnatomy},
     domain::User,
 };
@@ -57,10 +57,16 @@ fn profile_page() -> impl IntoView {
     // A plain task rather than a `LocalResource`: each resource type brings
     // its own copy of the async-derived machinery into the page's wasm.
     let has_token = Memo::new(move |_| session.token().is_some());
+    let loads = LatestLoad::new();
     Effect::new(move |_| {
+        let load = loads.begin();
         if has_token.get() {
             spawn_local(async move {
-                match me().await {
+                let current = me().await;
+                if !loads.is_latest(load) {
+                    return;
+                }
+                match current {
                     Ok(current) => {
                         session.set_name(current.name.as_str());
                         user.set(Some(current));
