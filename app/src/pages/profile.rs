@@ -1,6 +1,7 @@
 use super::signed_in::signed_in_only;
 use crate::{
     api::me,
+    auth::UnverifiedClaims,
     client::{LatestLoad, favorites::Favorites},
     components::{AccountNav, FavoritesList, NameForm, SessionClock, TokenAnatomy},
     domain::User,
@@ -53,14 +54,20 @@ fn profile_page() -> impl IntoView {
     let favorites = Favorites::load(session);
     let user = RwSignal::new(None::<User>);
     let error = RwSignal::new(None::<String>);
-    // Loaded once a token is there, not again when a renewal replaces it.
-    // A plain task rather than a `LocalResource`: each resource type brings
-    // its own copy of the async-derived machinery into the page's wasm.
-    let has_token = Memo::new(move |_| session.token().is_some());
+    // Loaded for each sign-in's tokens: again when another sign-in's token
+    // arrives (a login in another tab), not when a renewal replaces it (it
+    // keeps `auth_time`). A plain task rather than a `LocalResource`: each
+    // resource type brings its own copy of the async-derived machinery into
+    // the page's wasm.
+    let sign_in = Memo::new(move |_| {
+        session
+            .token()
+            .map(|token| UnverifiedClaims::read(&token).and_then(|claims| claims.auth_time))
+    });
     let loads = LatestLoad::new();
     Effect::new(move |_| {
         let load = loads.begin();
-        if has_token.get() {
+        if sign_in.get().is_some() {
             spawn_local(async move {
                 let current = me().await;
                 if !loads.is_latest(load) {
