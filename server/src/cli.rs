@@ -82,6 +82,8 @@ pub enum UsersCommand {
 pub enum ConfigCommand {
     /// Print the effective configuration (secrets redacted), or the first problem (exit 1)
     Check,
+    /// Print every setting as Markdown tables (the book's configuration reference)
+    Reference,
 }
 
 /// The favourites service: a second service that trusts the app's tokens.

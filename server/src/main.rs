@@ -6,8 +6,10 @@
 use server::{
     Config, StartError, admins, build_state,
     cli::{ConfigCommand, KeysCommand, ServerCli, ServerCommand, UsersCommand},
+    config::reference,
     config_check, keys, lost_devices, process, router,
 };
+use clap::CommandFactory;
 use std::process::ExitCode;
 
 /// Why a command failed, for the one log line before exiting.
@@ -23,8 +25,15 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let command = cli.command.unwrap_or(ServerCommand::Serve);
-    if let ServerCommand::Config(ConfigCommand::Check) = command {
-        return config_check::run(Config::load(cli.settings), config_check::effective);
+    match command {
+        ServerCommand::Config(ConfigCommand::Check) => {
+            return config_check::run(Config::load(cli.settings), config_check::effective);
+        }
+        ServerCommand::Config(ConfigCommand::Reference) => {
+            print!("{}", reference::markdown(&ServerCli::command()));
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
     }
     let result = tokio::runtime::Runtime::new()
         .map_err(Failure::from)

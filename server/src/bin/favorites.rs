@@ -4,11 +4,13 @@
 
 use server::{
     cli::{ConfigCommand, FavoritesCli, FavoritesCommand},
+    config::reference,
     config_check,
     favorites::{FavoritesConfig, FavoritesStartError, build_state, router},
     process,
     serve::ServeLimits,
 };
+use clap::CommandFactory;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -19,6 +21,10 @@ fn main() -> ExitCode {
     if let Err(problem) = process::init_tracing(&cli.settings.shared) {
         eprintln!("configuration problem: {problem}");
         return ExitCode::FAILURE;
+    }
+    if let Some(FavoritesCommand::Config(ConfigCommand::Reference)) = cli.command {
+        print!("{}", reference::markdown(&FavoritesCli::command()));
+        return ExitCode::SUCCESS;
     }
     // A release build is production: no development default for whom to trust.
     let config = FavoritesConfig::from_settings(!cfg!(debug_assertions), cli.settings);

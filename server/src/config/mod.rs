@@ -3,6 +3,7 @@
 //! checked as it is read (`values`), then what they mean together checked
 //! here, before anything starts.
 
+pub mod reference;
 mod settings;
 pub mod values;
 
