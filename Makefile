@@ -7,7 +7,7 @@
 SHELL := bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 
-.PHONY: run favorites cluster release test setup lint unit fuzz contract e2e
+.PHONY: run favorites cluster release test setup lint unit fuzz contract e2e docs
 
 run:
 	scripts/run.sh
@@ -16,7 +16,7 @@ run:
 favorites:
 	cargo run -p server --bin favorites
 
-# Three instances on a throw-away PostgreSQL behind HAProxy (README: scale out).
+# Three instances on a throw-away PostgreSQL behind HAProxy (docs/src/operating/scale-out.md).
 cluster:
 	scripts/cluster.sh
 
@@ -47,6 +47,11 @@ fuzz:
 
 contract:
 	scripts/test.sh contract
+
+# The book (docs/) in docs/book/index.html, its configuration reference written
+# again from the binaries' command lines, every link checked.
+docs:
+	scripts/docs.sh --write
 
 e2e:
 	scripts/test.sh e2e

@@ -13,6 +13,7 @@
 #                in target/schemathesis, for the API contract step of the tests
 # and for the fuzz targets (server/fuzz), only when asked for:
 #   --fuzz       the pinned nightly Rust that libFuzzer needs, and cargo-fuzz
+#   --docs       mdbook, which builds the book in docs/ (`make docs`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,22 +22,25 @@ CARGO_LEPTOS_VERSION=0.3.11
 # mirror here has, so every run builds the fuzz targets with the same compiler.
 FUZZ_TOOLCHAIN=nightly-2026-10-15
 CARGO_FUZZ_VERSION=0.13.2
+MDBOOK_VERSION=0.5.4
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pinned in Cargo.toml
 
 source scripts/common.sh
 
 debian_packages=()
 fuzz=false
+docs=false
 schemathesis=false
 for flag in "$@"; do
   case "$flag" in
     --fuzz) fuzz=true ;;
+    --docs) docs=true ;;
     --schemathesis) schemathesis=true ;;
     --browser) [[ -x /usr/bin/chromium ]] || debian_packages+=(chromium) ;;
     --postgres) compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || debian_packages+=(postgresql) ;;
     --haproxy) command -v haproxy >/dev/null || [[ -x /usr/sbin/haproxy ]] || debian_packages+=(haproxy) ;;
     --prometheus) [[ -x /usr/bin/prometheus ]] || debian_packages+=(prometheus) ;;
-    *) echo "unknown flag: $flag (use --browser, --postgres, --haproxy, --prometheus, --schemathesis, --fuzz)" >&2; exit 2 ;;
+    *) echo "unknown flag: $flag (use --browser, --postgres, --haproxy, --prometheus, --schemathesis, --fuzz, --docs)" >&2; exit 2 ;;
   esac
 done
 
@@ -94,6 +98,12 @@ if $fuzz; then
     say "installing cargo-fuzz $CARGO_FUZZ_VERSION"
     cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
   fi
+fi
+
+if $docs && [[ "$(mdbook --version 2>/dev/null)" != "mdbook v$MDBOOK_VERSION" ]]; then
+  say "installing mdbook $MDBOOK_VERSION"
+  # Without its live-reload server and search index: a static book is all we build.
+  cargo install mdbook --version "$MDBOOK_VERSION" --locked --no-default-features
 fi
 
 if $schemathesis; then

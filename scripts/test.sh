@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Every check Photo Spots has, in the order that fails fastest:
 #   lint  formatting and clippy (server and wasm builds), warnings are errors
+#   docs  the book (docs/) builds and no link in it, README.md, ARCHITECTURE.md
+#         or BENCHMARKS.md leads nowhere
 #   unit  unit and integration tests (a real server on a random port, real
 #         SQLite), the store and API tests again on a throw-away PostgreSQL,
 #         and the cluster tests (three instances, HAProxy, rolling restart)
@@ -12,14 +14,14 @@
 #   e2e   the same build and the favourites service, driven by Playwright in
 #         Debian's Chromium; also Node's `jose` against the live JWKS. Last, so
 #         the run ends on the test runner's own count of what passed.
-# `scripts/test.sh` runs all five; `scripts/test.sh e2e` runs one. The last
+# `scripts/test.sh` runs all six; `scripts/test.sh e2e` runs one. The last
 # line is the tally of every step's tests, `N passed, M failed`, which CI reads
 # (scripts/tally.sh); it is printed also when a step fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 
-steps=("${@:-lint unit fuzz contract e2e}")
+steps=("${@:-lint docs unit fuzz contract e2e}")
 steps=(${steps[*]})
 
 scripts/setup.sh --browser --postgres --haproxy
@@ -38,6 +40,9 @@ for step in "${steps[@]}"; do
       tally_check cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
       say "clippy (browser, wasm32)"
       tally_check cargo clippy -p photo-spots -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+      ;;
+    docs)
+      tally_check scripts/docs.sh
       ;;
     unit)
       say "starting a throw-away PostgreSQL"
@@ -76,7 +81,7 @@ for step in "${steps[@]}"; do
       tally_logged schemathesis_cases scripts/contract.sh
       ;;
     *)
-      echo "unknown step: $step (use lint, unit, fuzz, contract or e2e)" >&2
+      echo "unknown step: $step (use lint, docs, unit, fuzz, contract or e2e)" >&2
       exit 2
       ;;
   esac

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '..', '..');
-/** The localStorage key the app keeps the token under (documented in README). */
+/** The localStorage key the app keeps the token under (docs/src/concepts/browser-session.md). */
 export const TOKEN_KEY = 'photo-spots.token';
 
 function freePort(): Promise<number> {

@@ -9,7 +9,7 @@ use crate::{
     favorites::{FavoritesConfig, TrustedKeys},
 };
 
-/// The effective settings as `(variable, value)`, in the order the README
+/// The effective settings as `(variable, value)`, in the order the book
 /// lists them. Secrets appear only as "set"; the database URL without its
 /// password.
 pub fn effective(config: &Config) -> Vec<(&'static str, String)> {

@@ -3,13 +3,13 @@
 //! the admins (see `admins`), `server config check` the configuration.
 //! `server --help` lists every setting.
 
+use clap::CommandFactory;
 use server::{
     Config, StartError, admins, build_state,
     cli::{ConfigCommand, KeysCommand, ServerCli, ServerCommand, UsersCommand},
     config::reference,
     config_check, keys, lost_devices, process, router,
 };
-use clap::CommandFactory;
 use std::process::ExitCode;
 
 /// Why a command failed, for the one log line before exiting.

@@ -2,6 +2,7 @@
 //! `favorites --help` lists its settings, `favorites config check` shows
 //! them.
 
+use clap::CommandFactory;
 use server::{
     cli::{ConfigCommand, FavoritesCli, FavoritesCommand},
     config::reference,
@@ -10,7 +11,6 @@ use server::{
     process,
     serve::ServeLimits,
 };
-use clap::CommandFactory;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

@@ -115,7 +115,9 @@ mod tests {
 
     /// The committed reference, or a message saying how to write it.
     fn committed(file: &str) -> String {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/src/operating").join(file);
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../docs/src/operating")
+            .join(file);
         std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("{}: {e}; run `make docs`", path.display()))
     }
@@ -153,19 +155,27 @@ mod tests {
                 .unwrap_or_else(|| panic!("no row for {variable}"));
             assert!(row.contains(&format!("`{flag}`")), "{row}");
         }
-        assert!(!text.contains("--help"), "clap's own flags are not settings");
+        assert!(
+            !text.contains("--help"),
+            "clap's own flags are not settings"
+        );
     }
 
     #[test]
     fn a_default_stated_in_the_help_moves_to_its_column() {
         assert_eq!(
-            split_default("Address to listen on [default: 127.0.0.1:3000, or what cargo-leptos says]"),
+            split_default(
+                "Address to listen on [default: 127.0.0.1:3000, or what cargo-leptos says]"
+            ),
             (
                 "Address to listen on".to_owned(),
                 Some("127.0.0.1:3000, or what cargo-leptos says".to_owned())
             )
         );
-        assert_eq!(split_default("No default here"), ("No default here".to_owned(), None));
+        assert_eq!(
+            split_default("No default here"),
+            ("No default here".to_owned(), None)
+        );
     }
 
     #[test]
