@@ -2,8 +2,9 @@ use crate::{
     client::{session::Session, step_up::StepUp},
     components::{Nav, StepUpDialog},
     pages::{
-        AdminPage, HomePage, HowItWorksPage, LabPage, LoginPage, NotFound, ProfilePage,
-        RecoverPage, RecoveryLinkPage, SecurityPage, SessionsPage, SignupPage, SpotPage,
+        AdminPage, FavoritesPage, HomePage, HowItWorksPage, LabPage, LoginPage, NotFound,
+        ProfilePage, RecoverPage, RecoveryLinkPage, SecurityPage, SessionsPage, SignupPage,
+        SpotPage,
     },
 };
 use leptos::prelude::*;
@@ -66,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/spots/:slug") view={Lazy::<SpotPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/how-it-works") view={Lazy::<HowItWorksPage>::new()} />
                     <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/favorites") view={Lazy::<FavoritesPage>::new()} />
                     <Route path=path!("/profile") view={Lazy::<ProfilePage>::new()} />
                     <Route path=path!("/profile/security") view={Lazy::<SecurityPage>::new()} />
                     <Route path=path!("/profile/sessions") view={Lazy::<SessionsPage>::new()} />

@@ -26,6 +26,7 @@ const pages = [
   ['/profile/security', ['john', 'john-password']],
   ['/profile/sessions', ['john', 'john-password']],
   ['/lab', ['john', 'john-password']],
+  ['/favorites', ['john', 'john-password']],
   ['/admin', ['ada', 'ada-password']],
 ];
 

@@ -7,8 +7,10 @@ import { logInAs as logInAsPage, useServer } from './helpers';
 const server = useServer();
 const url = (path: string) => `${server().baseURL}${path}`;
 
-test('star a spot on the home page, see it on the profile, reload, still there', async ({ page }) => {
+test('star a spot on the home page, see it on the favourites page, reload, still there', async ({ page }) => {
   const token = await logInAsPage(page, server().baseURL, 'john');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Favourites' }).click();
+  await expect(page).toHaveURL(url('/favorites'));
   await expect(page.getByTestId('favorites-empty')).toBeVisible();
 
   await page.goto(url('/'));
@@ -27,7 +29,7 @@ test('star a spot on the home page, see it on the profile, reload, still there',
   await expect(starred).toHaveAttribute('aria-pressed', 'true');
   await expect(starred).toBeEnabled();
 
-  await page.goto(url('/profile'));
+  await page.goto(url('/favorites'));
   await expect(page.getByTestId('favorites-list')).toContainText('Kirkjufell');
   await page.reload();
   await expect(page.getByTestId('favorites-list')).toContainText('Kirkjufell');
@@ -36,7 +38,15 @@ test('star a spot on the home page, see it on the profile, reload, still there',
   // Jack, in the same browser after John logs out, sees none of John's.
   await page.getByRole('button', { name: 'Log out', exact: true }).click();
   await logInAsPage(page, server().baseURL, 'jack');
+  await page.goto(url('/favorites'));
   await expect(page.getByTestId('favorites-empty')).toBeVisible();
+});
+
+test('an old link to the favourites on the profile opens the favourites page', async ({ page }) => {
+  await logInAsPage(page, server().baseURL, 'john');
+  await page.goto(url('/profile#favorites-title'));
+  await expect(page).toHaveURL(url('/favorites'));
+  await expect(page.getByRole('heading', { name: 'Your favourite spots' })).toBeVisible();
 });
 
 test('with the favourites service down, every page still works and says so', async ({ page }) => {
@@ -48,9 +58,11 @@ test('with the favourites service down, every page still works and says so', asy
   expect(await page.locator('.spot').count()).toBeGreaterThanOrEqual(5);
   await expect(page.locator('.star')).toHaveCount(0);
 
+  await page.goto(url('/favorites'));
+  await expect(page.getByTestId('favorites-status')).toHaveText(/Favourites are unavailable right now/);
+
   await page.goto(url('/profile'));
   await expect(page.getByTestId('profile-name')).toHaveText('John');
-  await expect(page.getByTestId('favorites-status')).toHaveText(/Favourites are unavailable right now/);
   await page.getByLabel('Name', { exact: true }).fill('Johnny');
   await page.getByRole('button', { name: 'Save name' }).click();
   await expect(page.getByTestId('profile-name')).toHaveText('Johnny');

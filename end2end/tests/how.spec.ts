@@ -71,12 +71,13 @@ test('the page is readable on a phone: nothing wider than the screen', async ({ 
   await phone.close();
 });
 
-/** The account's pages, each with something that shows it has loaded. */
+/** The signed-in pages, each with something that shows it has loaded. */
 const accountPages: [string, string][] = [
   ['/profile', 'profile-name'],
   ['/profile/security', 'no-passkeys'],
   ['/profile/sessions', 'this-session'],
   ['/lab', 'lab-send'],
+  ['/favorites', 'favorites-empty'],
 ];
 
 test('/login, /recover, /recover/link and every account page pass the accessibility scan with no console errors', async ({ page }) => {

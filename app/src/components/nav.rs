@@ -25,6 +25,7 @@ pub fn Nav() -> impl IntoView {
                             <Show when=move || session.says_admin()>
                                 <a href="/admin">"Admin"</a>
                             </Show>
+                            <a href="/favorites">"Favourites"</a>
                             <a href="/profile">"Profile"</a>
                             <span class="who">
                                 "Logged in as " <strong data-testid="nav-user">{name}</strong>

@@ -4,6 +4,7 @@
 use leptos::prelude::use_context;
 
 mod admin;
+mod favorites;
 mod home;
 mod how_it_works;
 mod lab;
@@ -19,6 +20,7 @@ mod signup;
 mod spot;
 
 pub use admin::AdminPage;
+pub use favorites::FavoritesPage;
 pub use home::HomePage;
 pub use how_it_works::HowItWorksPage;
 pub use lab::LabPage;

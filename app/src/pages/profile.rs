@@ -2,16 +2,15 @@ use super::signed_in::signed_in_only;
 use crate::{
     api::me,
     auth::UnverifiedClaims,
-    client::{LatestLoad, favorites::Favorites},
-    components::{AccountNav, FavoritesList, NameForm, SessionClock, TokenAnatomy},
+    client::LatestLoad,
+    components::{AccountNav, NameForm, SessionClock, TokenAnatomy},
     domain::User,
 };
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, NavigateOptions, hooks::use_navigate, lazy_route};
 
-/// `/profile`: who you are, your name, your favourites and your token taken
-/// apart. The rest of the account has pages of its own (`AccountNav`).
+/// `/profile`: who you are, your name and your token taken apart. The rest of the account has pages of its own (`AccountNav`).
 ///
 /// Rendered in the browser only: the token lives in localStorage, which the
 /// server never sees. A lazy route (see `AdminPage`): `/login` does not
@@ -37,6 +36,7 @@ fn moved(anchor: &str) -> Option<&'static str> {
         "#lab" | "#lab-title" | "#steal-title" => Some("/lab"),
         "#passkeys-title" | "#password" | "#security" => Some("/profile/security"),
         "#sessions" => Some("/profile/sessions"),
+        "#favorites-title" | "#favorites" => Some("/favorites"),
         _ => None,
     }
 }
@@ -51,7 +51,6 @@ fn profile_page() -> impl IntoView {
         }
     });
 
-    let favorites = Favorites::load(session);
     let user = RwSignal::new(None::<User>);
     let error = RwSignal::new(None::<String>);
     // Loaded for each sign-in's tokens: again when another sign-in's token
@@ -107,7 +106,6 @@ fn profile_page() -> impl IntoView {
             <div class="forms">
                 <NameForm user />
             </div>
-            <FavoritesList favorites />
             {move || session.token().map(|token| view! { <TokenAnatomy token /> })}
         </Show>
     }
