@@ -16,8 +16,12 @@ function watchErrors(page: Page): string[] {
   return errors;
 }
 
-/** axe-core's serious and critical violations on the page as it is now. */
+/** axe-core's serious and critical violations on the page once it has settled. */
 async function seriousViolations(page: Page): Promise<string[]> {
+  // A lazy page's <title> is registered again when its code has loaded and
+  // hydrated; scanned in between, the page has none for a moment. The scan
+  // is of the page a person reads, so it waits for the title to be back.
+  await page.waitForFunction(() => document.title !== '');
   // Evaluated through the DevTools protocol, as a test tool: the page's CSP
   // still applies to everything the page itself loads.
   await page.evaluate(axeSource);
