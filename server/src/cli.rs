@@ -130,7 +130,56 @@ pub fn parse<P: Parser>() -> Result<P, ExitCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::reference;
     use clap::CommandFactory;
+
+    /// The committed configuration reference, or a message saying how to write it.
+    fn committed_reference(file: &str) -> String {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../docs/src/operating")
+            .join(file);
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}; run `make docs`", path.display()))
+    }
+
+    #[test]
+    fn the_books_settings_match_the_server_command_line() {
+        assert_eq!(
+            committed_reference("settings-server.md"),
+            reference::markdown(&ServerCli::command()),
+            "docs/src/operating/settings-server.md is out of date: run `make docs`"
+        );
+    }
+
+    #[test]
+    fn the_books_settings_match_the_favourites_command_line() {
+        assert_eq!(
+            committed_reference("settings-favorites.md"),
+            reference::markdown(&FavoritesCli::command()),
+            "docs/src/operating/settings-favorites.md is out of date: run `make docs`"
+        );
+    }
+
+    #[test]
+    fn every_setting_has_a_reference_row_with_its_variable_and_flag() {
+        let text = reference::markdown(&ServerCli::command());
+        for (variable, flag) in [
+            ("JWT_TTL_SECONDS", "--jwt-ttl-seconds"),
+            ("DATABASE_URL", "--database-url"),
+            ("STEP_UP_MAX_AGE_SECONDS", "--step-up-max-age-seconds"),
+            ("RUST_LOG", "--log"),
+        ] {
+            let row = text
+                .lines()
+                .find(|line| line.starts_with(&format!("| `{variable}` |")))
+                .unwrap_or_else(|| panic!("no row for {variable}"));
+            assert!(row.contains(&format!("`{flag}`")), "{row}");
+        }
+        assert!(
+            !text.contains("--help"),
+            "clap's own flags are not settings"
+        );
+    }
 
     #[test]
     fn both_command_lines_are_well_formed() {

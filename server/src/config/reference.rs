@@ -2,6 +2,7 @@
 //! from the clap definitions that parse the settings, so the docs cannot
 //! drift from what the binaries accept: `server config reference` and
 //! `favorites config reference` print it, `make docs` writes it, and a test
+//! in `cli` (the layer above, which knows both command lines)
 //! fails when the committed copy differs.
 
 use clap::{Arg, Command};
@@ -109,57 +110,6 @@ fn cell(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::{FavoritesCli, ServerCli};
-    use clap::CommandFactory;
-    use std::path::Path;
-
-    /// The committed reference, or a message saying how to write it.
-    fn committed(file: &str) -> String {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../docs/src/operating")
-            .join(file);
-        std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}; run `make docs`", path.display()))
-    }
-
-    #[test]
-    fn the_books_settings_match_the_server_command_line() {
-        assert_eq!(
-            committed("settings-server.md"),
-            markdown(&ServerCli::command()),
-            "docs/src/operating/settings-server.md is out of date: run `make docs`"
-        );
-    }
-
-    #[test]
-    fn the_books_settings_match_the_favourites_command_line() {
-        assert_eq!(
-            committed("settings-favorites.md"),
-            markdown(&FavoritesCli::command()),
-            "docs/src/operating/settings-favorites.md is out of date: run `make docs`"
-        );
-    }
-
-    #[test]
-    fn every_setting_has_a_row_with_its_variable_and_flag() {
-        let text = markdown(&ServerCli::command());
-        for (variable, flag) in [
-            ("JWT_TTL_SECONDS", "--jwt-ttl-seconds"),
-            ("DATABASE_URL", "--database-url"),
-            ("STEP_UP_MAX_AGE_SECONDS", "--step-up-max-age-seconds"),
-            ("RUST_LOG", "--log"),
-        ] {
-            let row = text
-                .lines()
-                .find(|line| line.starts_with(&format!("| `{variable}` |")))
-                .unwrap_or_else(|| panic!("no row for {variable}"));
-            assert!(row.contains(&format!("`{flag}`")), "{row}");
-        }
-        assert!(
-            !text.contains("--help"),
-            "clap's own flags are not settings"
-        );
-    }
 
     #[test]
     fn a_default_stated_in_the_help_moves_to_its_column() {
