@@ -10,7 +10,8 @@ use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, NavigateOptions, hooks::use_navigate, lazy_route};
 
-/// `/profile`: who you are, your name and your token taken apart. The rest of the account has pages of its own (`AccountNav`).
+/// `/profile`: who you are, your name and your token taken apart. The rest
+/// of the account has pages of its own (`AccountNav`), the favourites too.
 ///
 /// Rendered in the browser only: the token lives in localStorage, which the
 /// server never sees. A lazy route (see `AdminPage`): `/login` does not
