@@ -7,6 +7,7 @@ machines that build this may not reach them); they are counted.
 Usage: scripts/check-links.py BOOK_DIR [MARKDOWN_FILE...]
 Exit 1 with one line per broken link.
 """
+import functools
 import re
 import sys
 from html.parser import HTMLParser
@@ -30,12 +31,11 @@ class Page(HTMLParser):
                 self.links.append(attrs[key])
 
 
-def parse(path, cache={}):
-    if path not in cache:
-        page = Page()
-        page.feed(path.read_text(encoding="utf-8"))
-        cache[path] = page
-    return cache[path]
+@functools.cache
+def parse(path):
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
 
 
 def external(link):
