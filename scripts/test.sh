@@ -30,6 +30,9 @@ source scripts/common.sh
 source scripts/tally.sh
 trap tally_print EXIT
 
+# Every crate that builds for the server (the browser crate builds for wasm32).
+native_crates=(-p photo-spots-core -p app -p server)
+
 for step in "${steps[@]}"; do
   case "$step" in
     lint)
@@ -37,9 +40,9 @@ for step in "${steps[@]}"; do
       tally_check cargo fmt --all -- --check
       tally_check cargo fmt --manifest-path server/fuzz/Cargo.toml -- --check
       say "clippy (server)"
-      tally_check cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+      tally_check cargo clippy "${native_crates[@]}" --features app/ssr --all-targets -- -D warnings
       say "clippy (browser, wasm32)"
-      tally_check cargo clippy -p photo-spots -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+      tally_check cargo clippy -p photo-spots -p app -p photo-spots-core --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
       ;;
     docs)
       tally_check scripts/docs.sh
@@ -55,12 +58,12 @@ for step in "${steps[@]}"; do
       say "unit and integration tests (store tests on SQLite and PostgreSQL)"
       # --all-targets also builds the criterion benches and runs each one once
       # (criterion's test mode), so they never rot; scripts/bench.sh measures.
-      tally_logged cargo_tests bounded 45m cargo test -p app -p server --features app/ssr --all-targets
+      tally_logged cargo_tests bounded 45m cargo test "${native_crates[@]}" --features app/ssr --all-targets
       say "the API tests again, every server on PostgreSQL"
       # The same selection as above, so the same binary runs again (nothing
       # rebuilt), filtered to the modules that talk to the API's database.
       PHOTO_SPOTS_TEST_DATABASE=postgres tally_logged cargo_tests bounded 20m \
-        cargo test -p app -p server --features app/ssr --test integration -- \
+        cargo test "${native_crates[@]}" --features app/ssr --test integration -- \
         api:: accounts:: durability:: throttle:: token_attacks:: admins:: spots:: \
         sso:: key_rotation:: favorites:: refresh:: dpop:: passkeys:: sessions:: recovery_link::
       ;;

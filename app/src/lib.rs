@@ -7,14 +7,11 @@ pub mod api;
 pub mod auth;
 pub mod client;
 mod components;
-pub mod domain;
-pub mod error;
 pub mod lab;
 mod page_title;
 mod pages;
 mod root;
 pub mod spots;
-pub mod wire;
 
 #[cfg(feature = "ssr")]
 pub mod clock;
@@ -29,4 +26,5 @@ pub mod state;
 #[cfg(feature = "ssr")]
 pub mod users;
 
+pub use photo_spots_core::{domain, error, wire};
 pub use root::{App, shell};

@@ -180,7 +180,7 @@ async fn finish_sign_in(
         .start(user, SignIn::now(method, jkt), &device)
         .await?;
     tracing::info!(%user, family = %grant.family.id, method = ?grant.login.method, "login started with a passkey");
-    let answer = LoginResponse::issue(&state, holder, &grant.login, &grant.family.id)?;
+    let answer = app::api::issue_access_token(&state, holder, &grant.login, &grant.family.id)?;
     Ok(([(SET_COOKIE, state.refresh.cookie(&grant))], Json(answer)).into_response())
 }
 

@@ -81,7 +81,7 @@ async fn renew(state: &AppState, parts: &Parts) -> Result<(LoginResponse, Header
         .current_user(grant.family.user)
         .await?
         .ok_or(ApiError::InvalidRefreshToken)?;
-    let answer = LoginResponse::issue(state, holder, &grant.login, &grant.family.id)?;
+    let answer = app::api::issue_access_token(state, holder, &grant.login, &grant.family.id)?;
     Ok((answer, state.refresh.cookie(&grant)))
 }
 

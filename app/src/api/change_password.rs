@@ -47,5 +47,5 @@ pub async fn change_password(
     // (the call's proof was checked against it); the person has just
     // proved their password.
     let jkt = auth.claims().cnf.as_ref().map(|cnf| cnf.jkt.clone());
-    LoginResponse::start_session(&state, holder, crate::auth::SignIn::password(jkt)).await
+    super::login::start_session(&state, holder, crate::auth::SignIn::password(jkt)).await
 }

@@ -2,43 +2,42 @@ use crate::error::ApiError;
 use crate::{client::LoginClient, wire::LoginResponse};
 use leptos::{prelude::*, server_fn::codec::Json};
 
+/// A new login on this device (the request's): an access token for
+/// `holder`, and a refresh family (the session) whose first token goes
+/// into this answer's cookie; both say how `login` was made and carry
+/// its DPoP key, if any.
 #[cfg(feature = "ssr")]
-impl LoginResponse {
-    /// A new login on this device (the request's): an access token for
-    /// `holder`, and a refresh family (the session) whose first token goes
-    /// into this answer's cookie; both say how `login` was made and carry
-    /// its DPoP key, if any.
-    pub async fn start_session(
-        state: &crate::state::AppState,
-        holder: crate::users::CurrentUser,
-        login: crate::auth::SignIn,
-    ) -> Result<Self, ApiError> {
-        let device = state.request_device();
-        let grant = state.refresh.start(holder.user.id, login, &device).await?;
-        super::response::set_cookie(state.refresh.cookie(&grant));
-        tracing::info!(user = %holder.user.id, family = %grant.family.id, bound = grant.login.jkt.is_some(), method = ?grant.login.method, "login started");
-        Self::issue(state, holder, &grant.login, &grant.family.id)
-    }
+pub async fn start_session(
+    state: &crate::state::AppState,
+    holder: crate::users::CurrentUser,
+    login: crate::auth::SignIn,
+) -> Result<LoginResponse, ApiError> {
+    let device = state.request_device();
+    let grant = state.refresh.start(holder.user.id, login, &device).await?;
+    super::response::set_cookie(state.refresh.cookie(&grant));
+    tracing::info!(user = %holder.user.id, family = %grant.family.id, bound = grant.login.jkt.is_some(), method = ?grant.login.method, "login started");
+    issue_access_token(state, holder, &grant.login, &grant.family.id)
+}
 
-    /// Signs an access token of `login` in session `sid` for `holder`.
-    pub fn issue(
-        state: &crate::state::AppState,
-        holder: crate::users::CurrentUser,
-        login: &crate::auth::SignIn,
-        sid: &str,
-    ) -> Result<Self, ApiError> {
-        let token_type = match login.jkt {
-            Some(_) => crate::wire::TokenType::Dpop,
-            None => crate::wire::TokenType::Bearer,
-        };
-        let (token, claims) = state.tokens.issue_for(&holder, login, sid)?;
-        tracing::info!(user = %claims.sub, jti = %claims.jti, admin = claims.admin, ?token_type, "token issued");
-        Ok(Self {
-            token,
-            token_type,
-            user: holder.user,
-        })
-    }
+/// Signs an access token of `login` in session `sid` for `holder`.
+#[cfg(feature = "ssr")]
+pub fn issue_access_token(
+    state: &crate::state::AppState,
+    holder: crate::users::CurrentUser,
+    login: &crate::auth::SignIn,
+    sid: &str,
+) -> Result<LoginResponse, ApiError> {
+    let token_type = match login.jkt {
+        Some(_) => crate::wire::TokenType::Dpop,
+        None => crate::wire::TokenType::Bearer,
+    };
+    let (token, claims) = state.tokens.issue_for(&holder, login, sid)?;
+    tracing::info!(user = %claims.sub, jti = %claims.jti, admin = claims.admin, ?token_type, "token issued");
+    Ok(LoginResponse {
+        token,
+        token_type,
+        user: holder.user,
+    })
 }
 
 /// 429 while `address` or `username` has failed to sign in too often: a
@@ -196,7 +195,7 @@ pub async fn login(username: String, password: String) -> Result<LoginResponse, 
             metrics::counter!("photo_spots_logins_total", "outcome" => "ok").increment(1);
             let login = crate::auth::SignIn::password(jkt);
             record_sign_in(&state, credentials.user.id, login.method).await;
-            LoginResponse::start_session(&state, credentials.holder(), login).await
+            start_session(&state, credentials.holder(), login).await
         }
         found => {
             if let Some(account) = found {

@@ -26,7 +26,8 @@ pub use health::{Health, health};
 pub use login::{Login, login};
 #[cfg(feature = "ssr")]
 pub use login::{
-    login_proof, login_proof_of, record_failed_sign_in, record_sign_in, spend_login_proof,
+    issue_access_token, login_proof, login_proof_of, record_failed_sign_in, record_sign_in,
+    spend_login_proof,
 };
 pub use logout_all::{LogoutAll, logout_all};
 pub use me::{Me, me};

@@ -66,5 +66,5 @@ pub async fn confirmed(
             how,
         )
         .await;
-    LoginResponse::issue(state, holder, &login, sid)
+    super::login::issue_access_token(state, holder, &login, sid)
 }

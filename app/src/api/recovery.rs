@@ -89,7 +89,7 @@ pub async fn recover(username: String, code: String) -> Result<LoginResponse, Ap
         )
         .await;
     super::login::record_sign_in(&state, credentials.user.id, login.method).await;
-    LoginResponse::start_session(&state, credentials.holder(), login).await
+    super::login::start_session(&state, credentials.holder(), login).await
 }
 
 /// A wrong, used or voided code (or no such user): counted in the throttle
@@ -152,5 +152,5 @@ pub async fn reset_password(new_password: String) -> Result<LoginResponse, ApiEr
         is_admin: auth.is_admin_in_database(),
     };
     let login = SignIn::now(SignInMethod::RecoveryCode, auth.bound_key());
-    LoginResponse::start_session(&state, holder, login).await
+    super::login::start_session(&state, holder, login).await
 }

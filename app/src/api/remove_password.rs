@@ -37,5 +37,5 @@ pub async fn remove_password(current_password: String) -> Result<LoginResponse, 
     };
     // This device's login goes on as it began (its `amr`, its DPoP key).
     let login = crate::auth::SignIn::now(auth.claims().amr, auth.bound_key());
-    LoginResponse::start_session(&state, holder, login).await
+    super::login::start_session(&state, holder, login).await
 }

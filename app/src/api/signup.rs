@@ -30,5 +30,5 @@ pub async fn signup(
     tracing::info!(user = %user.id, %username, "signed up");
     super::login::record_sign_in(&state, user.id, crate::domain::SignInMethod::Password).await;
     let holder = crate::users::CurrentUser::new_user(user);
-    LoginResponse::start_session(&state, holder, crate::auth::SignIn::password(jkt)).await
+    super::login::start_session(&state, holder, crate::auth::SignIn::password(jkt)).await
 }

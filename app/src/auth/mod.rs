@@ -1,13 +1,10 @@
 //! Authentication: what a token says (shared) and how the server issues and
 //! checks tokens and passwords (server only).
 
-mod claims;
-mod token_parts;
-mod unverified;
-
-pub use claims::{AUDIENCE, AUDIENCES, Claims, Confirmation, FAVORITES_AUDIENCE, ISSUER};
-pub use token_parts::TokenParts;
-pub use unverified::UnverifiedClaims;
+pub use photo_spots_core::token::{
+    AUDIENCE, AUDIENCES, Claims, Confirmation, FAVORITES_AUDIENCE, ISSUER, TokenParts,
+    UnverifiedClaims,
+};
 
 #[cfg(feature = "ssr")]
 mod admin;

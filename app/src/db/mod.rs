@@ -6,13 +6,13 @@
 
 pub mod groups;
 mod options;
-mod outage;
+
 mod pools;
 #[cfg(test)]
 pub(crate) mod test_databases;
 
+pub use crate::error::is_outage;
 pub use options::{DatabaseKind, DatabaseOptions};
-pub use outage::is_outage;
 pub(crate) use pools::on_pool;
 pub use pools::{Backend, Pools, is_postgres};
 /// What a store call can fail with.

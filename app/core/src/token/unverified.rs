@@ -30,7 +30,7 @@ impl UnverifiedClaims {
     /// The payload of a compact JWT (`header.payload.signature`); `None` if
     /// `token` isn't one or its claims have other types than ours.
     pub fn read(token: &str) -> Option<Self> {
-        let [_header, payload, _signature] = super::token_parts::compact_parts(token)?;
+        let [_header, payload, _signature] = super::parts::compact_parts(token)?;
         let json = Base64UrlUnpadded::decode_vec(payload).ok()?;
         serde_json::from_slice(&json).ok()
     }

@@ -3,12 +3,18 @@
 //! leaf: it imports nothing from the crate, and every module may import it
 //! (each source error converts into it where that error is defined).
 
-use leptos::server_fn::{
-    codec::JsonEncoding,
-    error::{FromServerFnError, ServerFnErrorErr},
-};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+
+#[cfg(feature = "axum")]
+mod axum;
+#[cfg(feature = "server-fn")]
+mod server_fn;
+#[cfg(feature = "sqlx")]
+mod sqlx;
+
+#[cfg(feature = "sqlx")]
+pub use sqlx::is_outage;
 
 /// Every way an API call can fail, as the client sees it.
 ///
@@ -422,39 +428,6 @@ impl From<DpopProblem> for ApiError {
     fn from(problem: DpopProblem) -> Self {
         Self::Dpop(problem)
     }
-}
-
-impl FromServerFnError for ApiError {
-    type Encoder = JsonEncoding;
-
-    fn from_server_fn_error(error: ServerFnErrorErr) -> Self {
-        match error {
-            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
-                bad_body(&detail)
-            }
-            // On the server this is the request body failing to decode; in
-            // the browser it would be a garbled answer, which is ours to fix.
-            #[cfg(feature = "ssr")]
-            ServerFnErrorErr::Deserialization(detail) => bad_body(&detail),
-            ServerFnErrorErr::UnsupportedRequestMethod(_) => {
-                Self::BadRequest("This endpoint only answers POST requests.".into())
-            }
-            ServerFnErrorErr::Request(_) => Self::Network,
-            other => {
-                #[cfg(feature = "ssr")]
-                tracing::error!(error = %other, "server function failed");
-                #[cfg(not(feature = "ssr"))]
-                let _ = other;
-                Self::Internal
-            }
-        }
-    }
-}
-
-fn bad_body(detail: &str) -> ApiError {
-    ApiError::BadRequest(format!(
-        "The request body is not valid JSON for this endpoint: {detail}"
-    ))
 }
 
 /// The JSON shape of an error.

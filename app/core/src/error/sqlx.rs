@@ -1,7 +1,7 @@
 //! Which database errors mean "the database is away" (503, try again) rather
 //! than a bug (500).
 
-use crate::error::{ApiError, Outage};
+use super::{ApiError, Outage};
 
 /// True for errors that say the database can't be reached or is refusing
 /// work for now (down, restarting, out of connections, a statement
