@@ -30,9 +30,9 @@ source scripts/common.sh
 
 if [[ -z "${BENCH_SKIP_MICRO:-}" ]]; then
   say "micro-benchmarks (criterion)"
-  cargo bench -p app --features ssr --bench auth 2>&1 | grep -E '^[a-z0-9_/]+ +time:|^[a-z0-9_/]+$|^ +time:' || true
+  cargo bench -p identity --bench auth 2>&1 | grep -E '^[a-z0-9_/]+ +time:|^[a-z0-9_/]+$|^ +time:' || true
   say "memory under a flood of distinct tokens"
-  cargo bench -p app --features ssr --bench token_flood
+  cargo bench -p identity --bench token_flood
 fi
 
 work=$(mktemp -d)

@@ -4,7 +4,6 @@
 //! with `ssr`, so sqlx, jsonwebtoken and argon2 never reach the wasm.
 
 pub mod api;
-pub mod auth;
 pub mod client;
 mod components;
 pub mod lab;
@@ -14,17 +13,13 @@ mod root;
 pub mod spots;
 
 #[cfg(feature = "ssr")]
-pub mod clock;
-#[cfg(feature = "ssr")]
-pub mod db;
-#[cfg(feature = "ssr")]
-pub mod passkeys;
-#[cfg(feature = "ssr")]
 mod security;
 #[cfg(feature = "ssr")]
 pub mod state;
-#[cfg(feature = "ssr")]
-pub mod users;
 
-pub use photo_spots_core::{domain, error, wire};
+pub use photo_spots_core::{domain, error, token, wire};
+// The server half: who someone is (the identity crate), under the names the
+// server functions use.
+#[cfg(feature = "ssr")]
+pub use identity::{auth, clock, db, passkeys, users};
 pub use root::{App, shell};

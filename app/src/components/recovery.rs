@@ -1,8 +1,8 @@
 use crate::{
     api::{make_recovery_codes, reset_password},
-    auth::UnverifiedClaims,
     client::{passkeys, session::Session},
     domain::SignInMethod,
+    token::UnverifiedClaims,
 };
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 

@@ -1,4 +1,4 @@
-use crate::auth::{TokenParts, UnverifiedClaims};
+use crate::token::{TokenParts, UnverifiedClaims};
 use leptos::{either::Either, prelude::*};
 
 /// The token the browser holds, taken apart: header, payload, signature.

@@ -1,4 +1,4 @@
-use crate::auth::TokenParts;
+use crate::token::TokenParts;
 use base64ct::{Base64UrlUnpadded, Encoding};
 use serde_json::{Map, Value};
 use thiserror::Error;

@@ -1,4 +1,4 @@
-use crate::{auth::TokenParts, client::session::Session, components::FlowDiagram};
+use crate::{client::session::Session, components::FlowDiagram, token::TokenParts};
 use leptos::{either::Either, prelude::*};
 use leptos_meta::{Meta, Title};
 use leptos_router::{LazyRoute, lazy_route};

@@ -1,10 +1,10 @@
 use super::signed_in::signed_in_only;
 use crate::{
     api::me,
-    auth::UnverifiedClaims,
     client::LatestLoad,
     components::{AccountNav, NameForm, SessionClock, TokenAnatomy},
     domain::User,
+    token::UnverifiedClaims,
 };
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;

@@ -21,12 +21,17 @@ pub struct Layers<'a> {
 }
 
 impl Layers<'_> {
-    fn layer_of(&self, module: &str) -> usize {
-        let module = self
-            .reexports
+    /// The module a name at the crate root belongs to: itself, or the module
+    /// it is re-exported from.
+    fn owner<'m>(&'m self, module: &'m str) -> &'m str {
+        self.reexports
             .iter()
             .find(|(name, _)| *name == module)
-            .map_or(module, |(_, owner)| owner);
+            .map_or(module, |(_, owner)| owner)
+    }
+
+    fn layer_of(&self, module: &str) -> usize {
+        let module = self.owner(module);
         self.layers
             .iter()
             .position(|layer| layer.contains(&module))
@@ -55,7 +60,7 @@ impl Layers<'_> {
             }
             let code = strip_comments_and_strings(&read(&file));
             for used in top_modules_used(&module, &code) {
-                if used != *top && self.layer_of(&used) <= self.layer_of(top) {
+                if self.owner(&used) != top && self.layer_of(&used) <= self.layer_of(top) {
                     let file = file.strip_prefix(src).unwrap().display().to_string();
                     wrong.insert(format!("{file}: `{top}` uses `{used}`"));
                 }

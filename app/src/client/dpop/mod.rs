@@ -12,7 +12,7 @@ mod key_store;
 #[cfg(feature = "hydrate")]
 mod proof;
 
-use crate::auth::UnverifiedClaims;
+use crate::token::UnverifiedClaims;
 
 /// Whether `token` is bound to a key (its payload has `cnf`), so it must
 /// travel as `Authorization: DPoP` with a proof. Read, not verified: the

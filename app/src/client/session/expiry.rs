@@ -7,7 +7,7 @@
 //! The browser's clock is assumed to be right to within a few seconds; if
 //! it is far off, the server says "expired" and the page renews then.
 
-use crate::auth::UnverifiedClaims;
+use crate::token::UnverifiedClaims;
 
 /// From how far ahead of the end the profile warns.
 pub const WARN_BEFORE_SECS: f64 = 5.0 * 60.0;

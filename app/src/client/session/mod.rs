@@ -17,7 +17,7 @@ pub use storage::{
     ENDED_KEY, SESSION_ENDED_PATH, TOKEN_KEY, clear_token, end_session, store_token, stored_token,
 };
 
-use crate::{auth::UnverifiedClaims, domain::User};
+use crate::{domain::User, token::UnverifiedClaims};
 use leptos::prelude::*;
 
 thread_local! {

@@ -107,7 +107,7 @@ pub fn is_due(token: &str, now_ms: f64) -> bool {
 /// When `token` falls due (ms since 1970); `None` if it has no readable
 /// `iat` and `exp` (then it is due at once: only the server can say more).
 pub fn renew_at_ms(token: &str) -> Option<f64> {
-    let claims = crate::auth::UnverifiedClaims::read(token)?;
+    let claims = crate::token::UnverifiedClaims::read(token)?;
     let (issued, expires) = (claims.iat? as f64, claims.exp? as f64);
     let margin = ((expires - issued) / 3.0).clamp(0.0, 60.0);
     Some((expires - margin) * 1000.0)

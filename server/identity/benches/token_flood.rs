@@ -10,11 +10,11 @@
 //! on the two cores here. Run as a test (`cargo test --benches`), it does
 //! the same with 2 000 tokens so that it can't rot.
 
-use app::{
+use identity::{
     auth::{TokenService, keys::KeyRing},
-    domain::{User, UserId, UserName, Username},
     users::CurrentUser,
 };
+use photo_spots_core::domain::{User, UserId, UserName, Username};
 use std::{sync::Arc, time::Duration};
 
 fn main() {
@@ -52,9 +52,9 @@ fn main() {
     println!(
         "  tokens remembered: {} (bound {})",
         service.remembered(),
-        app::auth::DEFAULT_VERIFIED_TOKENS
+        identity::auth::DEFAULT_VERIFIED_TOKENS
     );
-    assert!(service.remembered() <= app::auth::DEFAULT_VERIFIED_TOKENS);
+    assert!(service.remembered() <= identity::auth::DEFAULT_VERIFIED_TOKENS);
 }
 
 /// The same token with the first character of its signature changed.

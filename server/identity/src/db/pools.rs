@@ -75,7 +75,7 @@ impl Pools {
     /// One round trip (`SELECT 1`), for readiness: an error means the
     /// database can't answer now.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        on_pool!(self, reader, |pool| {
+        crate::on_pool!(self, reader, |pool| {
             sqlx::query("SELECT 1").execute(pool).await?;
         });
         Ok(())
@@ -172,6 +172,8 @@ pub fn is_postgres<P: Backend>(_pool: &P) -> bool {
 /// Runs `$body` with `$pool` bound to the pool for `$role` (`reader` or
 /// `writer`; PostgreSQL has one pool for both). The body is expanded once
 /// per database, so one SQL text and one block of code serve both types.
+/// Exported for the stores that live above this crate (the app's spots).
+#[macro_export]
 macro_rules! on_pool {
     ($pools:expr, $role:ident, |$pool:ident| $body:expr) => {
         match $pools {
@@ -180,4 +182,3 @@ macro_rules! on_pool {
         }
     };
 }
-pub(crate) use on_pool;

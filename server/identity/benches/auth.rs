@@ -25,14 +25,14 @@
 //!   `jsonwebtoken`'s `rust_crypto` backend (pure-Rust `p256`), which the
 //!   proof check used before and the access tokens' backend still is.
 
-use app::{
-    auth::{Claims, JwtSecret, Passwords, TokenService, keys::KeyRing},
-    domain::{Password, User, UserId, UserName, Username},
-    users::CurrentUser,
-};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use criterion::{Criterion, criterion_group, criterion_main};
 use hmac::{Hmac, Mac};
+use identity::{
+    auth::{Claims, JwtSecret, Passwords, TokenService, keys::KeyRing},
+    users::CurrentUser,
+};
+use photo_spots_core::domain::{Password, User, UserId, UserName, Username};
 use sha2::Sha256;
 use std::{hint::black_box, time::Duration};
 
@@ -122,13 +122,13 @@ fn passwords(c: &mut Criterion) {
     ] {
         let password = Password::parse(&text).unwrap();
         c.bench_function(name, |b| {
-            b.iter(|| app::auth::too_guessable(black_box(&password), &inputs))
+            b.iter(|| identity::auth::too_guessable(black_box(&password), &inputs))
         });
     }
 }
 
 fn dpop(c: &mut Criterion) {
-    use app::auth::dpop::{ProofCheck, ProofKey, proof};
+    use identity::auth::dpop::{ProofCheck, ProofKey, proof};
     use ring::signature::{ECDSA_P256_SHA256_FIXED, UnparsedPublicKey};
     let key = ProofKey::generate().unwrap();
     let token = "header.payload.signature";

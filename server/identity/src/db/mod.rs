@@ -12,8 +12,8 @@ mod pools;
 pub(crate) mod test_databases;
 
 pub use crate::error::is_outage;
+pub use crate::on_pool;
 pub use options::{DatabaseKind, DatabaseOptions};
-pub(crate) use pools::on_pool;
 pub use pools::{Backend, Pools, is_postgres};
 /// What a store call can fail with.
 pub use sqlx::Error as StoreError;
