@@ -14,7 +14,7 @@ run:
 
 # The favourites service alone, next to `cargo leptos watch --split` in development.
 favorites:
-	cargo run -p server --bin favorites
+	cargo run -p favorites
 
 # Three instances on a throw-away PostgreSQL behind HAProxy (docs/src/operating/scale-out.md).
 cluster:

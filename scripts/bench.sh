@@ -58,7 +58,7 @@ done
 
 say "the favourites service, release"
 # The same flags cargo-leptos gave the server, so that no dependency is rebuilt.
-RUSTFLAGS="--cfg erase_components" cargo build --release -p server --bin favorites 2>&1 | tail -1
+RUSTFLAGS="--cfg erase_components" cargo build --release -p favorites 2>&1 | tail -1
 
 say "load tests: wrk -t2 -c32 -d${DURATION}s against the release server"
 favorites_port=3078

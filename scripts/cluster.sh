@@ -23,10 +23,10 @@ profile=${CLUSTER_PROFILE:-debug}
 if [[ "$profile" == release ]]; then
   cargo leptos build --release --precompress --split
   scripts/dictionary-compress.sh target/site/pkg
-  cargo build --release -p server --bin favorites
+  cargo build --release -p favorites
 else
   cargo leptos build --split
-  cargo build -p server --bin favorites
+  cargo build -p favorites
 fi
 bin="$PWD/target/$profile"
 

@@ -14,7 +14,7 @@ source scripts/common.sh
 
 if [[ "${1:-}" == --write ]]; then
   say "the configuration reference, from the command lines"
-  cargo build -q -p server --bin server --bin favorites
+  cargo build -q -p server -p favorites
   target/debug/server config reference >docs/src/operating/settings-server.md
   target/debug/favorites config reference >docs/src/operating/settings-favorites.md
 fi

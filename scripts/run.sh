@@ -9,7 +9,7 @@ export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 
 scripts/setup.sh
 
-cargo build -p server --bin favorites
+cargo build -p favorites
 target/debug/favorites &
 favorites=$!
 # Background jobs of a script ignore Ctrl-C; stop it (gracefully) on the way out.

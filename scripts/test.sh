@@ -31,7 +31,7 @@ source scripts/tally.sh
 trap tally_print EXIT
 
 # Every crate that builds for the server (the browser crate builds for wasm32).
-native_crates=(-p photo-spots-core -p identity -p app -p server)
+native_crates=(-p photo-spots-core -p identity -p service-kit -p favorites -p app -p server)
 
 for step in "${steps[@]}"; do
   case "$step" in
@@ -72,7 +72,7 @@ for step in "${steps[@]}"; do
       ;;
     e2e)
       say "building the favourites service"
-      cargo build -p server --bin favorites
+      cargo build -p favorites
       say "building the site with cargo-leptos"
       cargo leptos build --split
       # Quick, not small: the tests check that Chromium decodes the copies.

@@ -17,7 +17,7 @@ use axum::{
     extract::State,
     http::{
         HeaderValue, Method, Request,
-        header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE},
+        header::{CONTENT_LENGTH, CONTENT_TYPE},
     },
     middleware::Next,
     response::{IntoResponse, Response},
@@ -40,19 +40,6 @@ pub async fn with_http_status(request: Request<Body>, next: Next) -> Response {
         .and_then(|bytes| serde_json::from_slice::<ApiError>(&bytes).ok())
         .unwrap_or(ApiError::Internal);
     error.into_response()
-}
-
-/// API answers (tokens, user data) are private to one caller and one moment:
-/// no browser or proxy may keep a copy.
-pub async fn no_store(request: Request<Body>, next: Next) -> Response {
-    let is_api = request.uri().path().starts_with("/api/");
-    let mut response = next.run(request).await;
-    if is_api {
-        response
-            .headers_mut()
-            .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    response
 }
 
 /// Server functions that need a logged-in user (their paths come from
@@ -114,9 +101,9 @@ pub async fn json_objects_only(request: Request<Body>, next: Next) -> Response {
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    let bytes = match to_bytes(body, crate::security::MAX_BODY_BYTES).await {
+    let bytes = match to_bytes(body, service_kit::security::MAX_BODY_BYTES).await {
         Ok(bytes) => bytes,
-        Err(error) if crate::serve::is_body_timeout(&error) => {
+        Err(error) if service_kit::serve::is_body_timeout(&error) => {
             return ApiError::RequestTimeout.into_response();
         }
         Err(_) => return ApiError::TooLarge.into_response(),

@@ -1,14 +1,10 @@
-//! The command lines of both binaries, `server` and `favorites`: their
-//! subcommands and settings, as clap declares them (`--help`). Every
-//! setting also comes from its environment variable, which is how
-//! deployments set them.
+//! The app's command line, `server`: its subcommands and settings, as clap
+//! declares them (`--help`). Every setting also comes from its environment
+//! variable, which is how deployments set them.
 
-use crate::{
-    config::{AppSettings, values},
-    favorites::config::FavoritesSettings,
-};
+use crate::config::AppSettings;
 use clap::{Parser, Subcommand};
-use std::process::ExitCode;
+pub use service_kit::settings::{ConfigCommand, parse};
 
 /// Photo Spots: the app, its JSON API and the signing keys' JWKS.
 ///
@@ -78,60 +74,11 @@ pub enum UsersCommand {
     },
 }
 
-#[derive(Debug, Subcommand)]
-pub enum ConfigCommand {
-    /// Print the effective configuration (secrets redacted), or the first problem (exit 1)
-    Check,
-    /// Print every setting as Markdown tables (the book's configuration reference)
-    Reference,
-}
-
-/// The favourites service: a second service that trusts the app's tokens.
-///
-/// Every setting may be given as a flag or as its environment variable
-/// (shown in brackets); a flag wins. A variable set to nothing counts as unset.
-#[derive(Debug, Parser)]
-#[command(name = "favorites", version, args_override_self = true)]
-pub struct FavoritesCli {
-    #[command(subcommand)]
-    pub command: Option<FavoritesCommand>,
-    #[command(flatten)]
-    pub settings: FavoritesSettings,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum FavoritesCommand {
-    /// Serve the favourites service (what `favorites` alone does)
-    Serve,
-    /// The configuration itself
-    #[command(subcommand)]
-    Config(ConfigCommand),
-}
-
-/// The command line and environment of this process, or the exit code
-/// after saying what is wrong with them: help and `--version` exit 0, a
-/// refused setting 1 (naming its variable), other usage errors 2.
-pub fn parse<P: Parser>() -> Result<P, ExitCode> {
-    values::parse_process::<P>().map_err(|error| {
-        match values::name_the_variable(&P::command(), error) {
-            Ok(problem) => {
-                eprintln!("configuration problem: {problem}");
-                ExitCode::FAILURE
-            }
-            Err(error) => {
-                // Help and version to stdout, usage errors to stderr.
-                let _ = error.print();
-                ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
-            }
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::reference;
     use clap::CommandFactory;
+    use service_kit::settings::reference;
 
     /// The committed configuration reference, or a message saying how to write it.
     fn committed_reference(file: &str) -> String {
@@ -148,15 +95,6 @@ mod tests {
             committed_reference("settings-server.md"),
             reference::markdown(&ServerCli::command()),
             "docs/src/operating/settings-server.md is out of date: run `make docs`"
-        );
-    }
-
-    #[test]
-    fn the_books_settings_match_the_favourites_command_line() {
-        assert_eq!(
-            committed_reference("settings-favorites.md"),
-            reference::markdown(&FavoritesCli::command()),
-            "docs/src/operating/settings-favorites.md is out of date: run `make docs`"
         );
     }
 
@@ -182,22 +120,19 @@ mod tests {
     }
 
     #[test]
-    fn both_command_lines_are_well_formed() {
+    fn the_command_line_is_well_formed() {
         ServerCli::command().debug_assert();
-        FavoritesCli::command().debug_assert();
     }
 
     #[test]
     fn every_setting_has_a_variable_and_a_meaning() {
-        for command in [ServerCli::command(), FavoritesCli::command()] {
-            for arg in command.get_arguments() {
-                let id = arg.get_id().as_str();
-                if ["help", "version"].contains(&id) {
-                    continue;
-                }
-                assert!(arg.get_env().is_some(), "{id} has no environment variable");
-                assert!(arg.get_help().is_some(), "{id} has no help text");
+        for arg in ServerCli::command().get_arguments() {
+            let id = arg.get_id().as_str();
+            if ["help", "version"].contains(&id) {
+                continue;
             }
+            assert!(arg.get_env().is_some(), "{id} has no environment variable");
+            assert!(arg.get_help().is_some(), "{id} has no help text");
         }
     }
 
@@ -217,10 +152,10 @@ mod tests {
             cli.command,
             Some(ServerCommand::Keys(KeysCommand::List))
         ));
-        let cli = FavoritesCli::try_parse_from(["favorites", "config", "check"]).unwrap();
+        let cli = ServerCli::try_parse_from(["server", "config", "check"]).unwrap();
         assert!(matches!(
             cli.command,
-            Some(FavoritesCommand::Config(ConfigCommand::Check))
+            Some(ServerCommand::Config(ConfigCommand::Check))
         ));
     }
 

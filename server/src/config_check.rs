@@ -2,12 +2,9 @@
 //! line, secrets redacted; or the first problem, naming its variable, and a
 //! non-zero exit. What an operator runs before starting (or after changing)
 //! a deployment. `favorites config check` does the same for the favourites
-//! service.
+//! service (its `config::effective`).
 
-use crate::{
-    config::{Config, Signing},
-    favorites::{FavoritesConfig, TrustedKeys},
-};
+use crate::config::{Config, Signing};
 
 /// The effective settings as `(variable, value)`, in the order the book
 /// lists them. Secrets appear only as "set"; the database URL without its
@@ -80,47 +77,6 @@ fn signing(signing: &Signing) -> Vec<(&'static str, String)> {
     }
 }
 
-/// The favourites service's effective settings, as [`effective`].
-pub fn effective_favorites(config: &FavoritesConfig) -> Vec<(&'static str, String)> {
-    let mut lines = vec![
-        ("FAVORITES_ADDR", config.addr.to_string()),
-        ("FAVORITES_PUBLIC_ORIGIN", config.public_origin.clone()),
-        ("FAVORITES_DATABASE_URL", config.database_url.clone()),
-        (
-            "FAVORITES_ALLOWED_ORIGINS",
-            config.allowed_origins.join(","),
-        ),
-        ("DPOP_REQUIRED", u8::from(config.dpop_required).to_string()),
-        ("VERIFIED_TOKENS", config.verified_tokens.to_string()),
-        ("METRICS_ADDR", metrics_addr(config.metrics_addr)),
-    ];
-    lines.push(match &config.keys {
-        TrustedKeys::Jwks(url) => ("JWT_JWKS_URL", url.clone()),
-        TrustedKeys::SharedSecret(_) => ("JWT_SECRET", "(set, redacted)".into()),
-    });
-    lines
-}
-
 fn metrics_addr(addr: Option<std::net::SocketAddr>) -> String {
     addr.map_or_else(|| "(off)".to_owned(), |addr| addr.to_string())
-}
-
-/// Prints the effective configuration, one `NAME=value` per line, or the
-/// first problem (exit 1).
-pub fn run<C, E: std::fmt::Display>(
-    config: Result<C, E>,
-    effective: impl Fn(&C) -> Vec<(&'static str, String)>,
-) -> std::process::ExitCode {
-    match config {
-        Ok(config) => {
-            for (name, value) in effective(&config) {
-                println!("{name}={value}");
-            }
-            std::process::ExitCode::SUCCESS
-        }
-        Err(problem) => {
-            eprintln!("configuration problem: {problem}");
-            std::process::ExitCode::FAILURE
-        }
-    }
 }

@@ -7,8 +7,11 @@ use clap::CommandFactory;
 use server::{
     Config, StartError, admins, build_state,
     cli::{ConfigCommand, KeysCommand, ServerCli, ServerCommand, UsersCommand},
-    config::reference,
-    config_check, keys, lost_devices, process, router,
+    config_check, keys, lost_devices, router,
+};
+use service_kit::{
+    process,
+    settings::{self, reference},
 };
 use std::process::ExitCode;
 
@@ -27,7 +30,7 @@ fn main() -> ExitCode {
     let command = cli.command.unwrap_or(ServerCommand::Serve);
     match command {
         ServerCommand::Config(ConfigCommand::Check) => {
-            return config_check::run(Config::load(cli.settings), config_check::effective);
+            return settings::check(Config::load(cli.settings), config_check::effective);
         }
         ServerCommand::Config(ConfigCommand::Reference) => {
             print!("{}", reference::markdown(&ServerCli::command()));
@@ -112,7 +115,7 @@ async fn run(config: Config) -> Result<(), StartError> {
     let users = state.users.clone();
     let addr = config.leptos_options.site_addr;
     let listener =
-        server::serve::bind(addr).map_err(|source| StartError::Listen { addr, source })?;
+        service_kit::serve::bind(addr).map_err(|source| StartError::Listen { addr, source })?;
     tracing::info!(
         "Photo Spots is listening on http://{addr}; open {}",
         config.public_origin
@@ -139,7 +142,7 @@ async fn run(config: Config) -> Result<(), StartError> {
         .activity
         .prune_every(std::time::Duration::from_secs(3600));
     // Handlers see the client's address (login throttling keys on it).
-    server::serve::serve(listener, app, config.serve, process::shutdown_signal()).await;
+    service_kit::serve::serve(listener, app, config.serve, process::shutdown_signal()).await;
     // In-flight requests are done: close the pool so SQLite checkpoints the WAL.
     users.close().await;
     tracing::info!("Photo Spots stopped");

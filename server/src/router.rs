@@ -1,9 +1,6 @@
 //! The HTTP surface: pages, `/api/*` server functions, static files.
 
-use crate::{
-    api_middleware, assets, jwks, metrics, openapi, passkeys, probes, refresh, request_id,
-    security, sessions, spots,
-};
+use crate::{api_middleware, assets, jwks, openapi, passkeys, probes, refresh, sessions, spots};
 use app::{App, error::ApiError, shell, spots::PHOTOS_PATH, state::AppState};
 use axum::{
     Router,
@@ -12,6 +9,7 @@ use axum::{
     routing::{any, get},
 };
 use leptos_axum::{AxumRouteListing, LeptosRoutes, file_and_error_handler, generate_route_list};
+use service_kit::{metrics, request_id, security};
 use std::sync::OnceLock;
 use tower_http::{
     compression::{
@@ -75,7 +73,7 @@ pub fn router(state: AppState) -> Router {
             api_middleware::authenticate_first,
         ))
         .layer(middleware::from_fn(api_middleware::with_http_status))
-        .layer(middleware::from_fn(api_middleware::no_store))
+        .layer(middleware::from_fn(service_kit::security::no_store))
         .with_state(state);
     request_id::layer(
         security::harden(router, spots::MAX_UPLOAD_BYTES),

@@ -1,10 +1,6 @@
 //! Turning a validated [`Config`] into running state.
 
-use crate::{
-    Config,
-    config::{Signing, database_dir},
-    demo,
-};
+use crate::{Config, config::Signing, demo};
 use app::{
     auth::{
         AdminPolicy, LEEWAY_SECONDS, LoginThrottle, PasswordError, Passwords, TokenService,
@@ -20,6 +16,7 @@ use app::{
     users::ActivityLog,
     users::UserStore,
 };
+use service_kit::settings::database_dir;
 use std::sync::Arc;
 use thiserror::Error;
 
@@ -108,11 +105,11 @@ fn dpop_policy(config: &Config, users: &UserStore) -> Result<DpopPolicy, StartEr
     };
     let policy =
         DpopPolicy::new(&config.public_origin, replay, config.dpop_required).map_err(|_| {
-            crate::config::ConfigError::bad_origin(
+            crate::config::ConfigError::from(service_kit::settings::SettingsError::bad_origin(
                 "PUBLIC_ORIGIN",
                 "public-origin",
                 &config.public_origin,
-            )
+            ))
         })?;
     policy.prune_every(std::time::Duration::from_secs(30));
     tracing::info!(origin = %config.public_origin, required = config.dpop_required, "DPoP proofs accepted");

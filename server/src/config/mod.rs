@@ -3,13 +3,10 @@
 //! checked as it is read (`values`), then what they mean together checked
 //! here, before anything starts.
 
-pub mod reference;
 mod settings;
-pub mod values;
 
-pub use settings::{AppSettings, LogFormat, MAX_VERIFIED_TOKENS, SharedSettings};
+pub use settings::AppSettings;
 
-use crate::serve::ServeLimits;
 use app::{
     auth::{
         JwtSecret, SecretError, ThrottleLimits,
@@ -20,6 +17,10 @@ use app::{
     state::PhotoSettings,
 };
 use leptos::config::{Env, LeptosOptions, get_configuration};
+use service_kit::{
+    serve::ServeLimits,
+    settings::{SettingsError, database_dir, values},
+};
 use std::{
     net::SocketAddr,
     path::{Path, PathBuf},
@@ -48,16 +49,9 @@ const DEFAULT_PHOTO_WORKERS: u32 = 2;
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
-    /// One setting's value, refused as it was read.
-    #[error("{variable} ({flag}) {reason}")]
-    Setting {
-        variable: String,
-        flag: String,
-        reason: String,
-    },
-    /// Anything else clap refused (an unknown flag, say), in its words.
-    #[error("{0}")]
-    Arguments(String),
+    /// One setting refused as it was read, or the command line itself.
+    #[error(transparent)]
+    Setting(#[from] SettingsError),
     #[error("Leptos configuration: {0}")]
     Leptos(String),
     #[error("{0}")]
@@ -98,17 +92,6 @@ pub enum ConfigError {
          end of a login must not come before its sliding end"
     )]
     RefreshMaxAgeBelowTtl { ttl: u64, max_age: u64 },
-}
-
-impl ConfigError {
-    /// `value` of `variable` (flag `--flag`) is not a usable origin.
-    pub fn bad_origin(variable: &str, flag: &str, value: &str) -> Self {
-        Self::Setting {
-            variable: variable.to_owned(),
-            flag: format!("--{flag}"),
-            reason: format!("must be an http:// or https:// origin, not {value:?}"),
-        }
-    }
 }
 
 /// What the main app signs tokens with.
@@ -361,22 +344,6 @@ fn development_origin(addr: SocketAddr) -> String {
     }
 }
 
-/// The directory holding the SQLite file named by `database_url`
-/// (`sqlite://data/photo-spots.db?mode=rwc` → `data`); `None` for an
-/// in-memory database or another kind of database.
-pub fn database_dir(database_url: &str) -> Option<PathBuf> {
-    let path = database_url
-        .strip_prefix("sqlite:")?
-        .trim_start_matches("//")
-        .split('?')
-        .next()
-        .unwrap_or_default();
-    if path.is_empty() || path.contains(":memory:") {
-        return None;
-    }
-    Path::new(path).parent().map(Path::to_path_buf)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -416,11 +383,11 @@ mod tests {
     #[track_caller]
     fn refused(result: Result<Config, ConfigError>, variable: &str) -> String {
         match result {
-            Err(ConfigError::Setting {
+            Err(ConfigError::Setting(SettingsError::Setting {
                 variable: named,
                 reason,
                 ..
-            }) if named == variable => reason,
+            })) if named == variable => reason,
             other => panic!("expected {variable} to be refused, got {other:?}"),
         }
     }
@@ -739,20 +706,6 @@ mod tests {
         );
         let reason = refused(bad, "TRUSTED_PROXY_ADDRESSES");
         assert!(reason.contains("\"haproxy\""), "{reason}");
-    }
-
-    #[test]
-    fn database_dir_is_the_database_files_directory() {
-        assert_eq!(database_dir("postgres://app@db/photos"), None);
-        assert_eq!(
-            database_dir(DEFAULT_DATABASE_URL),
-            Some(PathBuf::from("data"))
-        );
-        assert_eq!(
-            database_dir("sqlite:///var/lib/ps/db.sqlite?mode=rwc"),
-            Some(PathBuf::from("/var/lib/ps"))
-        );
-        assert_eq!(database_dir("sqlite::memory:"), None);
     }
 
     #[test]

@@ -4,69 +4,21 @@
 //! the parsers in `values`; what settings mean together is checked by
 //! [`Config`](super::Config) and the favourites service's config.
 
-use super::values::{database_url, ip_addr, number, origin, socket_addr, switch, text};
-use crate::serve::ServeLimits;
 use app::{
-    auth::{DEFAULT_VERIFIED_TOKENS, ThrottleLimits, refresh},
-    db::DatabaseOptions,
+    auth::{ThrottleLimits, refresh},
+    db::{DatabaseKind, DatabaseOptions},
+};
+use service_kit::serve::ServeLimits;
+use service_kit::settings::{
+    SharedSettings,
+    values::{ip_addr, number, origin, socket_addr, switch, text},
 };
 use std::{net::SocketAddr, path::PathBuf};
 
-/// The most verified tokens a service may be told to remember (about 1.2 GB).
-pub const MAX_VERIFIED_TOKENS: u32 = 1_000_000;
 /// A token may live at most 30 days; longer is a configuration mistake.
 pub const MAX_TOKEN_TTL_SECONDS: u32 = 30 * 24 * 3600;
 /// Browsers cap a cookie's life at 400 days; a login can't outlive its cookie.
 pub const MAX_REFRESH_SECONDS: u32 = 400 * 86_400;
-
-/// How log lines are written (`LOG_FORMAT`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum LogFormat {
-    /// One readable line per event.
-    Text,
-    /// One JSON object per line, with the request's span (its id) in each,
-    /// for log collectors.
-    Json,
-}
-
-/// What both services read under the same names.
-#[derive(Clone, Debug, clap::Args)]
-#[command(next_help_heading = "Both services")]
-pub struct SharedSettings {
-    /// Shared-secret mode: HS256 with this secret, at least 32 bytes (`openssl rand -hex 32`).
-    /// Prefer the variable: a flag shows in `ps`
-    #[arg(long, env = "JWT_SECRET", value_name = "SECRET", value_parser = text)]
-    pub jwt_secret: Option<String>,
-    /// 1: only sender-constrained (DPoP) tokens; bearer tokens and log-ins without a proof get 401
-    #[arg(long, env = "DPOP_REQUIRED", value_name = "0|1", default_value = "0", value_parser = switch,
-          action = clap::ArgAction::Set)]
-    pub dpop_required: bool,
-    /// Tokens whose signature verified that are remembered, so each signature is checked once
-    /// (0: check every time; about 1.2 KB each)
-    #[arg(long, env = "VERIFIED_TOKENS", value_name = "N",
-          default_value_t = DEFAULT_VERIFIED_TOKENS as u32, value_parser = number::<0, MAX_VERIFIED_TOKENS>)]
-    pub verified_tokens: u32,
-    /// A separate listener serving Prometheus text at /metrics, never on the public port [default: off]
-    #[arg(long, env = "METRICS_ADDR", value_name = "ADDR", value_parser = socket_addr)]
-    pub metrics_addr: Option<SocketAddr>,
-    /// How log lines are written to stdout
-    #[arg(
-        long,
-        env = "LOG_FORMAT",
-        value_enum,
-        default_value = "text",
-        ignore_case = true
-    )]
-    pub log_format: LogFormat,
-    /// Which log lines are written (a `tracing` filter)
-    #[arg(
-        long = "log",
-        env = "RUST_LOG",
-        value_name = "FILTER",
-        default_value = "info,sqlx=warn"
-    )]
-    pub log_filter: String,
-}
 
 /// The main app's settings (`server`).
 #[derive(Clone, Debug, clap::Args)]
@@ -212,4 +164,24 @@ pub struct AppSettings {
 
     #[command(flatten)]
     pub shared: SharedSettings,
+}
+
+/// `sqlite://…` or `postgres://…`. Only the scheme is echoed: the rest may
+/// hold a password.
+pub fn database_url(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if DatabaseKind::of(text).is_some() {
+        return Ok(text.to_owned());
+    }
+    let scheme: String = text
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(20)
+        .collect();
+    Err(format!(
+        "must be sqlite://PATH (one instance) or postgres://USER@HOST/DB (several instances), \
+         not one starting {scheme:?}"
+    ))
 }

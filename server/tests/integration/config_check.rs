@@ -73,7 +73,6 @@ fn run(binary: &str, args: &[&str], vars: &[(&str, &str)]) -> Output {
 #[test]
 fn help_lists_every_setting_with_its_variable_and_default_but_never_a_value() {
     let server = env!("CARGO_BIN_EXE_server");
-    let favorites = env!("CARGO_BIN_EXE_favorites");
     let vars = [
         ("JWT_SECRET", SECRET),
         (
@@ -81,44 +80,26 @@ fn help_lists_every_setting_with_its_variable_and_default_but_never_a_value() {
             "postgres://app:s3cret-db-password@db/photos",
         ),
     ];
-    let expected: [(&str, &[&str]); 2] = [
-        (
-            server,
-            &[
-                "[env: DATABASE_URL]",
-                "[env: JWT_SECRET]",
-                "[env: JWT_TTL_SECONDS]",
-                "[default: 600]",
-                "[env: LOG_FORMAT]",
-                "[env: METRICS_ADDR]",
-                "keys",
-                "users",
-                "config",
-            ],
-        ),
-        (
-            favorites,
-            &[
-                "[env: FAVORITES_ADDR]",
-                "[default: 127.0.0.1:3002]",
-                "[env: JWT_JWKS_URL]",
-                "[env: JWT_SECRET]",
-                "[env: VERIFIED_TOKENS]",
-            ],
-        ),
-    ];
-    for (binary, lines) in expected {
-        let output = run(binary, &["--help"], &vars);
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        assert!(output.status.success(), "{stdout}");
-        for line in lines {
-            assert!(stdout.contains(line), "{line} in:\n{stdout}");
-        }
-        assert!(
-            !stdout.contains(SECRET) && !stdout.contains("s3cret-db-password"),
-            "{stdout}"
-        );
+    let output = run(server, &["--help"], &vars);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    for line in [
+        "[env: DATABASE_URL]",
+        "[env: JWT_SECRET]",
+        "[env: JWT_TTL_SECONDS]",
+        "[default: 600]",
+        "[env: LOG_FORMAT]",
+        "[env: METRICS_ADDR]",
+        "keys",
+        "users",
+        "config",
+    ] {
+        assert!(stdout.contains(line), "{line} in:\n{stdout}");
     }
+    assert!(
+        !stdout.contains(SECRET) && !stdout.contains("s3cret-db-password"),
+        "{stdout}"
+    );
     let version = run(server, &["--version"], &[]);
     let stdout = String::from_utf8_lossy(&version.stdout);
     assert_eq!(
@@ -163,27 +144,4 @@ fn a_blank_variable_counts_as_unset() {
         stdout.lines().any(|l| l == "JWT_TTL_SECONDS=600"),
         "{stdout}"
     );
-}
-
-#[test]
-fn the_favourites_service_checks_its_configuration_too() {
-    let favorites = env!("CARGO_BIN_EXE_favorites");
-    let output = run(favorites, &["config", "check"], &[("JWT_SECRET", SECRET)]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}");
-    for line in [
-        "FAVORITES_ADDR=127.0.0.1:3002",
-        "JWT_SECRET=(set, redacted)",
-    ] {
-        assert!(stdout.lines().any(|l| l == line), "{line} in:\n{stdout}");
-    }
-    assert!(!stdout.contains(SECRET));
-    let output = run(
-        favorites,
-        &["config", "check"],
-        &[("JWT_JWKS_URL", "http://auth.example.com/jwks.json")],
-    );
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("JWT_JWKS_URL (--jwks-url)"), "{stderr}");
 }

@@ -18,10 +18,8 @@ const LAYERS: Layers = Layers {
         &["startup"],
         &["demo"],
         &["router"],
-        &["favorites"],
         &[
             "dev_origin",
-            "request_id",
             "metrics",
             "openapi",
             "probes",
@@ -33,10 +31,8 @@ const LAYERS: Layers = Layers {
             "spots",
             "assets",
         ],
-        &["json_body", "security"],
-        &["process"],
+        &["json_body"],
         &["config"],
-        &["serve"],
     ],
     reexports: &[
         ("Config", "config"),

@@ -132,7 +132,7 @@ pub async fn photo_field(
         while let Some(chunk) = field.chunk().await.map_err(|error| {
             if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 photo_too_large()
-            } else if crate::serve::is_body_timeout(&error) {
+            } else if service_kit::serve::is_body_timeout(&error) {
                 ApiError::RequestTimeout
             } else {
                 form_error()
@@ -168,7 +168,7 @@ pub async fn too_large_as_photo_error(
     use axum::response::IntoResponse;
     let response = next.run(request).await;
     if response.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE
-        && !crate::security::is_json(&response)
+        && !service_kit::security::is_json(&response)
     {
         return photo_too_large().into_response();
     }

@@ -134,7 +134,7 @@ impl TestServer {
         let listener = tokio::net::TcpListener::bind(bind).await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         // The connection loop the binary runs, with its limits.
-        let task = tokio::spawn(server::serve::serve(
+        let task = tokio::spawn(service_kit::serve::serve(
             listener,
             router(state.clone()),
             config.serve,
@@ -551,7 +551,7 @@ pub struct FavoritesServer {
 impl FavoritesServer {
     /// Started with these settings (e.g. `JWT_JWKS_URL`), as development.
     pub async fn start(env: &[(&str, &str)]) -> Self {
-        use server::favorites::{FavoritesConfig, build_state, router};
+        use favorites::{FavoritesConfig, build_state, router};
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/favorites.db?mode=rwc", dir.path().display());
         let vars = |name: &str| match name {

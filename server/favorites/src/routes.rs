@@ -8,11 +8,10 @@
 //! or for a bound token `Authorization: DPoP <token>` and a `DPoP` proof;
 //! both are checked before anything else in the request is looked at.
 
-use super::{Caller, ServiceState, store::FavoritesStoreError};
-use crate::{api_middleware, metrics, openapi, request_id, security};
-use app::{
-    domain::{SpotSlug, ValidationError},
-    error::{ApiError, Outage},
+use crate::{
+    caller::Caller,
+    state::ServiceState,
+    store::{self, FavoritesStoreError},
 };
 use axum::{
     Json, Router,
@@ -23,9 +22,22 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
+use photo_spots_core::{
+    domain::{SpotSlug, ValidationError},
+    error::{ApiError, Outage},
+};
 use serde::Serialize;
+use service_kit::{metrics, request_id, security};
 use std::{sync::Arc, time::Duration};
 use tower_http::cors::{AllowOrigin, CorsLayer};
+
+/// This service's OpenAPI 3.1 document, written by hand like the app's
+/// (`server/tests/integration/openapi.rs` checks it against the routes).
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+}
 
 /// No favourites call has a body.
 const MAX_BODY_BYTES: usize = 1024;
@@ -46,10 +58,10 @@ pub fn router(state: ServiceState, allowed_origins: &[String]) -> Router {
         )
         .route("/api/health", get(|| async { Json("ok") }))
         .route("/api/ready", get(ready))
-        .route("/api/openapi.json", get(openapi::favorites))
+        .route("/api/openapi.json", get(openapi))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .layer(middleware::from_fn(api_middleware::no_store))
+        .layer(middleware::from_fn(security::no_store))
         .with_state(state);
     // No proxy's request id is believed here: the service makes its own.
     request_id::layer(security::harden(router, MAX_BODY_BYTES), Arc::from([]))
@@ -90,7 +102,7 @@ async fn add(
             field: "spot".into(),
             message: format!(
                 "You can keep up to {} favourite spots. Remove one first.",
-                super::store::MAX_FAVORITES_PER_USER
+                store::MAX_FAVORITES_PER_USER
             ),
         }),
         Err(FavoritesStoreError::Database(error)) => Err(error.into()),

@@ -1,10 +1,8 @@
 //! The favourites table (SQLite, its own database file).
 
-use super::kept_lists::{KeptLists, List, MAX_KEPT_SPOTS};
-use app::{
-    db::groups::{Answer, Groups, together_or_alone},
-    domain::{SpotSlug, UserId},
-};
+use crate::kept_lists::{KeptLists, List, MAX_KEPT_SPOTS};
+use identity::db::groups::{Answer, Groups, together_or_alone};
+use photo_spots_core::domain::{SpotSlug, UserId};
 use sqlx::{
     SqlitePool,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
@@ -48,7 +46,7 @@ impl FavoritesStore {
             .test_before_acquire(false)
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations/favorites").run(&pool).await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
         let reader = pool.clone();
         let lists = Groups::start(
             MAX_LISTS_PER_READ,
@@ -85,7 +83,7 @@ impl FavoritesStore {
     /// ([`KeptLists`]: this process makes every write, and forgets the list
     /// before the write is answered, so an answered add or remove is always
     /// seen). Lists asked for at the same moment are read with one statement
-    /// (`app::db::groups`, as the app reads its users), paying the driver's
+    /// (`identity::db::groups`, as the app reads its users), paying the driver's
     /// thread hand-offs once per group.
     pub async fn list(&self, user: UserId) -> Result<List, sqlx::Error> {
         if let Some(list) = self.kept.get(user) {

@@ -16,7 +16,7 @@
 //! that lands between that check and the insert finds the list and forgets
 //! it, or the reader sees the count move and takes its own list back out.
 
-use app::domain::{SpotSlug, UserId};
+use photo_spots_core::domain::{SpotSlug, UserId};
 use quick_cache::{Weighter, sync::Cache};
 use std::sync::{
     Arc,

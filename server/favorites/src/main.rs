@@ -1,20 +1,22 @@
-//! The favourites service: `cargo run -p server --bin favorites`;
+//! The favourites service: `cargo run -p favorites`;
 //! `favorites --help` lists its settings, `favorites config check` shows
 //! them.
 
 use clap::CommandFactory;
-use server::{
-    cli::{ConfigCommand, FavoritesCli, FavoritesCommand},
-    config::reference,
-    config_check,
-    favorites::{FavoritesConfig, FavoritesStartError, build_state, router},
+use favorites::{
+    FavoritesConfig, FavoritesStartError, build_state,
+    cli::{FavoritesCli, FavoritesCommand},
+    config, router,
+};
+use service_kit::{
     process,
-    serve::ServeLimits,
+    serve::{self, ServeLimits},
+    settings::{self, ConfigCommand, reference},
 };
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match server::cli::parse::<FavoritesCli>() {
+    let cli = match settings::parse::<FavoritesCli>() {
         Ok(cli) => cli,
         Err(code) => return code,
     };
@@ -29,7 +31,7 @@ fn main() -> ExitCode {
     // A release build is production: no development default for whom to trust.
     let config = FavoritesConfig::from_settings(!cfg!(debug_assertions), cli.settings);
     if let Some(FavoritesCommand::Config(ConfigCommand::Check)) = cli.command {
-        return config_check::run(config, config_check::effective_favorites);
+        return settings::check(config, config::effective);
     }
     let result = config
         .map_err(FavoritesStartError::from)
@@ -51,14 +53,14 @@ async fn run(config: FavoritesConfig) -> Result<(), FavoritesStartError> {
     let store = state.store.clone();
     let addr = config.addr;
     let listener =
-        server::serve::bind(addr).map_err(|source| FavoritesStartError::Listen { addr, source })?;
+        serve::bind(addr).map_err(|source| FavoritesStartError::Listen { addr, source })?;
     tracing::info!("the favourites service is listening on http://{addr}");
     if let Some(addr) = config.metrics_addr {
-        server::metrics::serve(addr, None)
+        service_kit::metrics::serve(addr)
             .await
             .map_err(|source| FavoritesStartError::Listen { addr, source })?;
     }
-    server::serve::serve(
+    serve::serve(
         listener,
         router(state, &config.allowed_origins),
         ServeLimits::default(),

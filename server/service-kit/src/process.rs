@@ -1,7 +1,7 @@
 //! What both binaries (the main app and the favourites service) do the
 //! same way as processes: logging and stopping.
 
-use crate::config::{LogFormat, SharedSettings};
+use crate::settings::{LogFormat, SharedSettings};
 use tracing_subscriber::EnvFilter;
 
 /// Logs to stdout, filtered by `RUST_LOG` (`--log`), in the format

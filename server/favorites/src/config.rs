@@ -2,11 +2,11 @@
 //! clap, so `favorites --help` lists them), then what they mean together,
 //! checked before anything starts.
 
-use crate::config::{
-    ConfigError, SharedSettings,
+use identity::auth::{JwtSecret, SecretError};
+use service_kit::settings::{
+    SettingsError, SharedSettings,
     values::{self, origin, socket_addr, text},
 };
-use app::auth::JwtSecret;
 use std::{net::SocketAddr, path::PathBuf};
 use thiserror::Error;
 
@@ -27,7 +27,9 @@ pub enum FavoritesConfigError {
     #[error("JWT_JWKS_URL and JWT_SECRET are both set; choose one")]
     TwoKeys,
     #[error("{0}")]
-    Main(#[from] ConfigError),
+    Setting(#[from] SettingsError),
+    #[error("{0}")]
+    WeakSecret(#[from] SecretError),
 }
 
 /// The favourites service's own settings, and those it shares with the app.
@@ -105,9 +107,7 @@ impl FavoritesConfig {
         let keys = match (settings.jwks_url, shared.jwt_secret) {
             (Some(_), Some(_)) => return Err(FavoritesConfigError::TwoKeys),
             (Some(url), None) => TrustedKeys::Jwks(url),
-            (None, Some(secret)) => {
-                TrustedKeys::SharedSecret(JwtSecret::new(secret).map_err(ConfigError::WeakSecret)?)
-            }
+            (None, Some(secret)) => TrustedKeys::SharedSecret(JwtSecret::new(secret)?),
             (None, None) if production => return Err(FavoritesConfigError::NoKeys),
             (None, None) => TrustedKeys::Jwks(DEFAULT_JWKS_URL.to_owned()),
         };
@@ -127,7 +127,7 @@ impl FavoritesConfig {
 
     /// The directory of the SQLite file, to create before opening it.
     pub fn database_dir(&self) -> Option<PathBuf> {
-        crate::config::database_dir(&self.database_url)
+        service_kit::settings::database_dir(&self.database_url)
     }
 }
 
@@ -165,6 +165,31 @@ fn jwks_url(url: &str) -> Result<String, String> {
     }
 }
 
+/// What `favorites config check` prints: the effective settings, secrets redacted.
+pub fn effective(config: &FavoritesConfig) -> Vec<(&'static str, String)> {
+    let mut lines = vec![
+        ("FAVORITES_ADDR", config.addr.to_string()),
+        ("FAVORITES_PUBLIC_ORIGIN", config.public_origin.clone()),
+        ("FAVORITES_DATABASE_URL", config.database_url.clone()),
+        (
+            "FAVORITES_ALLOWED_ORIGINS",
+            config.allowed_origins.join(","),
+        ),
+        ("DPOP_REQUIRED", u8::from(config.dpop_required).to_string()),
+        ("VERIFIED_TOKENS", config.verified_tokens.to_string()),
+        ("METRICS_ADDR", metrics_addr(config.metrics_addr)),
+    ];
+    lines.push(match &config.keys {
+        TrustedKeys::Jwks(url) => ("JWT_JWKS_URL", url.clone()),
+        TrustedKeys::SharedSecret(_) => ("JWT_SECRET", "(set, redacted)".into()),
+    });
+    lines
+}
+
+fn metrics_addr(addr: Option<SocketAddr>) -> String {
+    addr.map_or_else(|| "(off)".to_owned(), |addr| addr.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,7 +210,7 @@ mod tests {
     #[track_caller]
     fn refused(result: Result<FavoritesConfig, FavoritesConfigError>, variable: &str) -> String {
         match result {
-            Err(FavoritesConfigError::Main(ConfigError::Setting {
+            Err(FavoritesConfigError::Setting(SettingsError::Setting {
                 variable: named,
                 reason,
                 ..
@@ -247,7 +272,7 @@ mod tests {
         assert!(matches!(shared.keys, TrustedKeys::SharedSecret(_)));
         assert!(matches!(
             config(true, &[("JWT_SECRET", "short")]),
-            Err(FavoritesConfigError::Main(_))
+            Err(FavoritesConfigError::WeakSecret(_))
         ));
         let both = config(
             false,

@@ -1,25 +1,16 @@
-//! The favourites service: a second service that trusts Photo Spots tokens
-//! through the main app's published public keys, and never calls the main
-//! app per request or sees a password (the "retirement server" of the
-//! articles).
+//! What the handlers share, and how it is built from the configuration:
+//! the store, the token checks and this service's DPoP policy.
 
-mod caller;
-pub mod config;
-mod jwks_cache;
-mod kept_lists;
-mod routes;
-mod store;
-
-pub use caller::Caller;
-pub use config::{FavoritesConfig, FavoritesConfigError, TrustedKeys};
-pub use jwks_cache::{JwksCache, JwksError, UNKNOWN_KID_REFETCH};
-pub use routes::router;
-pub use store::{FavoritesStore, MAX_FAVORITES_PER_USER};
-
-use app::auth::{
+use crate::{
+    config::{FavoritesConfig, FavoritesConfigError, TrustedKeys},
+    jwks_cache::JwksCache,
+    store::FavoritesStore,
+};
+use identity::auth::{
     FAVORITES_AUDIENCE, TokenVerifier,
     dpop::{DpopPolicy, ReplayCache},
 };
+use service_kit::settings::SettingsError;
 use std::sync::Arc;
 use thiserror::Error;
 
@@ -92,7 +83,7 @@ pub async fn build_state(config: &FavoritesConfig) -> Result<ServiceState, Favor
         config.dpop_required,
     )
     .map_err(|_| {
-        FavoritesConfigError::Main(crate::config::ConfigError::bad_origin(
+        FavoritesConfigError::Setting(SettingsError::bad_origin(
             "FAVORITES_PUBLIC_ORIGIN",
             "public-origin",
             &config.public_origin,

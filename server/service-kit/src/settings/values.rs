@@ -1,11 +1,10 @@
 //! How one setting's text becomes a value (clap value parsers), and how
-//! clap's refusal of one becomes a [`ConfigError`] naming the variable.
+//! clap's refusal of one becomes a [`SettingsError`] naming the variable.
 //!
 //! Every parser trims, so `FOO= 5` and `FOO=5` mean the same; messages say
 //! what is expected and echo only what can't be a secret.
 
-use super::ConfigError;
-use app::db::DatabaseKind;
+use super::SettingsError;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use std::{ffi::OsString, net::SocketAddr};
 
@@ -58,26 +57,6 @@ pub fn origin(text: &str) -> Result<String, String> {
     Ok(trimmed.to_owned())
 }
 
-/// `sqlite://…` or `postgres://…`. Only the scheme is echoed: the rest may
-/// hold a password.
-pub fn database_url(text: &str) -> Result<String, String> {
-    let text = text.trim();
-    if DatabaseKind::of(text).is_some() {
-        return Ok(text.to_owned());
-    }
-    let scheme: String = text
-        .split(':')
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .take(20)
-        .collect();
-    Err(format!(
-        "must be sqlite://PATH (one instance) or postgres://USER@HOST/DB (several instances), \
-         not one starting {scheme:?}"
-    ))
-}
-
 /// Text that means something only when not blank (a path, a secret).
 pub fn text(text: &str) -> Result<String, String> {
     Ok(text.trim().to_owned())
@@ -89,7 +68,7 @@ pub fn text(text: &str) -> Result<String, String> {
 pub fn name_the_variable(
     command: &clap::Command,
     error: clap::Error,
-) -> Result<ConfigError, clap::Error> {
+) -> Result<SettingsError, clap::Error> {
     if !matches!(
         error.kind(),
         ErrorKind::ValueValidation | ErrorKind::InvalidValue
@@ -116,7 +95,7 @@ pub fn name_the_variable(
         _ => std::error::Error::source(&error)
             .map_or_else(|| "is not valid".to_owned(), ToString::to_string),
     };
-    Ok(ConfigError::Setting {
+    Ok(SettingsError::Setting {
         variable: arg
             .get_env()
             .map_or_else(String::new, |env| env.to_string_lossy().into_owned()),
@@ -145,7 +124,7 @@ pub fn parse_process<P: clap::Parser>() -> Result<P, clap::Error> {
 /// what tests use. A refused value names its variable.
 pub fn settings_from_vars<A: clap::Args>(
     var: impl Fn(&str) -> Option<String>,
-) -> Result<A, ConfigError> {
+) -> Result<A, SettingsError> {
     let command = A::augment_args(clap::Command::new("settings"));
     let mut args = vec![OsString::from("settings")];
     for arg in command.get_arguments() {
@@ -158,7 +137,7 @@ pub fn settings_from_vars<A: clap::Args>(
     }
     parse_with(command.clone().mut_args(|arg| arg.env(None)), args).map_err(|error| {
         name_the_variable(&command, error)
-            .unwrap_or_else(|error| ConfigError::Arguments(error.render().to_string()))
+            .unwrap_or_else(|error| SettingsError::Arguments(error.render().to_string()))
     })
 }
 
@@ -183,14 +162,6 @@ mod tests {
                 "{bad}"
             );
         }
-    }
-
-    #[test]
-    fn a_bad_database_url_shows_its_scheme_never_its_password() {
-        let error = database_url("mysql://app:hunter2@db/photos").unwrap_err();
-        assert!(error.contains("\"mysql\""), "{error}");
-        assert!(!error.contains("hunter2"), "{error}");
-        assert!(database_url(" postgres://app@db/photos ").is_ok());
     }
 
     #[test]

@@ -6,7 +6,6 @@
 //! from this origin and inline scripts carrying that response's nonce (see
 //! `app::security`); everything else gets the strictest policy.
 
-use app::error::ApiError;
 use axum::{
     Router,
     body::Body,
@@ -14,6 +13,7 @@ use axum::{
     middleware::{self, Next},
     response::{IntoResponse, Response},
 };
+use photo_spots_core::error::ApiError;
 use tower_http::{limit::RequestBodyLimitLayer, set_header::SetResponseHeaderLayer};
 
 /// Largest request body accepted. Every Photo Spots request is a small JSON
@@ -42,7 +42,7 @@ pub fn harden(router: Router, max_body: usize) -> Router {
 }
 
 /// Whether an answer is already one of our JSON bodies.
-pub(crate) fn is_json(response: &Response) -> bool {
+pub fn is_json(response: &Response) -> bool {
     response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -55,6 +55,19 @@ async fn too_large_as_json(request: Request<Body>, next: Next) -> Response {
     let response = next.run(request).await;
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json(&response) {
         return ApiError::TooLarge.into_response();
+    }
+    response
+}
+
+/// API answers (tokens, user data) are private to one caller and one moment:
+/// no browser or proxy may keep a copy.
+pub async fn no_store(request: Request<Body>, next: Next) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let mut response = next.run(request).await;
+    if is_api {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
 }

@@ -1,13 +1,10 @@
 //! Who is calling: the verified `sub` of the token (and, for a bound token,
 //! of a fresh DPoP proof by its key), and nothing else.
 
-use super::ServiceState;
-use app::{
-    auth::{Claims, TokenError, check_binding, presented_token},
-    domain::UserId,
-    error::ApiError,
-};
+use crate::state::ServiceState;
 use axum::{extract::FromRequestParts, http::request::Parts};
+use identity::auth::{Claims, TokenError, check_binding, presented_token};
+use photo_spots_core::{domain::UserId, error::ApiError};
 
 /// The user a request acts for. Only built from a token whose signature,
 /// `exp`, `iss` and `aud` check out, so handlers can't take an id from

@@ -6,11 +6,11 @@
 //! at most once per [`UNKNOWN_KID_REFETCH`], so tokens with made-up `kid`s
 //! can't make us hammer the issuer. A failed fetch keeps the keys we have.
 
-use app::auth::{
+use arc_swap::ArcSwapOption;
+use identity::auth::{
     TokenError,
     keys::{JwkSet, KeySet, PublicKey},
 };
-use arc_swap::ArcSwapOption;
 use jsonwebtoken::DecodingKey;
 use parking_lot::Mutex;
 use std::{
