@@ -118,7 +118,7 @@ fn every_route_and_server_function_of_the_app_is_documented_and_nothing_else() {
 fn every_route_of_the_favourites_service_is_documented_and_nothing_else() {
     let document = document(favorites::OPENAPI);
     refs_resolve(&document, &document);
-    assert_eq!(documented(&document), routes_in("src/favorites/routes.rs"));
+    assert_eq!(documented(&document), routes_in("favorites/src/routes.rs"));
 }
 
 #[tokio::test]
