@@ -31,7 +31,7 @@ source scripts/tally.sh
 trap tally_print EXIT
 
 # Every crate that builds for the server (the browser crate builds for wasm32).
-native_crates=(-p photo-spots-core -p identity -p service-kit -p favorites -p app -p server)
+native_crates=(-p photo-spots-core -p identity -p passkeys -p service-kit -p favorites -p app -p server)
 
 for step in "${steps[@]}"; do
   case "$step" in

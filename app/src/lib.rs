@@ -21,5 +21,7 @@ pub use photo_spots_core::{domain, error, token, wire};
 // The server half: who someone is (the identity crate), under the names the
 // server functions use.
 #[cfg(feature = "ssr")]
-pub use identity::{auth, clock, db, passkeys, users};
+pub use identity::{auth, clock, db, users};
+#[cfg(feature = "ssr")]
+pub use passkeys;
 pub use root::{App, shell};

@@ -8,8 +8,6 @@ pub mod groups;
 mod options;
 
 mod pools;
-#[cfg(test)]
-pub(crate) mod test_databases;
 
 pub use crate::error::is_outage;
 pub use crate::on_pool;

@@ -4,8 +4,6 @@ mod activity;
 mod lookups;
 mod renames;
 mod store;
-#[cfg(test)]
-pub(crate) mod test_databases;
 
 pub use activity::ActivityLog;
 pub use lookups::SessionCheck;

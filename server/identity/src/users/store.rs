@@ -371,7 +371,7 @@ mod tests {
 
     use crate::{
         domain::{User, UserId, UserName, Username},
-        users::test_databases::on_both_databases,
+        test_databases::on_both_databases,
     };
 
     fn user(id: i64, username: &str, name: &str) -> User {
@@ -520,7 +520,7 @@ mod tests {
     /// side by side, and the database orders them.)
     #[tokio::test]
     async fn on_sqlite_renames_of_one_user_apply_in_the_order_they_were_made() {
-        let (_dir, store) = crate::users::test_databases::sqlite_store().await;
+        let (_dir, store) = crate::test_databases::sqlite_store().await;
         with_users(&store, 3).await;
         renames_at_once(&store, (0..30).map(|n| (n % 3 + 1, format!("Name {n}")))).await;
         assert_eq!(name_of(&store, 1).await, "Name 27");

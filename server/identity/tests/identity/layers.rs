@@ -1,5 +1,5 @@
-//! The crate's modules form layers (see app/tests/layers.rs): tokens and
-//! passkeys use the users, the users the database, and the clock and the
+//! The crate's modules form layers (see app/tests/layers.rs): tokens use
+//! the users, the users the database, and the clock and the
 //! core crate's types are below everything.
 
 use crate::imports::Layers;
@@ -8,14 +8,15 @@ use std::path::Path;
 /// Top to bottom. A module may use modules of the layers below its own.
 const LAYERS: Layers = Layers {
     layers: &[
-        &["auth", "passkeys"],
+        &["auth"],
         &["users"],
         &["db"],
         &["clock"],
         &["domain", "error", "wire"],
     ],
-    // A macro is exported at the crate root; it is the database's.
-    reexports: &[("on_pool", "db")],
+    // A macro is exported at the crate root; it is the database's. The
+    // tests' user stores (`tests/support/databases.rs`) are the users'.
+    reexports: &[("on_pool", "db"), ("test_databases", "users")],
     other_crates: &[],
 };
 

@@ -260,7 +260,13 @@ fn ring_keys(keys: Vec<StoredKey>, now: i64) -> Result<RingKeys, StoredKeysError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::test_databases::postgres_pool;
+
+    /// A new, migrated PostgreSQL database's pool.
+    async fn postgres_pool() -> sqlx::PgPool {
+        let options = crate::test_databases::postgres_options().await;
+        let pools = crate::db::Pools::connect(&options).await.unwrap();
+        pools.postgres().expect("a PostgreSQL database").clone()
+    }
 
     const KEEP: Duration = Duration::from_secs(3600);
     const REFRESH: Duration = Duration::from_secs(1);

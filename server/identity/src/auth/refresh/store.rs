@@ -430,7 +430,8 @@ mod tests {
     use crate::{
         auth::refresh::RefreshToken,
         domain::{User, UserName, Username},
-        users::{UserStore, test_databases::on_both_databases},
+        test_databases::on_both_databases,
+        users::UserStore,
     };
 
     const NOW: i64 = 1_800_000_000;

@@ -96,7 +96,13 @@ impl LoginThrottle {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::test_databases::postgres_pool;
+
+    /// A new, migrated PostgreSQL database's pool.
+    async fn postgres_pool() -> sqlx::PgPool {
+        let options = crate::test_databases::postgres_options().await;
+        let pools = crate::db::Pools::connect(&options).await.unwrap();
+        pools.postgres().expect("a PostgreSQL database").clone()
+    }
 
     const HOME: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 1)));
     const CAFE: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 2)));

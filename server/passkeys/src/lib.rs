@@ -2,7 +2,8 @@
 //! to an account, signing in with one (no username: the authenticator
 //! says whose it is), and the list a person keeps. After a sign-in the
 //! person gets what a password login gives; the tokens' `amr` says how
-//! they signed in. Server only.
+//! they signed in. Server only; a crate of its own so that a service that
+//! only checks tokens (favourites) does not link WebAuthn.
 //!
 //! The relying party is this app's public origin (`PUBLIC_ORIGIN`): its
 //! host is the rp id, which WebAuthn allows to be a domain name only (such
@@ -12,17 +13,16 @@
 mod ceremonies;
 mod store;
 
-pub use crate::wire::PasskeySummary;
 pub use ceremonies::{Ceremonies, Purpose};
+pub use photo_spots_core::wire::PasskeySummary;
 pub use store::{LastWay, PasskeyStore};
 
-use crate::{
-    clock::unix_now_i64,
-    db::Pools,
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use identity::{clock::unix_now_i64, db::Pools};
+use photo_spots_core::{
     domain::{PasskeyName, SignInMethod, User, UserId},
     error::ApiError,
 };
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use serde::Serialize;
 use std::{sync::Arc, time::Duration};
 use store::{NewPasskey, Removal};

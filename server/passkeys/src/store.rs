@@ -1,8 +1,8 @@
 //! The passkeys people registered and their WebAuthn user handles, in the
 //! main database (both kinds, one SQL text each).
 
-use crate::{
-    db::{Pools, on_pool},
+use identity::db::{Pools, on_pool};
+use photo_spots_core::{
     domain::{PasskeyName, UserId},
     wire::PasskeySummary,
 };
