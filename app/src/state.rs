@@ -175,6 +175,9 @@ pub fn client_behind(peer: IpAddr, trusted_proxies: &[IpAddr], headers: &HeaderM
     forwarded.unwrap_or(peer)
 }
 
+// The extractors' pieces of the state. Written out rather than
+// `#[derive(FromRef)]`: the derive gives the pieces of the struct it is on,
+// and the state handlers get is `AppState`, one `Arc` around `Shared`.
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()

@@ -1,19 +1,26 @@
 //! Every request gets an id (`x-request-id`): taken from a trusted proxy
-//! that already gave it one, made here otherwise. It is on every log line
-//! of the request (a tracing span), on the response, and in the body of
-//! every JSON error, so the message a person reports can be found in the
-//! logs.
+//! that already gave it one, made here otherwise (a random UUID). It is on
+//! every log line of the request (a tracing span), on the response, and in
+//! the body of every JSON error, so the message a person reports can be
+//! found in the logs.
+//!
+//! tower-http makes the id and copies it onto the response; what is ours is
+//! whose id to keep, the span, and the id in error bodies.
 
 use axum::{
+    Router,
     body::{Body, HttpBody, to_bytes},
     extract::{ConnectInfo, Request, State},
-    http::{HeaderName, HeaderValue, header},
-    middleware::Next,
+    http::{HeaderName, header},
+    middleware::{self, Next},
     response::Response,
 };
 use std::{
     net::{IpAddr, SocketAddr},
     sync::Arc,
+};
+use tower_http::request_id::{
+    MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
 use tracing::Instrument;
 
@@ -24,53 +31,41 @@ const MAX_ID_CHARS: usize = 64;
 /// Error bodies are a few hundred bytes; anything larger is left alone.
 const MAX_ERROR_BODY: usize = 16 * 1024;
 
-/// The request's id, in its extensions for handlers that want it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RequestId(pub Arc<str>);
-
 /// Wraps `router` (outermost, so every answer, errors included, carries
-/// the id); `trusted` are the proxies whose `x-request-id` is kept.
-pub fn layer(router: axum::Router, trusted: Arc<[IpAddr]>) -> axum::Router {
-    router.layer(axum::middleware::from_fn_with_state(trusted, assign))
+/// the id); `trusted` are the proxies whose `x-request-id` is kept
+/// (`TRUSTED_PROXY_ADDRESSES`). Outermost first: anyone else's id is
+/// dropped, a missing one is made, the answer gets it, and inside that the
+/// request runs in its span.
+pub fn layer(router: Router, trusted: Arc<[IpAddr]>) -> Router {
+    router
+        .layer(middleware::from_fn(in_span_with_id_in_errors))
+        .layer(PropagateRequestIdLayer::new(HEADER))
+        .layer(SetRequestIdLayer::new(HEADER, MakeRequestUuid))
+        .layer(middleware::from_fn_with_state(trusted, drop_untrusted_id))
 }
 
-/// The middleware: `trusted` are the proxies whose `x-request-id` is kept
-/// (`TRUSTED_PROXY_ADDRESSES`); anyone else's is replaced, so a client
-/// can't write what the logs say.
-pub async fn assign(
+/// Keeps `x-request-id` only from a trusted proxy, and only a plain token,
+/// so a client can't write what the logs say.
+async fn drop_untrusted_id(
     State(trusted): State<Arc<[IpAddr]>>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let id = from_trusted_proxy(&request, &trusted).unwrap_or_else(generate);
-    let value = HeaderValue::from_str(&id).unwrap_or_else(|_| HeaderValue::from_static("-"));
-    request.headers_mut().insert(HEADER, value.clone());
-    request
-        .extensions_mut()
-        .insert(RequestId(id.as_str().into()));
-    let span = tracing::info_span!(
-        "request",
-        id = %id,
-        method = %request.method(),
-        path = %request.uri().path(),
-    );
-    let mut response = next.run(request).instrument(span).await;
-    if response.status().as_u16() >= 400 && crate::security::is_json(&response) {
-        response = with_id_in_body(response, &id).await;
+    if from_trusted_proxy(&request, &trusted).is_none() {
+        request.headers_mut().remove(HEADER);
     }
-    response.headers_mut().insert(HEADER, value);
-    response
+    next.run(request).await
 }
 
 /// The id a trusted proxy sent, if it is a plain token (letters, digits,
 /// `-`, `_`, `.`, `:`), never anything that could forge a log line.
-fn from_trusted_proxy(request: &Request, trusted: &[IpAddr]) -> Option<String> {
+fn from_trusted_proxy<'r>(request: &'r Request, trusted: &[IpAddr]) -> Option<&'r str> {
     let ConnectInfo(peer) = request.extensions().get::<ConnectInfo<SocketAddr>>()?;
     if !trusted.contains(&peer.ip()) {
         return None;
     }
     let id = request.headers().get(HEADER)?.to_str().ok()?;
-    is_plain_id(id).then(|| id.to_owned())
+    is_plain_id(id).then_some(id)
 }
 
 fn is_plain_id(id: &str) -> bool {
@@ -80,17 +75,26 @@ fn is_plain_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
 }
 
-/// 128 random bits, as 32 hex digits.
-fn generate() -> String {
-    let mut bytes = [0u8; 16];
-    if getrandom::getrandom(&mut bytes).is_err() {
-        // Ids only correlate log lines: a clock-based one still does.
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.as_nanos());
-        bytes = nanos.to_le_bytes();
+/// Runs the request in a span naming its id, and adds the id to a JSON
+/// error's body.
+async fn in_span_with_id_in_errors(request: Request, next: Next) -> Response {
+    let id = request
+        .extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .unwrap_or("-")
+        .to_owned();
+    let span = tracing::info_span!(
+        "request",
+        id = %id,
+        method = %request.method(),
+        path = %request.uri().path(),
+    );
+    let response = next.run(request).instrument(span).await;
+    if response.status().as_u16() >= 400 && crate::security::is_json(&response) {
+        return with_id_in_body(response, &id).await;
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    response
 }
 
 /// The JSON error with `"request_id"` added beside `error` and `message`.
@@ -123,14 +127,6 @@ async fn with_id_in_body(response: Response, id: &str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn generated_ids_are_32_hex_digits_and_differ() {
-        let (a, b) = (generate(), generate());
-        assert_eq!(a.len(), 32);
-        assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
-        assert_ne!(a, b);
-    }
 
     #[test]
     fn only_plain_ids_are_taken_from_a_proxy() {

@@ -19,8 +19,10 @@ async fn every_answer_carries_a_request_id_and_an_error_body_names_it() {
     let server = TestServer::start().await;
     let page = server.get("/", None).await;
     let first = request_id(&page);
-    assert_eq!(first.len(), 32, "{first}");
-    assert!(first.bytes().all(|b| b.is_ascii_hexdigit()));
+    // A random UUID: 8-4-4-4-12 hex digits.
+    let groups: Vec<usize> = first.split('-').map(str::len).collect();
+    assert_eq!(groups, [8, 4, 4, 4, 12], "{first}");
+    assert!(first.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-'));
 
     let refused = server.post("/api/me", Some("not.a.token"), json!({})).await;
     let id = request_id(&refused);
