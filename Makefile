@@ -7,7 +7,7 @@
 SHELL := bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 
-.PHONY: run favorites cluster release test setup lint unit fuzz contract e2e docs
+.PHONY: run favorites cluster release test setup lint unit fuzz contract e2e docs mutants
 
 run:
 	scripts/run.sh
@@ -55,3 +55,8 @@ docs:
 
 e2e:
 	scripts/test.sh e2e
+
+# Mutation testing of the token and proof verification path (cargo-mutants;
+# slow on two cores, so not part of `make test`): docs/src/development/mutation-testing.md.
+mutants:
+	scripts/mutants.sh

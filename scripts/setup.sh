@@ -14,6 +14,7 @@
 # and for the fuzz targets (server/fuzz), only when asked for:
 #   --fuzz       the pinned nightly Rust that libFuzzer needs, and cargo-fuzz
 #   --docs       mdbook, which builds the book in docs/ (`make docs`)
+#   --mutants    cargo-mutants, for `make mutants`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,7 @@ CARGO_LEPTOS_VERSION=0.3.11
 FUZZ_TOOLCHAIN=nightly-2026-10-15
 CARGO_FUZZ_VERSION=0.13.2
 MDBOOK_VERSION=0.5.4
+CARGO_MUTANTS_VERSION=27.0.0
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pinned in Cargo.toml
 
 source scripts/common.sh
@@ -30,17 +32,19 @@ source scripts/common.sh
 debian_packages=()
 fuzz=false
 docs=false
+mutants=false
 schemathesis=false
 for flag in "$@"; do
   case "$flag" in
     --fuzz) fuzz=true ;;
     --docs) docs=true ;;
+    --mutants) mutants=true ;;
     --schemathesis) schemathesis=true ;;
     --browser) [[ -x /usr/bin/chromium ]] || debian_packages+=(chromium) ;;
     --postgres) compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || debian_packages+=(postgresql) ;;
     --haproxy) command -v haproxy >/dev/null || [[ -x /usr/sbin/haproxy ]] || debian_packages+=(haproxy) ;;
     --prometheus) [[ -x /usr/bin/prometheus ]] || debian_packages+=(prometheus) ;;
-    *) echo "unknown flag: $flag (use --browser, --postgres, --haproxy, --prometheus, --schemathesis, --fuzz, --docs)" >&2; exit 2 ;;
+    *) echo "unknown flag: $flag (use --browser, --postgres, --haproxy, --prometheus, --schemathesis, --fuzz, --docs, --mutants)" >&2; exit 2 ;;
   esac
 done
 
@@ -104,6 +108,11 @@ if $docs && [[ "$(mdbook --version 2>/dev/null)" != "mdbook v$MDBOOK_VERSION" ]]
   say "installing mdbook $MDBOOK_VERSION"
   # Without its live-reload server and search index: a static book is all we build.
   cargo install mdbook --version "$MDBOOK_VERSION" --locked --no-default-features
+fi
+
+if $mutants && [[ "$(cargo mutants --version 2>/dev/null)" != "cargo-mutants $CARGO_MUTANTS_VERSION" ]]; then
+  say "installing cargo-mutants $CARGO_MUTANTS_VERSION"
+  cargo install cargo-mutants --version "$CARGO_MUTANTS_VERSION" --locked
 fi
 
 if $schemathesis; then
