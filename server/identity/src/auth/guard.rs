@@ -336,4 +336,202 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn an_authorization_header_of_the_largest_size_is_read() {
+        let largest = format!("Bearer {}", "a".repeat(MAX_AUTHORIZATION_BYTES - 7));
+        assert_eq!(largest.len(), MAX_AUTHORIZATION_BYTES);
+        assert_eq!(
+            bearer_token(&headers(&largest)),
+            Ok(&largest["Bearer ".len()..])
+        );
+    }
+
+    fn claims(bound: bool) -> Claims {
+        use crate::domain::{SignInMethod, UserName};
+        Claims {
+            sub: UserId::new(120).unwrap(),
+            name: UserName::parse("John").unwrap(),
+            admin: false,
+            iat: 0,
+            exp: 0,
+            iss: super::super::ISSUER.into(),
+            aud: vec![super::super::AUDIENCE.into()],
+            jti: "j1".into(),
+            ver: 0,
+            cnf: bound.then(|| super::super::Confirmation { jkt: "key".into() }),
+            amr: SignInMethod::Password,
+            sid: "s1".into(),
+            auth_time: 0,
+        }
+    }
+
+    /// `check_binding` as a request with `authorization` would meet it.
+    async fn binding(scheme: &str, bound: bool, required: bool) -> Result<(), ApiError> {
+        let policy = DpopPolicy::new(
+            "https://photos.example",
+            super::super::dpop::ReplayCache::in_memory(),
+            required,
+        )
+        .unwrap();
+        let request = axum::http::Request::post("https://photos.example/api/me")
+            .header(AUTHORIZATION, format!("{scheme} a.b.c"))
+            .body(())
+            .unwrap();
+        let (parts, ()) = request.into_parts();
+        let presented = presented_token(&parts.headers).unwrap();
+        check_binding(presented, &claims(bound), &parts, &policy).await
+    }
+
+    #[tokio::test]
+    async fn a_token_must_be_presented_as_its_binding_says() {
+        assert_eq!(binding("Bearer", false, false).await, Ok(()));
+        assert_eq!(
+            binding("Bearer", false, true).await,
+            Err(ApiError::Dpop(DpopProblem::Required))
+        );
+        assert_eq!(
+            binding("Bearer", true, false).await,
+            Err(ApiError::Dpop(DpopProblem::BoundTokenAsBearer))
+        );
+        assert_eq!(
+            binding("DPoP", false, false).await,
+            Err(ApiError::Dpop(DpopProblem::UnboundTokenAsDpop))
+        );
+        assert_eq!(
+            binding("DPoP", true, false).await,
+            Err(ApiError::Dpop(DpopProblem::Missing)),
+            "a bound token needs a proof"
+        );
+    }
+
+    mod checked {
+        //! `Authenticated::check` against a real user store and session.
+        use super::*;
+        use crate::auth::{
+            Device, JwtSecret, SignIn,
+            dpop::ReplayCache,
+            refresh::{RefreshSettings, RefreshStore, RefreshTokens},
+        };
+        use crate::{
+            domain::{User, UserName, Username},
+            test_databases::on_both_databases,
+            users::{ActivityLog, CurrentUser},
+        };
+        use std::time::Duration;
+
+        const SECRET: &str = "a-test-secret-that-is-long-enough-for-hs256";
+        const FIVE_MINUTES: Duration = Duration::from_secs(300);
+
+        struct World {
+            users: UserStore,
+            tokens: TokenService,
+            dpop: DpopPolicy,
+            john: CurrentUser,
+            sid: String,
+        }
+
+        /// John, admin in the database, with a live session.
+        async fn world(users: UserStore) -> World {
+            let user = User {
+                id: UserId::new(120).unwrap(),
+                username: Username::parse("john").unwrap(),
+                name: UserName::parse("John").unwrap(),
+            };
+            users.insert_if_absent(&user, "$hash").await.unwrap();
+            users.set_admin(&user.username, true).await.unwrap();
+            let pools = users.pools().clone();
+            let settings = RefreshSettings {
+                ttl: Duration::from_secs(3600),
+                max_age: Duration::from_secs(7200),
+                secure_cookie: true,
+            };
+            let refresh = RefreshTokens::new(
+                RefreshStore::on(pools.clone()),
+                settings,
+                ActivityLog::on(pools),
+            );
+            let grant = refresh
+                .start(user.id, SignIn::password(None), &Device::default())
+                .await
+                .unwrap();
+            World {
+                john: users.current_user(user.id).await.unwrap().unwrap(),
+                users,
+                tokens: TokenService::new(
+                    &JwtSecret::new(SECRET).unwrap(),
+                    Duration::from_secs(600),
+                ),
+                dpop: DpopPolicy::new("https://photos.example", ReplayCache::in_memory(), false)
+                    .unwrap(),
+                sid: grant.family.id,
+            }
+        }
+
+        impl World {
+            /// A token of John's session, signed in `ago` seconds before now.
+            fn token(&self, ago: u64) -> String {
+                let mut login = SignIn::password(None);
+                login.auth_time -= ago;
+                self.tokens
+                    .issue_for(&self.john, &login, &self.sid)
+                    .unwrap()
+                    .0
+            }
+
+            async fn check(&self, token: &str) -> Result<Authenticated, ApiError> {
+                let request = axum::http::Request::post("https://photos.example/api/me")
+                    .header(AUTHORIZATION, format!("Bearer {token}"))
+                    .body(())
+                    .unwrap();
+                let (parts, ()) = request.into_parts();
+                Authenticated::check(&parts, &self.tokens, &self.dpop, &self.users).await
+            }
+        }
+
+        on_both_databases! {
+            a_live_sessions_token_gives_who_the_database_says,
+            a_revoked_token_version_is_refused,
+            a_sensitive_call_needs_a_recent_sign_in,
+        }
+
+        async fn a_live_sessions_token_gives_who_the_database_says(users: UserStore) {
+            let world = world(users).await;
+            let checked = world.check(&world.token(0)).await.unwrap();
+            assert_eq!(checked.user_id(), world.john.user.id);
+            assert_eq!(checked.user(), &world.john.user);
+            assert!(checked.is_admin_in_database());
+            assert_eq!(checked.bound_key(), None);
+            assert_eq!(checked.token_version(), world.john.token_version);
+        }
+
+        async fn a_revoked_token_version_is_refused(users: UserStore) {
+            let world = world(users).await;
+            let token = world.token(0);
+            let version = world
+                .users
+                .bump_token_version(world.john.user.id)
+                .await
+                .unwrap();
+            assert_eq!(version, Some(world.john.token_version + 1));
+            assert_eq!(
+                world.check(&token).await.unwrap_err(),
+                ApiError::InvalidToken
+            );
+        }
+
+        async fn a_sensitive_call_needs_a_recent_sign_in(users: UserStore) {
+            let world = world(users).await;
+            let fresh = world.check(&world.token(60)).await.unwrap();
+            assert_eq!(fresh.require_recent_sign_in(FIVE_MINUTES), Ok(()));
+            let stale = world.check(&world.token(3600)).await.unwrap();
+            assert_eq!(
+                stale.require_recent_sign_in(FIVE_MINUTES),
+                Err(ApiError::StepUpRequired {
+                    max_age_secs: 300,
+                    dpop: false
+                })
+            );
+        }
+    }
 }

@@ -822,4 +822,50 @@ mod tests {
             assert!(f.service.verify(&new_token).is_ok());
         }
     }
+
+    #[test]
+    fn every_token_gets_its_own_unguessable_id() {
+        let (_, first) = service().issue(&CurrentUser::new_user(john())).unwrap();
+        let (_, second) = service().issue(&CurrentUser::new_user(john())).unwrap();
+        assert_ne!(first.jti, second.jti);
+        for jti in [&first.jti, &second.jti] {
+            assert_eq!(jti.len(), 32, "128 random bits in hex: {jti}");
+            assert!(jti.bytes().all(|b| b.is_ascii_hexdigit()), "{jti}");
+        }
+    }
+
+    #[test]
+    fn the_lifetime_is_the_configured_one() {
+        assert_eq!(service().ttl(), Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn a_shared_secret_publishes_no_key() {
+        assert!(service().public_keys().is_none());
+    }
+
+    #[test]
+    fn each_refusal_has_its_own_metrics_label() {
+        let reasons = [
+            TokenError::Missing,
+            TokenError::Malformed,
+            TokenError::Expired,
+            TokenError::Invalid("x".into()),
+            TokenError::UnknownKey("k".into()),
+            TokenError::KeysUnavailable,
+            TokenError::Revoked,
+            TokenError::UnknownUser,
+            TokenError::SessionEnded,
+            TokenError::Signing("x".into()),
+        ]
+        .map(|error| error.reason());
+        let distinct: std::collections::BTreeSet<_> = reasons.iter().collect();
+        assert_eq!(distinct.len(), reasons.len(), "{reasons:?}");
+        assert!(
+            reasons
+                .iter()
+                .all(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')),
+            "{reasons:?}"
+        );
+    }
 }

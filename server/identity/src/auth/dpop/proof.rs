@@ -354,4 +354,66 @@ mod tests {
             refused_with(garbage, DpopProblem::Invalid);
         }
     }
+
+    #[test]
+    fn the_edges_of_the_time_window_are_accepted() {
+        let key = ProofKey::generate().unwrap();
+        let url = url();
+        for iat in [NOW - MAX_AGE_SECONDS, NOW + MAX_AHEAD_SECONDS] {
+            let mut claims = claims();
+            claims["iat"] = iat.into();
+            let proof = key.sign(&claims).unwrap();
+            assert!(
+                verify(&proof, &check(&url, Some(TOKEN))).is_ok(),
+                "iat {iat}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_proof_id_must_be_there_and_short() {
+        let key = ProofKey::generate().unwrap();
+        let url = url();
+        let mut longest = claims();
+        longest["jti"] = "j".repeat(MAX_JTI_BYTES).into();
+        assert!(verify(&key.sign(&longest).unwrap(), &check(&url, Some(TOKEN))).is_ok());
+        for jti in [String::new(), "j".repeat(MAX_JTI_BYTES + 1)] {
+            let mut claims = claims();
+            claims["jti"] = jti.into();
+            refused_with(&key.sign(&claims).unwrap(), DpopProblem::Invalid);
+        }
+    }
+
+    #[test]
+    fn a_key_that_says_another_curve_is_refused_even_with_p256_sized_coordinates() {
+        let key = ProofKey::generate().unwrap();
+        let mut jwk = serde_json::to_value(key.public_jwk()).unwrap();
+        jwk["crv"] = "P-384".into();
+        let header = json!({"typ": "dpop+jwt", "alg": "ES256", "jwk": jwk});
+        refused_with(
+            &key.sign_with_header(header, &claims()).unwrap(),
+            DpopProblem::Invalid,
+        );
+    }
+
+    #[test]
+    fn a_proof_of_the_largest_size_is_read_and_a_longer_one_is_not() {
+        let key = ProofKey::generate().unwrap();
+        let url = url();
+        let sized = |padding: usize| {
+            let mut claims = claims();
+            claims["pad"] = "p".repeat(padding).into();
+            key.sign(&claims).unwrap()
+        };
+        let largest = (0..MAX_PROOF_BYTES)
+            .map(sized)
+            .find(|proof| proof.len() == MAX_PROOF_BYTES)
+            .expect("some padding gives a proof of exactly the limit");
+        assert!(verify(&largest, &check(&url, Some(TOKEN))).is_ok());
+        let longer = (0..MAX_PROOF_BYTES)
+            .map(sized)
+            .find(|proof| proof.len() > MAX_PROOF_BYTES)
+            .unwrap();
+        refused_with(&longer, DpopProblem::Invalid);
+    }
 }

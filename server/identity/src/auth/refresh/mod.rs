@@ -257,3 +257,245 @@ fn no_randomness(error: getrandom::Error) -> ApiError {
 fn secs(duration: Duration) -> i64 {
     i64::try_from(duration.as_secs()).unwrap_or(i64::MAX / 2)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        auth::Device,
+        domain::{SignInMethod, User, UserName, Username},
+        test_databases::on_both_databases,
+        users::UserStore,
+    };
+
+    const HOUR: Duration = Duration::from_secs(3600);
+
+    fn service(users: &UserStore, ttl: Duration, max_age: Duration) -> RefreshTokens {
+        let pools = users.pools().clone();
+        let settings = RefreshSettings {
+            ttl,
+            max_age,
+            secure_cookie: true,
+        };
+        RefreshTokens::new(
+            RefreshStore::on(pools.clone()),
+            settings,
+            ActivityLog::on(pools),
+        )
+    }
+
+    async fn john(users: &UserStore) -> UserId {
+        let id = UserId::new(120).unwrap();
+        let user = User {
+            id,
+            username: Username::parse("john").unwrap(),
+            name: UserName::parse("John").unwrap(),
+        };
+        users.insert_if_absent(&user, "$hash").await.unwrap();
+        id
+    }
+
+    fn laptop() -> Device {
+        Device::of(
+            Some("Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"),
+            None,
+        )
+    }
+
+    /// Seconds from now until `at`.
+    fn left(at: i64) -> i64 {
+        at - unix_now_i64()
+    }
+
+    on_both_databases! {
+        a_login_lasts_its_ttl_and_a_renewal_as_long_again,
+        a_login_never_outlives_its_maximum_age,
+        the_cookie_expires_with_the_grant,
+        a_renewal_keeps_how_the_person_signed_in,
+        sessions_are_listed_with_the_current_one_marked,
+        one_session_or_all_others_can_be_ended,
+        logging_out_ends_the_login_and_everything_can_end_at_once,
+        a_confirmation_is_recorded_in_a_live_session_only,
+    }
+
+    async fn a_login_lasts_its_ttl_and_a_renewal_as_long_again(users: UserStore) {
+        let tokens = service(&users, HOUR, 2 * HOUR);
+        let grant = tokens
+            .start(john(&users).await, SignIn::password(None), &laptop())
+            .await
+            .unwrap();
+        assert!(
+            (3590..=3600).contains(&left(grant.expires_at)),
+            "{}",
+            left(grant.expires_at)
+        );
+        let renewed = tokens.rotate(&grant.token, None).await.unwrap();
+        assert!(
+            (3590..=3600).contains(&left(renewed.expires_at)),
+            "{}",
+            left(renewed.expires_at)
+        );
+        assert_eq!(renewed.family, grant.family);
+    }
+
+    async fn a_login_never_outlives_its_maximum_age(users: UserStore) {
+        let tokens = service(&users, 2 * HOUR, HOUR);
+        let grant = tokens
+            .start(john(&users).await, SignIn::password(None), &laptop())
+            .await
+            .unwrap();
+        assert!(
+            (3590..=3600).contains(&left(grant.expires_at)),
+            "{}",
+            left(grant.expires_at)
+        );
+    }
+
+    async fn the_cookie_expires_with_the_grant(users: UserStore) {
+        let tokens = service(&users, HOUR, 2 * HOUR);
+        let grant = tokens
+            .start(john(&users).await, SignIn::password(None), &laptop())
+            .await
+            .unwrap();
+        let cookie = tokens.cookie(&grant);
+        let cookie = cookie.to_str().unwrap();
+        let max_age: i64 = cookie
+            .split("; ")
+            .find_map(|attribute| attribute.strip_prefix("Max-Age="))
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((3590..=3600).contains(&max_age), "{cookie}");
+    }
+
+    async fn a_renewal_keeps_how_the_person_signed_in(users: UserStore) {
+        let tokens = service(&users, HOUR, 2 * HOUR);
+        let passkey = SignIn::now(SignInMethod::Passkey { synced: true }, None);
+        let grant = tokens
+            .start(john(&users).await, passkey, &laptop())
+            .await
+            .unwrap();
+        let renewed = tokens.rotate(&grant.token, None).await.unwrap();
+        assert_eq!(renewed.login.method, SignInMethod::Passkey { synced: true });
+    }
+
+    async fn sessions_are_listed_with_the_current_one_marked(users: UserStore) {
+        let tokens = service(&users, HOUR, 2 * HOUR);
+        let john = john(&users).await;
+        let here = tokens
+            .start(john, SignIn::password(None), &laptop())
+            .await
+            .unwrap();
+        let there = tokens
+            .start(john, SignIn::password(None), &Device::default())
+            .await
+            .unwrap();
+        let sessions = tokens.sessions(john, &here.family.id).await.unwrap();
+        let marked: Vec<(&str, bool)> = sessions
+            .iter()
+            .map(|s| (s.id.as_str(), s.current))
+            .collect();
+        assert_eq!(marked.len(), 2, "{marked:?}");
+        assert!(
+            marked.contains(&(here.family.id.as_str(), true)),
+            "{marked:?}"
+        );
+        assert!(
+            marked.contains(&(there.family.id.as_str(), false)),
+            "{marked:?}"
+        );
+    }
+
+    async fn one_session_or_all_others_can_be_ended(users: UserStore) {
+        let tokens = service(&users, HOUR, 2 * HOUR);
+        let john = john(&users).await;
+        let here = tokens
+            .start(john, SignIn::password(None), &laptop())
+            .await
+            .unwrap();
+        let laptop_label = laptop().label;
+        let there = tokens
+            .start(john, SignIn::password(None), &laptop())
+            .await
+            .unwrap();
+        assert_eq!(
+            tokens.end_session(john, &there.family.id).await.unwrap(),
+            laptop_label
+        );
+        assert_eq!(
+            tokens.end_session(john, &there.family.id).await,
+            Err(ApiError::NoSuchSession)
+        );
+        for _ in 0..2 {
+            tokens
+                .start(john, SignIn::password(None), &Device::default())
+                .await
+                .unwrap();
+        }
+        assert_eq!(tokens.end_others(john, &here.family.id).await.unwrap(), 2);
+        let left: Vec<String> = tokens
+            .sessions(john, &here.family.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(left, [here.family.id.clone()]);
+    }
+
+    async fn logging_out_ends_the_login_and_everything_can_end_at_once(users: UserStore) {
+        let tokens = service(&users, HOUR, 2 * HOUR);
+        let john = john(&users).await;
+        let grant = tokens
+            .start(john, SignIn::password(None), &laptop())
+            .await
+            .unwrap();
+        assert_eq!(
+            tokens.end(&grant.token).await.unwrap(),
+            Some(grant.family.clone())
+        );
+        let unknown = RefreshToken::generate().unwrap();
+        assert_eq!(
+            tokens.end(&unknown).await.unwrap(),
+            None,
+            "no login of its own"
+        );
+        for _ in 0..3 {
+            tokens
+                .start(john, SignIn::password(None), &laptop())
+                .await
+                .unwrap();
+        }
+        assert_eq!(tokens.end_all(john).await.unwrap(), 3);
+        assert!(tokens.sessions(john, "").await.unwrap().is_empty());
+    }
+
+    async fn a_confirmation_is_recorded_in_a_live_session_only(users: UserStore) {
+        let tokens = service(&users, HOUR, 2 * HOUR);
+        let john = john(&users).await;
+        let grant = tokens
+            .start(john, SignIn::password(None), &laptop())
+            .await
+            .unwrap();
+        let later = grant.login.auth_time + 60;
+        tokens
+            .reauthenticated(john, &grant.family.id, later)
+            .await
+            .unwrap();
+        let renewed = tokens.rotate(&grant.token, None).await.unwrap();
+        assert_eq!(renewed.login.auth_time, later);
+        tokens.end_all(john).await.unwrap();
+        assert_eq!(
+            tokens
+                .reauthenticated(john, &grant.family.id, later + 60)
+                .await,
+            Err(ApiError::InvalidToken)
+        );
+    }
+
+    #[test]
+    fn a_lifetime_too_long_for_the_clock_is_capped_far_in_the_future() {
+        assert_eq!(secs(HOUR), 3600);
+        assert_eq!(secs(Duration::MAX), i64::MAX / 2);
+    }
+}

@@ -124,4 +124,11 @@ mod tests {
         let token = RefreshToken::generate().unwrap();
         assert!(!format!("{token:?}").contains(token.as_str()));
     }
+
+    #[test]
+    fn a_refresh_token_never_prints_its_value() {
+        let token = RefreshToken::generate().unwrap();
+        let printed = format!("{token:?}");
+        assert_eq!(printed, "RefreshToken(…)");
+    }
 }
