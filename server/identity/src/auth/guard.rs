@@ -431,15 +431,17 @@ mod tests {
             sid: String,
         }
 
-        /// John, admin in the database, with a live session.
-        async fn world(users: UserStore) -> World {
+        /// John (an admin in the database if `admin`), his token version
+        /// moved on once, with a live session.
+        async fn world(users: UserStore, admin: bool) -> World {
             let user = User {
                 id: UserId::new(120).unwrap(),
                 username: Username::parse("john").unwrap(),
                 name: UserName::parse("John").unwrap(),
             };
             users.insert_if_absent(&user, "$hash").await.unwrap();
-            users.set_admin(&user.username, true).await.unwrap();
+            users.set_admin(&user.username, admin).await.unwrap();
+            users.bump_token_version(user.id).await.unwrap();
             let pools = users.pools().clone();
             let settings = RefreshSettings {
                 ttl: Duration::from_secs(3600),
@@ -480,10 +482,20 @@ mod tests {
             }
 
             async fn check(&self, token: &str) -> Result<Authenticated, ApiError> {
-                let request = axum::http::Request::post("https://photos.example/api/me")
-                    .header(AUTHORIZATION, format!("Bearer {token}"))
-                    .body(())
-                    .unwrap();
+                self.check_with(&format!("Bearer {token}"), None).await
+            }
+
+            async fn check_with(
+                &self,
+                authorization: &str,
+                proof: Option<&str>,
+            ) -> Result<Authenticated, ApiError> {
+                let mut request = axum::http::Request::post("https://photos.example/api/me")
+                    .header(AUTHORIZATION, authorization);
+                if let Some(proof) = proof {
+                    request = request.header("dpop", proof);
+                }
+                let request = request.body(()).unwrap();
                 let (parts, ()) = request.into_parts();
                 Authenticated::check(&parts, &self.tokens, &self.dpop, &self.users).await
             }
@@ -491,22 +503,46 @@ mod tests {
 
         on_both_databases! {
             a_live_sessions_token_gives_who_the_database_says,
+            a_bound_token_with_its_proof_names_its_key,
             a_revoked_token_version_is_refused,
             a_sensitive_call_needs_a_recent_sign_in,
         }
 
         async fn a_live_sessions_token_gives_who_the_database_says(users: UserStore) {
-            let world = world(users).await;
+            let world = world(users, true).await;
             let checked = world.check(&world.token(0)).await.unwrap();
             assert_eq!(checked.user_id(), world.john.user.id);
             assert_eq!(checked.user(), &world.john.user);
             assert!(checked.is_admin_in_database());
             assert_eq!(checked.bound_key(), None);
-            assert_eq!(checked.token_version(), world.john.token_version);
+            assert_eq!(checked.token_version(), 1);
+        }
+
+        async fn a_bound_token_with_its_proof_names_its_key(users: UserStore) {
+            use crate::auth::dpop::{ProofKey, access_token_hash};
+            let world = world(users, false).await;
+            let key = ProofKey::generate().unwrap();
+            let login = SignIn::password(Some(key.thumbprint()));
+            let (token, _) = world
+                .tokens
+                .issue_for(&world.john, &login, &world.sid)
+                .unwrap();
+            let proof = key
+                .sign(&serde_json::json!({
+                    "jti": "p1", "htm": "POST", "htu": "https://photos.example/api/me",
+                    "iat": crate::clock::unix_now(), "ath": access_token_hash(&token),
+                }))
+                .unwrap();
+            let checked = world
+                .check_with(&format!("DPoP {token}"), Some(&proof))
+                .await
+                .unwrap();
+            assert_eq!(checked.bound_key(), Some(key.thumbprint()));
+            assert!(!checked.is_admin_in_database());
         }
 
         async fn a_revoked_token_version_is_refused(users: UserStore) {
-            let world = world(users).await;
+            let world = world(users, false).await;
             let token = world.token(0);
             let version = world
                 .users
@@ -521,7 +557,7 @@ mod tests {
         }
 
         async fn a_sensitive_call_needs_a_recent_sign_in(users: UserStore) {
-            let world = world(users).await;
+            let world = world(users, false).await;
             let fresh = world.check(&world.token(60)).await.unwrap();
             assert_eq!(fresh.require_recent_sign_in(FIVE_MINUTES), Ok(()));
             let stale = world.check(&world.token(3600)).await.unwrap();

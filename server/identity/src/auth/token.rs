@@ -686,6 +686,14 @@ mod tests {
         }
 
         #[test]
+        fn the_key_that_signs_is_the_one_published() {
+            let f = fixture();
+            let published = f.service.public_keys().expect("keys to publish");
+            let kids: Vec<&str> = published.iter().map(|key| key.kid()).collect();
+            assert_eq!(kids, [active_key(&f).kid()]);
+        }
+
+        #[test]
         fn hs256_signed_with_the_public_key_as_secret_is_refused() {
             let f = fixture();
             let key = active_key(&f);

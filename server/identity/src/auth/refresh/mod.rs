@@ -440,7 +440,7 @@ mod tests {
             .into_iter()
             .map(|s| s.id)
             .collect();
-        assert_eq!(left, [here.family.id.clone()]);
+        assert_eq!(left, std::slice::from_ref(&here.family.id));
     }
 
     async fn logging_out_ends_the_login_and_everything_can_end_at_once(users: UserStore) {
