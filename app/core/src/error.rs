@@ -268,42 +268,9 @@ impl Outage {
 }
 
 impl ApiError {
-    /// The HTTP status for each error: the one place this mapping lives.
+    /// The HTTP status for each error (from [`Self::describe`]).
     pub fn status(&self) -> u16 {
-        match self {
-            Self::InvalidCredentials
-            | Self::InvalidRecoveryCode
-            | Self::MissingToken
-            | Self::InvalidToken
-            | Self::ExpiredToken
-            | Self::MissingRefreshToken
-            | Self::InvalidRefreshToken
-            | Self::Dpop(_)
-            | Self::StepUpRequired { .. } => 401,
-            Self::WrongPassword | Self::Forbidden | Self::CsrfHeaderMissing => 403,
-            Self::NotARecoverySession => 403,
-            Self::InvalidRecoveryLink => 410,
-            Self::AccountDisabled => 403,
-            Self::PasskeyRequired => 403,
-            Self::UsernameTaken | Self::SlugTaken => 409,
-            Self::TooManyAttempts { .. } => 429,
-            Self::Validation { .. } => 422,
-            Self::BadRequest(_) => 400,
-            Self::NotFound | Self::NoSuchSpot | Self::NoSuchPasskey | Self::NoSuchSession => 404,
-            Self::PasskeyNotRegistered | Self::PasskeyRefused => 401,
-            Self::PasskeyRequestExpired => 400,
-            Self::PasskeyAlreadyRegistered => 409,
-            Self::LastSignInMethod | Self::NoPassword | Self::PasswordAlreadySet => 409,
-            Self::PasskeysUnavailable => 503,
-            Self::PasskeyCancelled | Self::PasskeysUnsupported => 400,
-            Self::MethodNotAllowed => 405,
-            Self::TooLarge | Self::PhotoTooLarge { .. } => 413,
-            Self::HeadersTooLarge => 431,
-            Self::RequestTimeout => 408,
-            Self::Unavailable(_) => 503,
-            Self::Internal => 500,
-            Self::Network => 503,
-        }
+        self.describe().1
     }
 
     /// Whether the caller's token was refused, so the client should drop it.
@@ -319,55 +286,60 @@ impl ApiError {
         )
     }
 
-    /// The `error` member of the wire shape. One arm per variant (the
-    /// compiler checks that none is missing); the text of each code comes
-    /// from [`ErrorCode`]'s name.
+    /// The `error` member of the wire shape (from [`Self::describe`]).
     fn code(&self) -> ErrorCode {
+        self.describe().0
+    }
+
+    /// The wire code and the HTTP status of each error: the one table of
+    /// both (the compiler checks that no variant is missing; the text of each
+    /// code comes from [`ErrorCode`]'s name).
+    fn describe(&self) -> (ErrorCode, u16) {
         match self {
-            Self::InvalidCredentials => ErrorCode::InvalidCredentials,
-            Self::InvalidRecoveryCode => ErrorCode::InvalidRecoveryCode,
-            Self::NotARecoverySession => ErrorCode::NotARecoverySession,
-            Self::InvalidRecoveryLink => ErrorCode::InvalidRecoveryLink,
-            Self::MissingToken => ErrorCode::MissingToken,
-            Self::InvalidToken => ErrorCode::InvalidToken,
-            Self::ExpiredToken => ErrorCode::ExpiredToken,
-            Self::MissingRefreshToken => ErrorCode::MissingRefreshToken,
-            Self::InvalidRefreshToken => ErrorCode::InvalidRefreshToken,
-            Self::Dpop(problem) if problem.is_about_the_token() => ErrorCode::InvalidToken,
-            Self::Dpop(_) => ErrorCode::InvalidDpopProof,
-            Self::CsrfHeaderMissing => ErrorCode::CsrfHeaderMissing,
-            Self::WrongPassword => ErrorCode::WrongPassword,
-            Self::UsernameTaken => ErrorCode::UsernameTaken,
-            Self::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
-            Self::Validation { .. } => ErrorCode::Validation,
-            Self::BadRequest(_) => ErrorCode::BadRequest,
-            Self::NotFound => ErrorCode::NotFound,
-            Self::NoSuchSpot => ErrorCode::NoSuchSpot,
-            Self::SlugTaken => ErrorCode::SlugTaken,
-            Self::Forbidden => ErrorCode::Forbidden,
-            Self::AccountDisabled => ErrorCode::AccountDisabled,
-            Self::PasskeyRequired => ErrorCode::PasskeyRequired,
-            Self::PhotoTooLarge { .. } => ErrorCode::PhotoTooLarge,
-            Self::PasskeysUnavailable => ErrorCode::PasskeysUnavailable,
-            Self::PasskeyRequestExpired => ErrorCode::PasskeyRequestExpired,
-            Self::PasskeyNotRegistered => ErrorCode::PasskeyNotRegistered,
-            Self::PasskeyRefused => ErrorCode::PasskeyRefused,
-            Self::PasskeyAlreadyRegistered => ErrorCode::PasskeyAlreadyRegistered,
-            Self::NoSuchPasskey => ErrorCode::NoSuchPasskey,
-            Self::NoSuchSession => ErrorCode::NoSuchSession,
-            Self::StepUpRequired { .. } => ErrorCode::InsufficientUserAuthentication,
-            Self::LastSignInMethod => ErrorCode::LastSignInMethod,
-            Self::NoPassword => ErrorCode::NoPassword,
-            Self::PasswordAlreadySet => ErrorCode::PasswordAlreadySet,
-            Self::PasskeyCancelled => ErrorCode::PasskeyCancelled,
-            Self::PasskeysUnsupported => ErrorCode::PasskeysUnsupported,
-            Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
-            Self::TooLarge => ErrorCode::TooLarge,
-            Self::HeadersTooLarge => ErrorCode::HeadersTooLarge,
-            Self::RequestTimeout => ErrorCode::RequestTimeout,
-            Self::Unavailable(_) => ErrorCode::Unavailable,
-            Self::Internal => ErrorCode::Internal,
-            Self::Network => ErrorCode::Network,
+            Self::InvalidCredentials => (ErrorCode::InvalidCredentials, 401),
+            Self::InvalidRecoveryCode => (ErrorCode::InvalidRecoveryCode, 401),
+            Self::NotARecoverySession => (ErrorCode::NotARecoverySession, 403),
+            Self::InvalidRecoveryLink => (ErrorCode::InvalidRecoveryLink, 410),
+            Self::MissingToken => (ErrorCode::MissingToken, 401),
+            Self::InvalidToken => (ErrorCode::InvalidToken, 401),
+            Self::ExpiredToken => (ErrorCode::ExpiredToken, 401),
+            Self::MissingRefreshToken => (ErrorCode::MissingRefreshToken, 401),
+            Self::InvalidRefreshToken => (ErrorCode::InvalidRefreshToken, 401),
+            Self::Dpop(problem) if problem.is_about_the_token() => (ErrorCode::InvalidToken, 401),
+            Self::Dpop(_) => (ErrorCode::InvalidDpopProof, 401),
+            Self::CsrfHeaderMissing => (ErrorCode::CsrfHeaderMissing, 403),
+            Self::WrongPassword => (ErrorCode::WrongPassword, 403),
+            Self::UsernameTaken => (ErrorCode::UsernameTaken, 409),
+            Self::TooManyAttempts { .. } => (ErrorCode::TooManyAttempts, 429),
+            Self::Validation { .. } => (ErrorCode::Validation, 422),
+            Self::BadRequest(_) => (ErrorCode::BadRequest, 400),
+            Self::NotFound => (ErrorCode::NotFound, 404),
+            Self::NoSuchSpot => (ErrorCode::NoSuchSpot, 404),
+            Self::SlugTaken => (ErrorCode::SlugTaken, 409),
+            Self::Forbidden => (ErrorCode::Forbidden, 403),
+            Self::AccountDisabled => (ErrorCode::AccountDisabled, 403),
+            Self::PasskeyRequired => (ErrorCode::PasskeyRequired, 403),
+            Self::PhotoTooLarge { .. } => (ErrorCode::PhotoTooLarge, 413),
+            Self::PasskeysUnavailable => (ErrorCode::PasskeysUnavailable, 503),
+            Self::PasskeyRequestExpired => (ErrorCode::PasskeyRequestExpired, 400),
+            Self::PasskeyNotRegistered => (ErrorCode::PasskeyNotRegistered, 401),
+            Self::PasskeyRefused => (ErrorCode::PasskeyRefused, 401),
+            Self::PasskeyAlreadyRegistered => (ErrorCode::PasskeyAlreadyRegistered, 409),
+            Self::NoSuchPasskey => (ErrorCode::NoSuchPasskey, 404),
+            Self::NoSuchSession => (ErrorCode::NoSuchSession, 404),
+            Self::StepUpRequired { .. } => (ErrorCode::InsufficientUserAuthentication, 401),
+            Self::LastSignInMethod => (ErrorCode::LastSignInMethod, 409),
+            Self::NoPassword => (ErrorCode::NoPassword, 409),
+            Self::PasswordAlreadySet => (ErrorCode::PasswordAlreadySet, 409),
+            Self::PasskeyCancelled => (ErrorCode::PasskeyCancelled, 400),
+            Self::PasskeysUnsupported => (ErrorCode::PasskeysUnsupported, 400),
+            Self::MethodNotAllowed => (ErrorCode::MethodNotAllowed, 405),
+            Self::TooLarge => (ErrorCode::TooLarge, 413),
+            Self::HeadersTooLarge => (ErrorCode::HeadersTooLarge, 431),
+            Self::RequestTimeout => (ErrorCode::RequestTimeout, 408),
+            Self::Unavailable(_) => (ErrorCode::Unavailable, 503),
+            Self::Internal => (ErrorCode::Internal, 500),
+            Self::Network => (ErrorCode::Network, 503),
         }
     }
 }
