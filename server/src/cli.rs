@@ -66,6 +66,9 @@ pub enum UsersCommand {
     /// Remove USERNAME's passkey ID (a lost device); it signs nobody in from now on
     RemovePasskey {
         username: String,
+        /// The passkey's id as `server users passkeys` lists it (base64url, so it
+        /// may begin with `-`)
+        #[arg(allow_hyphen_values = true)]
         id: String,
         /// Remove it even if it is their last way to sign in (no password, no other
         /// passkey): the account then can't be signed in to
@@ -156,6 +159,24 @@ mod tests {
         assert!(matches!(
             cli.command,
             Some(ServerCommand::Config(ConfigCommand::Check))
+        ));
+    }
+
+    #[test]
+    fn a_passkey_id_that_begins_with_a_dash_is_an_id_not_a_flag() {
+        let cli = ServerCli::try_parse_from([
+            "server",
+            "users",
+            "remove-passkey",
+            "john",
+            "-4bXo_Q",
+            "--even-if-last",
+        ])
+        .unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(ServerCommand::Users(UsersCommand::RemovePasskey { id, even_if_last: true, .. }))
+                if id == "-4bXo_Q"
         ));
     }
 

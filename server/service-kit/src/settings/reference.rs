@@ -2,7 +2,7 @@
 //! from the clap definitions that parse the settings, so the docs cannot
 //! drift from what the binaries accept: `server config reference` and
 //! `favorites config reference` print it, `make docs` writes it, and a test
-//! in `cli` (the layer above, which knows both command lines)
+//! beside each command line (`server/src/cli.rs`, `server/favorites/src/cli.rs`)
 //! fails when the committed copy differs.
 
 use clap::{Arg, Command};
