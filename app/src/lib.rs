@@ -1,7 +1,8 @@
-//! Photo Spots: pages, components, server functions and domain types shared
-//! by the browser (`hydrate`) and the server (`ssr`). Server-only modules
-//! (`state`, `users`, the token and password parts of `auth`) compile only
-//! with `ssr`, so sqlx, jsonwebtoken and argon2 never reach the wasm.
+//! Photo Spots: the pages, components, browser client and server functions,
+//! shared by the browser (`hydrate`) and the server (`ssr`). The domain types
+//! come from `photo-spots-core`. The server's half of who someone is comes
+//! from the `identity` and `passkeys` crates, which only `ssr` brings in, so
+//! sqlx, jsonwebtoken and argon2 never reach the wasm.
 
 pub mod api;
 pub mod client;
