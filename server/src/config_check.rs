@@ -5,6 +5,7 @@
 //! service (its `config::effective`).
 
 use crate::config::{Config, Signing};
+use service_kit::settings::shown_addr;
 
 /// The effective settings as `(variable, value)`, in the order the book
 /// lists them. Secrets appear only as "set"; the database URL without its
@@ -55,7 +56,7 @@ pub fn effective(config: &Config) -> Vec<(&'static str, String)> {
                 .collect::<Vec<_>>()
                 .join(","),
         ),
-        ("METRICS_ADDR", metrics_addr(config.metrics_addr)),
+        ("METRICS_ADDR", shown_addr(config.metrics_addr)),
     ];
     lines.extend(signing(&config.signing));
     lines
@@ -75,8 +76,4 @@ fn signing(signing: &Signing) -> Vec<(&'static str, String)> {
             ("JWT_KEY_REFRESH_SECONDS", refresh.as_secs().to_string()),
         ],
     }
-}
-
-fn metrics_addr(addr: Option<std::net::SocketAddr>) -> String {
-    addr.map_or_else(|| "(off)".to_owned(), |addr| addr.to_string())
 }

@@ -4,7 +4,7 @@
 
 use identity::auth::{JwtSecret, SecretError};
 use service_kit::settings::{
-    SettingsError, SharedSettings,
+    SettingsError, SharedSettings, shown_addr,
     values::{self, origin, socket_addr, text},
 };
 use std::{net::SocketAddr, path::PathBuf};
@@ -177,17 +177,13 @@ pub fn effective(config: &FavoritesConfig) -> Vec<(&'static str, String)> {
         ),
         ("DPOP_REQUIRED", u8::from(config.dpop_required).to_string()),
         ("VERIFIED_TOKENS", config.verified_tokens.to_string()),
-        ("METRICS_ADDR", metrics_addr(config.metrics_addr)),
+        ("METRICS_ADDR", shown_addr(config.metrics_addr)),
     ];
     lines.push(match &config.keys {
         TrustedKeys::Jwks(url) => ("JWT_JWKS_URL", url.clone()),
         TrustedKeys::SharedSecret(_) => ("JWT_SECRET", "(set, redacted)".into()),
     });
     lines
-}
-
-fn metrics_addr(addr: Option<SocketAddr>) -> String {
-    addr.map_or_else(|| "(off)".to_owned(), |addr| addr.to_string())
 }
 
 #[cfg(test)]

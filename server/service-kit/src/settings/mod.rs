@@ -121,6 +121,11 @@ pub fn parse<P: Parser>() -> Result<P, ExitCode> {
     })
 }
 
+/// An optional listener as `config check` shows it: its address, or `(off)`.
+pub fn shown_addr(addr: Option<SocketAddr>) -> String {
+    addr.map_or_else(|| "(off)".to_owned(), |addr| addr.to_string())
+}
+
 /// `config check`: prints the effective configuration, one `NAME=value` per
 /// line, or the first problem (exit 1).
 pub fn check<C, E: std::fmt::Display>(

@@ -30,7 +30,7 @@ pub fn markdown(command: &Command) -> String {
 }
 
 /// The settings: everything but clap's own `--help` and `--version`.
-fn settings(command: &Command) -> impl Iterator<Item = &Arg> {
+pub fn settings(command: &Command) -> impl Iterator<Item = &Arg> {
     command
         .get_arguments()
         .filter(|arg| !["help", "version"].contains(&arg.get_id().as_str()))

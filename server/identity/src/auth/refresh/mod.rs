@@ -302,9 +302,19 @@ mod tests {
         )
     }
 
-    /// Seconds from now until `at`.
-    fn left(at: i64) -> i64 {
-        at - unix_now_i64()
+    /// A password log-in of `user` on `device`.
+    async fn log_in(tokens: &RefreshTokens, user: UserId, device: &Device) -> Grant {
+        tokens
+            .start(user, SignIn::password(None), device)
+            .await
+            .unwrap()
+    }
+
+    /// `at` is an hour from now, give or take the seconds the test took.
+    #[track_caller]
+    fn assert_an_hour_away(at: i64) {
+        let left = at - unix_now_i64();
+        assert!((3590..=3600).contains(&left), "{left}");
     }
 
     on_both_databases! {
@@ -320,43 +330,22 @@ mod tests {
 
     async fn a_login_lasts_its_ttl_and_a_renewal_as_long_again(users: UserStore) {
         let tokens = service(&users, HOUR, 2 * HOUR);
-        let grant = tokens
-            .start(john(&users).await, SignIn::password(None), &laptop())
-            .await
-            .unwrap();
-        assert!(
-            (3590..=3600).contains(&left(grant.expires_at)),
-            "{}",
-            left(grant.expires_at)
-        );
+        let grant = log_in(&tokens, john(&users).await, &laptop()).await;
+        assert_an_hour_away(grant.expires_at);
         let renewed = tokens.rotate(&grant.token, None).await.unwrap();
-        assert!(
-            (3590..=3600).contains(&left(renewed.expires_at)),
-            "{}",
-            left(renewed.expires_at)
-        );
+        assert_an_hour_away(renewed.expires_at);
         assert_eq!(renewed.family, grant.family);
     }
 
     async fn a_login_never_outlives_its_maximum_age(users: UserStore) {
         let tokens = service(&users, 2 * HOUR, HOUR);
-        let grant = tokens
-            .start(john(&users).await, SignIn::password(None), &laptop())
-            .await
-            .unwrap();
-        assert!(
-            (3590..=3600).contains(&left(grant.expires_at)),
-            "{}",
-            left(grant.expires_at)
-        );
+        let grant = log_in(&tokens, john(&users).await, &laptop()).await;
+        assert_an_hour_away(grant.expires_at);
     }
 
     async fn the_cookie_expires_with_the_grant(users: UserStore) {
         let tokens = service(&users, HOUR, 2 * HOUR);
-        let grant = tokens
-            .start(john(&users).await, SignIn::password(None), &laptop())
-            .await
-            .unwrap();
+        let grant = log_in(&tokens, john(&users).await, &laptop()).await;
         let cookie = tokens.cookie(&grant);
         let cookie = cookie.to_str().unwrap();
         let max_age: i64 = cookie
@@ -382,14 +371,8 @@ mod tests {
     async fn sessions_are_listed_with_the_current_one_marked(users: UserStore) {
         let tokens = service(&users, HOUR, 2 * HOUR);
         let john = john(&users).await;
-        let here = tokens
-            .start(john, SignIn::password(None), &laptop())
-            .await
-            .unwrap();
-        let there = tokens
-            .start(john, SignIn::password(None), &Device::default())
-            .await
-            .unwrap();
+        let here = log_in(&tokens, john, &laptop()).await;
+        let there = log_in(&tokens, john, &Device::default()).await;
         let sessions = tokens.sessions(john, &here.family.id).await.unwrap();
         let marked: Vec<(&str, bool)> = sessions
             .iter()
@@ -409,15 +392,9 @@ mod tests {
     async fn one_session_or_all_others_can_be_ended(users: UserStore) {
         let tokens = service(&users, HOUR, 2 * HOUR);
         let john = john(&users).await;
-        let here = tokens
-            .start(john, SignIn::password(None), &laptop())
-            .await
-            .unwrap();
+        let here = log_in(&tokens, john, &laptop()).await;
         let laptop_label = laptop().label;
-        let there = tokens
-            .start(john, SignIn::password(None), &laptop())
-            .await
-            .unwrap();
+        let there = log_in(&tokens, john, &laptop()).await;
         assert_eq!(
             tokens.end_session(john, &there.family.id).await.unwrap(),
             laptop_label
@@ -427,10 +404,7 @@ mod tests {
             Err(ApiError::NoSuchSession)
         );
         for _ in 0..2 {
-            tokens
-                .start(john, SignIn::password(None), &Device::default())
-                .await
-                .unwrap();
+            log_in(&tokens, john, &Device::default()).await;
         }
         assert_eq!(tokens.end_others(john, &here.family.id).await.unwrap(), 2);
         let left: Vec<String> = tokens
@@ -446,10 +420,7 @@ mod tests {
     async fn logging_out_ends_the_login_and_everything_can_end_at_once(users: UserStore) {
         let tokens = service(&users, HOUR, 2 * HOUR);
         let john = john(&users).await;
-        let grant = tokens
-            .start(john, SignIn::password(None), &laptop())
-            .await
-            .unwrap();
+        let grant = log_in(&tokens, john, &laptop()).await;
         assert_eq!(
             tokens.end(&grant.token).await.unwrap(),
             Some(grant.family.clone())
@@ -461,10 +432,7 @@ mod tests {
             "no login of its own"
         );
         for _ in 0..3 {
-            tokens
-                .start(john, SignIn::password(None), &laptop())
-                .await
-                .unwrap();
+            log_in(&tokens, john, &laptop()).await;
         }
         assert_eq!(tokens.end_all(john).await.unwrap(), 3);
         assert!(tokens.sessions(john, "").await.unwrap().is_empty());
@@ -473,10 +441,7 @@ mod tests {
     async fn a_confirmation_is_recorded_in_a_live_session_only(users: UserStore) {
         let tokens = service(&users, HOUR, 2 * HOUR);
         let john = john(&users).await;
-        let grant = tokens
-            .start(john, SignIn::password(None), &laptop())
-            .await
-            .unwrap();
+        let grant = log_in(&tokens, john, &laptop()).await;
         let later = grant.login.auth_time + 60;
         tokens
             .reauthenticated(john, &grant.family.id, later)
