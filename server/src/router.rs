@@ -11,6 +11,7 @@ use axum::{
 use leptos_axum::{AxumRouteListing, LeptosRoutes, file_and_error_handler, generate_route_list};
 use service_kit::{metrics, request_id, security};
 use std::sync::OnceLock;
+use tower::ServiceBuilder;
 use tower_http::{
     compression::{
         CompressionLayer,
@@ -68,12 +69,16 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/pkg", assets::bundle(&options))
         .nest_service(PHOTOS_PATH, spots::files(&state.photos.dir))
         .fallback_service(assets::public(&options, not_found))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            api_middleware::authenticate_first,
-        ))
-        .layer(middleware::from_fn(api_middleware::with_http_status))
-        .layer(middleware::from_fn(service_kit::security::no_store))
+        // Outermost first, one stack applied once (see `request_id::layer`).
+        .layer(
+            ServiceBuilder::new()
+                .layer(middleware::from_fn(service_kit::security::no_store))
+                .layer(middleware::from_fn(api_middleware::with_http_status))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    api_middleware::authenticate_first,
+                )),
+        )
         .with_state(state);
     request_id::layer(
         security::harden(router, spots::MAX_UPLOAD_BYTES),

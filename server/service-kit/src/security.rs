@@ -14,6 +14,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use photo_spots_core::error::ApiError;
+use tower::ServiceBuilder;
 use tower_http::{limit::RequestBodyLimitLayer, set_header::SetResponseHeaderLayer};
 
 /// Largest request body accepted. Every Photo Spots request is a small JSON
@@ -28,17 +29,20 @@ pub fn harden(router: Router, max_body: usize) -> Router {
     let always = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
     };
-    // Later layers wrap earlier ones: the JSON mapping sees the limit's 413.
-    router
-        .layer(RequestBodyLimitLayer::new(max_body))
-        .layer(middleware::from_fn(too_large_as_json))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(DEFAULT_CSP),
-        ))
-        .layer(always(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(always(header::X_FRAME_OPTIONS, "DENY"))
-        .layer(always(header::REFERRER_POLICY, "no-referrer"))
+    // Outermost first, in one stack applied once (see `request_id::layer`):
+    // the JSON mapping sees the limit's 413.
+    router.layer(
+        ServiceBuilder::new()
+            .layer(always(header::REFERRER_POLICY, "no-referrer"))
+            .layer(always(header::X_FRAME_OPTIONS, "DENY"))
+            .layer(always(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(DEFAULT_CSP),
+            ))
+            .layer(middleware::from_fn(too_large_as_json))
+            .layer(RequestBodyLimitLayer::new(max_body)),
+    )
 }
 
 /// Whether an answer is already one of our JSON bodies.
