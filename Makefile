@@ -23,13 +23,11 @@ cluster:
 test:
 	scripts/test.sh
 
-# The optimized build (wasm-opt comes from end2end's npm packages, on PATH above),
-# with brotli and gzip copies of the static files written beside them.
-# Set JWT_PRIVATE_KEY_FILE (or PHOTO_SPOTS_DEMO=1) and PUBLIC_ORIGIN first: a release build
-# refuses to start without a key or without knowing the origin browsers reach it at.
+# The optimized build, served (scripts/release.sh). Set JWT_PRIVATE_KEY_FILE (or
+# PHOTO_SPOTS_DEMO=1) and PUBLIC_ORIGIN first: a release build refuses to start
+# without a key or without knowing the origin browsers reach it at.
 release:
-	scripts/setup.sh
-	cargo leptos serve --release --precompress --split
+	scripts/release.sh
 
 setup:
 	scripts/setup.sh --browser --postgres --haproxy

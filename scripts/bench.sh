@@ -49,6 +49,7 @@ fi
 
 say "release build"
 cargo leptos build --release --precompress --split 2>&1 | tail -1
+node scripts/pack-routes.mjs target/site/pkg
 scripts/dictionary-compress.sh target/site/pkg
 say "page weight as served (bytes: raw, .gz, .br written by the build)"
 for file in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do

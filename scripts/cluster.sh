@@ -22,10 +22,12 @@ scripts/setup.sh --postgres --haproxy --prometheus
 profile=${CLUSTER_PROFILE:-debug}
 if [[ "$profile" == release ]]; then
   cargo leptos build --release --precompress --split
+  node scripts/pack-routes.mjs target/site/pkg
   scripts/dictionary-compress.sh target/site/pkg
   cargo build --release -p favorites
 else
   cargo leptos build --split
+  node scripts/pack-routes.mjs target/site/pkg
   cargo build -p favorites
 fi
 bin="$PWD/target/$profile"

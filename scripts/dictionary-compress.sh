@@ -23,10 +23,11 @@ level=${2:-19}
 command -v zstd >/dev/null || { echo "zstd is missing: run scripts/setup.sh" >&2; exit 1; }
 
 # The main module is the one wasm file wasm-split did not name (chunk_N,
-# split_NAME); cargo-leptos names it after the crate's output name.
+# split_NAME) nor scripts/pack-routes.mjs (pack_NAME); cargo-leptos names it
+# after the crate's output name.
 mains=()
 for file in "$dir"/*.wasm; do
-  case "$(basename "$file")" in chunk_* | split_*) ;; *) mains+=("$file") ;; esac
+  case "$(basename "$file")" in chunk_* | split_* | pack_*) ;; *) mains+=("$file") ;; esac
 done
 if ((${#mains[@]} != 1)); then
   echo "expected one main wasm module in $dir, found ${#mains[@]}" >&2

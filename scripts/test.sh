@@ -75,6 +75,7 @@ for step in "${steps[@]}"; do
       cargo build -p favorites
       say "building the site with cargo-leptos"
       cargo leptos build --split
+      node scripts/pack-routes.mjs target/site/pkg
       # Quick, not small: the tests check that Chromium decodes the copies.
       scripts/dictionary-compress.sh target/site/pkg 3
       say "end-to-end tests in Chromium"

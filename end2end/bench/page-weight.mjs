@@ -8,7 +8,8 @@
 // cache holds.
 // Usage: node bench/page-weight.mjs http://localhost:3077 http://127.0.0.1:3077
 // (a name, not an IP address: there the login page's passkey autofill runs,
-// as for a person; then the server's own origin, for the login form)
+// as for a person; then the server's own origin, for the login form);
+// PAGES='[["/admin",["ada","ada-password"]]]' weighs only those pages.
 // A benchmark, not a test: scripts/bench.sh runs it against the release server.
 import { chromium } from '@playwright/test';
 
@@ -16,7 +17,7 @@ const base = process.argv[2] ?? 'http://localhost:3000';
 // The origin the server was started with (PUBLIC_ORIGIN): a login through the
 // form binds the token to a key, and each DPoP proof names the URL it is for.
 const origin = process.argv[3] ?? base;
-const pages = [
+const pages = process.env.PAGES ? JSON.parse(process.env.PAGES) : [
   ['/login', null],
   ['/', null],
   ['/spots/lake-bled', null],
