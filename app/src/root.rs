@@ -3,8 +3,8 @@ use crate::{
     components::{Nav, StepUpDialog},
     pages::{
         AdminPage, FavoritesPage, HomePage, HowItWorksPage, LabPage, LoginPage, NotFound,
-        ProfilePage, RecoverPage, RecoveryLinkPage, SecurityPage, SessionsPage, SignupPage,
-        SpotPage,
+        PasskeysPage, ProfilePage, RecoverPage, RecoveryLinkPage, SecurityPage, SessionsPage,
+        SignupPage, SpotPage,
     },
 };
 use leptos::prelude::*;
@@ -70,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/favorites") view={Lazy::<FavoritesPage>::new()} />
                     <Route path=path!("/profile") view={Lazy::<ProfilePage>::new()} />
                     <Route path=path!("/profile/security") view={Lazy::<SecurityPage>::new()} />
+                    <Route path=path!("/profile/passkeys") view={Lazy::<PasskeysPage>::new()} />
                     <Route path=path!("/profile/sessions") view={Lazy::<SessionsPage>::new()} />
                     <Route path=path!("/lab") view={Lazy::<LabPage>::new()} />
                     <Route path=path!("/recover") view={Lazy::<RecoverPage>::new()} />

@@ -20,11 +20,12 @@ const origin = process.argv[3] ?? base;
 const pages = process.env.PAGES ? JSON.parse(process.env.PAGES) : [
   ['/login', null],
   ['/', null],
-  ['/spots/lake-bled', null],
+  ['/spots/kirkjufell', null],
   ['/how-it-works', null],
   ['/recover', null],
   ['/profile', ['john', 'john-password']],
   ['/profile/security', ['john', 'john-password']],
+  ['/profile/passkeys', ['john', 'john-password']],
   ['/profile/sessions', ['john', 'john-password']],
   ['/lab', ['john', 'john-password']],
   ['/favorites', ['john', 'john-password']],

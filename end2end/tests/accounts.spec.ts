@@ -38,7 +38,7 @@ test('changing the password logs out every other device but not this one', async
   const otherDevice = await browser.newPage();
   await logInAs(otherDevice, server().baseURL, 'john');
   await logInAs(page, server().baseURL, 'john');
-  await openAccountPage(page, server().baseURL, 'Password & passkeys');
+  await openAccountPage(page, server().baseURL, 'Password');
 
   await page.getByLabel('Current password').fill('wrong-password');
   await page.getByLabel('New password').fill('a-brand-new-password');
@@ -61,7 +61,7 @@ test('log out of all devices ends every session', async ({ browser, page }) => {
   const otherDevice = await browser.newPage();
   await logInAs(otherDevice, server().baseURL, 'jack');
   const token = await logInAs(page, server().baseURL, 'jack');
-  await openAccountPage(page, server().baseURL, 'Password & passkeys');
+  await openAccountPage(page, server().baseURL, 'Password');
   await page.getByRole('button', { name: 'Log out of all devices' }).click();
   await expect(page).toHaveURL(url('/login'));
   expect(await storedToken(page)).toBeNull();

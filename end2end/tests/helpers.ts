@@ -117,14 +117,15 @@ export async function apiFromPage(
 export async function openAccountPage(
   page: Page,
   base: string,
-  name: 'Profile' | 'Password & passkeys' | 'Sessions & activity' | 'Token lab',
+  name: 'Profile' | 'Password' | 'Passkeys' | 'Sessions & activity' | 'Token lab',
 ): Promise<void> {
   const paths = {
     Profile: '/profile',
-    'Password & passkeys': '/profile/security',
+    Password: '/profile/security',
+    Passkeys: '/profile/passkeys',
     'Sessions & activity': '/profile/sessions',
     'Token lab': '/lab',
   };
-  await page.getByRole('navigation', { name: 'Your account' }).getByRole('link', { name }).click();
+  await page.getByRole('navigation', { name: 'Your account' }).getByRole('link', { name, exact: true }).click();
   await expect(page).toHaveURL(`${base}${paths[name]}`);
 }

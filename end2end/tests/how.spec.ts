@@ -78,7 +78,8 @@ test('the page is readable on a phone: nothing wider than the screen', async ({ 
 /** The signed-in pages, each with something that shows it has loaded. */
 const accountPages: [string, string][] = [
   ['/profile', 'profile-name'],
-  ['/profile/security', 'no-passkeys'],
+  ['/profile/security', 'recovery-left'],
+  ['/profile/passkeys', 'no-passkeys'],
   ['/profile/sessions', 'this-session'],
   ['/lab', 'lab-send'],
   ['/favorites', 'favorites-empty'],

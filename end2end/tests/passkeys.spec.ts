@@ -31,13 +31,13 @@ async function expectSignedInWith(page: Page, how: string): Promise<void> {
   await expect(page.getByTestId('token-amr')).toContainText(how);
 }
 
-/** On the account's "Password & passkeys" page, through its tab. */
-async function openSecurity(page: Page): Promise<void> {
-  if (!page.url().endsWith('/profile/security')) await openAccountPage(page, server().baseURL, 'Password & passkeys');
+/** On the account's "Passkeys" page, through its tab. */
+async function openPasskeys(page: Page): Promise<void> {
+  if (!page.url().endsWith('/profile/passkeys')) await openAccountPage(page, server().baseURL, 'Passkeys');
 }
 
 async function addPasskey(page: Page, name: string): Promise<void> {
-  await openSecurity(page);
+  await openPasskeys(page);
   await page.getByLabel('Name for a new passkey').fill(name);
   await page.getByRole('button', { name: 'Add a passkey' }).click();
   await expect(page.getByRole('status')).toHaveText(`Passkey "${name}" added.`);
@@ -61,7 +61,7 @@ test('a passkey added on the profile signs in from the button, and amr says how'
   await authenticator(page);
   await logInAs(page, server().baseURL, 'john');
   await expectSignedInWith(page, 'a password (pwd)');
-  await openSecurity(page);
+  await openPasskeys(page);
   await expect(page.getByTestId('no-passkeys')).toBeVisible();
   await addPasskey(page, 'Laptop');
   await expect(page.getByTestId('passkey')).toHaveCount(1);
@@ -73,7 +73,7 @@ test('a passkey added on the profile signs in from the button, and amr says how'
   await expectSignedInWith(page, 'a device-bound passkey (hwk, mfa)');
   await expect(page.getByTestId('profile-username')).toHaveText('john');
   await expect(page.getByTestId('token-payload')).toContainText('"amr"');
-  await openSecurity(page);
+  await openPasskeys(page);
   await expect(page.getByTestId('passkey')).toContainText('last used');
   // The same session as after a password: a reload keeps it.
   await openAccountPage(page, server().baseURL, 'Profile');
@@ -171,7 +171,7 @@ test('with a passkey the password can go; the last passkey then stays, and a pas
   await page.getByLabel('Password').fill('migrant-mother-1936');
   await page.getByRole('button', { name: 'Sign up' }).click();
   await expect(page).toHaveURL(url('/profile'));
-  await openSecurity(page);
+  await openPasskeys(page);
   await expect(page.getByTestId('no-passkeys')).toBeVisible();
   // Without a passkey the password is the only way in: nothing offers to remove it.
   await expect(page.getByTestId('remove-password')).toHaveCount(0);
@@ -194,7 +194,7 @@ test('with a passkey the password can go; the last passkey then stays, and a pas
   await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
   await expectSignedInWith(page, 'a device-bound passkey (hwk, mfa)');
 
-  await openSecurity(page);
+  await openPasskeys(page);
   await page.getByLabel('Password to set').fill('white-angel-breadline');
   await page.getByRole('button', { name: 'Set password' }).click();
   await expect(page.getByRole('status')).toHaveText('Password set: you can sign in with it as well as your passkeys.');
@@ -217,7 +217,7 @@ test.describe('confirm it is you with a passkey', () => {
     await page.getByLabel('Password').fill('magnolia-blossom-1925');
     await page.getByRole('button', { name: 'Sign up' }).click();
     await expect(page).toHaveURL(`${base}/profile`);
-    await openAccountPage(page, base, 'Password & passkeys');
+    await openAccountPage(page, base, 'Passkeys');
     await page.getByLabel('Name for a new passkey').fill('Laptop');
     await page.getByRole('button', { name: 'Add a passkey' }).click();
     await expect(page.getByRole('status')).toHaveText('Passkey "Laptop" added.');
@@ -227,6 +227,7 @@ test.describe('confirm it is you with a passkey', () => {
 
     // The sign-in grows older than the step-up window: no password to
     // confirm with, the passkey does it.
+    await openAccountPage(page, base, 'Password');
     await page.waitForTimeout(4_000);
     await page.getByRole('button', { name: 'Make new recovery codes' }).click();
     const dialog = page.getByRole('dialog', { name: "Confirm it's you" });

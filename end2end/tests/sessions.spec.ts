@@ -55,7 +55,7 @@ test.describe('sessions', () => {
   test('recovery codes are shown once, and one signs in from the login page to set a new password', async ({ page }) => {
     const base = server().baseURL;
     await logInAs(page, base, 'ada');
-    await openAccountPage(page, base, 'Password & passkeys');
+    await openAccountPage(page, base, 'Password');
     await expect(page.getByTestId('recovery-left')).toHaveText('You have no recovery codes.');
     await page.getByRole('button', { name: 'Make new recovery codes' }).click();
     const codes = page.getByTestId('recovery-codes').getByRole('listitem');
@@ -137,7 +137,7 @@ test.describe('confirm it is you', () => {
   test('an old sign-in is asked to confirm, and the change then goes through as typed', async ({ page }) => {
     const base = server().baseURL;
     await logInAs(page, base, 'john');
-    await openAccountPage(page, base, 'Password & passkeys');
+    await openAccountPage(page, base, 'Password');
     await page.getByLabel('Current password').fill('john-password');
     await page.getByLabel('New password').fill('a-brand-new-password');
     // The sign-in grows older than the step-up window.
@@ -161,7 +161,7 @@ test.describe('confirm it is you', () => {
   test('cancelling the dialog changes nothing and says why', async ({ page }) => {
     const base = server().baseURL;
     await logInAs(page, base, 'jack');
-    await openAccountPage(page, base, 'Password & passkeys');
+    await openAccountPage(page, base, 'Password');
     await page.getByLabel('Current password').fill('jack-password');
     await page.getByLabel('New password').fill('a-brand-new-password');
     await page.waitForTimeout(4_000);

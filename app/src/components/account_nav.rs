@@ -3,9 +3,10 @@ use leptos_router::hooks::use_location;
 
 /// The account's pages, as tabs a person finds without reading any docs:
 /// each page does one thing, and none is a long scroll.
-const PAGES: [(&str, &str); 4] = [
+const PAGES: [(&str, &str); 5] = [
     ("/profile", "Profile"),
-    ("/profile/security", "Password & passkeys"),
+    ("/profile/security", "Password"),
+    ("/profile/passkeys", "Passkeys"),
     ("/profile/sessions", "Sessions & activity"),
     ("/lab", "Token lab"),
 ];

@@ -35,7 +35,8 @@ impl LazyRoute for ProfilePage {
 fn moved(anchor: &str) -> Option<&'static str> {
     match anchor {
         "#lab" | "#lab-title" | "#steal-title" => Some("/lab"),
-        "#passkeys-title" | "#password" | "#security" => Some("/profile/security"),
+        "#passkeys-title" => Some("/profile/passkeys"),
+        "#password" | "#security" => Some("/profile/security"),
         "#sessions" => Some("/profile/sessions"),
         "#favorites-title" | "#favorites" => Some("/favorites"),
         _ => None,
