@@ -9,7 +9,8 @@
 // file, compressed as one stream: a third fewer bytes (BENCHMARKS.md), and
 // one request instead of a hundred.
 //
-// What it writes, in the site's `pkg` directory:
+// What it writes, in the site's `pkg` directory (after naming every lazy file
+// after the build, see below):
 // - `pack_<split>.<hash>.wasm` for each split point: a WebAssembly module
 //   with no code, holding each of the split point's files in a custom
 //   section named after the file (`WebAssembly.Module.customSections` reads
@@ -89,13 +90,32 @@ if (loader.includes(MARKER)) {
   process.exit(0);
 }
 
-// Named after the split point and the loader's content hash, which
-// cargo-leptos computed over every lazy file's (hashed) name: a new build of
-// any lazy file makes new pack names.
+// The loader's content hash, which cargo-leptos computed over every lazy
+// file's content-hashed name: any new lazy file gives a new one.
 const loaderHash = /^__wasm_split\.([^.]+)\.js$/.exec(path.basename(loaderFile))[1];
+
+// Every lazy file takes the build's name (the loader's hash) instead of its
+// own content hash. Every page downloads the loader, and its 215 names'
+// hashes were more than half of it compressed (3.8 KB a page): one hash
+// repeated compresses to nothing. The price: a new build renames every lazy
+// file, so a returning visitor fetches again the ones that did not change.
+// Only the files the loader names are renamed (an older build's may be there).
+const renamed = new Map();
+for (const [, file, stem] of loader.matchAll(/"\.\/(((?:chunk|split)_[^."]+)\.[\w-]+)\.wasm"/g)) {
+  renamed.set(file, `${stem}.${loaderHash}`);
+}
+for (const [from, to] of renamed) {
+  for (const suffix of ['.wasm', '.wasm.br', '.wasm.gz', '.wasm.dcz']) {
+    const source = path.join(dir, `${from}${suffix}`);
+    if (from !== to && fs.existsSync(source)) fs.renameSync(source, path.join(dir, `${to}${suffix}`));
+  }
+}
+const rename = (module) => renamed.get(module) ?? module;
+
+// Named after the split point and the build.
 for (const [split, modules] of Object.entries(manifest)) {
   const name = `pack_${split}.${loaderHash}`;
-  writeWithCopies(path.join(dir, `${name}.wasm`), pack(modules.map((module) => `${module}.wasm`)));
+  writeWithCopies(path.join(dir, `${name}.wasm`), pack(modules.map((module) => `${rename(module)}.wasm`)));
   manifest[split] = [name];
 }
 
@@ -109,6 +129,10 @@ writeWithCopies(manifestFile, JSON.stringify(manifest));
 // Every page downloads the loader: the comments go (wasm-split's list of
 // split points above each chunk is 40% of it, a debugging aid).
 const withoutComments = (js) => js.replace(/^\s*\/\/.*\n/gm, '').replace(/^\/\* [\w, ]* \*\/\n/gm, '');
-const packed = withoutComments(loader.replaceAll('fetch(new URL(', '__packedFetch(new URL('));
+const packed = withoutComments(
+  loader
+    .replaceAll('fetch(new URL(', '__packedFetch(new URL(')
+    .replace(/"\.\/([^"]+)\.wasm"/g, (whole, file) => `"./${rename(file)}.wasm"`),
+);
 writeWithCopies(loaderFile, `${packed}${MARKER}\n${withoutComments(packedFetch)}`);
 console.log(`packed the lazy files of ${Object.keys(manifest).length} split points; ${fetches} fetches in ${path.basename(loaderFile)} go through the packs`);
