@@ -1,4 +1,5 @@
-// Packs each lazy route's wasm files into one file for a first visit.
+// Packs each lazy route's wasm files into one file for a first visit, and
+// names every lazy file after the build (below, where it happens).
 //
 // Why: `cargo leptos build --split` gives a lazy page its code in many small
 // files (wasm-split puts the code shared by each set of split points in a
@@ -9,12 +10,11 @@
 // file, compressed as one stream: a third fewer bytes (BENCHMARKS.md), and
 // one request instead of a hundred.
 //
-// What it writes, in the site's `pkg` directory (after naming every lazy file
-// after the build, see below):
+// What it writes, in the site's `pkg` directory:
 // - `pack_<split>.<hash>.wasm` for each split point: a WebAssembly module
 //   with no code, holding each of the split point's files in a custom
 //   section named after the file (`WebAssembly.Module.customSections` reads
-//   them back), plus its `.br` and `.gz` copies;
+//   them back), plus `.br` and `.gz` copies in a precompressed build;
 // - the manifest, each such split point naming its pack instead of its
 //   files, so the server preloads the pack;
 // - the loader (`__wasm_split.*.js`), which fetches a page's first lazy
