@@ -4,7 +4,7 @@ use crate::{
     pages::{
         AdminPage, FavoritesPage, HomePage, HowItWorksPage, LabPage, LoginPage, NotFound,
         PasskeysPage, ProfilePage, RecoverPage, RecoveryLinkPage, SecurityPage, SessionsPage,
-        SignupPage, SpotPage,
+        SignupPage, SpotPage, StealPage,
     },
 };
 use leptos::prelude::*;
@@ -73,6 +73,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/profile/passkeys") view={Lazy::<PasskeysPage>::new()} />
                     <Route path=path!("/profile/sessions") view={Lazy::<SessionsPage>::new()} />
                     <Route path=path!("/lab") view={Lazy::<LabPage>::new()} />
+                    <Route path=path!("/lab/steal") view={Lazy::<StealPage>::new()} />
                     <Route path=path!("/recover") view={Lazy::<RecoverPage>::new()} />
                     <Route path=path!("/recover/link") view={Lazy::<RecoveryLinkPage>::new()} />
                     <Route path=path!("/signup") view={Lazy::<SignupPage>::new()} />

@@ -28,6 +28,7 @@ const pages = process.env.PAGES ? JSON.parse(process.env.PAGES) : [
   ['/profile/passkeys', ['john', 'john-password']],
   ['/profile/sessions', ['john', 'john-password']],
   ['/lab', ['john', 'john-password']],
+  ['/lab/steal', ['john', 'john-password']],
   ['/favorites', ['john', 'john-password']],
   ['/admin', ['ada', 'ada-password']],
 ];

@@ -109,7 +109,7 @@ test.describe('bound tokens', () => {
 
   test('"Steal my token" shows each of its three tries refused, with the reason', async ({ page }) => {
     await logInAs(page, url(''), 'john');
-    await openAccountPage(page, url(''), 'Token lab');
+    await openAccountPage(page, url(''), 'Steal my token');
     await expect(page.getByTestId('steal-kind')).toContainText('bound to a key');
     await page.getByTestId('steal-send').click();
     const answers = page.getByTestId('steal-answer');

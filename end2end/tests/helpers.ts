@@ -117,7 +117,7 @@ export async function apiFromPage(
 export async function openAccountPage(
   page: Page,
   base: string,
-  name: 'Profile' | 'Password' | 'Passkeys' | 'Sessions & activity' | 'Token lab',
+  name: 'Profile' | 'Password' | 'Passkeys' | 'Sessions & activity' | 'Token lab' | 'Steal my token',
 ): Promise<void> {
   const paths = {
     Profile: '/profile',
@@ -125,6 +125,7 @@ export async function openAccountPage(
     Passkeys: '/profile/passkeys',
     'Sessions & activity': '/profile/sessions',
     'Token lab': '/lab',
+    'Steal my token': '/lab/steal',
   };
   await page.getByRole('navigation', { name: 'Your account' }).getByRole('link', { name, exact: true }).click();
   await expect(page).toHaveURL(`${base}${paths[name]}`);

@@ -82,6 +82,7 @@ const accountPages: [string, string][] = [
   ['/profile/passkeys', 'no-passkeys'],
   ['/profile/sessions', 'this-session'],
   ['/lab', 'lab-send'],
+  ['/lab/steal', 'steal-send'],
   ['/favorites', 'favorites-empty'],
 ];
 

@@ -3,12 +3,13 @@ use leptos_router::hooks::use_location;
 
 /// The account's pages, as tabs a person finds without reading any docs:
 /// each page does one thing, and none is a long scroll.
-const PAGES: [(&str, &str); 5] = [
+const PAGES: [(&str, &str); 6] = [
     ("/profile", "Profile"),
     ("/profile/security", "Password"),
     ("/profile/passkeys", "Passkeys"),
     ("/profile/sessions", "Sessions & activity"),
     ("/lab", "Token lab"),
+    ("/lab/steal", "Steal my token"),
 ];
 
 #[component]

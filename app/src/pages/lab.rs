@@ -1,12 +1,12 @@
 use super::signed_in::signed_in_only;
-use crate::components::{AccountNav, StealToken, TamperLab};
+use crate::components::{AccountNav, TamperLab};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
 
 /// `/lab`: your own token against the real server. The tamper lab edits
-/// and re-signs it; "Steal my token" shows what a thief holding a copy can
-/// do with it. The heaviest code of the site, so a page of its own.
+/// and re-signs it; what a thief holding a copy can do with it is on
+/// `/lab/steal`. The heaviest code of the site, so a page of its own.
 pub struct LabPage;
 
 #[lazy_route]
@@ -29,7 +29,6 @@ fn lab_page() -> impl IntoView {
         <AccountNav />
         {move || session.token().map(|token| view! {
             <TamperLab token />
-            <StealToken />
         })}
     }
 }

@@ -19,6 +19,7 @@ mod sessions;
 mod signed_in;
 mod signup;
 mod spot;
+mod steal;
 
 pub use admin::AdminPage;
 pub use favorites::FavoritesPage;
@@ -35,6 +36,7 @@ pub use security::SecurityPage;
 pub use sessions::SessionsPage;
 pub use signup::SignupPage;
 pub use spot::SpotPage;
+pub use steal::StealPage;
 
 /// The status of the page being rendered on the server (nothing in the
 /// browser). Routes that set one render in full before answering

@@ -34,7 +34,8 @@ impl LazyRoute for ProfilePage {
 /// old anchors, so links and bookmarks to them keep working.
 fn moved(anchor: &str) -> Option<&'static str> {
     match anchor {
-        "#lab" | "#lab-title" | "#steal-title" => Some("/lab"),
+        "#lab" | "#lab-title" => Some("/lab"),
+        "#steal-title" => Some("/lab/steal"),
         "#passkeys-title" => Some("/profile/passkeys"),
         "#password" | "#security" => Some("/profile/security"),
         "#sessions" => Some("/profile/sessions"),
