@@ -65,7 +65,8 @@ for step in "${steps[@]}"; do
       PHOTO_SPOTS_TEST_DATABASE=postgres tally_logged cargo_tests bounded 20m \
         cargo test "${native_crates[@]}" --features app/ssr --test integration -- \
         api:: accounts:: durability:: throttle:: token_attacks:: admins:: spots:: \
-        sso:: key_rotation:: favorites:: refresh:: dpop:: passkeys:: sessions:: recovery_link::
+        sso:: key_rotation:: favorites:: refresh:: dpop:: passkeys:: sessions:: recovery_link:: \
+        account_deletion::
       ;;
     fuzz)
       tally_logged fuzz_targets bounded 30m scripts/fuzz.sh "${FUZZ_SECONDS:-30}"

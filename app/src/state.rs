@@ -66,6 +66,9 @@ pub struct Shared {
     pub step_up_max_age: std::time::Duration,
     /// Load balancers whose `X-Forwarded-For` is believed (`TRUSTED_PROXY_ADDRESSES`).
     pub trusted_proxies: Arc<[IpAddr]>,
+    /// Wakes this instance's security events deliverer after a write to the
+    /// outbox (an account deleted), so the other services hear at once.
+    pub security_events: Arc<tokio::sync::Notify>,
 }
 
 /// Where spot photos are kept and how many uploads are processed at once.

@@ -117,13 +117,14 @@ export async function apiFromPage(
 export async function openAccountPage(
   page: Page,
   base: string,
-  name: 'Profile' | 'Password' | 'Passkeys' | 'Sessions & activity' | 'Token lab' | 'Steal my token',
+  name: 'Profile' | 'Password' | 'Passkeys' | 'Sessions & activity' | 'Your data' | 'Token lab' | 'Steal my token',
 ): Promise<void> {
   const paths = {
     Profile: '/profile',
     Password: '/profile/security',
     Passkeys: '/profile/passkeys',
     'Sessions & activity': '/profile/sessions',
+    'Your data': '/profile/data',
     'Token lab': '/lab',
     'Steal my token': '/lab/steal',
   };

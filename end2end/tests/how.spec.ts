@@ -81,6 +81,7 @@ const accountPages: [string, string][] = [
   ['/profile/security', 'recovery-left'],
   ['/profile/passkeys', 'no-passkeys'],
   ['/profile/sessions', 'this-session'],
+  ['/profile/data', 'download-data'],
   ['/lab', 'lab-send'],
   ['/lab/steal', 'steal-send'],
   ['/favorites', 'favorites-empty'],

@@ -7,6 +7,8 @@
 //! - `server users disable USERNAME` and `enable USERNAME`: a disabled
 //!   account's sign-ins are refused with a message saying so, and its
 //!   tokens and sessions end at once;
+//! - `server users delete USERNAME --yes`: the account and everything of
+//!   theirs, as its owner can from the data page;
 //! - `server users logout USERNAME`: every token and session ends at once
 //!   (a stolen laptop, when its owner can't sign in to do it);
 //! - `server users recovery-link USERNAME`: a one-use link, valid 15
@@ -125,6 +127,49 @@ pub async fn log_out(config: &Config, username: &str) -> Result<(), AdminError> 
         "{username} (id {id}) is signed out everywhere: {ended} session(s) and every token ended"
     );
     Ok(())
+}
+
+/// Deletes `username`'s account, as `DELETE /api/account` does for its
+/// owner; the running app's deliverer tells the favourites service (it
+/// looks at the outbox every second).
+pub async fn delete(config: &Config, username: &str, yes: bool) -> Result<(), AdminError> {
+    let username = Username::parse(username)?;
+    if !yes {
+        return Err(AdminError::Api(format!(
+            "deleting {username}'s account can't be undone; run again with --yes to delete it"
+        )));
+    }
+    let users = UserStore::connect(&config.database)
+        .await
+        .map_err(StartError::from)?;
+    let deleted = delete_by_username(&users, &username).await;
+    users.close().await;
+    let deleted = deleted
+        .map_err(StartError::from)?
+        .ok_or_else(|| AdminError::NoSuchUser(username.to_string()))?;
+    metrics::counter!("photo_spots_accounts_deleted_total", "by" => "operator").increment(1);
+    println!(
+        "{username} (id {}) is deleted, with their sessions, passkeys, recovery codes and \
+         activity; the favourites service hears of it from the running app",
+        deleted.id
+    );
+    Ok(())
+}
+
+async fn delete_by_username(
+    users: &UserStore,
+    username: &Username,
+) -> Result<Option<app::users::DeletedAccount>, sqlx::Error> {
+    let Some(credentials) = users.find_credentials(username).await? else {
+        return Ok(None);
+    };
+    users
+        .delete_account(
+            credentials.user.id,
+            crate::security_events::EVENT_RECEIVERS,
+            app::clock::unix_now(),
+        )
+        .await
 }
 
 /// Prints a one-use recovery link for `username` at the public origin.

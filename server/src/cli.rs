@@ -55,6 +55,15 @@ pub enum UsersCommand {
     Disable { username: String },
     /// Enable USERNAME's account again (they sign in anew)
     Enable { username: String },
+    /// Delete USERNAME's account and everything of theirs (the spots they added stay,
+    /// credited to nobody); the favourites service hears of it from the running app. Their
+    /// id is never given again
+    Delete {
+        username: String,
+        /// Say yes: deleting can't be undone
+        #[arg(long)]
+        yes: bool,
+    },
     /// Sign USERNAME out everywhere: every token and session they have ends at once
     Logout { username: String },
     /// Print a one-use link, valid 15 minutes, that lets USERNAME set a new password

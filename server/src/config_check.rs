@@ -34,6 +34,7 @@ pub fn effective(config: &Config) -> Vec<(&'static str, String)> {
         ("JWKS_MAX_AGE_SECONDS", seconds(config.jwks_max_age)),
         ("STEP_UP_MAX_AGE_SECONDS", seconds(config.step_up_max_age)),
         ("FAVORITES_URL", config.favorites_url.clone()),
+        ("FAVORITES_EVENTS_URL", config.favorites_events_url.clone()),
         ("DPOP_REQUIRED", u8::from(config.dpop_required).to_string()),
         (
             "ADMIN_REQUIRES_PASSKEY",

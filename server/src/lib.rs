@@ -6,6 +6,7 @@
 // browser crate.
 #![recursion_limit = "256"]
 
+mod account;
 pub mod admins;
 mod api_middleware;
 mod assets;
@@ -24,6 +25,7 @@ mod passkeys;
 pub mod probes;
 pub mod refresh;
 pub mod router;
+pub mod security_events;
 mod sessions;
 pub mod spots;
 pub mod startup;

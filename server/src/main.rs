@@ -84,6 +84,11 @@ async fn dispatch(
                 .await
                 .map_err(Failure::from)
         }
+        ServerCommand::Users(UsersCommand::Delete { username, yes }) => {
+            admins::delete(&config, &username, yes)
+                .await
+                .map_err(Failure::from)
+        }
         ServerCommand::Users(UsersCommand::Logout { username }) => {
             admins::log_out(&config, &username)
                 .await

@@ -1,6 +1,8 @@
 //! The HTTP surface: pages, `/api/*` server functions, static files.
 
-use crate::{api_middleware, assets, jwks, openapi, passkeys, probes, refresh, sessions, spots};
+use crate::{
+    account, api_middleware, assets, jwks, openapi, passkeys, probes, refresh, sessions, spots,
+};
 use app::{App, error::ApiError, shell, spots::PHOTOS_PATH, state::AppState};
 use axum::{
     Router,
@@ -59,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .merge(refresh::routes())
         .merge(passkeys::routes())
         .merge(sessions::routes())
+        .merge(account::routes())
         .route("/api/{*rest}", any(|| async { ApiError::NotFound }))
         // Every route so far takes small bodies; the photo upload, merged
         // next, has its own limit (the outer one, in `harden`).

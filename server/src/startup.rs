@@ -1,5 +1,6 @@
 //! Turning a validated [`Config`] into running state.
 
+use crate::security_events::{Deliverer, Receiver};
 use crate::{Config, config::Signing, demo};
 use app::{
     auth::{
@@ -13,8 +14,7 @@ use app::{
     passkeys::Passkeys,
     spots::store::SpotStore,
     state::{AppState, PhotoWork, Shared},
-    users::ActivityLog,
-    users::UserStore,
+    users::{ActivityLog, Outbox, UserStore},
 };
 use service_kit::settings::database_dir;
 use std::sync::Arc;
@@ -65,6 +65,8 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
     };
     let dpop = dpop_policy(config, &users)?;
     let passwords = Arc::new(Passwords::new()?);
+    let security_events = Arc::new(tokio::sync::Notify::new());
+    start_deliverer(config, &users, &tokens, &security_events);
     if config.demo {
         demo::ensure_demo_users(&users, &passwords).await?;
     }
@@ -92,7 +94,38 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
         jwks_max_age: config.jwks_max_age,
         step_up_max_age: config.step_up_max_age,
         trusted_proxies: config.trusted_proxies.clone().into(),
+        security_events,
     }))
+}
+
+/// Delivers the outbox's security events to the favourites service, until
+/// the database closes. Shared-secret mode can't sign them (a receiver
+/// refuses HS256): they wait in the outbox.
+fn start_deliverer(
+    config: &Config,
+    users: &UserStore,
+    tokens: &Arc<TokenService>,
+    wake: &Arc<tokio::sync::Notify>,
+) {
+    if tokens.public_keys().is_none() {
+        tracing::warn!(
+            "JWT_SECRET mode: security events (accounts deleted) can't be signed; they wait in the \
+             outbox, and the favourites service keeps deleted accounts' favourites"
+        );
+        return;
+    }
+    let receivers = vec![Receiver {
+        audience: app::auth::FAVORITES_AUDIENCE,
+        url: config.favorites_events_url.clone(),
+    }];
+    tracing::info!(url = %config.favorites_events_url, "security events go to the favourites service");
+    Deliverer::new(
+        Outbox::on(users.pools().clone()),
+        tokens.clone(),
+        receivers,
+        wake.clone(),
+    )
+    .spawn();
 }
 
 /// DPoP for this app: proofs name `PUBLIC_ORIGIN`; the ids of proofs seen

@@ -1,6 +1,7 @@
 //! The browser side of authentication: where the token lives and how it
 //! travels with every API call.
 
+pub mod account;
 mod action;
 pub mod admin;
 mod auth_client;

@@ -3,11 +3,12 @@ use leptos_router::hooks::use_location;
 
 /// The account's pages, as tabs a person finds without reading any docs:
 /// each page does one thing, and none is a long scroll.
-const PAGES: [(&str, &str); 6] = [
+const PAGES: [(&str, &str); 7] = [
     ("/profile", "Profile"),
     ("/profile/security", "Password"),
     ("/profile/passkeys", "Passkeys"),
     ("/profile/sessions", "Sessions & activity"),
+    ("/profile/data", "Your data"),
     ("/lab", "Token lab"),
     ("/lab/steal", "Steal my token"),
 ];

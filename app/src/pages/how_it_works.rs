@@ -223,6 +223,16 @@ fn how_it_works() -> impl IntoView {
                 " of the address, a part your browser never sends to any server, so it stays out of "
                 "their logs. Using it signs out every device."
             </p>
+
+            <h2>"Leaving: a message to every service"</h2>
+            <p data-testid="how-leaving">
+                "The favourites service accepts a token without asking Photo Spots, so deleting "
+                "your account there too takes a message: a "<em>"Security Event Token"</em>" (RFC "
+                "8417), a JWT signed with the same key that says \u{201c}account "<code>"sub"</code>
+                " deleted\u{201d}. Photo Spots writes it in the same transaction as the deletion and "
+                "sends it until the service says it has it, even if that service was down at the "
+                "time. Then your favourites go, and your older tokens are refused there too."
+            </p>
         </article>
     }
 }

@@ -4,7 +4,9 @@
 use leptos::prelude::use_context;
 
 mod admin;
+mod data;
 mod favorites;
+mod goodbye;
 mod home;
 mod how_it_works;
 mod lab;
@@ -22,7 +24,9 @@ mod spot;
 mod steal;
 
 pub use admin::AdminPage;
+pub use data::DataPage;
 pub use favorites::FavoritesPage;
+pub use goodbye::GoodbyePage;
 pub use home::HomePage;
 pub use how_it_works::HowItWorksPage;
 pub use lab::LabPage;

@@ -81,7 +81,7 @@ impl SpotList {
 
 /// `YYYY-MM-DD` for a Unix time, without a date library in the wasm
 /// (Howard Hinnant's `civil_from_days`).
-fn civil_date(seconds: i64) -> String {
+pub fn civil_date(seconds: i64) -> String {
     let days = seconds.div_euclid(86_400);
     let z = days + 719_468;
     let era = z.div_euclid(146_097);

@@ -99,6 +99,16 @@ impl SpotStore {
         rows.into_iter().map(SpotRow::into_spot).collect()
     }
 
+    /// The spots user `id` added, hidden ones included, oldest first (for
+    /// their data export).
+    pub async fn added_by(&self, id: UserId) -> Result<Vec<Spot>, sqlx::Error> {
+        let sql = format!("{SELECT} WHERE s.added_by = $1 ORDER BY s.added_at, s.id");
+        let rows: Vec<SpotRow> = on_pool!(&self.0, reader, |pool| {
+            sqlx::query_as(&sql).bind(id.get()).fetch_all(pool).await?
+        });
+        rows.into_iter().map(SpotRow::into_spot).collect()
+    }
+
     /// The spot named `slug`, hidden or not.
     pub async fn find(&self, slug: &SpotSlug) -> Result<Option<Spot>, sqlx::Error> {
         let sql = format!("{SELECT} WHERE s.slug = $1");

@@ -25,6 +25,11 @@ impl FromRequestParts<ServiceState> for Caller {
         };
         let presented = presented_token(&parts.headers).map_err(refused)?;
         let claims = verify(presented.token, state).await.map_err(refused)?;
+        // The main app said this account is gone (a security event): its
+        // tokens from before are refused, though their signature is good.
+        if state.deletions.refuses(claims.sub, claims.iat) {
+            return Err(refused(TokenError::UnknownUser));
+        }
         check_binding(presented, &claims, parts, &state.dpop)
             .await
             .inspect_err(|_| verified("dpop"))?;

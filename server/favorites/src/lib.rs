@@ -6,9 +6,11 @@
 mod caller;
 pub mod cli;
 pub mod config;
+mod deletions;
 mod jwks_cache;
 mod kept_lists;
 mod routes;
+mod security_events;
 mod state;
 mod store;
 

@@ -2,6 +2,8 @@
 //! - `GET /api/favorites` → `{"spots":["kirkjufell",…]}`
 //! - `PUT /api/favorites/{spot}` → 204 (idempotent)
 //! - `DELETE /api/favorites/{spot}` → 204 (idempotent)
+//! - `POST /api/security-events` ← the main app's Security Event Tokens
+//!   (RFC 8935 push; see `security_events`)
 //! - `GET /api/health` → `"ok"`
 //!
 //! Every favourites call needs `Authorization: Bearer <Photo Spots token>`,
@@ -10,6 +12,7 @@
 
 use crate::{
     caller::Caller,
+    security_events,
     state::ServiceState,
     store::{self, FavoritesStoreError},
 };
@@ -39,8 +42,8 @@ async fn openapi() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
 }
 
-/// No favourites call has a body.
-const MAX_BODY_BYTES: usize = 1024;
+/// No favourites call has a body; a security event is a short JWT.
+const MAX_BODY_BYTES: usize = identity::auth::security_event::MAX_SET_BYTES;
 /// All request headers together; a token is well under 1 KiB.
 const MAX_HEADER_BYTES: usize = 8 * 1024;
 
@@ -55,6 +58,10 @@ pub fn router(state: ServiceState, allowed_origins: &[String]) -> Router {
         .route(
             "/api/favorites/{spot}",
             axum::routing::put(add).delete(remove),
+        )
+        .route(
+            "/api/security-events",
+            axum::routing::post(security_events::receive),
         )
         .route("/api/health", get(|| async { Json("ok") }))
         .route("/api/ready", get(ready))

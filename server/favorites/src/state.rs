@@ -3,12 +3,14 @@
 
 use crate::{
     config::{FavoritesConfig, FavoritesConfigError, TrustedKeys},
+    deletions::Deletions,
     jwks_cache::JwksCache,
     store::FavoritesStore,
 };
 use identity::auth::{
     FAVORITES_AUDIENCE, TokenVerifier,
     dpop::{DpopPolicy, ReplayCache},
+    security_event::SetVerifier,
 };
 use service_kit::settings::SettingsError;
 use std::sync::Arc;
@@ -21,6 +23,11 @@ pub struct ServiceState {
     pub verifier: Arc<TokenVerifier>,
     /// The key cache, in public-key mode.
     pub jwks: Option<Arc<JwksCache>>,
+    /// Checks the main app's security events, by the same keys; `None` in
+    /// shared-secret mode, where nobody could prove they sent one.
+    pub events: Option<Arc<SetVerifier>>,
+    /// Accounts deleted at the main app, whose older tokens are refused.
+    pub deletions: Deletions,
     /// This service's own DPoP checks: its public origin and the proof ids
     /// it has seen (one instance: in memory).
     pub dpop: DpopPolicy,
@@ -55,6 +62,8 @@ pub async fn build_state(config: &FavoritesConfig) -> Result<ServiceState, Favor
             .map_err(|source| FavoritesStartError::DataDir { dir, source })?;
     }
     let store = FavoritesStore::connect(&config.database_url).await?;
+    let deletions = Deletions::load(store.pool()).await?;
+    deletions.prune_every_day();
     let (verifier, jwks) = match &config.keys {
         TrustedKeys::SharedSecret(secret) => {
             tracing::warn!(
@@ -90,10 +99,15 @@ pub async fn build_state(config: &FavoritesConfig) -> Result<ServiceState, Favor
         ))
     })?;
     dpop.prune_every(std::time::Duration::from_secs(30));
+    let events = jwks
+        .clone()
+        .map(|cache| Arc::new(SetVerifier::new(cache, FAVORITES_AUDIENCE)));
     Ok(ServiceState {
         store,
         verifier: Arc::new(verifier),
         jwks,
+        events,
+        deletions,
         dpop,
     })
 }

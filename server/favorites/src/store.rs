@@ -67,6 +67,17 @@ impl FavoritesStore {
         Ok(Self { pool, lists, kept })
     }
 
+    /// The database, for the tables beside the favourites (`deletions`).
+    pub fn pool(&self) -> SqlitePool {
+        self.pool.clone()
+    }
+
+    /// Forgets `user`'s kept list, after their favourites were deleted
+    /// outside [`add`](Self::add) and [`remove`](Self::remove).
+    pub fn forget_list(&self, user: UserId) {
+        self.kept.forget(user);
+    }
+
     /// One round trip, for readiness.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(drop)

@@ -143,6 +143,8 @@ pub struct Config {
     /// The favourites service's address as the browser reaches it; its
     /// origin is the one the page's CSP lets scripts connect to.
     pub favorites_url: String,
+    /// Where security events for the favourites service go (RFC 8935 push).
+    pub favorites_events_url: String,
     /// When failed logins are answered with 429.
     pub login_limits: ThrottleLimits,
     /// Load balancers whose `X-Forwarded-For` names the client.
@@ -294,6 +296,12 @@ impl Config {
             refresh,
             jwks_max_age: seconds(settings.jwks_max_age_seconds),
             step_up_max_age: seconds(settings.step_up_max_age_seconds),
+            favorites_events_url: settings.favorites_events_url.unwrap_or_else(|| {
+                format!(
+                    "{}/api/security-events",
+                    settings.favorites_url.trim_end_matches('/')
+                )
+            }),
             favorites_url: settings.favorites_url,
             demo,
         })

@@ -37,6 +37,11 @@ pub struct AppSettings {
     #[arg(long, env = "FAVORITES_URL", value_name = "URL", value_parser = origin,
           default_value = super::DEFAULT_FAVORITES_URL, help_heading = "Serving")]
     pub favorites_url: String,
+    /// Where this app pushes security events (an account deleted) to the favourites service, as
+    /// this server reaches it (RFC 8935) [default: FAVORITES_URL/api/security-events]
+    #[arg(long, env = "FAVORITES_EVENTS_URL", value_name = "URL", value_parser = http_url,
+          help_heading = "Serving")]
+    pub favorites_events_url: Option<String>,
     /// 1: create the demo users (john, jack, ada) if missing [default: 1 in development, 0 in a release build]
     #[arg(long, env = "PHOTO_SPOTS_DEMO", value_name = "0|1", value_parser = switch,
           action = clap::ArgAction::Set, help_heading = "Serving")]
@@ -184,4 +189,18 @@ pub fn database_url(text: &str) -> Result<String, String> {
         "must be sqlite://PATH (one instance) or postgres://USER@HOST/DB (several instances), \
          not one starting {scheme:?}"
     ))
+}
+
+/// An http:// or https:// URL (a security event receiver's). Plain http is
+/// allowed: a SET is signed, and a receiver may sit on a private network.
+pub fn http_url(text: &str) -> Result<String, String> {
+    match reqwest::Url::parse(text.trim()) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+            Ok(url.to_string())
+        }
+        _ => Err(format!(
+            "must be an http:// or https:// URL, such as http://favorites:3002/api/security-events, \
+             not {text:?}"
+        )),
+    }
 }

@@ -28,10 +28,11 @@ const LAYERS: Layers = Layers {
             "refresh",
             "passkeys",
             "sessions",
+            "account",
             "spots",
             "assets",
         ],
-        &["json_body"],
+        &["json_body", "security_events"],
         &["config"],
     ],
     reexports: &[

@@ -10,6 +10,7 @@
 mod common;
 
 mod abuse;
+mod account_deletion;
 mod accounts;
 mod admin_spots;
 mod admins;
@@ -30,6 +31,7 @@ mod probes;
 mod recovery_link;
 mod refresh;
 mod security;
+mod security_events;
 mod sessions;
 mod spots;
 mod sso;

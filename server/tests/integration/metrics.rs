@@ -82,3 +82,75 @@ async fn the_counters_move_with_logins_and_refused_tokens() {
         assert!(!text.contains(leak), "{leak} in the metrics:\n{text}");
     }
 }
+
+#[tokio::test]
+async fn a_deletion_its_outbox_and_its_failed_deliveries_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let metrics = free_addr();
+    // Nothing listens there: every delivery fails, and the event waits.
+    let away = format!("http://{}/api/security-events", free_addr());
+    let server = ServerProcess::start(
+        dir.path(),
+        &[("METRICS_ADDR", &metrics), ("FAVORITES_EVENTS_URL", &away)],
+    )
+    .await;
+    let token = server.token_for("john").await;
+    let deleted = server
+        .http
+        .delete(format!("{}/api/account", server.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+
+    let mut text = String::new();
+    for _ in 0..100 {
+        text = reqwest::get(format!("http://{metrics}/metrics"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let failures = sample(
+            &text,
+            "photo_spots_security_event_failures_total",
+            &["reason=\"unreachable\""],
+        );
+        if failures >= 2.0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        sample(
+            &text,
+            "photo_spots_security_event_failures_total",
+            &["reason=\"unreachable\""]
+        ) >= 2.0,
+        "{text}"
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "photo_spots_accounts_deleted_total",
+            &["by=\"owner\""]
+        ),
+        1.0,
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, "photo_spots_security_event_outbox_depth", &[]),
+        1.0,
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, "photo_spots_security_events_delivered_total", &[]),
+        0.0
+    );
+    // The app stays ready while a receiver is away.
+    let ready = reqwest::get(format!("{}/api/ready", server.base))
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 200);
+}

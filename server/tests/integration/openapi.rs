@@ -98,6 +98,7 @@ fn every_route_and_server_function_of_the_app_is_documented_and_nothing_else() {
     routes.extend(routes_in("src/refresh.rs"));
     routes.extend(routes_in("src/passkeys.rs"));
     routes.extend(routes_in("src/sessions.rs"));
+    routes.extend(routes_in("src/account/mod.rs"));
     // The catch-all that answers 404 `not_found` for every other /api path.
     assert!(routes.remove(&("ANY".to_owned(), "/api/{*rest}".to_owned())));
     // The viewer of the document (HTML, its script and style), not JSON API.

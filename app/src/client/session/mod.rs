@@ -14,7 +14,8 @@ pub use expiry::{describe_remaining, expires_at_ms, should_warn};
 pub use renew::with_fresh_token;
 pub use renew::{Renewal, fresh_token, is_due, renew, renew_at_ms};
 pub use storage::{
-    ENDED_KEY, SESSION_ENDED_PATH, TOKEN_KEY, clear_token, end_session, store_token, stored_token,
+    ENDED_KEY, SESSION_ENDED_PATH, TOKEN_KEY, clear_token, end_session, leave_for, store_token,
+    stored_token,
 };
 
 use crate::{domain::User, token::UnverifiedClaims};

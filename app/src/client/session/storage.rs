@@ -104,6 +104,22 @@ pub fn go_to_login_session_ended() {
     }
 }
 
+/// The account is gone: forget the token and go to `path` with a full
+/// navigation (no page state of the old session survives), marked as
+/// leaving so that nothing sends the page to the login page meanwhile.
+pub fn leave_for(path: &str) {
+    clear_token();
+    #[cfg(feature = "hydrate")]
+    {
+        LEAVING.with(|leaving| leaving.set(true));
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().set_href(path);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
 /// Whether another tab ended the session a moment ago (rather than the
 /// person logging out there).
 #[cfg(feature = "hydrate")]

@@ -10,9 +10,9 @@ const LAYERS: Layers = Layers {
     layers: &[
         &["cli"],
         &["routes"],
-        &["caller"],
+        &["caller", "security_events"],
         &["state"],
-        &["store", "jwks_cache"],
+        &["store", "jwks_cache", "deletions"],
         &["kept_lists"],
         &["config"],
     ],

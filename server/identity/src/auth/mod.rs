@@ -16,6 +16,7 @@ mod password_strength;
 pub mod recovery;
 pub mod refresh;
 mod secret;
+pub mod security_event;
 mod sign_in;
 mod throttle;
 mod token;

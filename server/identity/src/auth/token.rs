@@ -293,6 +293,15 @@ impl TokenService {
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
         self.verifier.verify(token)
     }
+
+    /// The key ring that signs, in public-key mode (for the security
+    /// events, which only a key pair may sign).
+    pub(super) fn key_ring(&self) -> Option<&Arc<KeyRing>> {
+        match &self.signer {
+            Signer::Secret(_) => None,
+            Signer::KeyRing(ring) => Some(ring),
+        }
+    }
 }
 
 fn random_token_id() -> Result<String, TokenError> {

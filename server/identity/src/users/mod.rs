@@ -1,12 +1,16 @@
 //! Users and their credentials, in the main database (`db`). Server only.
 
 mod activity;
+mod deletion;
 mod lookups;
+pub mod outbox;
 mod renames;
 mod store;
 
 pub use activity::ActivityLog;
+pub use deletion::DeletedAccount;
 pub use lookups::SessionCheck;
+pub use outbox::{Outbox, PendingEvent};
 pub use store::UserStore;
 
 use crate::domain::User;

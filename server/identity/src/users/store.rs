@@ -285,8 +285,9 @@ impl UserStore {
         row.map(user).transpose()
     }
 
-    /// Inserts `user` unless its id or username is taken. Returns whether it
-    /// was inserted; an existing row is never touched.
+    /// Inserts `user` unless its id or username is taken, or the id was a
+    /// deleted account's. Returns whether it was inserted; an existing row
+    /// is never touched.
     pub async fn insert_if_absent(
         &self,
         user: &User,
@@ -295,7 +296,9 @@ impl UserStore {
         on_pool!(&self.pools, writer, |pool| {
             let mut tx = pool.begin().await?;
             let inserted = sqlx::query(
-                "INSERT INTO users (id, username, name, password_hash) VALUES ($1, $2, $3, $4) \
+                "INSERT INTO users (id, username, name, password_hash) \
+                 SELECT $1, $2, $3, $4 WHERE NOT EXISTS \
+                 (SELECT 1 FROM deleted_accounts WHERE id = $1) \
                  ON CONFLICT DO NOTHING",
             )
             .bind(user.id.get())

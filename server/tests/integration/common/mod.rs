@@ -542,36 +542,106 @@ fn vars_of(env: &[(String, String)], name: &str) -> Option<String> {
 }
 
 /// A real favourites service on a random port, with its own SQLite file.
+/// It can be stopped and started again, on the same address and file.
 pub struct FavoritesServer {
     pub base: String,
     pub http: reqwest::Client,
-    _dir: TempDir,
+    dir: TempDir,
+    env: Vec<(String, String)>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl FavoritesServer {
     /// Started with these settings (e.g. `JWT_JWKS_URL`), as development.
     pub async fn start(env: &[(&str, &str)]) -> Self {
+        Self::start_at("127.0.0.1:0", env).await
+    }
+
+    /// As [`start`](Self::start), listening on `addr`.
+    pub async fn start_at(addr: &str, env: &[(&str, &str)]) -> Self {
+        let env = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let mut server = Self {
+            base: String::new(),
+            http: reqwest::Client::new(),
+            dir: tempfile::tempdir().unwrap(),
+            env,
+            stop: None,
+            task: None,
+        };
+        server.serve(addr).await;
+        server
+    }
+
+    async fn serve(&mut self, addr: &str) {
         use favorites::{FavoritesConfig, build_state, router};
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}/favorites.db?mode=rwc", dir.path().display());
+        let url = self.database_url();
         let vars = |name: &str| match name {
             "FAVORITES_DATABASE_URL" => Some(url.clone()),
-            _ => env
+            _ => self
+                .env
                 .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string()),
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone()),
         };
         let config = FavoritesConfig::from_vars(false, vars).unwrap();
         let state = build_state(&config).await.unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = router(state, &config.allowed_origins);
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Self {
-            base,
-            http: reqwest::Client::new(),
-            _dir: dir,
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+        self.base = format!("http://{}", listener.local_addr().unwrap());
+        let app = router(state.clone(), &config.allowed_origins);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        self.stop = Some(stop);
+        self.task = Some(tokio::spawn(async move {
+            // Graceful: kept-alive connections close too, so a stopped
+            // service answers nobody (a client's pooled connection included).
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                })
+                .await
+                .unwrap();
+            state.store.close().await;
+        }));
+    }
+
+    /// Its database, for looking at its rows.
+    pub fn database_url(&self) -> String {
+        format!(
+            "sqlite://{}/favorites.db?mode=rwc",
+            self.dir.path().display()
+        )
+    }
+
+    /// Stops answering: the address refuses connections.
+    pub async fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
         }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap();
+        }
+    }
+
+    /// Starts again on the same address and database, with the same settings.
+    pub async fn start_again(&mut self) {
+        let addr = self.base.trim_start_matches("http://").to_owned();
+        self.serve(&addr).await;
+    }
+
+    /// How many favourites user `id` has in the service's database.
+    pub async fn rows_of(&self, id: i64) -> i64 {
+        use sqlx::Connection;
+        let mut db = sqlx::SqliteConnection::connect(&self.database_url())
+            .await
+            .unwrap();
+        sqlx::query_scalar("SELECT COUNT(*) FROM favorites WHERE user_id = ?")
+            .bind(id)
+            .fetch_one(&mut db)
+            .await
+            .unwrap()
     }
 
     /// Trusting the keys `photo_spots` publishes.
