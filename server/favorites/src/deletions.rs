@@ -71,22 +71,31 @@ impl Deletions {
         now: u64,
     ) -> Result<Applied, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        let seen: Option<String> =
-            sqlx::query_scalar("SELECT fingerprint FROM received_events WHERE jti = ?")
-                .bind(jti)
-                .fetch_optional(&mut *tx)
-                .await?;
-        match seen {
-            Some(seen) if seen == fingerprint => return Ok(Applied::AlreadyDone),
-            Some(_) => return Ok(Applied::JtiReused),
-            None => {}
+        // A write first: the transaction takes SQLite's write lock at once
+        // (waiting its turn), where a read first would have to upgrade, and
+        // fail, when two events arrive together.
+        let recorded = sqlx::query(
+            "INSERT INTO received_events (jti, fingerprint, received_at) VALUES (?, ?, ?) \
+             ON CONFLICT (jti) DO NOTHING",
+        )
+        .bind(jti)
+        .bind(fingerprint)
+        .bind(seconds(now))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if recorded == 0 {
+            let seen: String =
+                sqlx::query_scalar("SELECT fingerprint FROM received_events WHERE jti = ?")
+                    .bind(jti)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            return Ok(if seen == fingerprint {
+                Applied::AlreadyDone
+            } else {
+                Applied::JtiReused
+            });
         }
-        sqlx::query("INSERT INTO received_events (jti, fingerprint, received_at) VALUES (?, ?, ?)")
-            .bind(jti)
-            .bind(fingerprint)
-            .bind(seconds(now))
-            .execute(&mut *tx)
-            .await?;
         sqlx::query("DELETE FROM favorites WHERE user_id = ?")
             .bind(user.get())
             .execute(&mut *tx)

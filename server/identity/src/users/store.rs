@@ -312,10 +312,13 @@ impl UserStore {
             // An explicit id doesn't move PostgreSQL's identity sequence
             // (SQLite's AUTOINCREMENT follows the largest id by itself);
             // without this the next sign-up would be handed a taken id.
-            if is_postgres(pool) {
+            // Deleted ids count too: the sequence never goes back to hand
+            // one out again.
+            if inserted && is_postgres(pool) {
                 sqlx::query(
                     "SELECT setval(pg_get_serial_sequence('users', 'id'), \
-                     GREATEST((SELECT max(id) FROM users), 1))",
+                     GREATEST((SELECT max(id) FROM users), \
+                     (SELECT max(id) FROM deleted_accounts), 1))",
                 )
                 .execute(&mut *tx)
                 .await?;
