@@ -47,7 +47,7 @@ ada=$(token ada)
 jack=$(token jack)
 say "the API against its OpenAPI document (schemathesis), as ada (an admin)"
 schemathesis -H "Authorization: Bearer $ada" \
-  --exclude-path /api/logout_all --exclude-path /api/change_password
-say "the two calls that refuse the caller's earlier tokens, last, as jack"
+  --exclude-path /api/logout_all --exclude-path /api/change_password --exclude-path /api/account
+say "the calls that refuse the caller's earlier tokens (or delete the caller), last, as jack"
 schemathesis -H "Authorization: Bearer $jack" \
-  --include-path /api/logout_all --include-path /api/change_password
+  --include-path /api/logout_all --include-path /api/change_password --include-path /api/account
