@@ -66,7 +66,7 @@ for step in "${steps[@]}"; do
         cargo test "${native_crates[@]}" --features app/ssr --test integration -- \
         api:: accounts:: durability:: throttle:: token_attacks:: admins:: spots:: \
         sso:: key_rotation:: favorites:: refresh:: dpop:: passkeys:: sessions:: recovery_link:: \
-        account_deletion::
+        account_deletion:: security_events::
       ;;
     fuzz)
       tally_logged fuzz_targets bounded 30m scripts/fuzz.sh "${FUZZ_SECONDS:-30}"

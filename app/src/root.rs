@@ -2,9 +2,9 @@ use crate::{
     client::{session::Session, step_up::StepUp},
     components::{Nav, StepUpDialog},
     pages::{
-        AdminPage, DataPage, FavoritesPage, GoodbyePage, HomePage, HowItWorksPage, LabPage,
-        LoginPage, NotFound, PasskeysPage, ProfilePage, RecoverPage, RecoveryLinkPage,
-        SecurityPage, SessionsPage, SignupPage, SpotPage, StealPage,
+        AdminPage, FavoritesPage, HomePage, HowItWorksPage, LabPage, LoginPage, NotFound,
+        PasskeysPage, ProfilePage, RecoverPage, RecoveryLinkPage, SecurityPage,
+        SessionsAndDataPage, SignupPage, SpotPage, StealPage,
     },
 };
 use leptos::prelude::*;
@@ -71,9 +71,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/profile") view={Lazy::<ProfilePage>::new()} />
                     <Route path=path!("/profile/security") view={Lazy::<SecurityPage>::new()} />
                     <Route path=path!("/profile/passkeys") view={Lazy::<PasskeysPage>::new()} />
-                    <Route path=path!("/profile/sessions") view={Lazy::<SessionsPage>::new()} />
-                    <Route path=path!("/profile/data") view={Lazy::<DataPage>::new()} />
-                    <Route path=path!("/goodbye") view={Lazy::<GoodbyePage>::new()} />
+                    <Route path=path!("/profile/sessions") view={Lazy::<SessionsAndDataPage>::new()} />
+                    <Route path=path!("/profile/data") view={Lazy::<SessionsAndDataPage>::new()} />
+                    <Route path=path!("/goodbye") view={Lazy::<SessionsAndDataPage>::new()} />
                     <Route path=path!("/lab") view={Lazy::<LabPage>::new()} />
                     <Route path=path!("/lab/steal") view={Lazy::<StealPage>::new()} />
                     <Route path=path!("/recover") view={Lazy::<RecoverPage>::new()} />

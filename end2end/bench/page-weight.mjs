@@ -27,6 +27,7 @@ const pages = process.env.PAGES ? JSON.parse(process.env.PAGES) : [
   ['/profile/security', ['john', 'john-password']],
   ['/profile/passkeys', ['john', 'john-password']],
   ['/profile/sessions', ['john', 'john-password']],
+  ['/profile/data', ['john', 'john-password']],
   ['/lab', ['john', 'john-password']],
   ['/lab/steal', ['john', 'john-password']],
   ['/favorites', ['john', 'john-password']],

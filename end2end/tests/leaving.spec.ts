@@ -50,7 +50,9 @@ test('download my data, then delete my account: signed out, favourites gone, the
   const deleteButton = page.getByRole('button', { name: 'Delete my account' });
   await expect(deleteButton).toBeDisabled();
   await page.getByLabel('Type your username to confirm').fill('john');
-  await expect(deleteButton).toBeDisabled();
+  await deleteButton.click();
+  await expect(page.getByRole('alert')).toContainText('That is not your username');
+  expect(await (await favorites()).json()).toEqual({ spots: ['kirkjufell'] });
   await page.getByLabel('Type your username to confirm').fill('ansel');
   await deleteButton.click();
 

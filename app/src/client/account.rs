@@ -2,7 +2,7 @@
 //! to keep (`GET /api/account/export`, the favourites added here) and
 //! deleting it (`DELETE /api/account`); see `server/src/account`.
 
-use super::calls::{Body, send, send_unread};
+use super::calls::{Body, send_for_body, send_unread};
 use crate::error::ApiError;
 
 /// Why the data could not be saved.
@@ -10,10 +10,7 @@ use crate::error::ApiError;
 pub enum ExportError {
     #[error("{0}")]
     Api(#[from] ApiError),
-    #[error(
-        "The favourites service did not answer, so nothing was saved: the file would have \
-         left your favourites out. Try again in a moment."
-    )]
+    #[error("The favourites service did not answer, so nothing was saved. Try again soon.")]
     Favorites,
     #[error("The browser would not save the file.")]
     Save,
@@ -22,23 +19,52 @@ pub enum ExportError {
 /// Everything Photo Spots holds about the caller, with their favourites
 /// (which the favourites service holds), saved as one JSON file. Returns
 /// the file's name.
+///
+/// The export is handled as bytes: it is one JSON object, and the
+/// favourites go in as its last member. Reading it into a
+/// `serde_json::Value` would have brought a whole JSON tree's code (about
+/// 20 KB) into the page.
 pub async fn download() -> Result<String, ExportError> {
-    let mut export: serde_json::Value = send("GET", "/api/account/export", Body::None).await?;
+    #[derive(serde::Deserialize)]
+    struct Export {
+        exported_at: i64,
+        profile: Profile,
+    }
+    #[derive(serde::Deserialize)]
+    struct Profile {
+        username: String,
+    }
+    let mut export = send_for_body("GET", "/api/account/export", Body::None).await?;
+    let head: Export = super::http::decode(&export)?;
     let favorites = super::favorites::list()
         .await
         .map_err(|_| ExportError::Favorites)?;
-    export["favorites"] = serde_json::Value::from(favorites.into_iter().collect::<Vec<_>>());
-    let username = export["profile"]["username"].as_str().unwrap_or("account");
-    let day = crate::spots::civil_date(export["exported_at"].as_i64().unwrap_or_default());
-    let file = format!("photo-spots-{username}-{day}.json");
-    save(&file, &export.to_string()).map_err(|()| ExportError::Save)?;
+    let favorites = serde_json::to_string(&favorites).map_err(|_| ApiError::Internal)?;
+    let end = export
+        .iter()
+        .rposition(|byte| *byte == b'}')
+        .ok_or(ApiError::Internal)?;
+    export.truncate(end);
+    export.extend_from_slice(b",\"favorites\":");
+    export.extend_from_slice(favorites.as_bytes());
+    export.push(b'}');
+    let json = String::from_utf8(export).map_err(|_| ApiError::Internal)?;
+    let day = crate::spots::civil_date(head.exported_at);
+    let file = format!("photo-spots-{}-{day}.json", head.profile.username);
+    save(&file, &json).map_err(|()| ExportError::Save)?;
     Ok(file)
 }
 
-/// Deletes the caller's account (after the step-up dialog, if the sign-in
-/// is too old).
-pub async fn delete() -> Result<(), ApiError> {
-    send_unread("DELETE", "/api/account", Body::None).await
+/// Deletes the caller's account, `username` as they typed it to confirm
+/// (the server checks it is theirs); after the step-up dialog, if the
+/// sign-in is too old.
+pub async fn delete(username: &str) -> Result<(), ApiError> {
+    #[derive(serde::Serialize)]
+    struct Confirmation<'a> {
+        username: &'a str,
+    }
+    let body = serde_json::to_string(&Confirmation { username }).map_err(|_| ApiError::Internal)?;
+    send_unread("DELETE", "/api/account", Body::Json(body)).await
 }
 
 /// Offers `json` as a download named `file`.

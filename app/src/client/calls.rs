@@ -30,7 +30,8 @@ pub async fn send_unread(method: &str, url: &str, body: Body) -> Result<(), ApiE
 
 /// The call, not generic: only decoding is per answer type, so the wasm
 /// holds one copy of this (the renewal and the session's end included).
-async fn send_for_body(method: &str, url: &str, body: Body) -> Result<Vec<u8>, ApiError> {
+/// Its answer's bytes, for a caller that reads them its own way.
+pub async fn send_for_body(method: &str, url: &str, body: Body) -> Result<Vec<u8>, ApiError> {
     #[cfg(feature = "hydrate")]
     {
         use super::session::{end_session, with_fresh_token};

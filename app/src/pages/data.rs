@@ -1,29 +1,28 @@
 use super::signed_in::signed_in_only;
 use crate::{
-    api::me,
     client::{account, dpop, session::leave_for},
     components::AccountNav,
 };
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
-use leptos_router::{LazyRoute, lazy_route};
 
-/// `/profile/data`: take your data with you, or delete your account.
-pub struct DataPage;
+/// Where a deleted account's last page goes.
+pub const GOODBYE_PATH: &str = "/goodbye";
 
-#[lazy_route]
-impl LazyRoute for DataPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(this: Self) -> AnyView {
-        let DataPage = this;
-        data_page().into_any()
+/// `/goodbye`: the account is gone (served by the sessions page's lazy
+/// route, see `SessionsAndDataPage`).
+pub fn goodbye() -> impl IntoView {
+    view! {
+        <Title text="Goodbye" />
+        <h1>"Your account is deleted"</h1>
+        <p>"You are signed out everywhere, and your data is gone from Photo Spots."</p>
+        <p><a href="/">"Back to the photo spots"</a></p>
     }
 }
 
-fn data_page() -> impl IntoView {
+/// `/profile/data`: take your data with you, or delete your account
+/// (served by the sessions page's lazy route, see `SessionsAndDataPage`).
+pub fn data_page() -> impl IntoView {
     let session = signed_in_only("/profile/data");
     view! {
         <Title text="Your data" />
@@ -58,9 +57,8 @@ fn Download() -> impl IntoView {
         <section class="card" aria-labelledby="download-title">
             <h2 id="download-title">"Download my data"</h2>
             <p class="hint">
-                "One JSON file: your profile, how you sign in, your sessions and security "
-                "activity, the spots you added and your favourites. Nothing secret is in it: "
-                "no password, token or key."
+                "Your profile, sign-ins, sessions, activity, spots and favourites in one JSON "
+                "file, with no password, token or key in it."
             </p>
             <button type="button" disabled=busy on:click=download data-testid="download-data">
                 "Download my data"
@@ -73,31 +71,22 @@ fn Download() -> impl IntoView {
     }
 }
 
-/// "Delete my account": type your username, confirm it's you, gone.
+/// "Delete my account": type your username (the server checks it),
+/// confirm it's you, gone.
 #[component]
 fn DeleteAccount() -> impl IntoView {
-    let username = RwSignal::new(None::<String>);
-    spawn_local(async move {
-        if let Ok(user) = me().await {
-            username.set(Some(user.username.to_string()));
-        }
-    });
     let typed = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
-    let confirmed = move || username.with(|name| name.as_deref() == Some(typed.get().trim()));
     let delete = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        if !confirmed() {
-            return;
-        }
         busy.set(true);
         problem.set(None);
         spawn_local(async move {
-            match account::delete().await {
+            match account::delete(&typed.get_untracked()).await {
                 Ok(()) => {
                     dpop::forget_key().await;
-                    leave_for("/goodbye");
+                    leave_for(GOODBYE_PATH);
                 }
                 Err(error) => {
                     busy.set(false);
@@ -110,15 +99,15 @@ fn DeleteAccount() -> impl IntoView {
         <section class="card danger-zone" aria-labelledby="delete-title">
             <h2 id="delete-title">"Delete my account"</h2>
             <p>
-                "Your account goes at once, with your sessions, passkeys, recovery codes and "
-                "activity; your favourites follow within seconds. Spots you added stay, credited "
-                "to nobody. This can't be undone: download your data first if you want it."
+                "Your account, sessions, passkeys and activity go at once, your favourites "
+                "within seconds; spots you added stay. This can't be undone."
             </p>
             <form on:submit=delete>
                 <label for="confirm-username">"Type your username to confirm"</label>
                 <input id="confirm-username" autocomplete="off" autocapitalize="none"
                     spellcheck="false" bind:value=typed />
-                <button type="submit" class="danger" disabled=move || busy.get() || !confirmed()>
+                <button type="submit" class="danger"
+                    disabled=move || busy.get() || typed.with(|name| name.trim().is_empty())>
                     "Delete my account"
                 </button>
             </form>

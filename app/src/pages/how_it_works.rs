@@ -226,12 +226,11 @@ fn how_it_works() -> impl IntoView {
 
             <h2>"Leaving: a message to every service"</h2>
             <p data-testid="how-leaving">
-                "The favourites service accepts a token without asking Photo Spots, so deleting "
-                "your account there too takes a message: a "<em>"Security Event Token"</em>" (RFC "
-                "8417), a JWT signed with the same key that says \u{201c}account "<code>"sub"</code>
-                " deleted\u{201d}. Photo Spots writes it in the same transaction as the deletion and "
-                "sends it until the service says it has it, even if that service was down at the "
-                "time. Then your favourites go, and your older tokens are refused there too."
+                "The favourites service never asks Photo Spots about a token, so deleting your "
+                "account sends it a "<em>"Security Event Token"</em>" (RFC 8417): a JWT, signed "
+                "with the same key, saying \u{201c}account "<code>"sub"</code>" deleted\u{201d}. "
+                "It is saved with the deletion and resent until the service has it; then your "
+                "favourites go and your older tokens are refused there too."
             </p>
         </article>
     }

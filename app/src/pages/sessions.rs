@@ -1,22 +1,35 @@
-use super::signed_in::signed_in_only;
+use super::{
+    data::{GOODBYE_PATH, data_page, goodbye},
+    signed_in::signed_in_only,
+};
 use crate::components::{AccountNav, ActivityList, SessionClock, SessionsPanel};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{LazyRoute, lazy_route};
+use leptos_router::{LazyRoute, hooks::use_location, lazy_route};
 
 /// `/profile/sessions`: where you are signed in, ending a session, and
-/// what happened to the account lately.
-pub struct SessionsPage;
+/// what happened to the account lately; `/profile/data` (your data, and
+/// deleting the account) and `/goodbye` (where deleting leads).
+///
+/// One lazy route for the three: each lazy route type costs every page's
+/// main module its loader and the split's manifest about 0.7 KB, which the
+/// heaviest pages had no room for (BENCHMARKS.md); these pages are seldom
+/// opened, and the sessions page has room for the others' code.
+pub struct SessionsAndDataPage;
 
 #[lazy_route]
-impl LazyRoute for SessionsPage {
+impl LazyRoute for SessionsAndDataPage {
     fn data() -> Self {
         Self
     }
 
     fn view(this: Self) -> AnyView {
-        let SessionsPage = this;
-        sessions_page().into_any()
+        let SessionsAndDataPage = this;
+        match use_location().pathname.get_untracked().as_str() {
+            "/profile/data" => data_page().into_any(),
+            GOODBYE_PATH => goodbye().into_any(),
+            _ => sessions_page().into_any(),
+        }
     }
 }
 

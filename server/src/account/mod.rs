@@ -1,6 +1,8 @@
 //! The caller's account as a whole:
 //!
-//! - `DELETE /api/account`: deletes it, with everything of theirs (see
+//! - `DELETE /api/account` with `{"username": …}` (typed by the person, as
+//!   they mean it; another name is 422 and changes nothing): deletes it,
+//!   with everything of theirs (see
 //!   `UserStore::delete_account`), and tells the other services through the
 //!   security events outbox (`security_events`). 204, the refresh cookie
 //!   cleared; every token and session of theirs is refused from then on.
@@ -12,7 +14,7 @@
 
 mod export;
 
-use crate::security_events::EVENT_RECEIVERS;
+use crate::{json_body::JsonBody, security_events::EVENT_RECEIVERS};
 use app::{auth::Authenticated, clock::unix_now, error::ApiError, state::AppState};
 use axum::{
     Router,
@@ -21,6 +23,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{delete, get},
 };
+use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -28,11 +31,25 @@ pub fn routes() -> Router<AppState> {
         .route("/api/account/export", get(export::download))
 }
 
+/// `{"username": …}`: the person types their username to say they mean it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Confirmation {
+    username: String,
+}
+
 async fn delete_account(
     auth: Authenticated,
     State(state): State<AppState>,
+    JsonBody(confirmation): JsonBody<Confirmation>,
 ) -> Result<Response, ApiError> {
     auth.require_recent_sign_in(state.step_up_max_age)?;
+    if confirmation.username.trim() != auth.user().username.as_str() {
+        return Err(ApiError::Validation {
+            field: "username".into(),
+            message: "That is not your username. Type it exactly to delete your account.".into(),
+        });
+    }
     let deleted = state
         .users
         .delete_account(auth.user_id(), EVENT_RECEIVERS, unix_now())

@@ -55,10 +55,12 @@ async fn star(favorites: &FavoritesServer, token: &str, spot: &str) {
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 }
 
-async fn delete_account(app: &TestServer, token: &str) -> reqwest::Response {
+/// `DELETE /api/account`, `username` typed to confirm.
+async fn delete_account(app: &TestServer, token: &str, username: &str) -> reqwest::Response {
     app.http
         .delete(format!("{}/api/account", app.base))
         .bearer_auth(token)
+        .json(&json!({ "username": username }))
         .send()
         .await
         .unwrap()
@@ -99,17 +101,36 @@ async fn outbox(app: &TestServer) -> Vec<(i32, bool)> {
 #[tokio::test]
 async fn a_deleted_account_is_gone_from_the_app_at_once_and_from_favourites_within_seconds() {
     let (app, favorites) = app_and_favorites(&[]).await;
-    let (token, id) = sign_up(&app, "leaving").await;
+    let login = app.post(
+        "/api/signup",
+        None,
+        json!({"username": "leaving", "name": "Leaving Soon", "password": "purple-kestrel-harbour-42"}),
+    );
+    let login = login.await;
+    let set_cookie = login.headers()["set-cookie"].to_str().unwrap();
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    let token = answer(login).await.1["token"].as_str().unwrap().to_owned();
+    let id: i64 = claims_of(&token)["sub"].as_str().unwrap().parse().unwrap();
     star(&favorites, &token, "kirkjufell").await;
     star(&favorites, &token, "trolltunga").await;
     assert_eq!(favorites.rows_of(id).await, 2);
 
-    let response = delete_account(&app, &token).await;
+    let response = delete_account(&app, &token, "leaving").await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     let cleared = response.headers()["set-cookie"].to_str().unwrap();
     assert!(cleared.contains("Max-Age=0"), "{cleared}");
 
-    // The app: the token, the password and the user are gone at once.
+    // The app: the token, the refresh cookie, the password and the user are
+    // gone at once.
+    let renewal = app
+        .http
+        .post(format!("{}/api/refresh", app.base))
+        .header("cookie", &cookie)
+        .header(app::wire::CSRF_HEADER, "1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renewal.status(), StatusCode::UNAUTHORIZED);
     let (status, body) = answer(app.post("/api/me", Some(&token), json!({})).await).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     let (status, _) = answer(app.login("leaving", "purple-kestrel-harbour-42").await).await;
@@ -142,7 +163,7 @@ async fn a_favourites_service_down_at_the_deletion_hears_within_thirty_seconds_o
     favorites.stop().await;
 
     assert_eq!(
-        delete_account(&app, &token).await.status(),
+        delete_account(&app, &token, "leaving").await.status(),
         StatusCode::NO_CONTENT
     );
     // Attempts fail meanwhile; the app stays ready.
@@ -166,7 +187,7 @@ async fn an_app_restart_between_the_deletion_and_the_delivery_loses_nothing() {
     star(&favorites, &token, "kirkjufell").await;
     favorites.stop().await;
     assert_eq!(
-        delete_account(&app, &token).await.status(),
+        delete_account(&app, &token, "leaving").await.status(),
         StatusCode::NO_CONTENT
     );
 
@@ -214,7 +235,7 @@ async fn spots_a_deleted_person_added_stay_credited_to_nobody() {
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(
-        delete_account(&app, &ada).await.status(),
+        delete_account(&app, &ada, "ada").await.status(),
         StatusCode::NO_CONTENT
     );
     let (status, spot) = app
@@ -229,7 +250,7 @@ async fn a_deleted_demo_users_id_is_never_given_again_even_to_the_demo() {
     let app = TestServer::start().await;
     let john = app.token_for("john").await;
     assert_eq!(
-        delete_account(&app, &john).await.status(),
+        delete_account(&app, &john, "john").await.status(),
         StatusCode::NO_CONTENT
     );
     // A restart in demo mode creates missing demo users by id: not this one.
@@ -257,6 +278,7 @@ async fn a_stale_sign_in_can_neither_delete_nor_export() {
             .http
             .request(method, format!("{}{path}", app.base))
             .bearer_auth(&stale)
+            .json(&json!({"username": "john"}))
             .send()
             .await
             .unwrap();
@@ -400,6 +422,7 @@ async fn two_app_instances_on_one_postgresql_deliver_each_event_once() {
                     .http
                     .delete(format!("{}/api/account", instance.base))
                     .bearer_auth(token)
+                    .json(&json!({ "username": format!("leaving-{n}") }))
                     .send(),
             )
         })
@@ -420,4 +443,40 @@ async fn two_app_instances_on_one_postgresql_deliver_each_event_once() {
         rows.iter().all(|row| *row == (1, true)),
         "each sent once: {rows:?}"
     );
+}
+
+#[tokio::test]
+async fn deleting_needs_your_own_username_typed_and_anything_else_changes_nothing() {
+    let app = TestServer::start().await;
+    let john = app.token_for("john").await;
+    let (status, body) = answer(delete_account(&app, &john, "jack").await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["field"], "username");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("not your username"),
+        "{body}"
+    );
+    let no_body = app
+        .http
+        .delete(format!("{}/api/account", app.base))
+        .bearer_auth(&john)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_body.status(), StatusCode::BAD_REQUEST);
+    let extra = app
+        .http
+        .delete(format!("{}/api/account", app.base))
+        .bearer_auth(&john)
+        .json(&json!({"username": "john", "id": 121}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(extra.status(), StatusCode::BAD_REQUEST);
+    let (status, _) = answer(app.post("/api/me", Some(&john), json!({})).await).await;
+    assert_eq!(status, StatusCode::OK, "John is still there");
+    assert_eq!(outbox(&app).await, []);
 }

@@ -99,6 +99,7 @@ async fn a_deletion_its_outbox_and_its_failed_deliveries_are_counted() {
         .http
         .delete(format!("{}/api/account", server.base))
         .bearer_auth(&token)
+        .json(&json!({"username": "john"}))
         .send()
         .await
         .unwrap();
