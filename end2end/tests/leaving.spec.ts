@@ -31,7 +31,13 @@ test('download my data, then delete my account: signed out, favourites gone, the
   expect(await (await favorites()).json()).toEqual({ spots: ['kirkjufell'] });
 
   await page.goto(url('/profile'));
+  // The sessions page and the data page share one lazy route: each tab
+  // still shows its own page.
+  await openAccountPage(page, server().baseURL, 'Sessions & activity');
+  await expect(page.getByTestId('this-session')).toBeVisible();
   await openAccountPage(page, server().baseURL, 'Your data');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your data');
+  await expect(page.getByTestId('this-session')).toHaveCount(0);
   const downloading = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download my data' }).click();
   const download = await downloading;

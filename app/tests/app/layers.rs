@@ -46,4 +46,12 @@ fn the_reader_sees_grouped_and_relative_paths() {
     assert_eq!(tests, ["m", "q"].map(String::from).into());
     let quiet = strip_comments_and_strings("// crate::a\n/* crate::b */ let s = \"crate::c\";");
     assert!(top_modules_used(&["m".into()], &quiet).is_empty());
+    // Braces and quotes in character literals are not code; lifetimes stay.
+    let chars = strip_comments_and_strings("fn f<'a>(x: &'a u8) { x == &b'}' || *x == b'\"' }");
+    assert_eq!(
+        chars.matches('{').count(),
+        chars.matches('}').count(),
+        "{chars}"
+    );
+    assert!(chars.contains("&'a u8"), "{chars}");
 }

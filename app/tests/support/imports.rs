@@ -231,6 +231,20 @@ pub fn strip_comments_and_strings(code: &str) -> String {
                 }
                 out.push_str("\"\"");
             }
+            '\'' => {
+                // A character literal (`'}'`, `b'"'`, `'\''`) is not code: its
+                // brace or quote must not count. A lifetime (`'a`) stays.
+                let mut ahead = chars.clone();
+                let literal = match (ahead.next(), ahead.next(), ahead.next()) {
+                    (Some('\\'), Some(_), Some('\'')) => 3,
+                    (Some(c), Some('\''), _) if c != '\\' => 2,
+                    _ => 0,
+                };
+                for _ in 0..literal {
+                    chars.next();
+                }
+                out.push_str(if literal > 0 { "' '" } else { "'" });
+            }
             _ => out.push(c),
         }
     }
