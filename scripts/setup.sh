@@ -11,6 +11,8 @@
 #   --prometheus Prometheus, which scrapes the local cluster's /metrics
 #   --schemathesis  schemathesis (PyPI, pinned in scripts/requirements-schemathesis.txt)
 #                in target/schemathesis, for the API contract step of the tests
+#   --kubernetes kubernetes-validate (PyPI, pinned in scripts/requirements-kubernetes.txt)
+#                in target/kubernetes-validate: the manifests' schemas, in the lint step
 # and for the fuzz targets (server/fuzz), only when asked for:
 #   --fuzz       the pinned nightly Rust that libFuzzer needs, and cargo-fuzz
 #   --docs       mdbook, which builds the book in docs/ (`make docs`)
@@ -34,17 +36,19 @@ fuzz=false
 docs=false
 mutants=false
 schemathesis=false
+kubernetes=false
 for flag in "$@"; do
   case "$flag" in
     --fuzz) fuzz=true ;;
     --docs) docs=true ;;
     --mutants) mutants=true ;;
     --schemathesis) schemathesis=true ;;
+    --kubernetes) kubernetes=true ;;
     --browser) [[ -x /usr/bin/chromium ]] || debian_packages+=(chromium) ;;
     --postgres) compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || debian_packages+=(postgresql) ;;
     --haproxy) command -v haproxy >/dev/null || [[ -x /usr/sbin/haproxy ]] || debian_packages+=(haproxy) ;;
     --prometheus) [[ -x /usr/bin/prometheus ]] || debian_packages+=(prometheus) ;;
-    *) echo "unknown flag: $flag (use --browser, --postgres, --haproxy, --prometheus, --schemathesis, --fuzz, --docs, --mutants)" >&2; exit 2 ;;
+    *) echo "unknown flag: $flag (use --browser, --postgres, --haproxy, --prometheus, --schemathesis, --kubernetes, --fuzz, --docs, --mutants)" >&2; exit 2 ;;
   esac
 done
 
@@ -113,6 +117,18 @@ fi
 if $mutants && [[ "$(cargo mutants --version 2>/dev/null)" != "cargo-mutants $CARGO_MUTANTS_VERSION" ]]; then
   say "installing cargo-mutants $CARGO_MUTANTS_VERSION"
   cargo install cargo-mutants --version "$CARGO_MUTANTS_VERSION" --locked
+fi
+
+if $kubernetes; then
+  pinned=$(sed -n 's/^kubernetes-validate==//p' scripts/requirements-kubernetes.txt)
+  if [[ "$(target/kubernetes-validate/bin/kubernetes-validate --version 2>/dev/null)" != "$pinned" ]]; then
+    say "installing kubernetes-validate $pinned (PyPI) in target/kubernetes-validate"
+    if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then debian_packages+=(python3-venv); fi
+    if ((${#debian_packages[@]})); then install_debian_packages; debian_packages=(); fi
+    rm -rf target/kubernetes-validate
+    python3 -m venv target/kubernetes-validate
+    target/kubernetes-validate/bin/pip install -q -r scripts/requirements-kubernetes.txt
+  fi
 fi
 
 if $schemathesis; then

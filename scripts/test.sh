@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every check Photo Spots has, in the order that fails fastest:
-#   lint  formatting and clippy (server and wasm builds), warnings are errors
+#   lint  formatting and clippy (server and wasm builds), warnings are errors;
+#         the Kubernetes manifests against their schemas
 #   docs  the book (docs/) builds and no link in it, README.md, ARCHITECTURE.md
 #         or BENCHMARKS.md leads nowhere
 #   unit  unit and integration tests (a real server on a random port, real
@@ -43,6 +44,8 @@ for step in "${steps[@]}"; do
       tally_check cargo clippy "${native_crates[@]}" --features app/ssr --all-targets -- -D warnings
       say "clippy (browser, wasm32)"
       tally_check cargo clippy -p photo-spots -p app -p photo-spots-core --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+      say "the Kubernetes manifests (schemas, and the promises they keep)"
+      tally_check scripts/check-manifests.sh
       ;;
     docs)
       tally_check scripts/docs.sh
