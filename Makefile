@@ -7,7 +7,7 @@
 SHELL := bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 
-.PHONY: run favorites cluster release test setup lint unit fuzz contract e2e docs mutants
+.PHONY: run favorites cluster release image test setup lint unit fuzz contract e2e docs mutants
 
 run:
 	scripts/run.sh
@@ -28,6 +28,11 @@ test:
 # without a key or without knowing the origin browsers reach it at.
 release:
 	scripts/release.sh
+
+# The OCI images of the app and the favourites service, FROM scratch, with
+# Debian's buildah (scripts/image.sh; docs/src/operating/kubernetes.md).
+image:
+	scripts/image.sh
 
 setup:
 	scripts/setup.sh --browser --postgres --haproxy

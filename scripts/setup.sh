@@ -9,6 +9,7 @@
 #   --postgres   PostgreSQL, for the PostgreSQL tests and the local cluster
 #   --haproxy    HAProxy, the load balancer of the local cluster
 #   --prometheus Prometheus, which scrapes the local cluster's /metrics
+#   --containers podman, buildah and runc, which build and run the images (`make image`)
 #   --schemathesis  schemathesis (PyPI, pinned in scripts/requirements-schemathesis.txt)
 #                in target/schemathesis, for the API contract step of the tests
 #   --kubernetes kubernetes-validate (PyPI, pinned in scripts/requirements-kubernetes.txt)
@@ -48,7 +49,11 @@ for flag in "$@"; do
     --postgres) compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || debian_packages+=(postgresql) ;;
     --haproxy) command -v haproxy >/dev/null || [[ -x /usr/sbin/haproxy ]] || debian_packages+=(haproxy) ;;
     --prometheus) [[ -x /usr/bin/prometheus ]] || debian_packages+=(prometheus) ;;
-    *) echo "unknown flag: $flag (use --browser, --postgres, --haproxy, --prometheus, --schemathesis, --kubernetes, --fuzz, --docs, --mutants)" >&2; exit 2 ;;
+    --containers)
+      for tool in podman buildah runc; do
+        command -v "$tool" >/dev/null || [[ -x "/usr/sbin/$tool" ]] || debian_packages+=("$tool")
+      done ;;
+    *) echo "unknown flag: $flag (use --browser, --postgres, --haproxy, --prometheus, --containers, --schemathesis, --kubernetes, --fuzz, --docs, --mutants)" >&2; exit 2 ;;
   esac
 done
 

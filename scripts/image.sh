@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# `make image`: the OCI images of the app (`photo-spots`) and the favourites
+# service (`photo-spots-favorites`), built with Debian's buildah from the
+# release binaries, FROM scratch: each holds its binary (stripped), the few
+# C library files it links (read from ldd), a non-root user and, for the
+# app, its site. Labelled with the OCI annotations (source, revision,
+# version); the file times and the image's creation time are the commit's,
+# so a clean checkout of one commit builds the same layers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
+scripts/setup.sh --containers
+source scripts/common.sh
+export CONTAINERS_CONF="$PWD/deploy/containers.conf"
+
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+revision=$(git rev-parse HEAD)
+epoch=$(git log -1 --format=%ct)
+source_url=${IMAGE_SOURCE:-https://github.com/photo-spots/photo-spots}
+
+say "the release build"
+cargo leptos build --release --precompress --split
+node scripts/pack-routes.mjs target/site/pkg
+scripts/dictionary-compress.sh target/site/pkg
+cargo build --release -p favorites
+
+# stage NAME BINARY: target/image/NAME/rootfs with /app/BINARY, the shared
+# libraries it loads, and the user 65532.
+stage() {
+  local name=$1 binary=$2 root="target/image/$1/rootfs"
+  rm -rf "target/image/$name"
+  mkdir -p "$root/app" "$root/etc" "$root/tmp" "target/image/$name/data"
+  strip -o "$root/app/$binary" "target/release/$binary"
+  local library
+  for library in $(ldd "target/release/$binary" | grep -o '/[^ ]*'); do
+    mkdir -p "$root$(dirname "$library")"
+    cp -L "$library" "$root$library"
+  done
+  printf 'nonroot:x:65532:65532:nonroot:/nonexistent:/sbin/nologin\n' >"$root/etc/passwd"
+  printf 'nonroot:x:65532:\n' >"$root/etc/group"
+  chmod 1777 "$root/tmp"
+}
+
+# build NAME: the image from deploy/images/NAME.Containerfile and its rootfs.
+build() {
+  local name=$1 tag=$2
+  find "target/image/$name" -exec touch -h -d "@$epoch" {} +
+  cp "deploy/images/$name.Containerfile" "target/image/$name/Containerfile"
+  buildah build --quiet --timestamp "$epoch" --layers=false \
+    --annotation "org.opencontainers.image.source=$source_url" \
+    --annotation "org.opencontainers.image.revision=$revision" \
+    --annotation "org.opencontainers.image.version=$version" \
+    --label "org.opencontainers.image.source=$source_url" \
+    --label "org.opencontainers.image.revision=$revision" \
+    --label "org.opencontainers.image.version=$version" \
+    --label "org.opencontainers.image.title=$tag" \
+    -t "$tag:$version" -t "$tag:latest" -f "target/image/$name/Containerfile" "target/image/$name" >/dev/null
+  say "$tag:$version: $(podman image inspect "$tag:$version" --format '{{.Size}}' | numfmt --to=si) bytes"
+}
+
+say "staging the images' files"
+stage app server
+cp target/release/hash.txt "target/image/app/rootfs/app/hash.txt"
+cp -r target/site "target/image/app/rootfs/app/site"
+# The copies compressed against the main module go only to browsers that
+# ask for them; the plain, brotli and gzip copies stay.
+stage favorites favorites
+
+build app photo-spots
+build favorites photo-spots-favorites
