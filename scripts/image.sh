@@ -4,8 +4,10 @@
 # release binaries, FROM scratch: each holds its binary (stripped), the few
 # C library files it links (read from ldd), a non-root user and, for the
 # app, its site. Labelled with the OCI annotations (source, revision,
-# version); the file times and the image's creation time are the commit's,
-# so a clean checkout of one commit builds the same layers.
+# version); the file times and the image's creation time are the commit's.
+# The favourites image is reproducible (one commit, the same digest twice);
+# the app's is not yet: cargo-leptos' gzip copies carry their build time, and
+# its split manifest's name changes from build to build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
