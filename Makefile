@@ -7,7 +7,7 @@
 SHELL := bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 
-.PHONY: run favorites cluster release image test setup lint unit fuzz contract e2e docs mutants
+.PHONY: run favorites cluster release image deploy undeploy test setup lint unit fuzz contract e2e docs mutants
 
 run:
 	scripts/run.sh
@@ -33,6 +33,14 @@ release:
 # Debian's buildah (scripts/image.sh; docs/src/operating/kubernetes.md).
 image:
 	scripts/image.sh
+
+# The whole stack in one podman pod, production mode, on http://localhost:8080
+# (favourites on :8082); DEMO=1 for the demo users. `make undeploy` keeps the data.
+deploy:
+	scripts/deploy.sh
+
+undeploy:
+	scripts/deploy.sh down
 
 setup:
 	scripts/setup.sh --browser --postgres --haproxy
