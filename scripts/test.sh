@@ -15,6 +15,9 @@
 #   e2e   the same build and the favourites service, driven by Playwright in
 #         Debian's Chromium; also Node's `jose` against the live JWKS. Last, so
 #         the run ends on the test runner's own count of what passed.
+#   deploy  (not in the six) the images, the stack in a podman pod, the login,
+#         rename and favourites path against it, an app container killed
+#         under load, the stack down and up with its data (scripts/deploy-test.sh)
 # `scripts/test.sh` runs all six; `scripts/test.sh e2e` runs one. The last
 # line is the tally of every step's tests, `N passed, M failed`, which CI reads
 # (scripts/tally.sh); it is printed also when a step fails.
@@ -88,8 +91,11 @@ for step in "${steps[@]}"; do
     contract)
       tally_logged schemathesis_cases scripts/contract.sh
       ;;
+    deploy)
+      tally_check scripts/deploy-test.sh
+      ;;
     *)
-      echo "unknown step: $step (use lint, docs, unit, fuzz, contract or e2e)" >&2
+      echo "unknown step: $step (use lint, docs, unit, fuzz, contract, e2e or deploy)" >&2
       exit 2
       ;;
   esac
