@@ -5,9 +5,9 @@
 # C library files it links (read from ldd), a non-root user and, for the
 # app, its site. Labelled with the OCI annotations (source, revision,
 # version); the file times and the image's creation time are the commit's.
-# The favourites image is reproducible (one commit, the same digest twice);
-# the app's is not yet: cargo-leptos' gzip copies carry their build time, and
-# its split manifest's name changes from build to build.
+# The favourites image is reproducible (one commit, the same digest twice).
+# The app's gzip copies and split manifest are made the same below, but the
+# wasm split itself is not always the same: two variants in three builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
@@ -64,8 +64,26 @@ say "staging the images' files"
 stage app server
 cp target/release/hash.txt "target/image/app/rootfs/app/hash.txt"
 cp -r target/site "target/image/app/rootfs/app/site"
-# The copies compressed against the main module go only to browsers that
-# ask for them; the plain, brotli and gzip copies stay.
+# Two things cargo-leptos does not make the same twice, made so here:
+# gzip copies carry their build time (made again without it), and the split
+# manifest, which only the server reads, is named by a hash that changes
+# from build to build (renamed after its content, hash.txt to match).
+site="target/image/app/rootfs/app/site"
+find "$site" -name '*.gz' -print0 | while IFS= read -r -d '' copy; do
+  [[ -e "${copy%.gz}" ]] && gzip -n -9 -c "${copy%.gz}" >"$copy"
+done
+manifest=$(find "$site/pkg" -name '__wasm_split_manifest.*.json')
+if [[ -n "$manifest" ]]; then
+  old=$(basename "$manifest" .json)
+  old=${old#__wasm_split_manifest.}
+  new=$(python3 -c 'import base64, hashlib, sys
+digest = hashlib.sha256(open(sys.argv[1], "rb").read()).digest()[:16]
+print(base64.urlsafe_b64encode(digest).decode().rstrip("="))' "$manifest")
+  for copy in "$site/pkg/__wasm_split_manifest.$old".json*; do
+    mv "$copy" "${copy/$old/$new}"
+  done
+  sed -i "s/^manifest: .*/manifest: $new/" target/image/app/rootfs/app/hash.txt
+fi
 stage favorites favorites
 
 build app photo-spots
