@@ -2,8 +2,9 @@ use crate::error::ApiError;
 use leptos::{prelude::*, task::spawn_local};
 use std::{future::Future, pin::Pin};
 
-/// A change a panel makes: its outcome is what the person is told.
-pub type Change = Pin<Box<dyn Future<Output = Result<String, ApiError>>>>;
+/// A change a panel makes: its outcome is what the person is told (an API
+/// call's error, by default, or any error a person can read).
+pub type Change<E = ApiError> = Pin<Box<dyn Future<Output = Result<String, E>>>>;
 
 /// The changes a panel of the account makes, one at a time: its buttons
 /// are off while one runs, and its outcome is shown, success or not.
@@ -26,14 +27,18 @@ impl Changes {
     }
 
     /// Shows `outcome` as the last change's.
-    pub fn report(self, outcome: Result<String, ApiError>) {
+    pub fn report<E: std::fmt::Display>(self, outcome: Result<String, E>) {
         self.outcome
             .set(Some(outcome.map_err(|error| error.to_string())));
     }
 
     /// Runs `change`, shows its outcome, then calls `after` (to read the
     /// list again).
-    pub fn run(self, change: Change, after: impl Fn() + 'static) {
+    pub fn run<E: std::fmt::Display + 'static>(
+        self,
+        change: Change<E>,
+        after: impl Fn() + 'static,
+    ) {
         self.busy.set(true);
         self.outcome.set(None);
         spawn_local(async move {

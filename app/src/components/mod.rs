@@ -25,6 +25,7 @@ mod token_anatomy;
 pub use account_nav::AccountNav;
 pub use account_security::AccountSecurity;
 pub use activity_list::ActivityList;
+pub use changes::Changes;
 pub use favorites::{FavoritesList, FavoritesNotice, StarButton};
 pub use flow_diagram::FlowDiagram;
 pub use name_form::NameForm;

@@ -1,7 +1,7 @@
 use super::signed_in::signed_in_only;
 use crate::{
     client::{account, dpop, session::leave_for},
-    components::AccountNav,
+    components::{AccountNav, Changes},
 };
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
@@ -38,20 +38,10 @@ pub fn data_page() -> impl IntoView {
 /// "Download my data": the export and the favourites, one file.
 #[component]
 fn Download() -> impl IntoView {
-    let busy = RwSignal::new(false);
-    let outcome = RwSignal::new(None::<Result<String, String>>);
+    let changes = Changes::new();
     let download = move |_| {
-        busy.set(true);
-        outcome.set(None);
-        spawn_local(async move {
-            let saved = account::download().await;
-            busy.set(false);
-            outcome.set(Some(
-                saved
-                    .map(|file| format!("Saved as {file}."))
-                    .map_err(|error| error.to_string()),
-            ));
-        });
+        let saved = async { Ok(format!("Saved as {}.", account::download().await?)) };
+        changes.run::<account::ExportError>(Box::pin(saved), || {});
     };
     view! {
         <section class="card" aria-labelledby="download-title">
@@ -60,13 +50,11 @@ fn Download() -> impl IntoView {
                 "Your profile, sign-ins, sessions, activity, spots and favourites in one JSON "
                 "file, with no password, token or key in it."
             </p>
-            <button type="button" disabled=busy on:click=download data-testid="download-data">
+            <button type="button" disabled=move || changes.busy() on:click=download
+                data-testid="download-data">
                 "Download my data"
             </button>
-            {move || outcome.get().map(|outcome| match outcome {
-                Ok(done) => view! { <p role="status" class="success">{done}</p> }.into_any(),
-                Err(problem) => view! { <p role="alert" class="error">{problem}</p> }.into_any(),
-            })}
+            {changes.view()}
         </section>
     }
 }

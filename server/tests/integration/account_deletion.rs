@@ -31,21 +31,55 @@ async fn app_and_favorites(env: &[(&str, &str)]) -> (TestServer, FavoritesServer
     (app, favorites)
 }
 
-/// A fresh user `username` signed up through the API: their token and id.
-async fn sign_up(app: &TestServer, username: &str) -> (String, i64) {
-    let (status, body) = answer(
-        app.post(
+/// A fresh user signed up through the API.
+struct SignedUp {
+    token: String,
+    id: i64,
+    /// The refresh cookie, `name=value`.
+    cookie: String,
+}
+
+/// `username` signed up through the API (the password is the tests' own).
+async fn sign_up(app: &TestServer, username: &str) -> SignedUp {
+    let response = app
+        .post(
             "/api/signup",
             None,
             json!({"username": username, "name": "Leaving Soon", "password": "purple-kestrel-harbour-42"}),
         )
-        .await,
-    )
-    .await;
+        .await;
+    let cookie = response.headers().get("set-cookie").cloned();
+    let (status, body) = answer(response).await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    let cookie = cookie.unwrap();
+    let cookie = cookie
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
     let token = body["token"].as_str().unwrap().to_owned();
     let id = claims_of(&token)["sub"].as_str().unwrap().parse().unwrap();
-    (token, id)
+    SignedUp { token, id, cookie }
+}
+
+/// "leaving" signed up, with a favourite, then deleted while the favourites
+/// service is stopped.
+async fn deleted_while_favorites_are_down(
+    app: &TestServer,
+    favorites: &mut FavoritesServer,
+) -> SignedUp {
+    let leaving = sign_up(app, "leaving").await;
+    star(favorites, &leaving.token, "kirkjufell").await;
+    favorites.stop().await;
+    assert_eq!(
+        delete_account(app, &leaving.token, "leaving")
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    leaving
 }
 
 async fn star(favorites: &FavoritesServer, token: &str, spot: &str) {
@@ -101,16 +135,7 @@ async fn outbox(app: &TestServer) -> Vec<(i32, bool)> {
 #[tokio::test]
 async fn a_deleted_account_is_gone_from_the_app_at_once_and_from_favourites_within_seconds() {
     let (app, favorites) = app_and_favorites(&[]).await;
-    let login = app.post(
-        "/api/signup",
-        None,
-        json!({"username": "leaving", "name": "Leaving Soon", "password": "purple-kestrel-harbour-42"}),
-    );
-    let login = login.await;
-    let set_cookie = login.headers()["set-cookie"].to_str().unwrap();
-    let cookie = set_cookie.split(';').next().unwrap().to_owned();
-    let token = answer(login).await.1["token"].as_str().unwrap().to_owned();
-    let id: i64 = claims_of(&token)["sub"].as_str().unwrap().parse().unwrap();
+    let SignedUp { token, id, cookie } = sign_up(&app, "leaving").await;
     star(&favorites, &token, "kirkjufell").await;
     star(&favorites, &token, "trolltunga").await;
     assert_eq!(favorites.rows_of(id).await, 2);
@@ -151,21 +176,14 @@ async fn a_deleted_account_is_gone_from_the_app_at_once_and_from_favourites_with
     assert_eq!(outbox(&app).await, [(1, true)]);
 
     // The username is free again; the id is not.
-    let (_, new_id) = sign_up(&app, "leaving").await;
+    let new_id = sign_up(&app, "leaving").await.id;
     assert!(new_id > id, "{new_id} after {id}");
 }
 
 #[tokio::test]
 async fn a_favourites_service_down_at_the_deletion_hears_within_thirty_seconds_of_coming_back() {
     let (app, mut favorites) = app_and_favorites(&[]).await;
-    let (token, id) = sign_up(&app, "leaving").await;
-    star(&favorites, &token, "kirkjufell").await;
-    favorites.stop().await;
-
-    assert_eq!(
-        delete_account(&app, &token, "leaving").await.status(),
-        StatusCode::NO_CONTENT
-    );
+    let SignedUp { token, id, .. } = deleted_while_favorites_are_down(&app, &mut favorites).await;
     // Attempts fail meanwhile; the app stays ready.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let (attempts, delivered) = outbox(&app).await[0];
@@ -183,13 +201,7 @@ async fn a_favourites_service_down_at_the_deletion_hears_within_thirty_seconds_o
 #[tokio::test]
 async fn an_app_restart_between_the_deletion_and_the_delivery_loses_nothing() {
     let (app, mut favorites) = app_and_favorites(&[]).await;
-    let (token, id) = sign_up(&app, "leaving").await;
-    star(&favorites, &token, "kirkjufell").await;
-    favorites.stop().await;
-    assert_eq!(
-        delete_account(&app, &token, "leaving").await.status(),
-        StatusCode::NO_CONTENT
-    );
+    let SignedUp { token, id, .. } = deleted_while_favorites_are_down(&app, &mut favorites).await;
 
     let _app = app.restart().await;
     favorites.start_again().await;
@@ -200,7 +212,7 @@ async fn an_app_restart_between_the_deletion_and_the_delivery_loses_nothing() {
 #[tokio::test]
 async fn an_operator_deletes_an_account_and_the_favourites_service_hears_of_it() {
     let (app, favorites) = app_and_favorites(&[]).await;
-    let (token, id) = sign_up(&app, "leaving").await;
+    let SignedUp { token, id, .. } = sign_up(&app, "leaving").await;
     star(&favorites, &token, "kirkjufell").await;
 
     let (ok, printed) = app.operator(&["delete", "leaving"]);
@@ -407,7 +419,7 @@ async fn two_app_instances_on_one_postgresql_deliver_each_event_once() {
 
     let mut tokens = Vec::new();
     for n in 0..8 {
-        let (token, id) = sign_up(&a, &format!("leaving-{n}")).await;
+        let SignedUp { token, id, .. } = sign_up(&a, &format!("leaving-{n}")).await;
         star(&favorites, &token, "kirkjufell").await;
         tokens.push((token, id));
     }
