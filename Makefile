@@ -30,11 +30,11 @@ release:
 	scripts/release.sh
 
 # The OCI images of the app and the favourites service, FROM scratch, with
-# Debian's buildah (scripts/image.sh; docs/src/operating/kubernetes.md).
+# Debian's buildah (scripts/image.sh; docs/src/operating/containers.md).
 image:
 	scripts/image.sh
 
-# The whole stack in one podman pod, production mode, on http://localhost:8080
+# The whole stack (deploy/compose.yaml, podman-compose), production mode, on http://localhost:8080
 # (favourites on :8082); DEMO=1 for the demo users. `make undeploy` keeps the data.
 deploy:
 	scripts/deploy.sh

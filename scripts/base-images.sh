@@ -2,7 +2,9 @@
 # The images `make deploy` runs beside ours, made from Debian 12's own
 # packages with mmdebstrap (no container registry is needed):
 #   photo-spots-postgres:15  PostgreSQL 15, initialised from POSTGRES_* on first start
-#   photo-spots-haproxy      HAProxy, with the config the compose file mounts
+#   photo-spots-haproxy      HAProxy, with the config the compose file mounts; it
+#                            stops on SIGUSR1, its graceful stop (SIGTERM is
+#                            no signal to it as PID 1), as the official image does
 # Skipped when present; `--force` makes them again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +42,7 @@ if $force || ! podman image exists photo-spots-haproxy:2.6; then
     bookworm target/image/haproxy.tar
   podman import --quiet \
     --change 'USER haproxy' \
+    --change 'STOPSIGNAL SIGUSR1' \
     --change 'ENTRYPOINT ["/usr/sbin/haproxy", "-db", "-f", "/etc/haproxy/photo-spots.cfg"]' \
     target/image/haproxy.tar photo-spots-haproxy:2.6 >/dev/null
   rm target/image/haproxy.tar

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# `make deploy`: the whole stack on this machine in one podman pod
-# (deploy/podman/photo-spots.yaml, `podman kube play`), in production mode,
-# on the images `make image` and scripts/base-images.sh make (built when
-# missing). The secrets are made once, into deploy/.env (mode 0600): the
+# `make deploy`: the whole stack on this machine (deploy/compose.yaml, run by
+# podman-compose), in production mode, on the images `make image` and
+# scripts/base-images.sh make (built when missing). The secrets are made
+# once, into deploy/.env (mode 0600), which the compose file reads: the
 # PostgreSQL password and the key-encryption key that seals the signing
 # keys in the database; named volumes keep the data. DEMO=1 creates the
 # demo users. `scripts/deploy.sh down` (`make undeploy`) stops it and keeps
@@ -12,10 +12,12 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 source scripts/common.sh
 export CONTAINERS_CONF="$PWD/deploy/containers.conf"
-rendered=target/deploy/photo-spots.yaml
+scripts/setup.sh --containers
+compose=(target/podman-compose/bin/podman-compose --file deploy/compose.yaml)
 
 if [[ "${1:-}" == down ]]; then
-  [[ -e "$rendered" ]] && podman kube down "$rendered" >/dev/null 2>&1 || podman pod rm -f photo-spots >/dev/null 2>&1 || true
+  # Without --volumes: the data stays.
+  "${compose[@]}" down >/dev/null 2>&1 || true
   say "stopped; the data stays in the volumes (podman volume ls)"
   exit 0
 fi
@@ -31,19 +33,14 @@ if [[ ! -s deploy/.env ]]; then
    printf 'JWT_KEY_ENCRYPTION_KEY=%s\n' "$(podman run --rm --network none localhost/photo-spots:0.1.0 keys new-kek)" >>deploy/.env)
 fi
 mkdir -p target/deploy
-# HAProxy takes the local cluster's config, listening on the pod's address,
-# with connections to fit the containers' 1,000 file descriptors
+# HAProxy takes the local cluster's config, listening on the shared
+# namespace's every address (ports are published to it from the host), with
+# connections to fit the containers' 1,000 file descriptors
 # (deploy/containers.conf).
 sed -e 's|bind "127.0.0.1:${FRONT_PORT}"|bind "${FRONT_ADDR}:${FRONT_PORT}"|' \
   -e 's|maxconn 2000|maxconn 450|' scripts/haproxy.cfg >target/deploy/haproxy.cfg
-(umask 077
- set -a; source deploy/.env; set +a
- DEMO="${DEMO:-0}" HAPROXY_CFG="$PWD/target/deploy/haproxy.cfg" python3 -c '
-import os, re, sys
-text = open("deploy/podman/photo-spots.yaml").read()
-sys.stdout.write(re.sub(r"\$\{(\w+)\}", lambda m: os.environ[m.group(1)], text))' >"$rendered")
 
-podman kube play --replace "$rendered" >/dev/null
+DEMO="${DEMO:-0}" "${compose[@]}" up --detach >/dev/null
 wait_for http://localhost:8080/api/ready
 wait_for http://localhost:8082/api/ready
 say "Photo Spots: http://localhost:8080   favourites: http://localhost:8082"

@@ -5,9 +5,10 @@
 # C library files it links (read from ldd), a non-root user and, for the
 # app, its site. Labelled with the OCI annotations (source, revision,
 # version); the file times and the image's creation time are the commit's.
-# The favourites image is reproducible (one commit, the same digest twice).
-# The app's gzip copies and split manifest are made the same below, but the
-# wasm split itself is not always the same: two variants in three builds.
+# Both are reproducible (one commit, the same digests in three builds): the
+# app's gzip copies and split manifest are made the same below, and the wasm
+# split is (scripts/setup.sh builds cargo-leptos with wasm_split_cli_support
+# 0.2.4).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"

@@ -9,7 +9,9 @@
 #   --postgres   PostgreSQL, for the PostgreSQL tests and the local cluster
 #   --haproxy    HAProxy, the load balancer of the local cluster
 #   --prometheus Prometheus, which scrapes the local cluster's /metrics
-#   --containers podman, buildah and runc, which build and run the images (`make image`)
+#   --containers podman, buildah and runc, which build and run the images (`make image`),
+#                and podman-compose (PyPI, pinned in scripts/requirements-compose.txt) in
+#                target/podman-compose, which runs deploy/compose.yaml (`make deploy`)
 #   --schemathesis  schemathesis (PyPI, pinned in scripts/requirements-schemathesis.txt)
 #                in target/schemathesis, for the API contract step of the tests
 #   --kubernetes kubernetes-validate (PyPI, pinned in scripts/requirements-kubernetes.txt)
@@ -22,6 +24,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARGO_LEPTOS_VERSION=0.3.11
+# The crate's sha256, as the crates.io index gives it (`cksum`).
+CARGO_LEPTOS_SHA256=2d8cab2c1d4397b3275fd234757d6467c3db7b2fde13377ef9d543a5e80b0be0
 # Fuzzing only (the product stays on stable): a dated nightly the rustup
 # mirror here has, so every run builds the fuzz targets with the same compiler.
 FUZZ_TOOLCHAIN=nightly-2026-10-15
@@ -38,6 +42,7 @@ docs=false
 mutants=false
 schemathesis=false
 kubernetes=false
+containers=false
 for flag in "$@"; do
   case "$flag" in
     --fuzz) fuzz=true ;;
@@ -50,6 +55,7 @@ for flag in "$@"; do
     --haproxy) command -v haproxy >/dev/null || [[ -x /usr/sbin/haproxy ]] || debian_packages+=(haproxy) ;;
     --prometheus) [[ -x /usr/bin/prometheus ]] || debian_packages+=(prometheus) ;;
     --containers)
+      containers=true
       for tool in podman buildah runc; do
         command -v "$tool" >/dev/null || [[ -x "/usr/sbin/$tool" ]] || debian_packages+=("$tool")
       done ;;
@@ -91,9 +97,25 @@ if ! rustup run "$toolchain" rustc --print target-list >/dev/null 2>&1 \
     --component rustfmt,clippy --target wasm32-unknown-unknown
 fi
 
-if [[ "$(cargo leptos --version 2>/dev/null)" != *"$CARGO_LEPTOS_VERSION"* ]]; then
+# cargo-leptos with its own lock file but for one change
+# (scripts/cargo-leptos/Cargo.lock.patch): wasm_split_cli_support 0.2.4,
+# whose split JS names its exports in a fixed order; 0.2.3's order changes
+# from build to build, and with it the hashed file names, so the app image
+# was not reproducible. The source comes from crates.io, checked against the
+# index's checksum, and is built from a directory named after the change,
+# which `cargo install --list` shows.
+leptos_build="cargo-leptos-$CARGO_LEPTOS_VERSION+wasm-split-0.2.4"
+if ! cargo install --list | grep -q "^cargo-leptos v$CARGO_LEPTOS_VERSION (.*/$leptos_build)"; then
   say "installing cargo-leptos $CARGO_LEPTOS_VERSION (takes ~15 minutes once)"
-  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+  leptos_src=$(mktemp -d)
+  curl -sSfL -o "$leptos_src/crate.tar.gz" \
+    "https://static.crates.io/crates/cargo-leptos/cargo-leptos-$CARGO_LEPTOS_VERSION.crate"
+  echo "$CARGO_LEPTOS_SHA256  $leptos_src/crate.tar.gz" | sha256sum --check --quiet
+  tar -xzf "$leptos_src/crate.tar.gz" -C "$leptos_src"
+  mv "$leptos_src/cargo-leptos-$CARGO_LEPTOS_VERSION" "$leptos_src/$leptos_build"
+  patch --quiet -d "$leptos_src/$leptos_build" -p0 <scripts/cargo-leptos/Cargo.lock.patch
+  cargo install --path "$leptos_src/$leptos_build" --locked --features no_downloads --force
+  rm -rf "$leptos_src"
 fi
 
 if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
@@ -133,6 +155,21 @@ if $kubernetes; then
     rm -rf target/kubernetes-validate
     python3 -m venv target/kubernetes-validate
     target/kubernetes-validate/bin/pip install -q -r scripts/requirements-kubernetes.txt
+  fi
+fi
+
+# Debian's podman-compose (1.0.3) puts every container on its project
+# network as well, so podman refuses `network_mode: service:net`, which the
+# compose file needs (see deploy/compose.yaml).
+if $containers; then
+  pinned=$(sed -n 's/^podman-compose==//p' scripts/requirements-compose.txt)
+  if [[ "$(target/podman-compose/bin/podman-compose --version 2>/dev/null | head -1)" != "podman-compose version $pinned" ]]; then
+    say "installing podman-compose $pinned (PyPI) in target/podman-compose"
+    if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then debian_packages+=(python3-venv); fi
+    if ((${#debian_packages[@]})); then install_debian_packages; debian_packages=(); fi
+    rm -rf target/podman-compose
+    python3 -m venv target/podman-compose
+    target/podman-compose/bin/pip install -q -r scripts/requirements-compose.txt
   fi
 fi
 

@@ -47,7 +47,7 @@ for step in "${steps[@]}"; do
       tally_check cargo clippy "${native_crates[@]}" --features app/ssr --all-targets -- -D warnings
       say "clippy (browser, wasm32)"
       tally_check cargo clippy -p photo-spots -p app -p photo-spots-core --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
-      say "the Kubernetes manifests (schemas, and the promises they keep)"
+      say "the Kubernetes manifests and the compose file (schemas, and the promises they keep)"
       tally_check scripts/check-manifests.sh
       ;;
     docs)
