@@ -19,7 +19,7 @@
 //   files, so the server preloads the pack;
 // - the loader (`__wasm_split.*.js`), which fetches a page's first lazy
 //   load as its pack (scripts/pack-routes.js); a later navigation fetches
-//   only the files it lacks, one by one, as before.
+//   only the files it lacks, one by one, as before. Minified.
 //
 // Run after `cargo leptos build --split` (and before
 // scripts/dictionary-compress.sh). Running it again on the same build
@@ -27,8 +27,12 @@
 //
 // Usage: node scripts/pack-routes.mjs [PKG_DIR]   (default target/site/pkg)
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import zlib from 'node:zlib';
+
+// terser is one of the end-to-end npm packages (scripts/setup.sh installs them).
+const { minify } = createRequire(path.join(import.meta.dirname, '../end2end/package.json'))('terser');
 
 const dir = process.argv[2] ?? 'target/site/pkg';
 const MARKER = '/* photo-spots: packed lazy files */';
@@ -126,13 +130,13 @@ if (fetches === 0) throw new Error(`${loaderFile} fetches no lazy file: has wasm
 const packedFetch = fs.readFileSync(path.join(import.meta.dirname, 'pack-routes.js'), 'utf8');
 // The loader last: it carries the mark of a packed build.
 writeWithCopies(manifestFile, JSON.stringify(manifest));
-// Every page downloads the loader: the comments go (wasm-split's list of
-// split points above each chunk is 40% of it, a debugging aid).
-const withoutComments = (js) => js.replace(/^\s*\/\/.*\n/gm, '').replace(/^\/\* [\w, ]* \*\/\n/gm, '');
-const packed = withoutComments(
-  loader
-    .replaceAll('fetch(new URL(', '__packedFetch(new URL(')
-    .replace(/"\.\/([^"]+)\.wasm"/g, (whole, file) => `"./${rename(file)}.wasm"`),
-);
-writeWithCopies(loaderFile, `${packed}${MARKER}\n${withoutComments(packedFetch)}`);
+// Every page downloads the loader, and cargo-leptos minifies only the main
+// JS, before the split writes this one: terser minifies it (no comments, short
+// local names; the exports keep theirs), about 430 bytes less a page with
+// brotli. The mark goes after it, as terser drops comments.
+const packed = loader
+  .replaceAll('fetch(new URL(', '__packedFetch(new URL(')
+  .replace(/"\.\/([^"]+)\.wasm"/g, (whole, file) => `"./${rename(file)}.wasm"`);
+const minified = await minify(`${packed}\n${packedFetch}`, { module: true });
+writeWithCopies(loaderFile, `${minified.code}\n${MARKER}\n`);
 console.log(`packed the lazy files of ${Object.keys(manifest).length} split points; ${fetches} fetches in ${path.basename(loaderFile)} go through the packs`);

@@ -3,7 +3,8 @@
 # there (so a second run takes seconds):
 #   - the Rust toolchain pinned in rust-toolchain.toml, with the wasm target
 #   - cargo-leptos (built without downloads) and the matching wasm-bindgen CLI
-#   - the end-to-end npm packages (Playwright, and binaryen for wasm-opt)
+#   - the end-to-end npm packages (Playwright, binaryen for wasm-opt, and terser,
+#     which minifies the split loader: scripts/pack-routes.mjs)
 # Debian packages, only when asked for (each flag may be given):
 #   --browser    Chromium, for the end-to-end tests
 #   --postgres   PostgreSQL, for the PostgreSQL tests and the local cluster
