@@ -40,6 +40,9 @@ mkdir -p target/deploy
 sed -e 's|bind "127.0.0.1:${FRONT_PORT}"|bind "${FRONT_ADDR}:${FRONT_PORT}"|' \
   -e 's|maxconn 2000|maxconn 450|' scripts/haproxy.cfg >target/deploy/haproxy.cfg
 
+# The pod an earlier `make deploy` ran (`podman kube play`) held the same
+# ports; its volumes are the ones named in the compose file.
+podman pod exists photo-spots 2>/dev/null && podman pod rm --force photo-spots >/dev/null
 DEMO="${DEMO:-0}" "${compose[@]}" up --detach >/dev/null
 wait_for http://localhost:8080/api/ready
 wait_for http://localhost:8082/api/ready

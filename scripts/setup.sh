@@ -114,7 +114,8 @@ if ! cargo install --list | grep -q "^cargo-leptos v$CARGO_LEPTOS_VERSION (.*/$l
   echo "$CARGO_LEPTOS_SHA256  $leptos_src/crate.tar.gz" | sha256sum --check --quiet
   tar -xzf "$leptos_src/crate.tar.gz" -C "$leptos_src"
   mv "$leptos_src/cargo-leptos-$CARGO_LEPTOS_VERSION" "$leptos_src/$leptos_build"
-  patch --quiet -d "$leptos_src/$leptos_build" -p0 <scripts/cargo-leptos/Cargo.lock.patch
+  # git apply, as Debian's `patch` is not always there.
+  (cd "$leptos_src/$leptos_build" && git apply -p0 "$OLDPWD/scripts/cargo-leptos/Cargo.lock.patch")
   cargo install --path "$leptos_src/$leptos_build" --locked --features no_downloads --force
   rm -rf "$leptos_src"
 fi
