@@ -132,7 +132,7 @@ const packedFetch = fs.readFileSync(path.join(import.meta.dirname, 'pack-routes.
 writeWithCopies(manifestFile, JSON.stringify(manifest));
 // Every page downloads the loader, and cargo-leptos minifies only the main
 // JS, before the split writes this one: terser minifies it (no comments, short
-// local names; the exports keep theirs), about 430 bytes less a page with
+// local names; the exports keep theirs), about 405 bytes less a page with
 // brotli. The mark goes after it, as terser drops comments.
 const packed = loader
   .replaceAll('fetch(new URL(', '__packedFetch(new URL(')
