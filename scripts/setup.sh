@@ -11,11 +11,11 @@
 #   --haproxy    HAProxy, the load balancer of the local cluster
 #   --prometheus Prometheus, which scrapes the local cluster's /metrics
 #   --containers podman, buildah and runc, which build and run the images (`make image`),
-#                and podman-compose (PyPI, pinned in scripts/requirements-compose.txt) in
+#                and podman-compose (PyPI, pinned in scripts/requirements-podman-compose.txt) in
 #                target/podman-compose, which runs deploy/compose.yaml (`make deploy`)
 #   --schemathesis  schemathesis (PyPI, pinned in scripts/requirements-schemathesis.txt)
 #                in target/schemathesis, for the API contract step of the tests
-#   --kubernetes kubernetes-validate (PyPI, pinned in scripts/requirements-kubernetes.txt)
+#   --kubernetes kubernetes-validate (PyPI, pinned in scripts/requirements-kubernetes-validate.txt)
 #                in target/kubernetes-validate: the manifests' schemas, in the lint step
 # and for the fuzz targets (server/fuzz), only when asked for:
 #   --fuzz       the pinned nightly Rust that libFuzzer needs, and cargo-fuzz
@@ -148,45 +148,29 @@ if $mutants && [[ "$(cargo mutants --version 2>/dev/null)" != "cargo-mutants $CA
   cargo install cargo-mutants --version "$CARGO_MUTANTS_VERSION" --locked
 fi
 
-if $kubernetes; then
-  pinned=$(sed -n 's/^kubernetes-validate==//p' scripts/requirements-kubernetes.txt)
-  if [[ "$(target/kubernetes-validate/bin/kubernetes-validate --version 2>/dev/null)" != "$pinned" ]]; then
-    say "installing kubernetes-validate $pinned (PyPI) in target/kubernetes-validate"
-    if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then debian_packages+=(python3-venv); fi
-    if ((${#debian_packages[@]})); then install_debian_packages; debian_packages=(); fi
-    rm -rf target/kubernetes-validate
-    python3 -m venv target/kubernetes-validate
-    target/kubernetes-validate/bin/pip install -q -r scripts/requirements-kubernetes.txt
-  fi
-fi
+# pip_venv NAME: the Python tool NAME from PyPI, at the version pinned in
+# scripts/requirements-NAME.txt, in its own virtual environment target/NAME
+# (skipped when that version is there).
+pip_venv() {
+  local name=$1 requirements="scripts/requirements-$1.txt" pinned installed
+  pinned=$(sed -n "s/^$name==//p" "$requirements")
+  installed=$("target/$name/bin/python" -c "import importlib.metadata as m; print(m.version('$name'))" 2>/dev/null || true)
+  [[ "$installed" == "$pinned" ]] && return 0
+  say "installing $name $pinned (PyPI) in target/$name"
+  # Debian's python3 makes virtual environments only with python3-venv.
+  if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then debian_packages+=(python3-venv); fi
+  if ((${#debian_packages[@]})); then install_debian_packages; debian_packages=(); fi
+  rm -rf "target/$name"
+  python3 -m venv "target/$name"
+  "target/$name/bin/pip" install -q -r "$requirements"
+}
 
+$kubernetes && pip_venv kubernetes-validate
 # Debian's podman-compose (1.0.3) puts every container on its project
 # network as well, so podman refuses `network_mode: service:net`, which the
 # compose file needs (see deploy/compose.yaml).
-if $containers; then
-  pinned=$(sed -n 's/^podman-compose==//p' scripts/requirements-compose.txt)
-  if [[ "$(target/podman-compose/bin/podman-compose --version 2>/dev/null | head -1)" != "podman-compose version $pinned" ]]; then
-    say "installing podman-compose $pinned (PyPI) in target/podman-compose"
-    if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then debian_packages+=(python3-venv); fi
-    if ((${#debian_packages[@]})); then install_debian_packages; debian_packages=(); fi
-    rm -rf target/podman-compose
-    python3 -m venv target/podman-compose
-    target/podman-compose/bin/pip install -q -r scripts/requirements-compose.txt
-  fi
-fi
-
-if $schemathesis; then
-  pinned=$(sed -n 's/^schemathesis==//p' scripts/requirements-schemathesis.txt)
-  if [[ "$(target/schemathesis/bin/st --version 2>/dev/null)" != *"version $pinned" ]]; then
-    say "installing schemathesis $pinned (PyPI) in target/schemathesis"
-    # Debian's python3 makes virtual environments only with python3-venv.
-    if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then debian_packages+=(python3-venv); fi
-    if ((${#debian_packages[@]})); then install_debian_packages; debian_packages=(); fi
-    rm -rf target/schemathesis
-    python3 -m venv target/schemathesis
-    target/schemathesis/bin/pip install -q -r scripts/requirements-schemathesis.txt
-  fi
-fi
+$containers && pip_venv podman-compose
+$schemathesis && pip_venv schemathesis
 
 if [[ ! -x end2end/node_modules/.bin/playwright || end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]]; then
   say "installing npm packages in end2end/"
